@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * wtsvc: kernel transport for Remote Desktop virtual channels.
+ *
+ * Userspace ABI.  See Documentation/userspace-api.rst for the full
+ * reference.  Rules that hold for every ioctl below:
+ *
+ *  - Every argument struct starts with "__u32 size", which userspace sets
+ *    to sizeof(struct) as it knows it.  The kernel accepts smaller (older)
+ *    structs by treating the missing tail as zero, and larger (newer) ones
+ *    when the unknown tail is zero; otherwise it fails with E2BIG.  The
+ *    kernel writes back at most "size" bytes.
+ *  - Unknown flag bits and non-zero reserved fields give EINVAL.
+ *  - Strings are NUL-terminated inside their array; the bytes after the
+ *    NUL must be zero.
+ */
+#ifndef _UAPI_LINUX_WTSVC_H
+#define _UAPI_LINUX_WTSVC_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define WTSVC_ABI_VERSION		1
+
+/* Device nodes (under /dev). */
+#define WTSVC_CONTROL_NODE		"wtsvc/control"
+#define WTSVC_SESSION_NODE_FMT		"wtsvc/session%u"
+
+/* Feature bits reported by WTSVC_IOC_GET_FEATURES. */
+#define WTSVC_FEAT_SESSIONS		(1ULL << 0)	/* session lifecycle */
+#define WTSVC_FEAT_STATIC_CHANNELS	(1ULL << 1)
+#define WTSVC_FEAT_DYNAMIC_CHANNELS	(1ULL << 2)	/* offer/accept */
+#define WTSVC_FEAT_COPY_IO		(1ULL << 3)	/* read/write/io_uring rw */
+#define WTSVC_FEAT_PURGE		(1ULL << 4)
+#define WTSVC_FEAT_COUNTERS		(1ULL << 5)
+#define WTSVC_FEAT_AUTODESTROY		(1ULL << 6)
+
+struct wtsvc_features {
+	__u32 size;
+	__u32 abi_version;		/* out: WTSVC_ABI_VERSION */
+	__u64 features;			/* out: WTSVC_FEAT_* */
+	__u32 max_sessions;		/* out: module parameter */
+	__u32 max_msg_size;		/* out: largest message, bytes */
+	__u32 queue_bytes;		/* out: bound per direction, bytes */
+	__u32 open_timeout_ms;		/* out: default dynamic open timeout */
+	__u64 reserved[4];
+};
+
+/* Session ids.  0 is never a remote session (Windows' services session). */
+#define WTSVC_SESSION_ID_AUTO		0U
+#define WTSVC_SESSION_ID_MAX		0x7fffffffU
+
+/* WTS_CONNECTSTATE_CLASS values. */
+enum wtsvc_connect_state {
+	WTSVC_STATE_ACTIVE = 0,
+	WTSVC_STATE_CONNECTED = 1,
+	WTSVC_STATE_CONNECT_QUERY = 2,
+	WTSVC_STATE_SHADOW = 3,
+	WTSVC_STATE_DISCONNECTED = 4,
+	WTSVC_STATE_IDLE = 5,
+	WTSVC_STATE_LISTEN = 6,
+	WTSVC_STATE_RESET = 7,
+	WTSVC_STATE_DOWN = 8,
+	WTSVC_STATE_INIT = 9,
+};
+
+/* WTS_PROTOCOL_TYPE_* values. */
+#define WTSVC_PROTOCOL_CONSOLE		0
+#define WTSVC_PROTOCOL_ICA		1
+#define WTSVC_PROTOCOL_RDP		2
+
+/* Flags of struct wtsvc_session_info (create only). */
+#define WTSVC_SESSION_F_AUTODESTROY	(1U << 0) /* destroy when creator closes */
+#define WTSVC_SESSION_F_ALL		WTSVC_SESSION_F_AUTODESTROY
+
+/*
+ * Field selectors of struct wtsvc_session_info.fields.  UPDATE sets the
+ * selected fields; QUERY reports which fields it filled in.  The public
+ * fields are readable by anyone; the private ones by the session's user
+ * and by the session manager only.
+ */
+#define WTSVC_FIELD_STATE		(1ULL << 0)	/* public */
+#define WTSVC_FIELD_WINSTATION		(1ULL << 1)	/* public */
+#define WTSVC_FIELD_PROTOCOL		(1ULL << 2)	/* public */
+#define WTSVC_FIELD_USER		(1ULL << 3)	/* user_name, uid: private */
+#define WTSVC_FIELD_DOMAIN		(1ULL << 4)
+#define WTSVC_FIELD_CLIENT_NAME		(1ULL << 5)
+#define WTSVC_FIELD_CLIENT_ADDRESS	(1ULL << 6)
+#define WTSVC_FIELD_CLIENT_BUILD	(1ULL << 7)
+#define WTSVC_FIELD_CLIENT_PRODUCT	(1ULL << 8)
+#define WTSVC_FIELD_CLIENT_HARDWARE	(1ULL << 9)
+#define WTSVC_FIELD_DISPLAY		(1ULL << 10)
+#define WTSVC_FIELD_LOGON_TIME		(1ULL << 11)
+#define WTSVC_FIELD_CONNECT_TIME	(1ULL << 12)
+#define WTSVC_FIELD_DISCONNECT_TIME	(1ULL << 13)
+
+#define WTSVC_FIELDS_PUBLIC	(WTSVC_FIELD_STATE | WTSVC_FIELD_WINSTATION | \
+				 WTSVC_FIELD_PROTOCOL)
+#define WTSVC_FIELDS_PRIVATE	(WTSVC_FIELD_USER | WTSVC_FIELD_DOMAIN | \
+				 WTSVC_FIELD_CLIENT_NAME | \
+				 WTSVC_FIELD_CLIENT_ADDRESS | \
+				 WTSVC_FIELD_CLIENT_BUILD | \
+				 WTSVC_FIELD_CLIENT_PRODUCT | \
+				 WTSVC_FIELD_CLIENT_HARDWARE | \
+				 WTSVC_FIELD_DISPLAY | \
+				 WTSVC_FIELD_LOGON_TIME | \
+				 WTSVC_FIELD_CONNECT_TIME | \
+				 WTSVC_FIELD_DISCONNECT_TIME)
+#define WTSVC_FIELDS_ALL	(WTSVC_FIELDS_PUBLIC | WTSVC_FIELDS_PRIVATE)
+
+#define WTSVC_NAME_LEN			64	/* UTF-8 text fields, with NUL */
+#define WTSVC_CLIENT_ADDRESS_LEN	20	/* WTS_CLIENT_ADDRESS.Address */
+
+/*
+ * A session's WTS identity.  Times are nanoseconds since the Unix epoch
+ * (CLOCK_REALTIME); the library converts them to FILETIME.  The client
+ * address uses the WTS_CLIENT_ADDRESS layout: for AF_INET the four
+ * address bytes start at client_address[2], for AF_INET6 at [0].
+ */
+struct wtsvc_session_info {
+	__u32 size;
+	__u32 flags;			/* create: WTSVC_SESSION_F_* */
+	__u64 fields;			/* update: in; query: out */
+	__u32 session_id;		/* create: in/out; others: in */
+	__u32 uid;			/* owner of the session device */
+	__u32 state;			/* enum wtsvc_connect_state */
+	__u32 protocol_type;		/* WTSVC_PROTOCOL_* */
+	__u32 client_build;
+	__u32 client_hardware_id;
+	__u16 client_product_id;
+	__u16 client_address_family;	/* AF_* */
+	__u8 client_address[WTSVC_CLIENT_ADDRESS_LEN];
+	__u32 display_width;
+	__u32 display_height;
+	__u32 display_color_depth;	/* WTS_CLIENT_DISPLAY.ColorDepth */
+	__u32 dev_minor;		/* out: minor of the session device */
+	__s64 logon_time;
+	__s64 connect_time;
+	__s64 disconnect_time;
+	char winstation_name[WTSVC_NAME_LEN];
+	char user_name[WTSVC_NAME_LEN];
+	char domain_name[WTSVC_NAME_LEN];
+	char client_name[WTSVC_NAME_LEN];
+	__u64 reserved[4];
+};
+
+struct wtsvc_session_destroy {
+	__u32 size;
+	__u32 session_id;
+	__u64 reserved;
+};
+
+/*
+ * List session ids.  "count" is in: capacity of the array at "ids_ptr"
+ * (may be 0), out: number of sessions.  min(in, out) ids are written.
+ */
+struct wtsvc_session_list {
+	__u32 size;
+	__u32 count;
+	__u64 ids_ptr;			/* __u32 array */
+	__u64 reserved;
+};
+
+/* Channel names. */
+#define WTSVC_STATIC_NAME_MAX		7	/* CHANNEL_NAME_LEN */
+#define WTSVC_DYNAMIC_NAME_MAX		260	/* MAX_PATH */
+#define WTSVC_CHANNEL_NAME_SIZE		264
+
+/* WTS_CHANNEL_OPTION_* values of WTSVirtualChannelOpenEx. */
+#define WTSVC_OPTION_DYNAMIC		0x00000001U
+#define WTSVC_OPTION_PRI_MASK		0x00000006U
+#define WTSVC_OPTION_PRI_LOW		0x00000000U
+#define WTSVC_OPTION_PRI_MED		0x00000002U
+#define WTSVC_OPTION_PRI_HIGH		0x00000004U
+#define WTSVC_OPTION_PRI_REAL		0x00000006U
+#define WTSVC_OPTION_NO_COMPRESS	0x00000008U
+#define WTSVC_OPTION_SHOW_PROTOCOL	0x00200000U	/* CHANNEL_OPTION_ */
+#define WTSVC_OPTION_ALL	(WTSVC_OPTION_DYNAMIC | WTSVC_OPTION_PRI_MASK | \
+				 WTSVC_OPTION_NO_COMPRESS | \
+				 WTSVC_OPTION_SHOW_PROTOCOL)
+
+/* The two ends of a channel. */
+#define WTSVC_END_APP			0	/* WTSVirtualChannelOpenEx */
+#define WTSVC_END_PROTOCOL		1	/* RDP server / client side */
+
+/*
+ * Bind an unbound session-device fd to a channel.
+ *
+ *  end == WTSVC_END_PROTOCOL, static name: announce that the client joined
+ *	the static channel; the fd becomes its protocol end.  Manager only.
+ *  end == WTSVC_END_PROTOCOL, offer_id != 0: accept a dynamic open read
+ *	from the session's listener; the fd becomes its protocol end.
+ *  end == WTSVC_END_APP, static: attach to an announced static channel.
+ *  end == WTSVC_END_APP, WTSVC_OPTION_DYNAMIC: offer the open to the
+ *	listener and wait up to timeout_ms (0: module default) for its answer.
+ *	A refusal fails with ECONNREFUSED and "status" holds the protocol
+ *	end's status (the struct is copied back in that case too).
+ */
+struct wtsvc_channel_open {
+	__u32 size;
+	__u32 end;			/* WTSVC_END_* */
+	__u32 options;			/* WTSVC_OPTION_* */
+	__u32 timeout_ms;
+	__u64 offer_id;			/* accept only */
+	__u32 channel_id;		/* out */
+	__s32 status;			/* out: refusal status */
+	__u64 reserved[2];
+	char name[WTSVC_CHANNEL_NAME_SIZE];
+};
+
+/* Make the fd the session's dynamic-channel listener.  Manager only. */
+struct wtsvc_listen {
+	__u32 size;
+	__u32 flags;			/* must be 0 */
+	__u64 reserved;
+};
+
+/* What read() on a listener fd returns, one record per call. */
+struct wtsvc_offer {
+	__u32 size;			/* sizeof(struct wtsvc_offer) */
+	__u32 options;			/* WTSVC_OPTION_* of the open */
+	__u64 offer_id;
+	__u32 pid;			/* opener, in the listener's pid ns */
+	__u32 uid;			/* opener's fsuid */
+	__u64 reserved;
+	char name[WTSVC_CHANNEL_NAME_SIZE];
+};
+
+/* Refuse an offer, on the listener fd.  status must be negative. */
+struct wtsvc_offer_refuse {
+	__u32 size;
+	__s32 status;
+	__u64 offer_id;
+	__u64 reserved;
+};
+
+/* Purge flags, relative to the calling end. */
+#define WTSVC_PURGE_INPUT		(1U << 0)	/* what this end reads */
+#define WTSVC_PURGE_OUTPUT		(1U << 1)	/* what this end wrote */
+#define WTSVC_PURGE_ALL		(WTSVC_PURGE_INPUT | WTSVC_PURGE_OUTPUT)
+
+struct wtsvc_purge {
+	__u32 size;
+	__u32 flags;			/* WTSVC_PURGE_* */
+	__u64 purged_input;		/* out: messages dropped */
+	__u64 purged_output;		/* out: messages dropped */
+	__u64 reserved;
+};
+
+/* Channel state bits of struct wtsvc_channel_info. */
+#define WTSVC_CHAN_APP_OPEN		(1U << 0)
+#define WTSVC_CHAN_PROTOCOL_OPEN	(1U << 1)
+#define WTSVC_CHAN_HUNG_UP		(1U << 2)
+#define WTSVC_CHAN_DYNAMIC		(1U << 3)
+
+/* Per-direction counters; "tx" is what this end wrote, "rx" what it read. */
+struct wtsvc_dir_stats {
+	__u64 msgs;
+	__u64 bytes;
+	__u64 queued_msgs;		/* in the queue now */
+	__u64 queued_bytes;
+	__u64 purged_msgs;
+	__u64 waits;			/* times a caller slept */
+};
+
+struct wtsvc_channel_info {
+	__u32 size;
+	__u32 end;			/* out: WTSVC_END_* of this fd */
+	__u32 channel_id;
+	__u32 state;			/* WTSVC_CHAN_* */
+	__u32 options;
+	__u32 session_id;
+	struct wtsvc_dir_stats tx;
+	struct wtsvc_dir_stats rx;
+	__u64 reserved[4];
+	char name[WTSVC_CHANNEL_NAME_SIZE];
+};
+
+#define WTSVC_IOC_MAGIC			0xB7
+
+/* Both devices. */
+#define WTSVC_IOC_GET_FEATURES	_IOWR(WTSVC_IOC_MAGIC, 0x00, struct wtsvc_features)
+#define WTSVC_IOC_SESSION_QUERY	_IOWR(WTSVC_IOC_MAGIC, 0x01, struct wtsvc_session_info)
+#define WTSVC_IOC_SESSION_LIST	_IOWR(WTSVC_IOC_MAGIC, 0x02, struct wtsvc_session_list)
+/* Control device, manager only. */
+#define WTSVC_IOC_SESSION_CREATE _IOWR(WTSVC_IOC_MAGIC, 0x03, struct wtsvc_session_info)
+#define WTSVC_IOC_SESSION_UPDATE _IOWR(WTSVC_IOC_MAGIC, 0x04, struct wtsvc_session_info)
+#define WTSVC_IOC_SESSION_DESTROY _IOWR(WTSVC_IOC_MAGIC, 0x05, struct wtsvc_session_destroy)
+/* Session device. */
+#define WTSVC_IOC_CHANNEL_OPEN	_IOWR(WTSVC_IOC_MAGIC, 0x10, struct wtsvc_channel_open)
+#define WTSVC_IOC_LISTEN	_IOWR(WTSVC_IOC_MAGIC, 0x11, struct wtsvc_listen)
+#define WTSVC_IOC_OFFER_REFUSE	_IOWR(WTSVC_IOC_MAGIC, 0x12, struct wtsvc_offer_refuse)
+#define WTSVC_IOC_PURGE		_IOWR(WTSVC_IOC_MAGIC, 0x13, struct wtsvc_purge)
+#define WTSVC_IOC_CHANNEL_INFO	_IOWR(WTSVC_IOC_MAGIC, 0x14, struct wtsvc_channel_info)
+
+#endif /* _UAPI_LINUX_WTSVC_H */

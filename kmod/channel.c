@@ -1,0 +1,551 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvc: channels, their two ends, and the dynamic-channel offers.
+ *
+ * A static channel comes to exist when the protocol end announces it (the
+ * client joined it); one application end may then attach.  A dynamic open
+ * by an application is queued as an offer to the session's listener; the
+ * protocol end accepts it by binding a new fd to the offer, or refuses it.
+ * Either end closing, or the session being destroyed, hangs the channel
+ * up: the other end drains what was queued, then sees end-of-file.
+ */
+#include <linux/jiffies.h>
+#include <linux/pid_namespace.h>
+#include <linux/poll.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "wtsvc.h"
+
+static void wtsvc_channel_free(struct kref *ref)
+{
+	struct wtsvc_channel *chan = container_of(ref, struct wtsvc_channel,
+						  ref);
+
+	wtsvc_queue_free(&chan->q[0]);
+	wtsvc_queue_free(&chan->q[1]);
+	wtsvc_session_put(chan->sess);
+	kfree(chan);
+	atomic_long_dec(&wtsvc_live.channels);
+}
+
+void wtsvc_channel_put(struct wtsvc_channel *chan)
+{
+	kref_put(&chan->ref, wtsvc_channel_free);
+}
+
+/* Create a live channel in sess; the caller gets the list's reference. */
+static struct wtsvc_channel *wtsvc_channel_new(struct wtsvc_session *sess,
+					       const char *name, u32 options)
+{
+	struct wtsvc_channel *chan;
+	int e;
+
+	lockdep_assert_held(&sess->lock);
+	chan = kzalloc(sizeof(*chan), GFP_KERNEL_ACCOUNT);
+	if (!chan)
+		return NULL;
+	kref_init(&chan->ref);
+	kref_get(&sess->ref);
+	chan->sess = sess;
+	chan->id = sess->next_channel_id++;
+	chan->options = options;
+	chan->dynamic = options & WTSVC_OPTION_DYNAMIC;
+	for (e = 0; e < 2; e++) {
+		wtsvc_queue_init(&chan->q[e]);
+		init_waitqueue_head(&chan->wq[e]);
+	}
+	strscpy(chan->name, name, sizeof(chan->name));
+	list_add_tail(&chan->node, &sess->channels);
+	atomic_long_inc(&wtsvc_live.channels);
+	return chan;
+}
+
+/* Take a channel out of its session's list.  Caller holds sess->lock. */
+static void wtsvc_channel_unlist(struct wtsvc_channel *chan)
+{
+	lockdep_assert_held(&chan->sess->lock);
+	if (list_empty(&chan->node))
+		return;
+	list_del_init(&chan->node);
+	WRITE_ONCE(chan->hung_up, true);
+	wtsvc_chan_wake(chan, WTSVC_END_APP);
+	wtsvc_chan_wake(chan, WTSVC_END_PROTOCOL);
+	wtsvc_channel_put(chan);
+}
+
+/* Bind file wf to end "end" of chan; takes a channel reference. */
+static void wtsvc_bind_channel(struct wtsvc_file *wf,
+			       struct wtsvc_channel *chan, int end)
+{
+	kref_get(&chan->ref);
+	chan->end_state[end] = WTSVC_END_OPEN;
+	wf->chan = chan;
+	wf->end = end;
+	smp_store_release(&wf->kind, WTSVC_FILE_CHANNEL);
+}
+
+static struct wtsvc_channel *wtsvc_find_static(struct wtsvc_session *sess,
+					       const char *name)
+{
+	struct wtsvc_channel *chan;
+
+	list_for_each_entry(chan, &sess->channels, node)
+		if (!chan->dynamic && !strcmp(chan->name, name))
+			return chan;
+	return NULL;
+}
+
+static int wtsvc_announce_static(struct wtsvc_file *wf,
+				 struct wtsvc_channel_open *op)
+{
+	struct wtsvc_session *sess = wf->sess;
+	struct wtsvc_channel *chan;
+	int ret = 0;
+
+	mutex_lock(&sess->lock);
+	if (sess->dead) {
+		ret = -ENODEV;
+	} else if (wtsvc_find_static(sess, op->name)) {
+		ret = -EEXIST;
+	} else {
+		chan = wtsvc_channel_new(sess, op->name, op->options);
+		if (!chan) {
+			ret = -ENOMEM;
+		} else {
+			wtsvc_bind_channel(wf, chan, WTSVC_END_PROTOCOL);
+			op->channel_id = chan->id;
+		}
+	}
+	mutex_unlock(&sess->lock);
+	return ret;
+}
+
+static int wtsvc_attach_static(struct wtsvc_file *wf,
+			       struct wtsvc_channel_open *op)
+{
+	struct wtsvc_session *sess = wf->sess;
+	struct wtsvc_channel *chan;
+	int ret = 0;
+
+	mutex_lock(&sess->lock);
+	chan = sess->dead ? NULL : wtsvc_find_static(sess, op->name);
+	if (sess->dead) {
+		ret = -ENODEV;
+	} else if (!chan) {
+		ret = -ENOENT;
+	} else if (chan->end_state[WTSVC_END_APP] != WTSVC_END_ABSENT) {
+		ret = -EBUSY;
+	} else {
+		chan->options |= op->options;
+		wtsvc_bind_channel(wf, chan, WTSVC_END_APP);
+		op->channel_id = chan->id;
+	}
+	mutex_unlock(&sess->lock);
+	return ret;
+}
+
+static struct wtsvc_offer_req *wtsvc_find_offer(struct wtsvc_session *sess,
+						u64 id)
+{
+	struct wtsvc_offer_req *offer;
+
+	list_for_each_entry(offer, &sess->offers, node)
+		if (offer->id == id)
+			return offer;
+	return NULL;
+}
+
+/* The offer no longer waits to be read by the listener. */
+static void wtsvc_offer_mark_delivered(struct wtsvc_session *sess,
+				       struct wtsvc_offer_req *offer)
+{
+	lockdep_assert_held(&sess->lock);
+	if (!offer->delivered) {
+		offer->delivered = true;
+		WRITE_ONCE(sess->undelivered, sess->undelivered - 1);
+	}
+}
+
+static int wtsvc_accept_offer(struct wtsvc_file *wf,
+			      struct wtsvc_channel_open *op)
+{
+	struct wtsvc_session *sess = wf->sess;
+	struct wtsvc_offer_req *offer;
+	struct wtsvc_channel *chan;
+	int ret = 0;
+
+	mutex_lock(&sess->lock);
+	offer = sess->dead ? NULL : wtsvc_find_offer(sess, op->offer_id);
+	if (sess->dead) {
+		ret = -ENODEV;
+	} else if (!offer || offer->state != WTSVC_OFFER_PENDING) {
+		ret = -ENOENT;
+	} else {
+		chan = wtsvc_channel_new(sess, offer->name, offer->options);
+		if (!chan) {
+			ret = -ENOMEM;
+		} else {
+			wtsvc_bind_channel(wf, chan, WTSVC_END_PROTOCOL);
+			kref_get(&chan->ref);
+			offer->chan = chan;
+			offer->state = WTSVC_OFFER_ACCEPTED;
+			wtsvc_offer_mark_delivered(sess, offer);
+			op->channel_id = chan->id;
+			op->options = chan->options;
+			strscpy(op->name, chan->name, sizeof(op->name));
+			wake_up_all(&sess->offer_wq);
+		}
+	}
+	mutex_unlock(&sess->lock);
+	return ret;
+}
+
+static void wtsvc_offer_free(struct wtsvc_offer_req *offer)
+{
+	if (offer->chan)
+		wtsvc_channel_put(offer->chan);
+	kfree(offer);
+	atomic_long_dec(&wtsvc_live.offers);
+}
+
+static bool wtsvc_offer_settled(struct wtsvc_offer_req *offer)
+{
+	return READ_ONCE(offer->state) != WTSVC_OFFER_PENDING;
+}
+
+/* Offer a dynamic open to the listener and wait for the answer. */
+static int wtsvc_open_dynamic(struct wtsvc_file *wf,
+			      struct wtsvc_channel_open *op)
+{
+	struct wtsvc_session *sess = wf->sess;
+	struct wtsvc_offer_req *offer;
+	unsigned int ms = op->timeout_ms ?: READ_ONCE(wtsvc_open_timeout_ms);
+	long left;
+	int ret;
+
+	offer = kzalloc(sizeof(*offer), GFP_KERNEL_ACCOUNT);
+	if (!offer)
+		return -ENOMEM;
+	atomic_long_inc(&wtsvc_live.offers);
+	offer->options = op->options;
+	offer->pid = task_tgid_vnr(current);
+	offer->uid = from_kuid_munged(current_user_ns(), current_fsuid());
+	strscpy(offer->name, op->name, sizeof(offer->name));
+
+	mutex_lock(&sess->lock);
+	if (sess->dead || !sess->listener) {
+		mutex_unlock(&sess->lock);
+		wtsvc_offer_free(offer);
+		return sess->dead ? -ENODEV : -ENOENT;
+	}
+	offer->id = sess->next_offer_id++;
+	list_add_tail(&offer->node, &sess->offers);
+	WRITE_ONCE(sess->undelivered, sess->undelivered + 1);
+	mutex_unlock(&sess->lock);
+	wake_up_interruptible_poll(&sess->listener_wq, EPOLLIN | EPOLLRDNORM);
+
+	left = wait_event_interruptible_timeout(sess->offer_wq,
+						wtsvc_offer_settled(offer),
+						msecs_to_jiffies(ms));
+
+	/* Settle under the lock: an answer racing the timeout still counts. */
+	mutex_lock(&sess->lock);
+	wtsvc_offer_mark_delivered(sess, offer);
+	list_del(&offer->node);
+	switch (offer->state) {
+	case WTSVC_OFFER_ACCEPTED:
+		wtsvc_bind_channel(wf, offer->chan, WTSVC_END_APP);
+		op->channel_id = offer->chan->id;
+		ret = 0;
+		break;
+	case WTSVC_OFFER_REFUSED:
+		op->status = offer->status;
+		ret = -ECONNREFUSED;
+		break;
+	case WTSVC_OFFER_FAILED:
+		ret = offer->error;
+		break;
+	default:
+		ret = left < 0 ? -EINTR : -ETIMEDOUT;
+		break;
+	}
+	mutex_unlock(&sess->lock);
+	wtsvc_offer_free(offer);
+	return ret;
+}
+
+static int wtsvc_check_open(struct wtsvc_file *wf,
+			    struct wtsvc_channel_open *op)
+{
+	bool dynamic = op->options & WTSVC_OPTION_DYNAMIC;
+	size_t len;
+	int ret;
+
+	if (op->end > WTSVC_END_PROTOCOL || op->channel_id || op->status ||
+	    op->reserved[0] || op->reserved[1])
+		return -EINVAL;
+	if (op->options & ~WTSVC_OPTION_ALL)
+		return -EINVAL;
+	if (!dynamic &&
+	    (op->options & (WTSVC_OPTION_PRI_MASK | WTSVC_OPTION_NO_COMPRESS)))
+		return -EINVAL;
+	if (op->end == WTSVC_END_PROTOCOL && !wf->manager)
+		return -EPERM;
+	if (op->end == WTSVC_END_PROTOCOL && op->offer_id) {
+		/* Accept: the offer supplies name and options. */
+		if (op->options || op->timeout_ms ||
+		    memchr_inv(op->name, 0, sizeof(op->name)))
+			return -EINVAL;
+		return 0;
+	}
+	if (op->offer_id)
+		return -EINVAL;
+	if (op->end == WTSVC_END_PROTOCOL && (dynamic || op->timeout_ms))
+		return -EINVAL;
+	ret = wtsvc_check_channel_name(op->name, sizeof(op->name), dynamic,
+				       &len);
+	return ret;
+}
+
+int wtsvc_channel_open(struct wtsvc_file *wf, struct wtsvc_channel_open *op)
+{
+	int ret;
+
+	ret = wtsvc_check_open(wf, op);
+	if (ret)
+		return ret;
+	if (mutex_lock_interruptible(&wf->bind_lock))
+		return -EINTR;
+	if (wf->kind != WTSVC_FILE_UNBOUND)
+		ret = -EISCONN;
+	else if (op->end == WTSVC_END_PROTOCOL && op->offer_id)
+		ret = wtsvc_accept_offer(wf, op);
+	else if (op->end == WTSVC_END_PROTOCOL)
+		ret = wtsvc_announce_static(wf, op);
+	else if (op->options & WTSVC_OPTION_DYNAMIC)
+		ret = wtsvc_open_dynamic(wf, op);
+	else
+		ret = wtsvc_attach_static(wf, op);
+	mutex_unlock(&wf->bind_lock);
+	return ret;
+}
+
+int wtsvc_listen(struct wtsvc_file *wf)
+{
+	struct wtsvc_session *sess = wf->sess;
+	int ret = 0;
+
+	if (!wf->manager)
+		return -EPERM;
+	if (mutex_lock_interruptible(&wf->bind_lock))
+		return -EINTR;
+	mutex_lock(&sess->lock);
+	if (wf->kind != WTSVC_FILE_UNBOUND) {
+		ret = -EISCONN;
+	} else if (sess->dead) {
+		ret = -ENODEV;
+	} else if (sess->listener) {
+		ret = -EBUSY;
+	} else {
+		sess->listener = wf;
+		smp_store_release(&wf->kind, WTSVC_FILE_LISTENER);
+	}
+	mutex_unlock(&sess->lock);
+	mutex_unlock(&wf->bind_lock);
+	return ret;
+}
+
+static struct wtsvc_offer_req *wtsvc_next_undelivered(struct wtsvc_session *s)
+{
+	struct wtsvc_offer_req *offer;
+
+	lockdep_assert_held(&s->lock);
+	list_for_each_entry(offer, &s->offers, node)
+		if (!offer->delivered)
+			return offer;
+	return NULL;
+}
+
+static bool wtsvc_listener_ready(struct wtsvc_session *sess)
+{
+	return READ_ONCE(sess->dead) || READ_ONCE(sess->undelivered);
+}
+
+ssize_t wtsvc_listener_read(struct wtsvc_file *wf, struct kiocb *iocb,
+			    struct iov_iter *to)
+{
+	struct wtsvc_session *sess = wf->sess;
+	bool nowait = (iocb->ki_flags & IOCB_NOWAIT) ||
+		      (iocb->ki_filp->f_flags & O_NONBLOCK);
+	struct wtsvc_offer_req *offer;
+	struct wtsvc_offer rec;
+
+	if (iov_iter_count(to) < sizeof(rec))
+		return -EMSGSIZE;
+	for (;;) {
+		mutex_lock(&sess->lock);
+		if (sess->dead) {
+			mutex_unlock(&sess->lock);
+			return 0;
+		}
+		offer = wtsvc_next_undelivered(sess);
+		if (offer)
+			break;
+		mutex_unlock(&sess->lock);
+		if (nowait)
+			return -EAGAIN;
+		if (wait_event_interruptible(sess->listener_wq,
+					     wtsvc_listener_ready(sess)))
+			return -ERESTARTSYS;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.size = sizeof(rec);
+	rec.options = offer->options;
+	rec.offer_id = offer->id;
+	rec.pid = offer->pid;
+	rec.uid = offer->uid;
+	memcpy(rec.name, offer->name, sizeof(rec.name));
+	wtsvc_offer_mark_delivered(sess, offer);
+	mutex_unlock(&sess->lock);
+	if (copy_to_iter(&rec, sizeof(rec), to) != sizeof(rec)) {
+		/* Offer it again if it is still waiting for an answer. */
+		mutex_lock(&sess->lock);
+		offer = wtsvc_find_offer(sess, rec.offer_id);
+		if (offer && offer->state == WTSVC_OFFER_PENDING &&
+		    offer->delivered) {
+			offer->delivered = false;
+			WRITE_ONCE(sess->undelivered, sess->undelivered + 1);
+		}
+		mutex_unlock(&sess->lock);
+		return -EFAULT;
+	}
+	return sizeof(rec);
+}
+
+__poll_t wtsvc_listener_poll(struct wtsvc_file *wf, struct file *file,
+			     poll_table *wait)
+{
+	struct wtsvc_session *sess = wf->sess;
+	__poll_t mask = 0;
+
+	poll_wait(file, &sess->listener_wq, wait);
+	if (READ_ONCE(sess->dead))
+		mask = EPOLLIN | EPOLLRDNORM | EPOLLHUP;
+	else if (READ_ONCE(sess->undelivered))
+		mask = EPOLLIN | EPOLLRDNORM;
+	return mask;
+}
+
+int wtsvc_offer_refuse(struct wtsvc_file *wf, u64 offer_id, s32 status)
+{
+	struct wtsvc_session *sess = wf->sess;
+	struct wtsvc_offer_req *offer;
+	int ret = 0;
+
+	if (status >= 0)
+		return -EINVAL;
+	mutex_lock(&sess->lock);
+	offer = wtsvc_find_offer(sess, offer_id);
+	if (!offer || offer->state != WTSVC_OFFER_PENDING) {
+		ret = -ENOENT;
+	} else {
+		offer->state = WTSVC_OFFER_REFUSED;
+		offer->status = status;
+		wtsvc_offer_mark_delivered(sess, offer);
+		wake_up_all(&sess->offer_wq);
+	}
+	mutex_unlock(&sess->lock);
+	return ret;
+}
+
+/* Fail every pending offer.  Caller holds sess->lock. */
+static void wtsvc_fail_offers(struct wtsvc_session *sess, int error)
+{
+	struct wtsvc_offer_req *offer;
+
+	list_for_each_entry(offer, &sess->offers, node) {
+		if (offer->state == WTSVC_OFFER_PENDING) {
+			offer->state = WTSVC_OFFER_FAILED;
+			offer->error = error;
+			wtsvc_offer_mark_delivered(sess, offer);
+		}
+	}
+	wake_up_all(&sess->offer_wq);
+}
+
+void wtsvc_session_hangup_locked(struct wtsvc_session *sess, int error)
+{
+	struct wtsvc_channel *chan, *tmp;
+
+	lockdep_assert_held(&sess->lock);
+	list_for_each_entry_safe(chan, tmp, &sess->channels, node)
+		wtsvc_channel_unlist(chan);
+	wtsvc_fail_offers(sess, error);
+	wake_up_interruptible_poll(&sess->listener_wq,
+				   EPOLLIN | EPOLLRDNORM | EPOLLHUP);
+}
+
+/* The file is being released: close its end or stop listening. */
+void wtsvc_file_unbind(struct wtsvc_file *wf)
+{
+	struct wtsvc_session *sess = wf->sess;
+	struct wtsvc_channel *chan = wf->chan;
+
+	mutex_lock(&sess->lock);
+	if (wf->kind == WTSVC_FILE_LISTENER) {
+		sess->listener = NULL;
+		wtsvc_fail_offers(sess, -ENOENT);
+	} else if (wf->kind == WTSVC_FILE_CHANNEL) {
+		WRITE_ONCE(chan->end_state[wf->end], WTSVC_END_CLOSED);
+		wtsvc_channel_unlist(chan);
+	}
+	mutex_unlock(&sess->lock);
+	if (chan) {
+		/* Nobody will read what was queued for this end. */
+		wtsvc_queue_free(&chan->q[wf->end]);
+		wtsvc_chan_wake(chan, !wf->end);
+		wtsvc_channel_put(chan);
+	}
+}
+
+static void wtsvc_dir_stats(struct wtsvc_queue *q, bool tx,
+			    struct wtsvc_dir_stats *st)
+{
+	spin_lock(&q->lock);
+	st->msgs = tx ? q->enq_msgs : q->deq_msgs;
+	st->bytes = tx ? q->enq_bytes : q->deq_bytes;
+	st->queued_msgs = q->count;
+	st->queued_bytes = q->bytes;
+	st->purged_msgs = q->purged_msgs;
+	st->waits = tx ? q->writer_waits : q->reader_waits;
+	spin_unlock(&q->lock);
+}
+
+void wtsvc_channel_info(struct wtsvc_file *wf, struct wtsvc_channel_info *ci)
+{
+	struct wtsvc_channel *chan = wf->chan;
+	struct wtsvc_session *sess = chan->sess;
+	u32 size = ci->size;
+
+	memset(ci, 0, sizeof(*ci));
+	ci->size = size;
+	ci->end = wf->end;
+	mutex_lock(&sess->lock);
+	ci->channel_id = chan->id;
+	ci->options = chan->options;
+	ci->session_id = sess->info.session_id;
+	if (chan->end_state[WTSVC_END_APP] == WTSVC_END_OPEN)
+		ci->state |= WTSVC_CHAN_APP_OPEN;
+	if (chan->end_state[WTSVC_END_PROTOCOL] == WTSVC_END_OPEN)
+		ci->state |= WTSVC_CHAN_PROTOCOL_OPEN;
+	if (chan->hung_up)
+		ci->state |= WTSVC_CHAN_HUNG_UP;
+	if (chan->dynamic)
+		ci->state |= WTSVC_CHAN_DYNAMIC;
+	memcpy(ci->name, chan->name, sizeof(ci->name));
+	mutex_unlock(&sess->lock);
+	wtsvc_dir_stats(&chan->q[!wf->end], true, &ci->tx);
+	wtsvc_dir_stats(&chan->q[wf->end], false, &ci->rx);
+}

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvc: the control device, /dev/wtsvc/control.
+ *
+ * Anyone may open it to read the feature set, list sessions and query
+ * their public fields.  Creating, updating and destroying sessions needs
+ * the session manager's privilege, evaluated when the device is opened.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "wtsvc.h"
+
+struct wtsvc_ctl {
+	bool manager;
+	kuid_t fsuid;
+};
+
+int wtsvc_copy_arg_in(void *karg, size_t ksize, unsigned int cmd,
+		      unsigned long arg, u32 *usize)
+{
+	void __user *uarg = (void __user *)arg;
+	u32 size;
+	int ret;
+
+	if (get_user(size, (u32 __user *)uarg))
+		return -EFAULT;
+	/* The size field must agree with the size encoded in the command. */
+	if (size != _IOC_SIZE(cmd) || size < sizeof(u32))
+		return -EINVAL;
+	ret = copy_struct_from_user(karg, ksize, uarg, size);
+	if (ret)
+		return ret;
+	*usize = size;
+	return 0;
+}
+
+int wtsvc_copy_arg_out(unsigned long arg, void *karg, size_t ksize,
+		       u32 usize)
+{
+	u32 out = min_t(u32, usize, ksize);
+
+	*(u32 *)karg = out;
+	return copy_to_user((void __user *)arg, karg, out) ? -EFAULT : 0;
+}
+
+long wtsvc_ioctl_features(unsigned int cmd, unsigned long arg)
+{
+	struct wtsvc_features f;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&f, sizeof(f), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	if (f.abi_version || f.features || f.max_sessions || f.max_msg_size ||
+	    f.queue_bytes || f.open_timeout_ms || memchr_inv(f.reserved, 0, sizeof(f.reserved)))
+		return -EINVAL;
+	f.abi_version = WTSVC_ABI_VERSION;
+	f.features = WTSVC_FEAT_SESSIONS | WTSVC_FEAT_STATIC_CHANNELS |
+		     WTSVC_FEAT_DYNAMIC_CHANNELS | WTSVC_FEAT_COPY_IO |
+		     WTSVC_FEAT_PURGE | WTSVC_FEAT_COUNTERS |
+		     WTSVC_FEAT_AUTODESTROY;
+	f.max_sessions = wtsvc_max_sessions;
+	f.max_msg_size = READ_ONCE(wtsvc_max_msg_size);
+	f.queue_bytes = READ_ONCE(wtsvc_queue_bytes);
+	f.open_timeout_ms = READ_ONCE(wtsvc_open_timeout_ms);
+	return wtsvc_copy_arg_out(arg, &f, sizeof(f), usize);
+}
+
+static long wtsvc_ctl_query(struct wtsvc_ctl *ctl, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct wtsvc_session_info info;
+	struct wtsvc_session *sess;
+	u32 usize;
+	bool priv;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&info, sizeof(info), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	sess = wtsvc_session_get_by_id(info.session_id);
+	if (!sess)
+		return -ENOENT;
+	priv = wtsvc_session_may_see_private(sess, ctl->manager, ctl->fsuid);
+	wtsvc_session_query(sess, priv, &info);
+	wtsvc_session_put(sess);
+	return wtsvc_copy_arg_out(arg, &info, sizeof(info), usize);
+}
+
+static long wtsvc_ctl_list(unsigned int cmd, unsigned long arg)
+{
+	struct wtsvc_session_list l;
+	u32 total, cap, *ids = NULL;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&l, sizeof(l), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	if (l.reserved)
+		return -EINVAL;
+	cap = min(l.count, wtsvc_max_sessions);
+	if (cap) {
+		if (!l.ids_ptr)
+			return -EFAULT;
+		ids = kvcalloc(cap, sizeof(*ids), GFP_KERNEL);
+		if (!ids)
+			return -ENOMEM;
+	}
+	ret = wtsvc_session_list(ids, cap, &total);
+	if (!ret && cap &&
+	    copy_to_user(u64_to_user_ptr(l.ids_ptr), ids,
+			 min(cap, total) * sizeof(*ids)))
+		ret = -EFAULT;
+	kvfree(ids);
+	if (ret)
+		return ret;
+	l.count = total;
+	return wtsvc_copy_arg_out(arg, &l, sizeof(l), usize);
+}
+
+static long wtsvc_ctl_create(struct file *file, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct wtsvc_session_info info;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&info, sizeof(info), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	ret = wtsvc_session_create(&info, file);
+	if (ret)
+		return ret;
+	ret = wtsvc_copy_arg_out(arg, &info, sizeof(info), usize);
+	if (ret)
+		wtsvc_session_destroy(info.session_id);
+	return ret;
+}
+
+static long wtsvc_ctl_update(unsigned int cmd, unsigned long arg)
+{
+	struct wtsvc_session_info info;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&info, sizeof(info), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	return wtsvc_session_update(&info);
+}
+
+static long wtsvc_ctl_destroy(unsigned int cmd, unsigned long arg)
+{
+	struct wtsvc_session_destroy d;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&d, sizeof(d), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	if (d.reserved)
+		return -EINVAL;
+	return wtsvc_session_destroy(d.session_id);
+}
+
+static long wtsvc_ctl_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct wtsvc_ctl *ctl = file->private_data;
+
+	if (_IOC_TYPE(cmd) != WTSVC_IOC_MAGIC ||
+	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
+		return -ENOTTY;
+
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(WTSVC_IOC_GET_FEATURES):
+		return wtsvc_ioctl_features(cmd, arg);
+	case _IOC_NR(WTSVC_IOC_SESSION_QUERY):
+		return wtsvc_ctl_query(ctl, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_SESSION_LIST):
+		return wtsvc_ctl_list(cmd, arg);
+	case _IOC_NR(WTSVC_IOC_SESSION_CREATE):
+		if (!ctl->manager)
+			return -EPERM;
+		return wtsvc_ctl_create(file, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_SESSION_UPDATE):
+		if (!ctl->manager)
+			return -EPERM;
+		return wtsvc_ctl_update(cmd, arg);
+	case _IOC_NR(WTSVC_IOC_SESSION_DESTROY):
+		if (!ctl->manager)
+			return -EPERM;
+		return wtsvc_ctl_destroy(cmd, arg);
+	}
+	return -ENOTTY;
+}
+
+static int wtsvc_ctl_open(struct inode *inode, struct file *file)
+{
+	struct wtsvc_ctl *ctl;
+
+	ctl = kzalloc(sizeof(*ctl), GFP_KERNEL);
+	if (!ctl)
+		return -ENOMEM;
+	ctl->manager = wtsvc_is_manager();
+	ctl->fsuid = current_fsuid();
+	file->private_data = ctl;
+	return stream_open(inode, file);
+}
+
+static int wtsvc_ctl_release(struct inode *inode, struct file *file)
+{
+	wtsvc_session_destroy_created_by(file);
+	kfree(file->private_data);
+	return 0;
+}
+
+static const struct file_operations wtsvc_ctl_fops = {
+	.owner = THIS_MODULE,
+	.open = wtsvc_ctl_open,
+	.release = wtsvc_ctl_release,
+	.unlocked_ioctl = wtsvc_ctl_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+struct miscdevice wtsvc_ctl_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "wtsvc-control",
+	.nodename = WTSVC_CONTROL_NODE,
+	.mode = 0666,
+	.fops = &wtsvc_ctl_fops,
+};

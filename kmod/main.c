@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvc: kernel transport for Remote Desktop virtual channels.
+ *
+ * Module parameters, live-object accounting and module init/exit.
+ */
+#include <linux/capability.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+
+#include "wtsvc.h"
+
+unsigned int wtsvc_max_sessions = 4096;
+module_param_named(max_sessions, wtsvc_max_sessions, uint, 0444);
+MODULE_PARM_DESC(max_sessions, "Most sessions alive at once (1-65536)");
+
+unsigned int wtsvc_queue_bytes = 1U << 20;
+module_param_named(queue_bytes, wtsvc_queue_bytes, uint, 0644);
+MODULE_PARM_DESC(queue_bytes,
+		 "Bytes queued per channel direction before writers wait");
+
+unsigned int wtsvc_max_msg_size = 64U << 20;
+module_param_named(max_msg_size, wtsvc_max_msg_size, uint, 0644);
+MODULE_PARM_DESC(max_msg_size, "Largest message in bytes");
+
+unsigned int wtsvc_open_timeout_ms = 5000;
+module_param_named(open_timeout_ms, wtsvc_open_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(open_timeout_ms,
+		 "Default time a dynamic channel open waits for an answer");
+
+int wtsvc_manager_gid = -1;
+module_param_named(manager_gid, wtsvc_manager_gid, int, 0444);
+MODULE_PARM_DESC(manager_gid,
+		 "Group whose members act as session manager (-1: none)");
+
+struct wtsvc_live wtsvc_live;
+
+static int wtsvc_live_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf,
+			  "sessions=%ld channels=%ld msgs=%ld bytes=%ld offers=%ld files=%ld\n",
+			  atomic_long_read(&wtsvc_live.sessions),
+			  atomic_long_read(&wtsvc_live.channels),
+			  atomic_long_read(&wtsvc_live.msgs),
+			  atomic_long_read(&wtsvc_live.bytes),
+			  atomic_long_read(&wtsvc_live.offers),
+			  atomic_long_read(&wtsvc_live.files));
+}
+
+static const struct kernel_param_ops wtsvc_live_ops = {
+	.get = wtsvc_live_get,
+};
+
+module_param_cb(live, &wtsvc_live_ops, NULL, 0444);
+MODULE_PARM_DESC(live, "Objects alive now (read-only, for leak checks)");
+
+bool wtsvc_is_manager(void)
+{
+	if (capable(CAP_SYS_ADMIN))
+		return true;
+	if (wtsvc_manager_gid >= 0) {
+		kgid_t gid = make_kgid(current_user_ns(), wtsvc_manager_gid);
+
+		if (gid_valid(gid) && in_egroup_p(gid))
+			return true;
+	}
+	return false;
+}
+
+static int __init wtsvc_init(void)
+{
+	if (wtsvc_max_sessions < 1 || wtsvc_max_sessions > 65536) {
+		pr_err("wtsvc: max_sessions must be 1-65536\n");
+		return -EINVAL;
+	}
+	return wtsvc_sessions_init();
+}
+
+static void __exit wtsvc_exit(void)
+{
+	wtsvc_sessions_exit();
+}
+
+module_init(wtsvc_init);
+module_exit(wtsvc_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Kernel transport for Remote Desktop virtual channels");
+MODULE_AUTHOR("The wtsvc authors");
+MODULE_VERSION("0.1");

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvc: file operations of the session devices, /dev/wtsvc/session<ID>.
+ *
+ * A newly opened fd is unbound.  WTSVC_IOC_CHANNEL_OPEN binds it to one
+ * end of a channel; WTSVC_IOC_LISTEN makes it the session's listener for
+ * dynamic-channel offers.  A binding lasts until the fd is closed.
+ */
+#include <linux/fs.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/ioctls.h>
+
+#include "wtsvc.h"
+
+static enum wtsvc_file_kind wtsvc_kind(struct wtsvc_file *wf)
+{
+	/* Pairs with smp_store_release() when the fd is bound. */
+	return smp_load_acquire(&wf->kind);
+}
+
+static int wtsvc_sess_open(struct inode *inode, struct file *file)
+{
+	struct wtsvc_session *sess;
+	struct wtsvc_file *wf;
+	bool manager = wtsvc_is_manager();
+
+	sess = wtsvc_session_get_by_minor(iminor(inode));
+	if (!sess)
+		return -ENXIO;
+	/* The device node's mode is not the only guard. */
+	if (!wtsvc_session_may_see_private(sess, manager, current_fsuid())) {
+		wtsvc_session_put(sess);
+		return -EACCES;
+	}
+	wf = kzalloc(sizeof(*wf), GFP_KERNEL_ACCOUNT);
+	if (!wf) {
+		wtsvc_session_put(sess);
+		return -ENOMEM;
+	}
+	wf->sess = sess;
+	wf->manager = manager;
+	wf->fsuid = current_fsuid();
+	mutex_init(&wf->bind_lock);
+	atomic_long_inc(&wtsvc_live.files);
+	file->private_data = wf;
+	file->f_mode |= FMODE_NOWAIT;
+	return stream_open(inode, file);
+}
+
+static int wtsvc_sess_release(struct inode *inode, struct file *file)
+{
+	struct wtsvc_file *wf = file->private_data;
+
+	wtsvc_file_unbind(wf);
+	wtsvc_session_put(wf->sess);
+	kfree(wf);
+	atomic_long_dec(&wtsvc_live.files);
+	return 0;
+}
+
+static ssize_t wtsvc_sess_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct wtsvc_file *wf = iocb->ki_filp->private_data;
+
+	switch (wtsvc_kind(wf)) {
+	case WTSVC_FILE_CHANNEL:
+		return wtsvc_chan_read(wf->chan, wf->end, iocb, to);
+	case WTSVC_FILE_LISTENER:
+		return wtsvc_listener_read(wf, iocb, to);
+	default:
+		return -ENOTCONN;
+	}
+}
+
+static ssize_t wtsvc_sess_write_iter(struct kiocb *iocb,
+				     struct iov_iter *from)
+{
+	struct wtsvc_file *wf = iocb->ki_filp->private_data;
+
+	switch (wtsvc_kind(wf)) {
+	case WTSVC_FILE_CHANNEL:
+		return wtsvc_chan_write(wf->chan, wf->end, iocb, from);
+	case WTSVC_FILE_LISTENER:
+		return -EINVAL;
+	default:
+		return -ENOTCONN;
+	}
+}
+
+static __poll_t wtsvc_sess_poll(struct file *file, poll_table *wait)
+{
+	struct wtsvc_file *wf = file->private_data;
+
+	switch (wtsvc_kind(wf)) {
+	case WTSVC_FILE_CHANNEL:
+		return wtsvc_chan_poll(wf->chan, wf->end, file, wait);
+	case WTSVC_FILE_LISTENER:
+		return wtsvc_listener_poll(wf, file, wait);
+	default:
+		return EPOLLERR;
+	}
+}
+
+static long wtsvc_sess_query(struct wtsvc_file *wf, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct wtsvc_session_info info;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&info, sizeof(info), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	/* 0 means "this device's session". */
+	if (info.session_id && info.session_id != wf->sess->info.session_id)
+		return -EINVAL;
+	wtsvc_session_query(wf->sess, true, &info);
+	return wtsvc_copy_arg_out(arg, &info, sizeof(info), usize);
+}
+
+static long wtsvc_sess_channel_open(struct wtsvc_file *wf, unsigned int cmd,
+				    unsigned long arg)
+{
+	struct wtsvc_channel_open op;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&op, sizeof(op), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	ret = wtsvc_channel_open(wf, &op);
+	if (ret && ret != -ECONNREFUSED)
+		return ret;
+	if (wtsvc_copy_arg_out(arg, &op, sizeof(op), usize))
+		return -EFAULT;
+	return ret;
+}
+
+static long wtsvc_sess_listen(struct wtsvc_file *wf, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct wtsvc_listen l;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&l, sizeof(l), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	if (l.flags || l.reserved)
+		return -EINVAL;
+	return wtsvc_listen(wf);
+}
+
+static long wtsvc_sess_refuse(struct wtsvc_file *wf, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct wtsvc_offer_refuse r;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&r, sizeof(r), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	if (r.reserved)
+		return -EINVAL;
+	if (wtsvc_kind(wf) != WTSVC_FILE_LISTENER)
+		return -EBADFD;
+	return wtsvc_offer_refuse(wf, r.offer_id, r.status);
+}
+
+static long wtsvc_sess_purge(struct wtsvc_file *wf, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct wtsvc_purge p;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&p, sizeof(p), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	if (!p.flags || p.flags & ~WTSVC_PURGE_ALL || p.purged_input ||
+	    p.purged_output || p.reserved)
+		return -EINVAL;
+	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
+		return -ENOTCONN;
+	if (p.flags & WTSVC_PURGE_INPUT)
+		p.purged_input = wtsvc_queue_purge(wf->chan, wf->end);
+	if (p.flags & WTSVC_PURGE_OUTPUT)
+		p.purged_output = wtsvc_queue_purge(wf->chan, !wf->end);
+	return wtsvc_copy_arg_out(arg, &p, sizeof(p), usize);
+}
+
+static long wtsvc_sess_info(struct wtsvc_file *wf, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct wtsvc_channel_info ci;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&ci, sizeof(ci), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	if (memchr_inv((u8 *)&ci + sizeof(ci.size), 0,
+		       sizeof(ci) - sizeof(ci.size)))
+		return -EINVAL;
+	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
+		return -ENOTCONN;
+	wtsvc_channel_info(wf, &ci);
+	return wtsvc_copy_arg_out(arg, &ci, sizeof(ci), usize);
+}
+
+static long wtsvc_sess_ioctl(struct file *file, unsigned int cmd,
+			     unsigned long arg)
+{
+	struct wtsvc_file *wf = file->private_data;
+
+	/* FIONREAD: size of the next message, 0 when none is queued. */
+	if (cmd == FIONREAD) {
+		int n = 0;
+
+		if (wtsvc_kind(wf) == WTSVC_FILE_CHANNEL)
+			n = wtsvc_chan_next_size(wf->chan, wf->end);
+		return put_user(n, (int __user *)arg);
+	}
+	if (_IOC_TYPE(cmd) != WTSVC_IOC_MAGIC ||
+	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
+		return -ENOTTY;
+
+	switch (_IOC_NR(cmd)) {
+	case _IOC_NR(WTSVC_IOC_GET_FEATURES):
+		return wtsvc_ioctl_features(cmd, arg);
+	case _IOC_NR(WTSVC_IOC_SESSION_QUERY):
+		return wtsvc_sess_query(wf, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_CHANNEL_OPEN):
+		return wtsvc_sess_channel_open(wf, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_LISTEN):
+		return wtsvc_sess_listen(wf, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_OFFER_REFUSE):
+		return wtsvc_sess_refuse(wf, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_PURGE):
+		return wtsvc_sess_purge(wf, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_CHANNEL_INFO):
+		return wtsvc_sess_info(wf, cmd, arg);
+	}
+	return -ENOTTY;
+}
+
+const struct file_operations wtsvc_session_fops = {
+	.owner = THIS_MODULE,
+	.open = wtsvc_sess_open,
+	.release = wtsvc_sess_release,
+	.read_iter = wtsvc_sess_read_iter,
+	.write_iter = wtsvc_sess_write_iter,
+	.poll = wtsvc_sess_poll,
+	.unlocked_ioctl = wtsvc_sess_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};

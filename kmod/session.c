@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvc: sessions and their character devices.
+ *
+ * Sessions live in an IDR keyed by session id.  Each has a character
+ * device, /dev/wtsvc/session<ID>, owned by the session's uid with mode
+ * 0600 (0660 with the manager group).  All session devices share one
+ * cdev over a minor range; open() maps the minor back to the session.
+ */
+#include <linux/cdev.h>
+#include <linux/idr.h>
+#include <linux/miscdevice.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include "compat.h"
+#include "wtsvc.h"
+
+static DEFINE_MUTEX(wtsvc_sessions_lock);	/* the two tables below */
+static DEFINE_IDR(wtsvc_sessions);		/* id -> session */
+static DEFINE_IDR(wtsvc_minors);		/* minor -> session */
+static dev_t wtsvc_devt;
+static struct cdev wtsvc_cdev;
+
+static struct class wtsvc_class = {
+	.name = "wtsvc",
+};
+
+static char *wtsvc_devnode(WTSVC_DEVNODE_CONST struct device *dev,
+			   umode_t *mode, kuid_t *uid, kgid_t *gid)
+{
+	const struct wtsvc_session *sess = dev_get_drvdata(dev);
+	kgid_t mgr = KGIDT_INIT(wtsvc_manager_gid);
+
+	if (mode)
+		*mode = wtsvc_manager_gid >= 0 ? 0660 : 0600;
+	if (uid)
+		*uid = make_kuid(&init_user_ns, sess->info.uid);
+	if (gid && wtsvc_manager_gid >= 0)
+		*gid = mgr;
+	return kasprintf(GFP_KERNEL, WTSVC_SESSION_NODE_FMT,
+			 sess->info.session_id);
+}
+
+static const struct device_type wtsvc_session_type = {
+	.name = "wtsvc_session",
+	.devnode = wtsvc_devnode,
+};
+
+static void wtsvc_dev_release(struct device *dev)
+{
+	kfree(dev);
+}
+
+static void wtsvc_session_free(struct kref *ref)
+{
+	struct wtsvc_session *sess = container_of(ref, struct wtsvc_session,
+						  ref);
+
+	WARN_ON(!list_empty(&sess->channels));
+	WARN_ON(!list_empty(&sess->offers));
+	kfree(sess);
+	atomic_long_dec(&wtsvc_live.sessions);
+}
+
+void wtsvc_session_put(struct wtsvc_session *sess)
+{
+	kref_put(&sess->ref, wtsvc_session_free);
+}
+
+struct wtsvc_session *wtsvc_session_get_by_id(u32 id)
+{
+	struct wtsvc_session *sess;
+
+	if (id > WTSVC_SESSION_ID_MAX)
+		return NULL;
+	mutex_lock(&wtsvc_sessions_lock);
+	sess = idr_find(&wtsvc_sessions, id);
+	if (sess)
+		kref_get(&sess->ref);
+	mutex_unlock(&wtsvc_sessions_lock);
+	return sess;
+}
+
+struct wtsvc_session *wtsvc_session_get_by_minor(int minor)
+{
+	struct wtsvc_session *sess;
+
+	mutex_lock(&wtsvc_sessions_lock);
+	sess = idr_find(&wtsvc_minors, minor);
+	if (sess)
+		kref_get(&sess->ref);
+	mutex_unlock(&wtsvc_sessions_lock);
+	return sess;
+}
+
+static int wtsvc_check_texts(const struct wtsvc_session_info *in, u64 fields)
+{
+	if ((fields & WTSVC_FIELD_WINSTATION) &&
+	    wtsvc_check_text_field(in->winstation_name, WTSVC_NAME_LEN))
+		return -EINVAL;
+	if ((fields & WTSVC_FIELD_USER) &&
+	    wtsvc_check_text_field(in->user_name, WTSVC_NAME_LEN))
+		return -EINVAL;
+	if ((fields & WTSVC_FIELD_DOMAIN) &&
+	    wtsvc_check_text_field(in->domain_name, WTSVC_NAME_LEN))
+		return -EINVAL;
+	if ((fields & WTSVC_FIELD_CLIENT_NAME) &&
+	    wtsvc_check_text_field(in->client_name, WTSVC_NAME_LEN))
+		return -EINVAL;
+	return 0;
+}
+
+/* Validate what create and update share; "fields" selects what is read. */
+static int wtsvc_check_info(const struct wtsvc_session_info *in, u64 fields)
+{
+	if (memchr_inv(in->reserved, 0, sizeof(in->reserved)))
+		return -EINVAL;
+	if (in->dev_minor)
+		return -EINVAL;
+	if ((fields & WTSVC_FIELD_STATE) && in->state > WTSVC_STATE_INIT)
+		return -EINVAL;
+	if ((fields & WTSVC_FIELD_PROTOCOL) &&
+	    in->protocol_type > WTSVC_PROTOCOL_RDP)
+		return -EINVAL;
+	return wtsvc_check_texts(in, fields);
+}
+
+/* Copy the selected fields of "in" into the session's info. */
+static void wtsvc_apply_fields(struct wtsvc_session_info *dst,
+			       const struct wtsvc_session_info *in, u64 fields)
+{
+	if (fields & WTSVC_FIELD_STATE)
+		dst->state = in->state;
+	if (fields & WTSVC_FIELD_WINSTATION)
+		memcpy(dst->winstation_name, in->winstation_name,
+		       WTSVC_NAME_LEN);
+	if (fields & WTSVC_FIELD_PROTOCOL)
+		dst->protocol_type = in->protocol_type;
+	if (fields & WTSVC_FIELD_USER)
+		memcpy(dst->user_name, in->user_name, WTSVC_NAME_LEN);
+	if (fields & WTSVC_FIELD_DOMAIN)
+		memcpy(dst->domain_name, in->domain_name, WTSVC_NAME_LEN);
+	if (fields & WTSVC_FIELD_CLIENT_NAME)
+		memcpy(dst->client_name, in->client_name, WTSVC_NAME_LEN);
+	if (fields & WTSVC_FIELD_CLIENT_ADDRESS) {
+		dst->client_address_family = in->client_address_family;
+		memcpy(dst->client_address, in->client_address,
+		       WTSVC_CLIENT_ADDRESS_LEN);
+	}
+	if (fields & WTSVC_FIELD_CLIENT_BUILD)
+		dst->client_build = in->client_build;
+	if (fields & WTSVC_FIELD_CLIENT_PRODUCT)
+		dst->client_product_id = in->client_product_id;
+	if (fields & WTSVC_FIELD_CLIENT_HARDWARE)
+		dst->client_hardware_id = in->client_hardware_id;
+	if (fields & WTSVC_FIELD_DISPLAY) {
+		dst->display_width = in->display_width;
+		dst->display_height = in->display_height;
+		dst->display_color_depth = in->display_color_depth;
+	}
+	if (fields & WTSVC_FIELD_LOGON_TIME)
+		dst->logon_time = in->logon_time;
+	if (fields & WTSVC_FIELD_CONNECT_TIME)
+		dst->connect_time = in->connect_time;
+	if (fields & WTSVC_FIELD_DISCONNECT_TIME)
+		dst->disconnect_time = in->disconnect_time;
+}
+
+static int wtsvc_session_add_device(struct wtsvc_session *sess)
+{
+	struct device *dev;
+	int ret;
+
+	dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+	if (!dev)
+		return -ENOMEM;
+	device_initialize(dev);
+	dev->class = &wtsvc_class;
+	dev->type = &wtsvc_session_type;
+	dev->parent = wtsvc_ctl_misc.this_device;
+	dev->devt = MKDEV(MAJOR(wtsvc_devt), sess->minor);
+	dev->release = wtsvc_dev_release;
+	dev_set_drvdata(dev, sess);
+	ret = dev_set_name(dev, "wtsvc-session%u", sess->info.session_id);
+	if (!ret)
+		ret = device_add(dev);
+	if (ret) {
+		put_device(dev);
+		return ret;
+	}
+	sess->dev = dev;
+	return 0;
+}
+
+int wtsvc_session_create(struct wtsvc_session_info *info, const void *creator)
+{
+	struct wtsvc_session *sess;
+	kuid_t uid;
+	u32 id = info->session_id;
+	int ret;
+
+	if (info->flags & ~WTSVC_SESSION_F_ALL || info->fields)
+		return -EINVAL;
+	ret = wtsvc_check_info(info, WTSVC_FIELDS_ALL);
+	if (ret)
+		return ret;
+	if (id > WTSVC_SESSION_ID_MAX)
+		return -EINVAL;
+	uid = make_kuid(&init_user_ns, info->uid);
+	if (!uid_valid(uid))
+		return -EINVAL;
+
+	sess = kzalloc(sizeof(*sess), GFP_KERNEL_ACCOUNT);
+	if (!sess)
+		return -ENOMEM;
+	kref_init(&sess->ref);
+	mutex_init(&sess->lock);
+	INIT_LIST_HEAD(&sess->channels);
+	INIT_LIST_HEAD(&sess->offers);
+	init_waitqueue_head(&sess->listener_wq);
+	init_waitqueue_head(&sess->offer_wq);
+	sess->next_channel_id = 1;
+	sess->next_offer_id = 1;
+	if (info->flags & WTSVC_SESSION_F_AUTODESTROY)
+		sess->creator = creator;
+	atomic_long_inc(&wtsvc_live.sessions);
+
+	mutex_lock(&wtsvc_sessions_lock);
+	if (id == WTSVC_SESSION_ID_AUTO)
+		ret = idr_alloc(&wtsvc_sessions, sess, 1,
+				WTSVC_SESSION_ID_MAX, GFP_KERNEL);
+	else
+		ret = idr_alloc(&wtsvc_sessions, sess, id, id + 1, GFP_KERNEL);
+	if (ret == -ENOSPC)
+		ret = id == WTSVC_SESSION_ID_AUTO ? -ENOSPC : -EEXIST;
+	if (ret < 0)
+		goto out_unlock;
+	info->session_id = ret;
+	ret = idr_alloc(&wtsvc_minors, sess, 0, wtsvc_max_sessions,
+			GFP_KERNEL);
+	if (ret < 0)
+		goto out_remove_id;
+	sess->minor = ret;
+	info->dev_minor = ret;
+	info->fields = 0;
+	sess->info = *info;
+	sess->info.size = sizeof(sess->info);
+	ret = wtsvc_session_add_device(sess);
+	if (ret)
+		goto out_remove_minor;
+	mutex_unlock(&wtsvc_sessions_lock);
+	return 0;
+
+out_remove_minor:
+	idr_remove(&wtsvc_minors, sess->minor);
+out_remove_id:
+	idr_remove(&wtsvc_sessions, info->session_id);
+out_unlock:
+	mutex_unlock(&wtsvc_sessions_lock);
+	wtsvc_session_put(sess);
+	return ret;
+}
+
+int wtsvc_session_update(const struct wtsvc_session_info *in)
+{
+	struct wtsvc_session *sess;
+	u64 fields = in->fields;
+	int ret;
+
+	if (in->flags || !fields || fields & ~WTSVC_FIELDS_ALL)
+		return -EINVAL;
+	ret = wtsvc_check_info(in, fields);
+	if (ret)
+		return ret;
+	sess = wtsvc_session_get_by_id(in->session_id);
+	if (!sess)
+		return -ENOENT;
+	mutex_lock(&sess->lock);
+	if (sess->dead) {
+		ret = -ENOENT;
+	} else if ((fields & WTSVC_FIELD_USER) && in->uid != sess->info.uid) {
+		ret = -EINVAL;	/* the device's owner is fixed at creation */
+	} else {
+		wtsvc_apply_fields(&sess->info, in, fields);
+		ret = 0;
+	}
+	mutex_unlock(&sess->lock);
+	wtsvc_session_put(sess);
+	return ret;
+}
+
+/* Take a session out of the tables and hang everything up. */
+static void wtsvc_session_kill(struct wtsvc_session *sess)
+{
+	lockdep_assert_held(&wtsvc_sessions_lock);
+	idr_remove(&wtsvc_sessions, sess->info.session_id);
+	idr_remove(&wtsvc_minors, sess->minor);
+	device_unregister(sess->dev);
+	mutex_lock(&sess->lock);
+	WRITE_ONCE(sess->dead, true);
+	wtsvc_session_hangup_locked(sess, -ENODEV);
+	mutex_unlock(&sess->lock);
+	wtsvc_session_put(sess);
+}
+
+int wtsvc_session_destroy(u32 id)
+{
+	struct wtsvc_session *sess;
+
+	if (id > WTSVC_SESSION_ID_MAX)
+		return -ENOENT;
+	mutex_lock(&wtsvc_sessions_lock);
+	sess = idr_find(&wtsvc_sessions, id);
+	if (sess)
+		wtsvc_session_kill(sess);
+	mutex_unlock(&wtsvc_sessions_lock);
+	return sess ? 0 : -ENOENT;
+}
+
+void wtsvc_session_destroy_created_by(const void *creator)
+{
+	struct wtsvc_session *sess;
+	int id;
+
+	mutex_lock(&wtsvc_sessions_lock);
+	idr_for_each_entry(&wtsvc_sessions, sess, id)
+		if (sess->creator == creator)
+			wtsvc_session_kill(sess);
+	mutex_unlock(&wtsvc_sessions_lock);
+}
+
+int wtsvc_session_list(u32 *ids, u32 cap, u32 *total)
+{
+	struct wtsvc_session *sess;
+	u32 n = 0;
+	int id;
+
+	mutex_lock(&wtsvc_sessions_lock);
+	idr_for_each_entry(&wtsvc_sessions, sess, id) {
+		if (n < cap)
+			ids[n] = id;
+		n++;
+	}
+	mutex_unlock(&wtsvc_sessions_lock);
+	*total = n;
+	return 0;
+}
+
+bool wtsvc_session_may_see_private(struct wtsvc_session *sess,
+				   bool manager, kuid_t fsuid)
+{
+	return manager ||
+	       uid_eq(fsuid, make_kuid(&init_user_ns, sess->info.uid));
+}
+
+void wtsvc_session_query(struct wtsvc_session *sess, bool priv,
+			 struct wtsvc_session_info *out)
+{
+	struct wtsvc_session_info *in = &sess->info;
+	u32 size = out->size;
+
+	mutex_lock(&sess->lock);
+	if (priv) {
+		*out = *in;
+		out->flags = 0;
+		out->fields = WTSVC_FIELDS_ALL;
+	} else {
+		memset(out, 0, sizeof(*out));
+		wtsvc_apply_fields(out, in, WTSVC_FIELDS_PUBLIC);
+		out->session_id = in->session_id;
+		out->dev_minor = in->dev_minor;
+		out->fields = WTSVC_FIELDS_PUBLIC;
+	}
+	mutex_unlock(&sess->lock);
+	out->size = size;
+}
+
+int wtsvc_sessions_init(void)
+{
+	int ret;
+
+	ret = class_register(&wtsvc_class);
+	if (ret)
+		return ret;
+	ret = alloc_chrdev_region(&wtsvc_devt, 0, wtsvc_max_sessions,
+				  "wtsvc-session");
+	if (ret)
+		goto out_class;
+	cdev_init(&wtsvc_cdev, &wtsvc_session_fops);
+	wtsvc_cdev.owner = THIS_MODULE;
+	ret = cdev_add(&wtsvc_cdev, wtsvc_devt, wtsvc_max_sessions);
+	if (ret)
+		goto out_region;
+	ret = misc_register(&wtsvc_ctl_misc);
+	if (ret)
+		goto out_cdev;
+	return 0;
+
+out_cdev:
+	cdev_del(&wtsvc_cdev);
+out_region:
+	unregister_chrdev_region(wtsvc_devt, wtsvc_max_sessions);
+out_class:
+	class_unregister(&wtsvc_class);
+	return ret;
+}
+
+/*
+ * Every open file holds a module reference, so by the time the module
+ * goes away no file is open and only sessions without users remain.
+ */
+void wtsvc_sessions_exit(void)
+{
+	struct wtsvc_session *sess;
+	int id;
+
+	mutex_lock(&wtsvc_sessions_lock);
+	idr_for_each_entry(&wtsvc_sessions, sess, id)
+		wtsvc_session_kill(sess);
+	mutex_unlock(&wtsvc_sessions_lock);
+	idr_destroy(&wtsvc_sessions);
+	idr_destroy(&wtsvc_minors);
+	misc_deregister(&wtsvc_ctl_misc);
+	cdev_del(&wtsvc_cdev);
+	unregister_chrdev_region(wtsvc_devt, wtsvc_max_sessions);
+	class_unregister(&wtsvc_class);
+}
