@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Runs inside the test VM (started by tests/vm/init): load wtsvc.ko, run
+# the command, unload the module, and check the kernel log.  Results go
+# to the run's results directory, which the host reads afterwards:
+#   exit        the command's exit status
+#   verdict     "ok", or what went wrong with the kernel side
+#   dmesg       the whole kernel log
+res=$1
+# shellcheck source=/dev/null
+. "$res/env"
+export HOME=/tmp PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export WTSVC_VM=1 WTSVC_RESULTS="$res"
+hostname wtsvc-vm
+ip link set lo up 2>/dev/null
+
+verdict=ok
+problems='WARNING:|BUG:|Oops|general protection fault|Call Trace|UBSAN:|kernel BUG|refcount_t:|list_add corruption|list_del corruption|stack-protector|Unable to handle|RIP:'
+
+if [ -n "$VM_MODULE" ]; then
+	# shellcheck disable=SC2086
+	if ! insmod "$VM_MODULE" $VM_MODULE_PARAMS; then
+		echo "vm: insmod $VM_MODULE failed"
+		echo 126 > "$res/exit"
+		echo "insmod failed" > "$res/verdict"
+		dmesg > "$res/dmesg"
+		exit 0
+	fi
+fi
+
+cd "$VM_CWD" || exit 1
+bash "$res/command"
+rc=$?
+echo "$rc" > "$res/exit"
+
+if [ -n "$VM_MODULE" ] && [ -d /sys/module/wtsvc ]; then
+	live=$(cat /sys/module/wtsvc/parameters/live)
+	refcnt=$(cat /sys/module/wtsvc/refcnt)
+	if [ "$refcnt" != 0 ]; then
+		verdict="module refcount $refcnt after the command"
+	elif echo "$live" | grep -qE '(channels|msgs|bytes|offers|files)=[1-9]'; then
+		verdict="objects leaked with no file open: $live"
+	fi
+	if ! rmmod wtsvc; then
+		verdict="rmmod wtsvc failed (refcnt $refcnt; live: $live)"
+	elif [ -d /sys/module/wtsvc ]; then
+		verdict="wtsvc still loaded after rmmod"
+	fi
+fi
+
+dmesg > "$res/dmesg"
+if grep -E "$problems" "$res/dmesg" > "$res/dmesg-problems"; then
+	verdict="kernel log has warnings or oopses"
+fi
+echo "$verdict" > "$res/verdict"
+sync

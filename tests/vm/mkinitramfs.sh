@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the test VM's initramfs for one kernel: mkinitramfs.sh KVER OUT
+# It holds busybox, tests/vm/init, and the modules (with dependencies)
+# needed to mount the host's filesystem over virtio-9p.
+set -euo pipefail
+
+kver=$1
+out=$2
+top=$(cd "$(dirname "$0")/../.." && pwd)
+moddir=/lib/modules/$kver
+busybox=/bin/busybox
+[ -x "$busybox" ] || { echo "mkinitramfs: busybox-static missing" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp"/{bin,dev,proc,sys,tmp,modules}
+cp "$busybox" "$tmp/bin/busybox"
+for app in sh mount insmod chroot poweroff sed cat mkdir sync echo; do
+	ln -s busybox "$tmp/bin/$app"
+done
+cp "$top/tests/vm/init" "$tmp/init"
+chmod +x "$tmp/init"
+
+# Resolve module dependencies from modules.dep, dependencies first.
+declare -A seen=()
+order=()
+add_module() {
+	local rel=$1 dep
+	[ -n "${seen[$rel]:-}" ] && return
+	seen[$rel]=1
+	for dep in $(grep -E "^$rel:" "$moddir/modules.dep" | cut -d: -f2); do
+		add_module "$dep"
+	done
+	order+=("$rel")
+}
+for want in 9pnet_virtio 9p virtio_pci; do
+	rel=$(grep -oE "^[^:]*/$want\.ko(\.xz|\.zst)?:" "$moddir/modules.dep" | tr -d : || true)
+	[ -n "$rel" ] && add_module "$rel"	# built in when absent
+done
+for rel in "${order[@]}"; do
+	name=$(basename "$rel"); name=${name%%.ko*}
+	case $rel in
+	*.xz) xz -dc "$moddir/$rel" > "$tmp/modules/$name.ko" ;;
+	*.zst) zstd -qdc "$moddir/$rel" > "$tmp/modules/$name.ko" ;;
+	*) cp "$moddir/$rel" "$tmp/modules/$name.ko" ;;
+	esac
+	echo "$name" >> "$tmp/modules/order"
+done
+touch "$tmp/modules/order"
+
+mkdir -p "$(dirname "$out")"
+(cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) > "$out.new"
+mv "$out.new" "$out"
+echo "mkinitramfs: $out (${#order[@]} modules)" >&2
