@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The UAPI header compiles standalone as C11 and as C++17 with -pedantic,
+ * and its structs have the documented sizes and no implicit padding.
+ * Built twice by the Makefile (uapi_c_test, uapi_cxx_test).
+ */
+#include <linux/wtsvc.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+#define WT_ASSERT(e, m) static_assert(e, m)
+#else
+#define WT_ASSERT(e, m) _Static_assert(e, m)
+#endif
+
+WT_ASSERT(sizeof(struct wtsvc_features) == 64, "features");
+WT_ASSERT(sizeof(struct wtsvc_session_info) == 392, "session_info");
+WT_ASSERT(offsetof(struct wtsvc_session_info, fields) == 8, "fields");
+WT_ASSERT(offsetof(struct wtsvc_session_info, client_address) == 44, "addr");
+WT_ASSERT(offsetof(struct wtsvc_session_info, logon_time) == 80, "times");
+WT_ASSERT(offsetof(struct wtsvc_session_info, winstation_name) == 104, "ws");
+WT_ASSERT(offsetof(struct wtsvc_session_info, reserved) == 360, "rsv");
+WT_ASSERT(sizeof(struct wtsvc_session_destroy) == 16, "destroy");
+WT_ASSERT(sizeof(struct wtsvc_session_list) == 24, "list");
+WT_ASSERT(sizeof(struct wtsvc_channel_open) == 312, "channel_open");
+WT_ASSERT(offsetof(struct wtsvc_channel_open, name) == 48, "open.name");
+WT_ASSERT(sizeof(struct wtsvc_listen) == 16, "listen");
+WT_ASSERT(sizeof(struct wtsvc_offer) == 296, "offer");
+WT_ASSERT(sizeof(struct wtsvc_offer_refuse) == 24, "refuse");
+WT_ASSERT(sizeof(struct wtsvc_purge) == 32, "purge");
+WT_ASSERT(sizeof(struct wtsvc_dir_stats) == 48, "dir_stats");
+WT_ASSERT(sizeof(struct wtsvc_channel_info) == 416, "channel_info");
+WT_ASSERT(WTSVC_CHANNEL_NAME_SIZE > WTSVC_DYNAMIC_NAME_MAX, "name size");
+
+/* Microsoft's values (WTS_CHANNEL_OPTION_*, CHANNEL_OPTION_SHOW_PROTOCOL). */
+WT_ASSERT(WTSVC_OPTION_DYNAMIC == 0x1 && WTSVC_OPTION_PRI_MED == 0x2 &&
+	  WTSVC_OPTION_PRI_HIGH == 0x4 && WTSVC_OPTION_PRI_REAL == 0x6 &&
+	  WTSVC_OPTION_NO_COMPRESS == 0x8 &&
+	  WTSVC_OPTION_SHOW_PROTOCOL == 0x00200000, "WTS option values");
+WT_ASSERT(WTSVC_STATE_ACTIVE == 0 && WTSVC_STATE_DISCONNECTED == 4 &&
+	  WTSVC_STATE_INIT == 9, "WTS_CONNECTSTATE_CLASS");
+
+int main(void)
+{
+	/* Every command is _IOWR with its struct's size and our magic. */
+	static const struct {
+		unsigned long cmd;
+		size_t size;
+	} cmds[] = {
+		{ WTSVC_IOC_GET_FEATURES, sizeof(struct wtsvc_features) },
+		{ WTSVC_IOC_SESSION_QUERY, sizeof(struct wtsvc_session_info) },
+		{ WTSVC_IOC_SESSION_LIST, sizeof(struct wtsvc_session_list) },
+		{ WTSVC_IOC_SESSION_CREATE, sizeof(struct wtsvc_session_info) },
+		{ WTSVC_IOC_SESSION_UPDATE, sizeof(struct wtsvc_session_info) },
+		{ WTSVC_IOC_SESSION_DESTROY, sizeof(struct wtsvc_session_destroy) },
+		{ WTSVC_IOC_CHANNEL_OPEN, sizeof(struct wtsvc_channel_open) },
+		{ WTSVC_IOC_LISTEN, sizeof(struct wtsvc_listen) },
+		{ WTSVC_IOC_OFFER_REFUSE, sizeof(struct wtsvc_offer_refuse) },
+		{ WTSVC_IOC_PURGE, sizeof(struct wtsvc_purge) },
+		{ WTSVC_IOC_CHANNEL_INFO, sizeof(struct wtsvc_channel_info) },
+	};
+	unsigned int i, n = sizeof(cmds) / sizeof(cmds[0]), bad = 0;
+
+	printf("TAP version 13\n1..%u\n", n);
+	for (i = 0; i < n; i++) {
+		int ok = _IOC_DIR(cmds[i].cmd) == (_IOC_READ | _IOC_WRITE) &&
+			 _IOC_TYPE(cmds[i].cmd) == WTSVC_IOC_MAGIC &&
+			 _IOC_SIZE(cmds[i].cmd) == cmds[i].size;
+
+		printf("%sok %u ioctl_%02lx\n", ok ? "" : "not ",
+		       i + 1, (unsigned long)_IOC_NR(cmds[i].cmd));
+		bad += !ok;
+	}
+	return bad ? 1 : 0;
+}

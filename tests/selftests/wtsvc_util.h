@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the wtsvc selftests.  Every wrapper returns 0 (or a
+ * non-negative result) on success and -errno on failure, so tests can
+ * assert the exact error.
+ */
+#ifndef WTSVC_TEST_UTIL_H
+#define WTSVC_TEST_UTIL_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/wtsvc.h>
+
+#define WT_CONTROL "/dev/" WTSVC_CONTROL_NODE
+
+static inline int wt_err(int ret)
+{
+	return ret < 0 ? -errno : ret;
+}
+
+static inline int wt_ctl_open(void)
+{
+	return wt_err(open(WT_CONTROL, O_RDWR | O_CLOEXEC));
+}
+
+static inline void wt_info_init(struct wtsvc_session_info *info, uint32_t uid)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->uid = uid;
+	info->state = WTSVC_STATE_ACTIVE;
+	info->protocol_type = WTSVC_PROTOCOL_RDP;
+	info->client_build = 19045;
+	info->client_product_id = 1;
+	info->client_address_family = 2;	/* AF_INET */
+	info->client_address[2] = 192;
+	info->client_address[3] = 0;
+	info->client_address[4] = 2;
+	info->client_address[5] = 7;
+	info->display_width = 1920;
+	info->display_height = 1080;
+	info->display_color_depth = 32;
+	info->logon_time = 1700000000000000000LL;
+	info->connect_time = 1700000001000000000LL;
+	snprintf(info->winstation_name, sizeof(info->winstation_name),
+		 "RDP-Tcp#%u", uid);
+	snprintf(info->user_name, sizeof(info->user_name), "user%u", uid);
+	snprintf(info->domain_name, sizeof(info->domain_name), "WTSVC");
+	snprintf(info->client_name, sizeof(info->client_name), "client%u",
+		 uid);
+}
+
+static inline int wt_session_create(int ctl, struct wtsvc_session_info *info)
+{
+	return wt_err(ioctl(ctl, WTSVC_IOC_SESSION_CREATE, info));
+}
+
+/* Create a session for uid with default identity; returns its id or -errno. */
+static inline int wt_session_new(int ctl, uint32_t uid)
+{
+	struct wtsvc_session_info info;
+	int ret;
+
+	wt_info_init(&info, uid);
+	ret = wt_session_create(ctl, &info);
+	return ret < 0 ? ret : (int)info.session_id;
+}
+
+static inline int wt_session_destroy(int ctl, uint32_t id)
+{
+	struct wtsvc_session_destroy d = { .size = sizeof(d), .session_id = id };
+
+	return wt_err(ioctl(ctl, WTSVC_IOC_SESSION_DESTROY, &d));
+}
+
+static inline int wt_session_query(int ctl, uint32_t id,
+				   struct wtsvc_session_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->size = sizeof(*out);
+	out->session_id = id;
+	return wt_err(ioctl(ctl, WTSVC_IOC_SESSION_QUERY, out));
+}
+
+static inline void wt_session_path(uint32_t id, char *buf, size_t len)
+{
+	snprintf(buf, len, "/dev/" WTSVC_SESSION_NODE_FMT, id);
+}
+
+static inline int wt_session_dev_open(uint32_t id, int flags)
+{
+	char path[64];
+
+	wt_session_path(id, path, sizeof(path));
+	return wt_err(open(path, O_RDWR | O_CLOEXEC | flags));
+}
+
+static inline int wt_chan_open(int fd, uint32_t end, const char *name,
+			       uint32_t options, uint32_t timeout_ms,
+			       struct wtsvc_channel_open *out)
+{
+	struct wtsvc_channel_open op;
+
+	memset(&op, 0, sizeof(op));
+	op.size = sizeof(op);
+	op.end = end;
+	op.options = options;
+	op.timeout_ms = timeout_ms;
+	if (name)
+		strncpy(op.name, name, sizeof(op.name) - 1);
+	if (ioctl(fd, WTSVC_IOC_CHANNEL_OPEN, &op) < 0) {
+		int err = -errno;
+
+		if (out)
+			*out = op;
+		return err;
+	}
+	if (out)
+		*out = op;
+	return 0;
+}
+
+/* Open a session fd and bind it to a channel end; returns the fd. */
+static inline int wt_chan_fd(uint32_t sid, uint32_t end, const char *name,
+			     uint32_t options, int flags)
+{
+	int fd = wt_session_dev_open(sid, flags);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = wt_chan_open(fd, end, name, options, 0, NULL);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+static inline int wt_accept(uint32_t sid, uint64_t offer_id, int flags)
+{
+	struct wtsvc_channel_open op;
+	int fd = wt_session_dev_open(sid, flags);
+
+	if (fd < 0)
+		return fd;
+	memset(&op, 0, sizeof(op));
+	op.size = sizeof(op);
+	op.end = WTSVC_END_PROTOCOL;
+	op.offer_id = offer_id;
+	if (ioctl(fd, WTSVC_IOC_CHANNEL_OPEN, &op) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static inline int wt_listen(int fd)
+{
+	struct wtsvc_listen l = { .size = sizeof(l) };
+
+	return wt_err(ioctl(fd, WTSVC_IOC_LISTEN, &l));
+}
+
+static inline int wt_refuse(int fd, uint64_t offer_id, int32_t status)
+{
+	struct wtsvc_offer_refuse r = {
+		.size = sizeof(r), .status = status, .offer_id = offer_id,
+	};
+
+	return wt_err(ioctl(fd, WTSVC_IOC_OFFER_REFUSE, &r));
+}
+
+static inline int wt_purge(int fd, uint32_t flags, struct wtsvc_purge *out)
+{
+	struct wtsvc_purge p = { .size = sizeof(p), .flags = flags };
+	int ret = wt_err(ioctl(fd, WTSVC_IOC_PURGE, &p));
+
+	if (out)
+		*out = p;
+	return ret;
+}
+
+static inline int wt_info(int fd, struct wtsvc_channel_info *ci)
+{
+	memset(ci, 0, sizeof(*ci));
+	ci->size = sizeof(*ci);
+	return wt_err(ioctl(fd, WTSVC_IOC_CHANNEL_INFO, ci));
+}
+
+static inline int wt_next_size(int fd)
+{
+	int n = -1;
+
+	if (ioctl(fd, FIONREAD, &n) < 0)
+		return -errno;
+	return n;
+}
+
+static inline uint64_t wt_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A message with a sequence number and a checksum of its payload. */
+struct wt_msg_hdr {
+	uint32_t seq;
+	uint32_t len;
+	uint32_t sum;
+};
+
+static inline uint32_t wt_sum(const unsigned char *p, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+/* Fill buf (len >= sizeof(hdr)) with a checked message number seq. */
+static inline void wt_fill(unsigned char *buf, size_t len, uint32_t seq)
+{
+	struct wt_msg_hdr h = { .seq = seq, .len = (uint32_t)len };
+	size_t i;
+
+	for (i = sizeof(h); i < len; i++)
+		buf[i] = (unsigned char)(seq * 31 + i * 7);
+	h.sum = wt_sum(buf + sizeof(h), len - sizeof(h));
+	memcpy(buf, &h, sizeof(h));
+}
+
+/* 0 when buf is message seq of length len, else -1. */
+static inline int wt_check(const unsigned char *buf, size_t len, uint32_t seq)
+{
+	struct wt_msg_hdr h;
+
+	if (len < sizeof(h))
+		return -1;
+	memcpy(&h, buf, sizeof(h));
+	if (h.seq != seq || h.len != len)
+		return -1;
+	return h.sum == wt_sum(buf + sizeof(h), len - sizeof(h)) ? 0 : -1;
+}
+
+#endif /* WTSVC_TEST_UTIL_H */
