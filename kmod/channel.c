@@ -83,6 +83,7 @@ static void wtsvc_bind_channel(struct wtsvc_file *wf,
 	chan->end_state[end] = WTSVC_END_OPEN;
 	wf->chan = chan;
 	wf->end = end;
+	/* Publish chan and end before the kind; pairs with wtsvc_kind(). */
 	smp_store_release(&wf->kind, WTSVC_FILE_CHANNEL);
 }
 
@@ -350,6 +351,7 @@ int wtsvc_listen(struct wtsvc_file *wf)
 		ret = -EBUSY;
 	} else {
 		sess->listener = wf;
+		/* Pairs with smp_load_acquire() in wtsvc_kind(). */
 		smp_store_release(&wf->kind, WTSVC_FILE_LISTENER);
 	}
 	mutex_unlock(&sess->lock);

@@ -54,8 +54,8 @@ struct wtsvc_msg {
  * serialises readers so that a message being copied out keeps its place.
  */
 struct wtsvc_queue {
-	spinlock_t lock;
-	struct mutex read_lock;
+	spinlock_t lock;		/* list, reading, bytes, counters */
+	struct mutex read_lock;		/* one reader copies out at a time */
 	struct list_head msgs;
 	struct wtsvc_msg *reading;	/* head being copied out, if any */
 	size_t bytes;			/* queued plus reserved by writers */
@@ -139,7 +139,7 @@ enum wtsvc_file_kind {
 /* Private data of an open session device. */
 struct wtsvc_file {
 	struct wtsvc_session *sess;
-	struct mutex bind_lock;
+	struct mutex bind_lock;		/* serialises binding the fd */
 	enum wtsvc_file_kind kind;	/* published with release semantics */
 	struct wtsvc_channel *chan;
 	int end;

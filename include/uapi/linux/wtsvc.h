@@ -276,7 +276,7 @@ struct wtsvc_channel_info {
 	char name[WTSVC_CHANNEL_NAME_SIZE];
 };
 
-#define WTSVC_IOC_MAGIC			0xB7
+#define WTSVC_IOC_MAGIC			0xBA	/* free in ioctl-number.rst */
 
 /* Both devices. */
 #define WTSVC_IOC_GET_FEATURES	_IOWR(WTSVC_IOC_MAGIC, 0x00, struct wtsvc_features)

@@ -1,0 +1,122 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh: build everything and run every test suite (what `make check`
+# runs).  Prints one result line per suite and ends with the line
+#   N passed, N failed[, N skipped]
+# totalled over all suites.  Exits non-zero when anything failed.
+#
+# Suites: module builds (W=1, warning-free) for 6.1 and 6.12; checkpatch
+# --strict on the kernel sources; host unit tests; the VM runner's own
+# failure handling; and the kselftest suites in a VM on each kernel, one
+# boot per suite (the runner unloads the module and checks dmesg after
+# each).  Logs: build/test-logs/.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+logs=$top/build/test-logs
+rm -rf "$logs"
+mkdir -p "$logs"
+cd "$top" || exit 1
+
+total_pass=0
+total_fail=0
+total_skip=0
+failed_suites=()
+
+# record SUITE PASS FAIL SKIP
+record() {
+	local s=$1 p=$2 f=$3 k=$4
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + k))
+	[ "$f" -gt 0 ] && failed_suites+=("$s")
+	printf 'suite %-28s %4d passed, %d failed, %d skipped\n' "$s:" "$p" "$f" "$k"
+}
+
+# A suite that is one pass/fail step: step NAME COMMAND...
+step() {
+	local name=$1
+	shift
+	if "$@" > "$logs/$name.log" 2>&1; then
+		record "$name" 1 0 0
+	else
+		record "$name" 0 1 0
+		sed 's/^/    /' "$logs/$name.log" | tail -15
+	fi
+}
+
+# Count TAP results in a log: prints "pass fail skip".
+tap_count() {
+	local log=$1
+	local ok notok skip
+	ok=$(grep -cE '^ok [0-9]+' "$log")
+	notok=$(grep -cE '^not ok [0-9]+' "$log")
+	skip=$(grep -cE '^ok [0-9]+.*# SKIP' "$log")
+	echo "$((ok - skip)) $notok $skip"
+}
+
+# A TAP-producing suite: tap_suite NAME COMMAND...  A non-zero exit with
+# no failing test line (a crash, a VM problem) counts as one failure.
+tap_suite() {
+	local name=$1
+	shift
+	local log=$logs/$name.log rc p f k
+	"$@" > "$log" 2>&1
+	rc=$?
+	read -r p f k < <(tap_count "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "    $name: exit status $rc without a failing test:"
+		grep -E '^vm:|Kernel panic|timed out' "$log" | sed 's/^/    /' | head -5
+	fi
+	if [ "$((p + f + k))" -eq 0 ]; then
+		f=1
+		echo "    $name: no test ran"
+	fi
+	record "$name" "$p" "$f" "$k"
+	if [ "$f" -gt 0 ]; then
+		grep -E '^not ok|^# .*(Expected|FAIL|failed)|^vm:' "$log" |
+			sed 's/^/    /' | head -15
+	fi
+}
+
+# --- build -----------------------------------------------------------------
+for s in $(scripts/kernels.sh); do
+	kver=$(scripts/kernels.sh "$s") || { record "kbuild-$s" 0 1 0; continue; }
+	step "kbuild-$s" scripts/build-kmod.sh "$kver" "$top/build/kmod/$kver"
+done
+step userspace-build make --no-print-directory -s selftests hosttests tools
+
+# --- static checks -----------------------------------------------------------
+tap_suite checkpatch scripts/checkpatch.sh
+
+# --- host tests ----------------------------------------------------------------
+tap_suite host-names build/host/names_test
+tap_suite host-uapi-c build/host/uapi_c_test
+tap_suite host-uapi-c++ build/host/uapi_cxx_test
+tap_suite vm-runner tests/vm/selftest.sh
+
+# --- kselftests in the VM, both kernels ----------------------------------------
+for s in $(scripts/kernels.sh); do
+	for t in sessions_test channels_test data_test; do
+		tap_suite "$s-${t%_test}" tests/vm/run --kernel "$s" \
+			--logs "$top/build/vm-logs/$s-${t%_test}" \
+			-- "build/selftests/$t"
+	done
+	tap_suite "$s-manager_group" tests/vm/run --kernel "$s" \
+		--module-params manager_gid=2000 \
+		--logs "$top/build/vm-logs/$s-manager_group" \
+		-- build/selftests/manager_group_test
+done
+
+echo
+if [ ${#failed_suites[@]} -gt 0 ]; then
+	echo "failed suites: ${failed_suites[*]} (logs in build/test-logs/)"
+fi
+if [ "$total_skip" -gt 0 ]; then
+	echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+else
+	echo "$total_pass passed, $total_fail failed"
+fi
+[ "$total_fail" -eq 0 ]
