@@ -88,6 +88,19 @@ static bool wtsvc_room(struct wtsvc_queue *q, size_t len)
 	return bytes == 0 || bytes + len <= READ_ONCE(wtsvc_queue_bytes);
 }
 
+/*
+ * Writable for poll: at least half the bound free, or the queue empty.
+ * A ready poll then means a write of up to half the bound succeeds, so
+ * io_uring's poll-driven retry does not fail again and fall back to a
+ * worker thread (as a "some room" rule would for larger messages).
+ */
+static bool wtsvc_writable(struct wtsvc_queue *q)
+{
+	size_t bytes = READ_ONCE(q->bytes);
+
+	return bytes == 0 || bytes <= READ_ONCE(wtsvc_queue_bytes) / 2;
+}
+
 static bool wtsvc_nowait(struct kiocb *iocb)
 {
 	return (iocb->ki_flags & IOCB_NOWAIT) ||
@@ -256,7 +269,7 @@ __poll_t wtsvc_chan_poll(struct wtsvc_channel *chan, int end,
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (wtsvc_peer_gone(chan, end))
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLHUP | EPOLLRDHUP;
-	else if (READ_ONCE(chan->q[!end].bytes) < READ_ONCE(wtsvc_queue_bytes))
+	else if (wtsvc_writable(&chan->q[!end]))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
 }
