@@ -175,6 +175,31 @@ static int read_offer(int lfd, struct wtsvc_offer *offer, int timeout_ms)
 	return read(lfd, offer, sizeof(*offer)) == sizeof(*offer) ? 0 : -errno;
 }
 
+/* A session fd made the listener; returns the fd or -errno. */
+static int listener_fd(int sid, int flags)
+{
+	int fd = wt_session_dev_open(sid, flags);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	ret = wt_listen(fd);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/* Start o's dynamic open in thread t and read its offer from lfd. */
+static int begin_open(struct opener *o, pthread_t *t, int lfd,
+		      struct wtsvc_offer *offer)
+{
+	if (pthread_create(t, NULL, open_dynamic, o))
+		return -EAGAIN;
+	return read_offer(lfd, offer, 5000);
+}
+
 TEST_F(sess, dynamic_accept)
 {
 	struct opener o = {
@@ -188,17 +213,15 @@ TEST_F(sess, dynamic_accept)
 	char buf[16];
 	int lfd, pfd, lfd2;
 
-	lfd = wt_session_dev_open(self->sid, O_NONBLOCK);
+	lfd = listener_fd(self->sid, O_NONBLOCK);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, wt_listen(lfd));
 	lfd2 = wt_session_dev_open(self->sid, 0);
 	EXPECT_EQ(-EBUSY, wt_listen(lfd2));
 	close(lfd2);
 	EXPECT_EQ(-1, read(lfd, &offer, sizeof(offer)));
 	EXPECT_EQ(EAGAIN, errno);
 
-	ASSERT_EQ(0, pthread_create(&t, NULL, open_dynamic, &o));
-	ASSERT_EQ(0, read_offer(lfd, &offer, 5000));
+	ASSERT_EQ(0, begin_open(&o, &t, lfd, &offer));
 	EXPECT_EQ(sizeof(offer), offer.size);
 	EXPECT_STREQ("ECHO", offer.name);
 	EXPECT_EQ(WTSVC_OPTION_DYNAMIC | WTSVC_OPTION_PRI_MED |
@@ -247,16 +270,13 @@ TEST_F(sess, dynamic_same_name_twice)
 	pthread_t ta, tb;
 	int lfd, p1, p2;
 
-	lfd = wt_session_dev_open(self->sid, 0);
+	lfd = listener_fd(self->sid, 0);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, wt_listen(lfd));
-	ASSERT_EQ(0, pthread_create(&ta, NULL, open_dynamic, &a));
-	ASSERT_EQ(0, read_offer(lfd, &offer, 5000));
+	ASSERT_EQ(0, begin_open(&a, &ta, lfd, &offer));
 	p1 = wt_accept(self->sid, offer.offer_id, 0);
 	ASSERT_LE(0, p1);
 	pthread_join(ta, NULL);
-	ASSERT_EQ(0, pthread_create(&tb, NULL, open_dynamic, &b));
-	ASSERT_EQ(0, read_offer(lfd, &offer, 5000));
+	ASSERT_EQ(0, begin_open(&b, &tb, lfd, &offer));
 	p2 = wt_accept(self->sid, offer.offer_id, 0);
 	ASSERT_LE(0, p2);
 	pthread_join(tb, NULL);
@@ -288,11 +308,9 @@ TEST_F(sess, dynamic_refuse)
 	pthread_t t;
 	int lfd;
 
-	lfd = wt_session_dev_open(self->sid, 0);
+	lfd = listener_fd(self->sid, 0);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, wt_listen(lfd));
-	ASSERT_EQ(0, pthread_create(&t, NULL, open_dynamic, &o));
-	ASSERT_EQ(0, read_offer(lfd, &offer, 5000));
+	ASSERT_EQ(0, begin_open(&o, &t, lfd, &offer));
 	EXPECT_EQ(-EINVAL, wt_refuse(lfd, offer.offer_id, 0));
 	EXPECT_EQ(-ENOENT, wt_refuse(lfd, offer.offer_id + 100, -1));
 	ASSERT_EQ(0, wt_refuse(lfd, offer.offer_id, (int32_t)0x80070002));
@@ -319,9 +337,8 @@ TEST_F(sess, dynamic_timeout)
 	struct wtsvc_offer offer;
 	int lfd;
 
-	lfd = wt_session_dev_open(self->sid, 0);
+	lfd = listener_fd(self->sid, 0);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, wt_listen(lfd));
 	open_dynamic(&o);
 	EXPECT_EQ(-ETIMEDOUT, o.ret);
 	/* within a stated tolerance: 300 ms, +/- scheduling under TCG */
@@ -343,11 +360,9 @@ TEST_F(sess, dynamic_listener_goes_away)
 	pthread_t t;
 	int lfd;
 
-	lfd = wt_session_dev_open(self->sid, 0);
+	lfd = listener_fd(self->sid, 0);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, wt_listen(lfd));
-	ASSERT_EQ(0, pthread_create(&t, NULL, open_dynamic, &o));
-	ASSERT_EQ(0, read_offer(lfd, &offer, 5000));
+	ASSERT_EQ(0, begin_open(&o, &t, lfd, &offer));
 	close(lfd);
 	pthread_join(t, NULL);
 	EXPECT_EQ(-ENOENT, o.ret);
@@ -368,11 +383,9 @@ TEST_F(sess, dynamic_session_destroyed)
 	pthread_t t;
 	int lfd;
 
-	lfd = wt_session_dev_open(self->sid, 0);
+	lfd = listener_fd(self->sid, 0);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, wt_listen(lfd));
-	ASSERT_EQ(0, pthread_create(&t, NULL, open_dynamic, &o));
-	ASSERT_EQ(0, read_offer(lfd, &offer, 5000));
+	ASSERT_EQ(0, begin_open(&o, &t, lfd, &offer));
 	ASSERT_EQ(0, wt_session_destroy(self->ctl, self->sid));
 	pthread_join(t, NULL);
 	EXPECT_EQ(-ENODEV, o.ret);
