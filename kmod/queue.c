@@ -62,10 +62,17 @@ void wtsvc_queue_free(struct wtsvc_queue *q)
 	wtsvc_msg_list_free(&dead);
 }
 
+/*
+ * Wake whoever waits on end "end".  wq_has_sleeper() has the barrier that
+ * pairs with the waiter's prepare_to_wait(), so the wait-queue lock is
+ * taken only when someone actually sleeps or polls.
+ */
 void wtsvc_chan_wake(struct wtsvc_channel *chan, int end)
 {
-	wake_up_interruptible_poll(&chan->wq[end], EPOLLIN | EPOLLOUT |
-				   EPOLLRDNORM | EPOLLWRNORM);
+	if (wq_has_sleeper(&chan->wq[end]))
+		wake_up_interruptible_poll(&chan->wq[end],
+					   EPOLLIN | EPOLLOUT |
+					   EPOLLRDNORM | EPOLLWRNORM);
 }
 
 /* The peer of "end" will never read or write again. */
