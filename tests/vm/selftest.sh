@@ -29,12 +29,19 @@ expect() {
 
 mkdir -p "$(dirname "$logs")"
 echo "TAP version 13"
-echo "1..6"
+echo "1..7"
 expect 0 "command_success" -- true
 expect 3 "exit_status_passthrough" -- sh -c 'exit 3'
 expect 0 "module_loaded" -- sh -c 'test -c /dev/wtsvc/control && test -d /sys/module/wtsvc'
 expect 97 "kernel_warning_detected" -- sh -c 'echo "<4>WARNING: CPU: 0 PID: 1 at selftest" > /dev/kmsg'
 expect 125 "guest_panic_detected" -- sh -c 'echo c > /proc/sysrq-trigger'
 expect 124 "guest_timeout_detected" --timeout 20 -- sleep 600
+# a working directory under /tmp, which the guest covers with a tmpfs
+tmpd=$(mktemp -d /tmp/wtsvc-runner.XXXXXX)
+echo visible > "$tmpd/file"
+pushd "$tmpd" > /dev/null || exit 1
+expect 0 "cwd_under_tmp_visible" -- sh -c 'grep -q visible file && touch /tmp/writable'
+popd > /dev/null || exit 1
+rm -rf "$tmpd"
 rm -f "$logs.out"
 [ "$bad" -eq 0 ]
