@@ -131,7 +131,7 @@ static int wtsvc_attach_static(struct wtsvc_file *wf,
 	int ret = 0;
 
 	mutex_lock(&sess->lock);
-	chan = sess->dead ? NULL : wtsvc_find_static(sess, op->name);
+	chan = wtsvc_find_static(sess, op->name);
 	if (sess->dead) {
 		ret = -ENODEV;
 	} else if (!chan) {
@@ -178,7 +178,7 @@ static int wtsvc_accept_offer(struct wtsvc_file *wf,
 	int ret = 0;
 
 	mutex_lock(&sess->lock);
-	offer = sess->dead ? NULL : wtsvc_find_offer(sess, op->offer_id);
+	offer = wtsvc_find_offer(sess, op->offer_id);
 	if (sess->dead) {
 		ret = -ENODEV;
 	} else if (!offer || offer->state != WTSVC_OFFER_PENDING) {
@@ -282,7 +282,6 @@ static int wtsvc_check_open(struct wtsvc_file *wf,
 {
 	bool dynamic = op->options & WTSVC_OPTION_DYNAMIC;
 	size_t len;
-	int ret;
 
 	if (op->end > WTSVC_END_PROTOCOL || op->channel_id || op->status ||
 	    op->reserved[0] || op->reserved[1])
@@ -305,9 +304,8 @@ static int wtsvc_check_open(struct wtsvc_file *wf,
 		return -EINVAL;
 	if (op->end == WTSVC_END_PROTOCOL && (dynamic || op->timeout_ms))
 		return -EINVAL;
-	ret = wtsvc_check_channel_name(op->name, sizeof(op->name), dynamic,
-				       &len);
-	return ret;
+	return wtsvc_check_channel_name(op->name, sizeof(op->name), dynamic,
+					&len);
 }
 
 int wtsvc_channel_open(struct wtsvc_file *wf, struct wtsvc_channel_open *op)
@@ -379,8 +377,7 @@ ssize_t wtsvc_listener_read(struct wtsvc_file *wf, struct kiocb *iocb,
 			    struct iov_iter *to)
 {
 	struct wtsvc_session *sess = wf->sess;
-	bool nowait = (iocb->ki_flags & IOCB_NOWAIT) ||
-		      (iocb->ki_filp->f_flags & O_NONBLOCK);
+	bool nowait = wtsvc_nowait(iocb);
 	struct wtsvc_offer_req *offer;
 	struct wtsvc_offer rec;
 
@@ -505,9 +502,11 @@ void wtsvc_file_unbind(struct wtsvc_file *wf)
 	}
 	mutex_unlock(&sess->lock);
 	if (chan) {
-		/* Nobody will read what was queued for this end. */
+		/*
+		 * Nobody will read what was queued for this end.  The peer was
+		 * woken when the channel was unlisted (now or at its hang-up).
+		 */
 		wtsvc_queue_free(&chan->q[wf->end]);
-		wtsvc_chan_wake(chan, !wf->end);
 		wtsvc_channel_put(chan);
 	}
 }

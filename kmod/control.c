@@ -47,6 +47,13 @@ int wtsvc_copy_arg_out(unsigned long arg, void *karg, size_t ksize,
 	return copy_to_user((void __user *)arg, karg, out) ? -EFAULT : 0;
 }
 
+/* An input struct that carries nothing but its size field. */
+bool wtsvc_arg_is_blank(const void *karg, size_t ksize)
+{
+	return !memchr_inv((const u8 *)karg + sizeof(u32), 0,
+			   ksize - sizeof(u32));
+}
+
 long wtsvc_ioctl_features(unsigned int cmd, unsigned long arg)
 {
 	struct wtsvc_features f;
@@ -56,8 +63,7 @@ long wtsvc_ioctl_features(unsigned int cmd, unsigned long arg)
 	ret = wtsvc_copy_arg_in(&f, sizeof(f), cmd, arg, &usize);
 	if (ret)
 		return ret;
-	if (f.abi_version || f.features || f.max_sessions || f.max_msg_size ||
-	    f.queue_bytes || f.open_timeout_ms || memchr_inv(f.reserved, 0, sizeof(f.reserved)))
+	if (!wtsvc_arg_is_blank(&f, sizeof(f)))
 		return -EINVAL;
 	f.abi_version = WTSVC_ABI_VERSION;
 	f.features = WTSVC_FEAT_SESSIONS | WTSVC_FEAT_STATIC_CHANNELS |
@@ -86,7 +92,7 @@ static long wtsvc_ctl_query(struct wtsvc_ctl *ctl, unsigned int cmd,
 	sess = wtsvc_session_get_by_id(info.session_id);
 	if (!sess)
 		return -ENOENT;
-	priv = wtsvc_session_may_see_private(sess, ctl->manager, ctl->fsuid);
+	priv = wtsvc_session_access_ok(sess, ctl->manager, ctl->fsuid);
 	wtsvc_session_query(sess, priv, &info);
 	wtsvc_session_put(sess);
 	return wtsvc_copy_arg_out(arg, &info, sizeof(info), usize);
@@ -112,10 +118,9 @@ static long wtsvc_ctl_list(unsigned int cmd, unsigned long arg)
 		if (!ids)
 			return -ENOMEM;
 	}
-	ret = wtsvc_session_list(ids, cap, &total);
-	if (!ret && cap &&
-	    copy_to_user(u64_to_user_ptr(l.ids_ptr), ids,
-			 min(cap, total) * sizeof(*ids)))
+	wtsvc_session_list(ids, cap, &total);
+	if (cap && copy_to_user(u64_to_user_ptr(l.ids_ptr), ids,
+				min(cap, total) * sizeof(*ids)))
 		ret = -EFAULT;
 	kvfree(ids);
 	if (ret)

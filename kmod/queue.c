@@ -108,12 +108,6 @@ static bool wtsvc_writable(struct wtsvc_queue *q)
 	return bytes == 0 || bytes <= READ_ONCE(wtsvc_queue_bytes) / 2;
 }
 
-static bool wtsvc_nowait(struct kiocb *iocb)
-{
-	return (iocb->ki_flags & IOCB_NOWAIT) ||
-	       (iocb->ki_filp->f_flags & O_NONBLOCK);
-}
-
 ssize_t wtsvc_chan_read(struct wtsvc_channel *chan, int end,
 			struct kiocb *iocb, struct iov_iter *to)
 {

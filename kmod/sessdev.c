@@ -31,7 +31,7 @@ static int wtsvc_sess_open(struct inode *inode, struct file *file)
 	if (!sess)
 		return -ENXIO;
 	/* The device node's mode is not the only guard. */
-	if (!wtsvc_session_may_see_private(sess, manager, current_fsuid())) {
+	if (!wtsvc_session_access_ok(sess, manager, current_fsuid())) {
 		wtsvc_session_put(sess);
 		return -EACCES;
 	}
@@ -42,7 +42,6 @@ static int wtsvc_sess_open(struct inode *inode, struct file *file)
 	}
 	wf->sess = sess;
 	wf->manager = manager;
-	wf->fsuid = current_fsuid();
 	mutex_init(&wf->bind_lock);
 	atomic_long_inc(&wtsvc_live.files);
 	file->private_data = wf;
@@ -203,8 +202,7 @@ static long wtsvc_sess_info(struct wtsvc_file *wf, unsigned int cmd,
 	ret = wtsvc_copy_arg_in(&ci, sizeof(ci), cmd, arg, &usize);
 	if (ret)
 		return ret;
-	if (memchr_inv((u8 *)&ci + sizeof(ci.size), 0,
-		       sizeof(ci) - sizeof(ci.size)))
+	if (!wtsvc_arg_is_blank(&ci, sizeof(ci)))
 		return -EINVAL;
 	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
 		return -ENOTCONN;

@@ -244,7 +244,6 @@ int wtsvc_session_create(struct wtsvc_session_info *info, const void *creator)
 		goto out_remove_id;
 	sess->minor = ret;
 	info->dev_minor = ret;
-	info->fields = 0;
 	sess->info = *info;
 	sess->info.size = sizeof(sess->info);
 	ret = wtsvc_session_add_device(sess);
@@ -331,7 +330,7 @@ void wtsvc_session_destroy_created_by(const void *creator)
 	mutex_unlock(&wtsvc_sessions_lock);
 }
 
-int wtsvc_session_list(u32 *ids, u32 cap, u32 *total)
+void wtsvc_session_list(u32 *ids, u32 cap, u32 *total)
 {
 	struct wtsvc_session *sess;
 	u32 n = 0;
@@ -345,11 +344,11 @@ int wtsvc_session_list(u32 *ids, u32 cap, u32 *total)
 	}
 	mutex_unlock(&wtsvc_sessions_lock);
 	*total = n;
-	return 0;
 }
 
-bool wtsvc_session_may_see_private(struct wtsvc_session *sess,
-				   bool manager, kuid_t fsuid)
+/* The session's own user or the manager: private fields, the device. */
+bool wtsvc_session_access_ok(struct wtsvc_session *sess, bool manager,
+			     kuid_t fsuid)
 {
 	return manager ||
 	       uid_eq(fsuid, make_kuid(&init_user_ns, sess->info.uid));

@@ -144,7 +144,6 @@ struct wtsvc_file {
 	struct wtsvc_channel *chan;
 	int end;
 	bool manager;
-	kuid_t fsuid;
 };
 
 extern struct miscdevice wtsvc_ctl_misc;
@@ -157,6 +156,7 @@ int wtsvc_copy_arg_in(void *karg, size_t ksize, unsigned int cmd,
 		      unsigned long arg, u32 *usize);
 int wtsvc_copy_arg_out(unsigned long arg, void *karg, size_t ksize,
 		       u32 usize);
+bool wtsvc_arg_is_blank(const void *karg, size_t ksize);
 long wtsvc_ioctl_features(unsigned int cmd, unsigned long arg);
 
 /* Sessions (session.c). */
@@ -169,11 +169,11 @@ int wtsvc_session_create(struct wtsvc_session_info *info, const void *creator);
 int wtsvc_session_update(const struct wtsvc_session_info *info);
 int wtsvc_session_destroy(u32 id);
 void wtsvc_session_destroy_created_by(const void *creator);
-int wtsvc_session_list(u32 *ids, u32 cap, u32 *total);
+void wtsvc_session_list(u32 *ids, u32 cap, u32 *total);
 void wtsvc_session_query(struct wtsvc_session *sess, bool priv,
 			 struct wtsvc_session_info *out);
-bool wtsvc_session_may_see_private(struct wtsvc_session *sess,
-				   bool manager, kuid_t fsuid);
+bool wtsvc_session_access_ok(struct wtsvc_session *sess, bool manager,
+			     kuid_t fsuid);
 
 /* Session device file operations (sessdev.c). */
 extern const struct file_operations wtsvc_session_fops;
@@ -190,6 +190,13 @@ void wtsvc_file_unbind(struct wtsvc_file *wf);
 void wtsvc_session_hangup_locked(struct wtsvc_session *sess, int error);
 void wtsvc_channel_put(struct wtsvc_channel *chan);
 void wtsvc_channel_info(struct wtsvc_file *wf, struct wtsvc_channel_info *ci);
+
+/* The caller must not sleep: O_NONBLOCK, or io_uring's IOCB_NOWAIT. */
+static inline bool wtsvc_nowait(struct kiocb *iocb)
+{
+	return (iocb->ki_flags & IOCB_NOWAIT) ||
+	       (iocb->ki_filp->f_flags & O_NONBLOCK);
+}
 
 /* Message queues (queue.c). */
 void wtsvc_queue_init(struct wtsvc_queue *q);
