@@ -23,9 +23,10 @@ static void wtsvc_channel_free(struct kref *ref)
 	struct wtsvc_channel *chan = container_of(ref, struct wtsvc_channel,
 						  ref);
 
-	wtsvc_queue_free(&chan->q[0]);
-	wtsvc_queue_free(&chan->q[1]);
-	wtsvc_session_put(chan->sess);
+	wtsvc_ucmd_forget(chan);
+	wtsvc_rings_free(chan);
+	if (chan->sess)
+		wtsvc_session_put(chan->sess);
 	kfree(chan);
 	atomic_long_dec(&wtsvc_live.channels);
 }
@@ -35,31 +36,69 @@ void wtsvc_channel_put(struct wtsvc_channel *chan)
 	kref_put(&chan->ref, wtsvc_channel_free);
 }
 
-/* Create a live channel in sess; the caller gets the list's reference. */
-static struct wtsvc_channel *wtsvc_channel_new(struct wtsvc_session *sess,
-					       const char *name, u32 options)
+/*
+ * Allocate a channel and its rings, in the context of the process that
+ * opens it, so that its memory cgroup pays for them.  sz is by reader end.
+ */
+static struct wtsvc_channel *wtsvc_channel_alloc(const struct wtsvc_ring_sizes *sz)
 {
 	struct wtsvc_channel *chan;
 	int e;
 
-	lockdep_assert_held(&sess->lock);
 	chan = kzalloc(sizeof(*chan), GFP_KERNEL_ACCOUNT);
 	if (!chan)
 		return NULL;
 	kref_init(&chan->ref);
+	spin_lock_init(&chan->park_lock);
+	INIT_LIST_HEAD(&chan->park_node);
+	INIT_LIST_HEAD(&chan->node);
+	for (e = 0; e < 2; e++) {
+		init_waitqueue_head(&chan->wq[e]);
+		INIT_LIST_HEAD(&chan->parked[e]);
+	}
+	atomic_long_inc(&wtsvc_live.channels);
+	if (wtsvc_rings_alloc(chan, sz)) {
+		wtsvc_channel_put(chan);
+		return NULL;
+	}
+	return chan;
+}
+
+/* Make chan live in sess; the session's list gets the caller's reference. */
+static void wtsvc_channel_link(struct wtsvc_session *sess,
+			       struct wtsvc_channel *chan, const char *name,
+			       u32 options)
+{
+	lockdep_assert_held(&sess->lock);
 	kref_get(&sess->ref);
 	chan->sess = sess;
 	chan->id = sess->next_channel_id++;
 	chan->options = options;
 	chan->dynamic = options & WTSVC_OPTION_DYNAMIC;
-	for (e = 0; e < 2; e++) {
-		wtsvc_queue_init(&chan->q[e]);
-		init_waitqueue_head(&chan->wq[e]);
-	}
 	strscpy(chan->name, name, sizeof(chan->name));
 	list_add_tail(&chan->node, &sess->channels);
-	atomic_long_inc(&wtsvc_live.channels);
-	return chan;
+}
+
+/* Ring sizes from an open request made by end "end", by reader end. */
+static int wtsvc_open_sizes(struct wtsvc_channel_open *op, int end,
+			    struct wtsvc_ring_sizes *sz)
+{
+	int ret;
+
+	ret = wtsvc_ring_check_size(&op->rx_ring_bytes);
+	if (!ret)
+		ret = wtsvc_ring_check_size(&op->tx_ring_bytes);
+	sz->bytes[end] = op->rx_ring_bytes;
+	sz->bytes[!end] = op->tx_ring_bytes;
+	return ret;
+}
+
+/* Report the ring sizes of chan as seen from end "end". */
+static void wtsvc_report_sizes(struct wtsvc_channel_open *op,
+			       struct wtsvc_channel *chan, int end)
+{
+	op->rx_ring_bytes = chan->ring[end].size;
+	op->tx_ring_bytes = chan->ring[!end].size;
 }
 
 /* Take a channel out of its session's list.  Caller holds sess->lock. */
@@ -69,9 +108,7 @@ static void wtsvc_channel_unlist(struct wtsvc_channel *chan)
 	if (list_empty(&chan->node))
 		return;
 	list_del_init(&chan->node);
-	WRITE_ONCE(chan->hung_up, true);
-	wtsvc_chan_wake(chan, WTSVC_END_APP);
-	wtsvc_chan_wake(chan, WTSVC_END_PROTOCOL);
+	wtsvc_chan_hangup(chan);
 	wtsvc_channel_put(chan);
 }
 
@@ -102,24 +139,30 @@ static int wtsvc_announce_static(struct wtsvc_file *wf,
 				 struct wtsvc_channel_open *op)
 {
 	struct wtsvc_session *sess = wf->sess;
+	struct wtsvc_ring_sizes sz;
 	struct wtsvc_channel *chan;
 	int ret = 0;
 
+	ret = wtsvc_open_sizes(op, WTSVC_END_PROTOCOL, &sz);
+	if (ret)
+		return ret;
+	chan = wtsvc_channel_alloc(&sz);
+	if (!chan)
+		return -ENOMEM;
 	mutex_lock(&sess->lock);
 	if (sess->dead) {
 		ret = -ENODEV;
 	} else if (wtsvc_find_static(sess, op->name)) {
 		ret = -EEXIST;
 	} else {
-		chan = wtsvc_channel_new(sess, op->name, op->options);
-		if (!chan) {
-			ret = -ENOMEM;
-		} else {
-			wtsvc_bind_channel(wf, chan, WTSVC_END_PROTOCOL);
-			op->channel_id = chan->id;
-		}
+		wtsvc_channel_link(sess, chan, op->name, op->options);
+		wtsvc_bind_channel(wf, chan, WTSVC_END_PROTOCOL);
+		op->channel_id = chan->id;
+		chan = NULL;
 	}
 	mutex_unlock(&sess->lock);
+	if (chan)
+		wtsvc_channel_put(chan);
 	return ret;
 }
 
@@ -142,6 +185,7 @@ static int wtsvc_attach_static(struct wtsvc_file *wf,
 		chan->options |= op->options;
 		wtsvc_bind_channel(wf, chan, WTSVC_END_APP);
 		op->channel_id = chan->id;
+		wtsvc_report_sizes(op, chan, WTSVC_END_APP);
 	}
 	mutex_unlock(&sess->lock);
 	return ret;
@@ -184,20 +228,20 @@ static int wtsvc_accept_offer(struct wtsvc_file *wf,
 	} else if (!offer || offer->state != WTSVC_OFFER_PENDING) {
 		ret = -ENOENT;
 	} else {
-		chan = wtsvc_channel_new(sess, offer->name, offer->options);
-		if (!chan) {
-			ret = -ENOMEM;
-		} else {
-			wtsvc_bind_channel(wf, chan, WTSVC_END_PROTOCOL);
-			kref_get(&chan->ref);
-			offer->chan = chan;
-			offer->state = WTSVC_OFFER_ACCEPTED;
-			wtsvc_offer_mark_delivered(sess, offer);
-			op->channel_id = chan->id;
-			op->options = chan->options;
-			strscpy(op->name, chan->name, sizeof(op->name));
-			wake_up_all(&sess->offer_wq);
-		}
+		/* The opener allocated the rings; the list takes its ref. */
+		chan = offer->prealloc;
+		offer->prealloc = NULL;
+		wtsvc_channel_link(sess, chan, offer->name, offer->options);
+		wtsvc_bind_channel(wf, chan, WTSVC_END_PROTOCOL);
+		kref_get(&chan->ref);
+		offer->chan = chan;
+		offer->state = WTSVC_OFFER_ACCEPTED;
+		wtsvc_offer_mark_delivered(sess, offer);
+		op->channel_id = chan->id;
+		op->options = chan->options;
+		strscpy(op->name, chan->name, sizeof(op->name));
+		wtsvc_report_sizes(op, chan, WTSVC_END_PROTOCOL);
+		wake_up_all(&sess->offer_wq);
 	}
 	mutex_unlock(&sess->lock);
 	return ret;
@@ -207,6 +251,8 @@ static void wtsvc_offer_free(struct wtsvc_offer_req *offer)
 {
 	if (offer->chan)
 		wtsvc_channel_put(offer->chan);
+	if (offer->prealloc)
+		wtsvc_channel_put(offer->prealloc);
 	kfree(offer);
 	atomic_long_dec(&wtsvc_live.offers);
 }
@@ -223,13 +269,22 @@ static int wtsvc_open_dynamic(struct wtsvc_file *wf,
 	struct wtsvc_session *sess = wf->sess;
 	struct wtsvc_offer_req *offer;
 	unsigned int ms = op->timeout_ms ?: READ_ONCE(wtsvc_open_timeout_ms);
+	struct wtsvc_ring_sizes sz;
 	long left;
 	int ret;
 
+	ret = wtsvc_open_sizes(op, WTSVC_END_APP, &sz);
+	if (ret)
+		return ret;
 	offer = kzalloc(sizeof(*offer), GFP_KERNEL_ACCOUNT);
 	if (!offer)
 		return -ENOMEM;
 	atomic_long_inc(&wtsvc_live.offers);
+	offer->prealloc = wtsvc_channel_alloc(&sz);
+	if (!offer->prealloc) {
+		wtsvc_offer_free(offer);
+		return -ENOMEM;
+	}
 	offer->options = op->options;
 	offer->pid = task_tgid_vnr(current);
 	offer->uid = from_kuid_munged(current_user_ns(), current_fsuid());
@@ -259,6 +314,7 @@ static int wtsvc_open_dynamic(struct wtsvc_file *wf,
 	case WTSVC_OFFER_ACCEPTED:
 		wtsvc_bind_channel(wf, offer->chan, WTSVC_END_APP);
 		op->channel_id = offer->chan->id;
+		wtsvc_report_sizes(op, offer->chan, WTSVC_END_APP);
 		ret = 0;
 		break;
 	case WTSVC_OFFER_REFUSED:
@@ -284,7 +340,7 @@ static int wtsvc_check_open(struct wtsvc_file *wf,
 	size_t len;
 
 	if (op->end > WTSVC_END_PROTOCOL || op->channel_id || op->status ||
-	    op->reserved[0] || op->reserved[1])
+	    op->reserved)
 		return -EINVAL;
 	if (op->options & ~WTSVC_OPTION_ALL)
 		return -EINVAL;
@@ -294,12 +350,17 @@ static int wtsvc_check_open(struct wtsvc_file *wf,
 	if (op->end == WTSVC_END_PROTOCOL && !wf->manager)
 		return -EPERM;
 	if (op->end == WTSVC_END_PROTOCOL && op->offer_id) {
-		/* Accept: the offer supplies name and options. */
-		if (op->options || op->timeout_ms ||
+		/* Accept: the offer supplies name, options and sizes. */
+		if (op->options || op->timeout_ms || op->rx_ring_bytes ||
+		    op->tx_ring_bytes ||
 		    memchr_inv(op->name, 0, sizeof(op->name)))
 			return -EINVAL;
 		return 0;
 	}
+	/* An attaching end takes the sizes its creator chose. */
+	if (op->end == WTSVC_END_APP && !dynamic &&
+	    (op->rx_ring_bytes || op->tx_ring_bytes))
+		return -EINVAL;
 	if (op->offer_id)
 		return -EINVAL;
 	if (op->end == WTSVC_END_PROTOCOL && (dynamic || op->timeout_ms))
@@ -501,27 +562,11 @@ void wtsvc_file_unbind(struct wtsvc_file *wf)
 		wtsvc_channel_unlist(chan);
 	}
 	mutex_unlock(&sess->lock);
+	/* The peer was woken when the channel was unlisted. */
 	if (chan) {
-		/*
-		 * Nobody will read what was queued for this end.  The peer was
-		 * woken when the channel was unlisted (now or at its hang-up).
-		 */
-		wtsvc_queue_free(&chan->q[wf->end]);
+		wtsvc_chan_drop_rx(chan, wf->end);
 		wtsvc_channel_put(chan);
 	}
-}
-
-static void wtsvc_dir_stats(struct wtsvc_queue *q, bool tx,
-			    struct wtsvc_dir_stats *st)
-{
-	spin_lock(&q->lock);
-	st->msgs = tx ? q->enq_msgs : q->deq_msgs;
-	st->bytes = tx ? q->enq_bytes : q->deq_bytes;
-	st->queued_msgs = q->count;
-	st->queued_bytes = q->bytes;
-	st->purged_msgs = q->purged_msgs;
-	st->waits = tx ? q->writer_waits : q->reader_waits;
-	spin_unlock(&q->lock);
 }
 
 void wtsvc_channel_info(struct wtsvc_file *wf, struct wtsvc_channel_info *ci)
@@ -545,8 +590,12 @@ void wtsvc_channel_info(struct wtsvc_file *wf, struct wtsvc_channel_info *ci)
 		ci->state |= WTSVC_CHAN_HUNG_UP;
 	if (chan->dynamic)
 		ci->state |= WTSVC_CHAN_DYNAMIC;
+	if (READ_ONCE(chan->ring[wf->end].broken))
+		ci->state |= WTSVC_CHAN_RX_BROKEN;
+	if (READ_ONCE(chan->ring[!wf->end].broken))
+		ci->state |= WTSVC_CHAN_TX_BROKEN;
 	memcpy(ci->name, chan->name, sizeof(ci->name));
 	mutex_unlock(&sess->lock);
-	wtsvc_dir_stats(&chan->q[!wf->end], true, &ci->tx);
-	wtsvc_dir_stats(&chan->q[wf->end], false, &ci->rx);
+	wtsvc_dir_stats(chan, !wf->end, true, &ci->tx);
+	wtsvc_dir_stats(chan, wf->end, false, &ci->rx);
 }

@@ -7,6 +7,7 @@
  * the session manager's privilege, evaluated when the device is opened.
  */
 #include <linux/fs.h>
+#include <linux/log2.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -69,10 +70,16 @@ long wtsvc_ioctl_features(unsigned int cmd, unsigned long arg)
 	f.features = WTSVC_FEAT_SESSIONS | WTSVC_FEAT_STATIC_CHANNELS |
 		     WTSVC_FEAT_DYNAMIC_CHANNELS | WTSVC_FEAT_COPY_IO |
 		     WTSVC_FEAT_PURGE | WTSVC_FEAT_COUNTERS |
-		     WTSVC_FEAT_AUTODESTROY;
+		     WTSVC_FEAT_AUTODESTROY | WTSVC_FEAT_MAPPED_RINGS |
+		     WTSVC_FEAT_URING_CMD;
 	f.max_sessions = wtsvc_max_sessions;
 	f.max_msg_size = READ_ONCE(wtsvc_max_msg_size);
-	f.queue_bytes = READ_ONCE(wtsvc_queue_bytes);
+	f.ring_bytes = 0;
+	wtsvc_ring_check_size(&f.ring_bytes);
+	f.max_ring_bytes = clamp(READ_ONCE(wtsvc_max_ring_bytes),
+				 WTSVC_MIN_RING_BYTES, WTSVC_MAX_RING_LIMIT);
+	f.max_ring_bytes = rounddown_pow_of_two(f.max_ring_bytes);
+	f.min_ring_bytes = WTSVC_MIN_RING_BYTES;
 	f.open_timeout_ms = READ_ONCE(wtsvc_open_timeout_ms);
 	return wtsvc_copy_arg_out(arg, &f, sizeof(f), usize);
 }

@@ -15,10 +15,15 @@ unsigned int wtsvc_max_sessions = 4096;
 module_param_named(max_sessions, wtsvc_max_sessions, uint, 0444);
 MODULE_PARM_DESC(max_sessions, "Most sessions alive at once (1-65536)");
 
-unsigned int wtsvc_queue_bytes = 1U << 20;
-module_param_named(queue_bytes, wtsvc_queue_bytes, uint, 0644);
-MODULE_PARM_DESC(queue_bytes,
-		 "Bytes queued per channel direction before writers wait");
+unsigned int wtsvc_ring_bytes = 1U << 20;
+module_param_named(ring_bytes, wtsvc_ring_bytes, uint, 0644);
+MODULE_PARM_DESC(ring_bytes,
+		 "Default ring size per channel direction, bytes (a power of two)");
+
+unsigned int wtsvc_max_ring_bytes = 16U << 20;
+module_param_named(max_ring_bytes, wtsvc_max_ring_bytes, uint, 0644);
+MODULE_PARM_DESC(max_ring_bytes,
+		 "Largest ring size an open may ask for, bytes (at most 64 MiB)");
 
 unsigned int wtsvc_max_msg_size = 64U << 20;
 module_param_named(max_msg_size, wtsvc_max_msg_size, uint, 0644);
@@ -39,13 +44,14 @@ struct wtsvc_live wtsvc_live;
 static int wtsvc_live_get(char *buf, const struct kernel_param *kp)
 {
 	return sysfs_emit(buf,
-			  "sessions=%ld channels=%ld msgs=%ld bytes=%ld offers=%ld files=%ld\n",
+			  "sessions=%ld channels=%ld ring_pages=%ld staged=%ld offers=%ld files=%ld parked=%ld\n",
 			  atomic_long_read(&wtsvc_live.sessions),
 			  atomic_long_read(&wtsvc_live.channels),
-			  atomic_long_read(&wtsvc_live.msgs),
-			  atomic_long_read(&wtsvc_live.bytes),
+			  atomic_long_read(&wtsvc_live.ring_pages),
+			  atomic_long_read(&wtsvc_live.staged),
 			  atomic_long_read(&wtsvc_live.offers),
-			  atomic_long_read(&wtsvc_live.files));
+			  atomic_long_read(&wtsvc_live.files),
+			  atomic_long_read(&wtsvc_live.parked));
 }
 
 static const struct kernel_param_ops wtsvc_live_ops = {
@@ -80,6 +86,7 @@ static int __init wtsvc_init(void)
 static void __exit wtsvc_exit(void)
 {
 	wtsvc_sessions_exit();
+	wtsvc_ucmd_exit();
 }
 
 module_init(wtsvc_init);

@@ -186,9 +186,9 @@ static long wtsvc_sess_purge(struct wtsvc_file *wf, unsigned int cmd,
 	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
 		return -ENOTCONN;
 	if (p.flags & WTSVC_PURGE_INPUT)
-		p.purged_input = wtsvc_queue_purge(wf->chan, wf->end);
+		p.purged_input = wtsvc_chan_purge(wf->chan, wf->end, true);
 	if (p.flags & WTSVC_PURGE_OUTPUT)
-		p.purged_output = wtsvc_queue_purge(wf->chan, !wf->end);
+		p.purged_output = wtsvc_chan_purge(wf->chan, !wf->end, false);
 	return wtsvc_copy_arg_out(arg, &p, sizeof(p), usize);
 }
 
@@ -208,6 +208,42 @@ static long wtsvc_sess_info(struct wtsvc_file *wf, unsigned int cmd,
 		return -ENOTCONN;
 	wtsvc_channel_info(wf, &ci);
 	return wtsvc_copy_arg_out(arg, &ci, sizeof(ci), usize);
+}
+
+static long wtsvc_sess_ring_info(struct wtsvc_file *wf, unsigned int cmd,
+				 unsigned long arg)
+{
+	struct wtsvc_ring_info ri;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&ri, sizeof(ri), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	if (!wtsvc_arg_is_blank(&ri, sizeof(ri)))
+		return -EINVAL;
+	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
+		return -ENOTCONN;
+	wtsvc_ring_info(wf, &ri);
+	return wtsvc_copy_arg_out(arg, &ri, sizeof(ri), usize);
+}
+
+static long wtsvc_sess_doorbell(struct wtsvc_file *wf, unsigned int cmd,
+				unsigned long arg)
+{
+	struct wtsvc_doorbell d;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&d, sizeof(d), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	if (!d.flags || (d.flags & ~WTSVC_DOORBELL_ALL) || d.reserved)
+		return -EINVAL;
+	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
+		return -ENOTCONN;
+	wtsvc_chan_doorbell(wf->chan, wf->end, d.flags);
+	return 0;
 }
 
 static long wtsvc_sess_ioctl(struct file *file, unsigned int cmd,
@@ -242,8 +278,21 @@ static long wtsvc_sess_ioctl(struct file *file, unsigned int cmd,
 		return wtsvc_sess_purge(wf, cmd, arg);
 	case _IOC_NR(WTSVC_IOC_CHANNEL_INFO):
 		return wtsvc_sess_info(wf, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_RING_INFO):
+		return wtsvc_sess_ring_info(wf, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_DOORBELL):
+		return wtsvc_sess_doorbell(wf, cmd, arg);
 	}
 	return -ENOTTY;
+}
+
+static int wtsvc_sess_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct wtsvc_file *wf = file->private_data;
+
+	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
+		return -ENOTCONN;
+	return wtsvc_ring_mmap(wf, vma);
 }
 
 const struct file_operations wtsvc_session_fops = {
@@ -253,6 +302,8 @@ const struct file_operations wtsvc_session_fops = {
 	.read_iter = wtsvc_sess_read_iter,
 	.write_iter = wtsvc_sess_write_iter,
 	.poll = wtsvc_sess_poll,
+	.mmap = wtsvc_sess_mmap,
+	.uring_cmd = wtsvc_uring_cmd,
 	.unlocked_ioctl = wtsvc_sess_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

@@ -22,48 +22,91 @@
 
 #include "names.h"
 
+#define WTSVC_RC_LOAD32(p)	READ_ONCE(*(p))
+#include "ring_core.h"
+
 /* Module parameters (main.c). */
 extern unsigned int wtsvc_max_sessions;
-extern unsigned int wtsvc_queue_bytes;
+extern unsigned int wtsvc_ring_bytes;
+extern unsigned int wtsvc_max_ring_bytes;
 extern unsigned int wtsvc_max_msg_size;
 extern unsigned int wtsvc_open_timeout_ms;
 extern int wtsvc_manager_gid;
+
+#define WTSVC_MIN_RING_BYTES	((u32)PAGE_SIZE)
+#define WTSVC_MAX_RING_LIMIT	(64U << 20)	/* ceiling of max_ring_bytes */
 
 /* Live object counts, for leak checks (main.c, "live" parameter). */
 struct wtsvc_live {
 	atomic_long_t sessions;
 	atomic_long_t channels;
-	atomic_long_t msgs;
-	atomic_long_t bytes;
+	atomic_long_t ring_pages;	/* data, index and state pages */
+	atomic_long_t staged;		/* bytes the kernel holds for rings */
 	atomic_long_t offers;
 	atomic_long_t files;
+	atomic_long_t parked;		/* io_uring commands waiting */
 };
 
 extern struct wtsvc_live wtsvc_live;
 
-/* One message in a queue. */
-struct wtsvc_msg {
-	struct list_head node;
-	size_t len;
-	u8 data[];
+/*
+ * The index page of one end, mapped read-write by that end and read-only
+ * by its peer.  Each field sits on its own cache line.  "rx" is the ring
+ * the end reads, "tx" the ring it writes.
+ */
+struct wtsvc_end_page {
+	u64 rx_cons ____cacheline_aligned;
+	u32 rx_wait ____cacheline_aligned;	/* wake me when rx has data */
+	u64 tx_prod ____cacheline_aligned;
+	u32 tx_wait ____cacheline_aligned;	/* wake me when tx has room */
+};
+
+/* The kernel's state page, read-only to both ends. */
+struct wtsvc_state_page {
+	u32 ring_state[2];			/* WTSVC_RING_*, by reader end */
 };
 
 /*
- * One direction of a channel: messages written by one end, read by the
- * other.  "lock" protects the list and the counters; "read_lock"
- * serialises readers so that a message being copied out keeps its place.
+ * One direction of a channel.  The indices live in the end pages, which
+ * their owners can write at any time: every load of them is checked.
+ *
+ * prod_lock serialises the kernel's producers (write(), the feeding of a
+ * staged message, purge); cons_lock its consumers (read(), FIONREAD,
+ * reclaiming purged records).  prod_lock may be taken while holding
+ * cons_lock only with mutex_trylock().
  */
-struct wtsvc_queue {
-	spinlock_t lock;		/* list, reading, bytes, counters */
-	struct mutex read_lock;		/* one reader copies out at a time */
-	struct list_head msgs;
-	struct wtsvc_msg *reading;	/* head being copied out, if any */
-	size_t bytes;			/* queued plus reserved by writers */
-	u64 count;			/* messages queued */
-	u64 enq_msgs, enq_bytes;
-	u64 deq_msgs, deq_bytes;
-	u64 purged_msgs;
-	u64 reader_waits, writer_waits;
+struct wtsvc_ring {
+	u32 size;			/* data bytes, a power of two */
+	unsigned int nr_pages;
+	struct page **pages;		/* data pages */
+	u8 *data;			/* the data pages mapped twice */
+	u64 *prod;			/* producer end's tx_prod */
+	u32 *prod_wait;			/* producer end's tx_wait */
+	u64 *cons;			/* consumer end's rx_cons */
+	u32 *cons_wait;			/* consumer end's rx_wait */
+	u32 *state;			/* WTSVC_RING_* in the state page */
+
+	struct mutex prod_lock;		/* the kernel's producers */
+	u8 *tx_stage;			/* message being fed into the ring */
+	u32 tx_stage_len;		/* bytes held (the message's rest) */
+	u32 tx_stage_off;		/* bytes of them already in the ring */
+	u32 tx_stage_msg;		/* length of the whole message */
+	unsigned long kick;		/* bit 0: a consumer made room */
+
+	struct mutex cons_lock;		/* the kernel's consumers */
+	struct wtsvc_rc_asm kasm;	/* the kernel reader's place */
+	u8 *rx_stage;			/* message being reassembled */
+	u32 rx_stage_cap;		/* its length */
+	bool rx_ready;			/* rx_stage holds a whole message */
+	bool zc_consumer;		/* the consumer end mapped the ring */
+	bool broken;			/* garbage found: no more I/O */
+
+	/* Counters (struct wtsvc_dir_stats). */
+	atomic64_t enq_msgs, enq_bytes;
+	atomic64_t deq_msgs, deq_bytes;
+	atomic64_t purged_msgs;
+	atomic64_t prod_waits, cons_waits;
+	atomic64_t doorbells, wakeups;
 };
 
 enum wtsvc_end_state {
@@ -83,9 +126,19 @@ struct wtsvc_channel {
 	bool dynamic;
 	bool hung_up;			/* session destroyed or an end closed */
 	enum wtsvc_end_state end_state[2];
-	struct wtsvc_queue q[2];	/* q[e]: what end e reads */
+	struct wtsvc_ring ring[2];	/* ring[e]: what end e reads */
+	struct page *end_pages[2];	/* struct wtsvc_end_page of each end */
+	struct page *state_page;	/* struct wtsvc_state_page */
 	wait_queue_head_t wq[2];	/* wq[e]: where end e waits */
+	spinlock_t park_lock;		/* parked[] */
+	struct list_head parked[2];	/* io_uring WAITs of end e */
+	struct list_head park_node;	/* in the monitor's list, if any */
 	char name[WTSVC_CHANNEL_NAME_SIZE];
+};
+
+/* Ring sizes chosen at open, by reader end. */
+struct wtsvc_ring_sizes {
+	u32 bytes[2];
 };
 
 /* A dynamic open waiting for the protocol end's answer. */
@@ -98,6 +151,7 @@ enum wtsvc_offer_state {
 
 struct wtsvc_offer_req {
 	struct list_head node;		/* in sess->offers */
+	struct wtsvc_channel *prealloc;	/* rings charged to the opener */
 	u64 id;
 	u32 options;
 	u32 pid;
@@ -198,17 +252,40 @@ static inline bool wtsvc_nowait(struct kiocb *iocb)
 	       (iocb->ki_filp->f_flags & O_NONBLOCK);
 }
 
-/* Message queues (queue.c). */
-void wtsvc_queue_init(struct wtsvc_queue *q);
-void wtsvc_queue_free(struct wtsvc_queue *q);
+/* Rings: memory, mapping and layout (ring.c). */
+int wtsvc_rings_alloc(struct wtsvc_channel *chan,
+		      const struct wtsvc_ring_sizes *sz);
+void wtsvc_rings_free(struct wtsvc_channel *chan);
+int wtsvc_ring_check_size(u32 *bytes);
+int wtsvc_ring_mmap(struct wtsvc_file *wf, struct vm_area_struct *vma);
+void wtsvc_ring_info(struct wtsvc_file *wf, struct wtsvc_ring_info *ri);
+void wtsvc_ring_set_state(struct wtsvc_ring *r, u32 bits);
+void wtsvc_ring_break(struct wtsvc_channel *chan, int end);
+
+/* The kernel's side of the rings: copying I/O, purge, poll (ring_io.c). */
 ssize_t wtsvc_chan_read(struct wtsvc_channel *chan, int end,
 			struct kiocb *iocb, struct iov_iter *to);
 ssize_t wtsvc_chan_write(struct wtsvc_channel *chan, int end,
 			 struct kiocb *iocb, struct iov_iter *from);
 __poll_t wtsvc_chan_poll(struct wtsvc_channel *chan, int end,
 			 struct file *file, poll_table *wait);
-u64 wtsvc_queue_purge(struct wtsvc_channel *chan, int reader_end);
+__poll_t wtsvc_chan_ready(struct wtsvc_channel *chan, int end, u32 want,
+			  u32 room);
+u64 wtsvc_chan_purge(struct wtsvc_channel *chan, int reader_end,
+		     bool by_reader);
 int wtsvc_chan_next_size(struct wtsvc_channel *chan, int end);
+void wtsvc_chan_doorbell(struct wtsvc_channel *chan, int end, u32 flags);
 void wtsvc_chan_wake(struct wtsvc_channel *chan, int end);
+void wtsvc_chan_hangup(struct wtsvc_channel *chan);
+void wtsvc_chan_drop_rx(struct wtsvc_channel *chan, int end);
+void wtsvc_dir_stats(struct wtsvc_channel *chan, int reader_end, bool tx,
+		     struct wtsvc_dir_stats *st);
+
+/* io_uring commands (ucmd.c). */
+struct io_uring_cmd;
+int wtsvc_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags);
+void wtsvc_ucmd_wake(struct wtsvc_channel *chan, int end);
+void wtsvc_ucmd_forget(struct wtsvc_channel *chan);
+void wtsvc_ucmd_exit(void);
 
 #endif /* _WTSVC_INTERNAL_H */

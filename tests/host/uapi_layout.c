@@ -29,8 +29,15 @@ WT_ASSERT(sizeof(struct wtsvc_listen) == 16, "listen");
 WT_ASSERT(sizeof(struct wtsvc_offer) == 296, "offer");
 WT_ASSERT(sizeof(struct wtsvc_offer_refuse) == 24, "refuse");
 WT_ASSERT(sizeof(struct wtsvc_purge) == 32, "purge");
-WT_ASSERT(sizeof(struct wtsvc_dir_stats) == 48, "dir_stats");
-WT_ASSERT(sizeof(struct wtsvc_channel_info) == 416, "channel_info");
+WT_ASSERT(offsetof(struct wtsvc_channel_open, rx_ring_bytes) == 32, "rx");
+WT_ASSERT(sizeof(struct wtsvc_dir_stats) == 64, "dir_stats");
+WT_ASSERT(sizeof(struct wtsvc_channel_info) == 448, "channel_info");
+WT_ASSERT(sizeof(struct wtsvc_rec) == 16, "rec");
+WT_ASSERT(sizeof(struct wtsvc_rec) % WTSVC_REC_ALIGN == 0, "rec align");
+WT_ASSERT(sizeof(struct wtsvc_ring_geom) == 72, "ring_geom");
+WT_ASSERT(sizeof(struct wtsvc_ring_info) == 224, "ring_info");
+WT_ASSERT(sizeof(struct wtsvc_doorbell) == 16, "doorbell");
+WT_ASSERT(sizeof(struct wtsvc_ucmd) == 16, "ucmd fits a 64-byte SQE");
 WT_ASSERT(WTSVC_CHANNEL_NAME_SIZE > WTSVC_DYNAMIC_NAME_MAX, "name size");
 
 /* Microsoft's values (WTS_CHANNEL_OPTION_*, CHANNEL_OPTION_SHOW_PROTOCOL). */
@@ -59,6 +66,12 @@ int main(void)
 		{ WTSVC_IOC_OFFER_REFUSE, sizeof(struct wtsvc_offer_refuse) },
 		{ WTSVC_IOC_PURGE, sizeof(struct wtsvc_purge) },
 		{ WTSVC_IOC_CHANNEL_INFO, sizeof(struct wtsvc_channel_info) },
+		{ WTSVC_IOC_RING_INFO, sizeof(struct wtsvc_ring_info) },
+		{ WTSVC_IOC_DOORBELL, sizeof(struct wtsvc_doorbell) },
+		{ WTSVC_UCMD_WAIT_READABLE, sizeof(struct wtsvc_ucmd) },
+		{ WTSVC_UCMD_WAIT_WRITABLE, sizeof(struct wtsvc_ucmd) },
+		{ WTSVC_UCMD_DOORBELL, sizeof(struct wtsvc_ucmd) },
+		{ WTSVC_UCMD_PURGE, sizeof(struct wtsvc_ucmd) },
 	};
 	unsigned int i, n = sizeof(cmds) / sizeof(cmds[0]), bad = 0;
 

@@ -43,7 +43,11 @@ TEST(features)
 	EXPECT_TRUE(f.features & WTSVC_FEAT_COPY_IO);
 	EXPECT_LT(0, f.max_sessions);
 	EXPECT_LE(16u << 20, f.max_msg_size);
-	EXPECT_LT(0, f.queue_bytes);
+	EXPECT_LT(0, f.ring_bytes);
+	EXPECT_LE(f.min_ring_bytes, f.ring_bytes);
+	EXPECT_LE(f.ring_bytes, f.max_ring_bytes);
+	EXPECT_TRUE(f.features & WTSVC_FEAT_MAPPED_RINGS);
+	EXPECT_TRUE(f.features & WTSVC_FEAT_URING_CMD);
 	close(ctl);
 }
 

@@ -311,9 +311,9 @@ int main(void)
 		die("/dev/" WTSVC_CONTROL_NODE);
 	if (ioctl(ctl, WTSVC_IOC_GET_FEATURES, &f))
 		die("WTSVC_IOC_GET_FEATURES");
-	printf("wtsvc ABI %u, features 0x%llx, queue %u B per direction, "
+	printf("wtsvc ABI %u, features 0x%llx, ring %u B per direction, "
 	       "messages up to %u MiB\n", f.abi_version,
-	       (unsigned long long)f.features, f.queue_bytes,
+	       (unsigned long long)f.features, f.ring_bytes,
 	       f.max_msg_size >> 20);
 
 	printf("\n1. session manager: create a session\n");

@@ -34,6 +34,8 @@
 #define WTSVC_FEAT_PURGE		(1ULL << 4)
 #define WTSVC_FEAT_COUNTERS		(1ULL << 5)
 #define WTSVC_FEAT_AUTODESTROY		(1ULL << 6)
+#define WTSVC_FEAT_MAPPED_RINGS		(1ULL << 7)	/* mmap, RING_INFO */
+#define WTSVC_FEAT_URING_CMD		(1ULL << 8)	/* WTSVC_UCMD_* */
 
 struct wtsvc_features {
 	__u32 size;
@@ -41,9 +43,11 @@ struct wtsvc_features {
 	__u64 features;			/* out: WTSVC_FEAT_* */
 	__u32 max_sessions;		/* out: module parameter */
 	__u32 max_msg_size;		/* out: largest message, bytes */
-	__u32 queue_bytes;		/* out: bound per direction, bytes */
+	__u32 ring_bytes;		/* out: default ring size, bytes */
 	__u32 open_timeout_ms;		/* out: default dynamic open timeout */
-	__u64 reserved[4];
+	__u32 max_ring_bytes;		/* out: largest ring size, bytes */
+	__u32 min_ring_bytes;		/* out: smallest ring size, bytes */
+	__u64 reserved[3];
 };
 
 /* Session ids.  0 is never a remote session (Windows' services session). */
@@ -195,6 +199,14 @@ struct wtsvc_session_list {
  *	listener and wait up to timeout_ms (0: module default) for its answer.
  *	A refusal fails with ECONNREFUSED and "status" holds the protocol
  *	end's status (the struct is copied back in that case too).
+ *
+ * The end that creates the channel (the protocol end announcing a static
+ * channel, the application opening a dynamic one) chooses the ring size
+ * of each direction: rx_ring_bytes for what it reads, tx_ring_bytes for
+ * what it writes; 0 means the module default.  A size is a power of two
+ * between the min_ring_bytes and max_ring_bytes of WTSVC_IOC_GET_FEATURES
+ * (EINVAL otherwise).  Attaching and accepting ends pass 0.  On success
+ * both fields return the sizes as seen from the calling end.
  */
 struct wtsvc_channel_open {
 	__u32 size;
@@ -204,7 +216,9 @@ struct wtsvc_channel_open {
 	__u64 offer_id;			/* accept only */
 	__u32 channel_id;		/* out */
 	__s32 status;			/* out: refusal status */
-	__u64 reserved[2];
+	__u32 rx_ring_bytes;		/* in/out */
+	__u32 tx_ring_bytes;		/* in/out */
+	__u64 reserved;
 	char name[WTSVC_CHANNEL_NAME_SIZE];
 };
 
@@ -252,15 +266,28 @@ struct wtsvc_purge {
 #define WTSVC_CHAN_PROTOCOL_OPEN	(1U << 1)
 #define WTSVC_CHAN_HUNG_UP		(1U << 2)
 #define WTSVC_CHAN_DYNAMIC		(1U << 3)
+#define WTSVC_CHAN_RX_BROKEN		(1U << 4)	/* see WTSVC_RING_BROKEN */
+#define WTSVC_CHAN_TX_BROKEN		(1U << 5)
 
-/* Per-direction counters; "tx" is what this end wrote, "rx" what it read. */
+/*
+ * Per-direction counters; "tx" is what this end wrote, "rx" what it read.
+ * msgs and bytes count what passed through read()/write() and io_uring
+ * READ/WRITE; messages moved through the mapped rings never enter the
+ * kernel.  queued_* describe the ring now (records between the consumer
+ * and the producer index, plus a message the kernel holds while it feeds
+ * it into the ring).  waits counts the times a party slept in the kernel,
+ * doorbells the doorbells rung for the direction, wakeups the sleeping
+ * parties the kernel actually woke (wait queues and parked commands).
+ */
 struct wtsvc_dir_stats {
 	__u64 msgs;
 	__u64 bytes;
-	__u64 queued_msgs;		/* in the queue now */
-	__u64 queued_bytes;
+	__u64 queued_msgs;		/* in the ring now */
+	__u64 queued_bytes;		/* ring bytes in use, headers included */
 	__u64 purged_msgs;
 	__u64 waits;			/* times a caller slept */
+	__u64 doorbells;
+	__u64 wakeups;
 };
 
 struct wtsvc_channel_info {
@@ -275,6 +302,120 @@ struct wtsvc_channel_info {
 	__u64 reserved[4];
 	char name[WTSVC_CHANNEL_NAME_SIZE];
 };
+
+/*
+ * Mapped rings.  Each direction of a channel is a ring of "size" bytes
+ * (a power of two) in kernel pages, mapped by both ends.  WTSVC_IOC_RING_INFO
+ * gives the layout as seen from the calling end; nothing below is at a
+ * fixed offset except inside a record.  An end maps two areas of its fd:
+ *
+ *  - the read-only area (PROT_READ only; VM_MAYWRITE is refused): the
+ *    kernel's state page, the peer's index page, and the data of the ring
+ *    this end reads ("rx"), mapped twice back to back;
+ *  - the read-write area (MAP_SHARED): this end's own index page and the
+ *    data of the ring it writes ("tx"), mapped twice back to back.
+ *
+ * Because the data is mapped twice, a record that wraps past the end of
+ * the ring is contiguous in memory at data + (pos & (size - 1)).
+ *
+ * Indices are free-running __u64 byte counts, always multiples of
+ * WTSVC_REC_ALIGN: prod counts bytes published, cons bytes released.
+ * prod - cons <= size.  Records are a struct wtsvc_rec header followed by
+ * "len" payload bytes, padded to WTSVC_REC_ALIGN.  See
+ * Documentation/ring.rst for the ordering rules and the wakeup protocol.
+ */
+#define WTSVC_REC_ALIGN			8
+
+/* Record flags. */
+#define WTSVC_REC_FIRST			(1U << 0)	/* first fragment */
+#define WTSVC_REC_LAST			(1U << 1)	/* last fragment */
+#define WTSVC_REC_DISCARD		(1U << 2)	/* purged: skip message */
+#define WTSVC_REC_F_ALL		(WTSVC_REC_FIRST | WTSVC_REC_LAST | \
+				 WTSVC_REC_DISCARD)
+
+struct wtsvc_rec {
+	__u32 len;			/* payload bytes of this record, >= 1 */
+	__u32 flags;			/* WTSVC_REC_* */
+	__u32 msg_len;			/* bytes of the whole message */
+	__u32 reserved;			/* 0 */
+};
+
+/* Ring state word (in the kernel's state page; read-only to both ends). */
+#define WTSVC_RING_CLOSED		(1U << 0)	/* channel hung up */
+#define WTSVC_RING_PENDING		(1U << 1)	/* kernel still feeds data */
+#define WTSVC_RING_BROKEN		(1U << 2)	/* kernel found garbage */
+
+/*
+ * One direction as seen from the calling end.  Every *_off is a byte
+ * offset in one of the two areas: for "rx", data, prod, prod_wait and state
+ * are in the read-only area, cons and cons_wait in the read-write area; for
+ * "tx", data, prod and prod_wait are in the read-write area, cons,
+ * cons_wait and state in the read-only area.  Indices are __u64, the wait
+ * flags and the state word __u32.
+ */
+struct wtsvc_ring_geom {
+	__u32 size;			/* data bytes, a power of two */
+	__u32 reserved0;
+	__u64 data_off;			/* "size" bytes, mapped twice */
+	__u64 prod_off;
+	__u64 cons_off;
+	__u64 prod_wait_off;		/* producer wants room */
+	__u64 cons_wait_off;		/* consumer wants data */
+	__u64 state_off;
+	__u64 reserved[2];
+};
+
+struct wtsvc_ring_info {
+	__u32 size;
+	__u32 flags;			/* must be 0 */
+	__u64 ro_offset;		/* mmap offset of the read-only area */
+	__u64 ro_len;
+	__u64 rw_offset;		/* mmap offset of the read-write area */
+	__u64 rw_len;
+	__u32 rec_size;			/* out: sizeof(struct wtsvc_rec) */
+	__u32 rec_align;		/* out: WTSVC_REC_ALIGN */
+	struct wtsvc_ring_geom rx;	/* the ring this end reads */
+	struct wtsvc_ring_geom tx;	/* the ring this end writes */
+	__u64 reserved[4];
+};
+
+/* Doorbell flags, relative to the calling end. */
+#define WTSVC_DOORBELL_TX		(1U << 0)	/* I published: wake reader */
+#define WTSVC_DOORBELL_RX		(1U << 1)	/* I released: wake writer */
+#define WTSVC_DOORBELL_ALL	(WTSVC_DOORBELL_TX | WTSVC_DOORBELL_RX)
+
+struct wtsvc_doorbell {
+	__u32 size;
+	__u32 flags;			/* WTSVC_DOORBELL_* */
+	__u64 reserved;
+};
+
+/*
+ * io_uring commands (IORING_OP_URING_CMD on a channel fd).  sqe->cmd_op is
+ * one of WTSVC_UCMD_*; the 16-byte payload in sqe->cmd is a struct
+ * wtsvc_ucmd, so a normal 64-byte SQE suffices.  Unused fields must be 0.
+ *
+ *  WAIT_READABLE: completes when the rx ring holds a record, or the
+ *	channel hung up or broke.  res: poll mask (EPOLLIN, EPOLLHUP, EPOLLERR).
+ *  WAIT_WRITABLE: completes when the tx ring has "arg" bytes free (0: half
+ *	the ring), or the channel hung up or broke.  res: poll mask
+ *	(EPOLLOUT, EPOLLHUP, EPOLLERR).
+ *  DOORBELL: "flags" as WTSVC_DOORBELL_*; res 0.
+ *  PURGE: "flags" as WTSVC_PURGE_*; res: messages dropped (both ways).
+ *
+ * A parked WAIT completes with -ECANCELED when its submitter exits or the
+ * ring is torn down.
+ */
+struct wtsvc_ucmd {
+	__u32 flags;
+	__u32 arg;
+	__u64 reserved;
+};
+
+#define WTSVC_UCMD_WAIT_READABLE _IOWR(WTSVC_IOC_MAGIC, 0x20, struct wtsvc_ucmd)
+#define WTSVC_UCMD_WAIT_WRITABLE _IOWR(WTSVC_IOC_MAGIC, 0x21, struct wtsvc_ucmd)
+#define WTSVC_UCMD_DOORBELL	_IOWR(WTSVC_IOC_MAGIC, 0x22, struct wtsvc_ucmd)
+#define WTSVC_UCMD_PURGE	_IOWR(WTSVC_IOC_MAGIC, 0x23, struct wtsvc_ucmd)
 
 #define WTSVC_IOC_MAGIC			0xBA	/* free in ioctl-number.rst */
 
@@ -292,5 +433,7 @@ struct wtsvc_channel_info {
 #define WTSVC_IOC_OFFER_REFUSE	_IOWR(WTSVC_IOC_MAGIC, 0x12, struct wtsvc_offer_refuse)
 #define WTSVC_IOC_PURGE		_IOWR(WTSVC_IOC_MAGIC, 0x13, struct wtsvc_purge)
 #define WTSVC_IOC_CHANNEL_INFO	_IOWR(WTSVC_IOC_MAGIC, 0x14, struct wtsvc_channel_info)
+#define WTSVC_IOC_RING_INFO	_IOWR(WTSVC_IOC_MAGIC, 0x15, struct wtsvc_ring_info)
+#define WTSVC_IOC_DOORBELL	_IOWR(WTSVC_IOC_MAGIC, 0x16, struct wtsvc_doorbell)
 
 #endif /* _UAPI_LINUX_WTSVC_H */

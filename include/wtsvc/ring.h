@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * wtsvc/ring.h: zero-copy access to the rings of a wtsvc channel fd.
+ *
+ * A channel fd (bound with WTSVC_IOC_CHANNEL_OPEN) carries one ring per
+ * direction.  wtsvc_ring_map() maps both; this end then produces into its
+ * tx ring and consumes from its rx ring without system calls while the
+ * peer is awake.  A doorbell (one ioctl) is rung only when the peer said
+ * it sleeps.  The same rings also serve read()/write() on the fd, so a
+ * mapped end interoperates with a copying one.
+ *
+ * Threads: one producer and one consumer may use a struct wtsvc_ring at
+ * the same time; calls of the same role must not overlap.
+ *
+ * Errors are returned as negative errno values:
+ *   -EAGAIN    no room / nothing to read, and no waiting was asked for
+ *   -EPIPE     the channel hung up (producer side)
+ *   -EMSGSIZE  a buffer is too small, or a zero-copy record too large
+ *   -EIO       the ring holds garbage (the peer wrote it) or broke
+ *   -ETIMEDOUT the wait ran out
+ * End of data is a return of 0 from wtsvc_ring_recv() and
+ * wtsvc_ring_peek() after the peer closed and everything was consumed.
+ */
+#ifndef WTSVC_RING_H
+#define WTSVC_RING_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct wtsvc_ring;
+
+/* What this end did, for the notification-suppression measurements. */
+struct wtsvc_ring_stats {
+	uint64_t sent_msgs;		/* messages committed or sent */
+	uint64_t recv_msgs;		/* messages released or received */
+	uint64_t doorbells;		/* doorbell syscalls made */
+	uint64_t waits;			/* times this end slept */
+};
+
+/* Map the rings of channel fd "fd".  The fd stays owned by the caller. */
+int wtsvc_ring_map(int fd, struct wtsvc_ring **out);
+void wtsvc_ring_unmap(struct wtsvc_ring *r);
+
+/* Largest payload of one zero-copy record: half the tx ring less a header. */
+size_t wtsvc_ring_max_record(const struct wtsvc_ring *r);
+
+/*
+ * Producer, zero copy: reserve room for a whole message of len bytes
+ * (1..wtsvc_ring_max_record()), fill *buf, then commit.  Commit publishes
+ * the record and rings the doorbell only if the reader asked for one.
+ */
+int wtsvc_ring_reserve(struct wtsvc_ring *r, size_t len, void **buf);
+int wtsvc_ring_commit(struct wtsvc_ring *r);
+
+/*
+ * Producer, one copy: send a message of any size (up to the module's
+ * max_msg_size), split into fragments as room appears.  timeout_ms < 0
+ * waits as long as needed, 0 never waits.  Returns len or an error; a
+ * message is either fully sent or (-EAGAIN, -ETIMEDOUT before its first
+ * fragment) not at all.
+ */
+ssize_t wtsvc_ring_send(struct wtsvc_ring *r, const void *buf, size_t len,
+			int timeout_ms);
+
+/*
+ * Consumer, zero copy: look at the next message if it is one record.
+ * Returns 1 with *buf/*len set, 0 at end of data, -EAGAIN when nothing is
+ * there, -EMSGSIZE when the next message is fragmented (use recv).  The
+ * memory stays valid until wtsvc_ring_release().
+ */
+int wtsvc_ring_peek(struct wtsvc_ring *r, const void **buf, size_t *len);
+int wtsvc_ring_release(struct wtsvc_ring *r);
+
+/*
+ * Consumer, one copy: receive the next whole message, reassembling its
+ * fragments.  Returns its length, 0 at end of data, or an error;
+ * -EMSGSIZE leaves the message in place.
+ */
+ssize_t wtsvc_ring_recv(struct wtsvc_ring *r, void *buf, size_t cap,
+			int timeout_ms);
+
+/* Drop the messages queued for this end (WTSVirtualChannelPurgeInput). */
+int wtsvc_ring_purge_input(struct wtsvc_ring *r, uint64_t *purged);
+
+/*
+ * Sleep until the rx ring has data (events POLLIN) or the tx ring has
+ * room for a maximal record (POLLOUT), using the need-wakeup handshake.
+ * Returns the ready events, or -ETIMEDOUT.
+ */
+int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms);
+
+void wtsvc_ring_get_stats(const struct wtsvc_ring *r,
+			  struct wtsvc_ring_stats *st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WTSVC_RING_H */

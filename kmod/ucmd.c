@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvc: io_uring commands on a channel fd (IORING_OP_URING_CMD).
+ *
+ * DOORBELL and PURGE complete at once.  WAIT_READABLE and WAIT_WRITABLE
+ * complete at once when the condition holds; otherwise they are parked on
+ * the channel and completed, in the submitter's task, by whoever changes
+ * the condition: the peer's write or doorbell, a purge, a hang-up.
+ *
+ * A parked command pins the channel's file, so release() cannot clean it
+ * up.  Where io_uring has the cancelable-command API, io_uring calls us
+ * with IO_URING_F_CANCEL when the ring or its task goes away.  Where it
+ * has not (6.1), a monitor looks at the submitters of parked commands
+ * every WTSVC_MONITOR_PERIOD and cancels those of exiting tasks, as ublk
+ * did on those kernels.
+ */
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "compat.h"
+#include "wtsvc.h"
+
+enum wtsvc_park_state {
+	WTSVC_PARKED,
+	WTSVC_COMPLETING,
+};
+
+/* Our use of io_uring_cmd.pdu while a command is parked. */
+struct wtsvc_ucmd_pdu {
+	struct list_head node;		/* in chan->parked[end] */
+	struct task_struct *task;	/* submitter (monitor only) */
+	u8 state;			/* enum wtsvc_park_state */
+	u8 end;
+	u16 want;			/* EPOLLIN or EPOLLOUT */
+	u32 room;			/* WAIT_WRITABLE: free bytes; result */
+};
+
+static struct wtsvc_ucmd_pdu *wtsvc_pdu(struct io_uring_cmd *cmd)
+{
+	BUILD_BUG_ON(sizeof(struct wtsvc_ucmd_pdu) >
+		     sizeof_field(struct io_uring_cmd, pdu));
+	return (struct wtsvc_ucmd_pdu *)cmd->pdu;
+}
+
+static struct io_uring_cmd *wtsvc_pdu_cmd(struct wtsvc_ucmd_pdu *pdu)
+{
+	return container_of((void *)pdu, struct io_uring_cmd, pdu);
+}
+
+static struct wtsvc_channel *wtsvc_cmd_chan(struct io_uring_cmd *cmd)
+{
+	struct wtsvc_file *wf = cmd->file->private_data;
+
+	return wf->chan;
+}
+
+static void wtsvc_ucmd_finish(struct io_uring_cmd *cmd, long res,
+			      unsigned int issue_flags)
+{
+	struct wtsvc_ucmd_pdu *pdu = wtsvc_pdu(cmd);
+
+	if (pdu->task)
+		put_task_struct(pdu->task);
+	atomic_long_dec(&wtsvc_live.parked);
+	wtsvc_ucmd_done(cmd, res, issue_flags);
+}
+
+static void wtsvc_ucmd_tw(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	wtsvc_ucmd_finish(cmd, wtsvc_pdu(cmd)->room, issue_flags);
+}
+
+/* Take a parked command off its list; false if a completion has it. */
+static bool wtsvc_unpark(struct wtsvc_channel *chan,
+			 struct wtsvc_ucmd_pdu *pdu)
+{
+	bool mine = false;
+
+	spin_lock(&chan->park_lock);
+	if (pdu->state == WTSVC_PARKED) {
+		list_del(&pdu->node);
+		pdu->state = WTSVC_COMPLETING;
+		mine = true;
+	}
+	spin_unlock(&chan->park_lock);
+	return mine;
+}
+
+/*
+ * Complete the parked commands of end "end" whose condition holds.  The
+ * caller changed the condition and issued a full barrier since.
+ */
+void wtsvc_ucmd_wake(struct wtsvc_channel *chan, int end)
+{
+	struct wtsvc_ucmd_pdu *pdu, *tmp;
+	struct wtsvc_ring *ring;
+	LIST_HEAD(done);
+	__poll_t mask;
+
+	if (list_empty(&chan->parked[end]))
+		return;
+	spin_lock(&chan->park_lock);
+	list_for_each_entry_safe(pdu, tmp, &chan->parked[end], node) {
+		mask = wtsvc_chan_ready(chan, end, pdu->want, pdu->room);
+		if (!mask)
+			continue;
+		pdu->state = WTSVC_COMPLETING;
+		pdu->room = (__force u32)mask;
+		list_move_tail(&pdu->node, &done);
+		ring = &chan->ring[pdu->want == EPOLLIN ? end : !end];
+		atomic64_inc(&ring->wakeups);
+	}
+	spin_unlock(&chan->park_lock);
+	list_for_each_entry_safe(pdu, tmp, &done, node) {
+		list_del(&pdu->node);
+		io_uring_cmd_complete_in_task(wtsvc_pdu_cmd(pdu), wtsvc_ucmd_tw);
+	}
+}
+
+#ifndef WTSVC_UCMD_CANCEL_API
+#define WTSVC_MONITOR_PERIOD	(HZ / 5)
+
+static LIST_HEAD(wtsvc_monitored);	/* channels with parked commands */
+static DEFINE_SPINLOCK(wtsvc_monitor_lock);
+static void wtsvc_monitor_fn(struct work_struct *work);
+static DECLARE_DELAYED_WORK(wtsvc_monitor, wtsvc_monitor_fn);
+
+static void wtsvc_monitor_add(struct wtsvc_channel *chan)
+{
+	spin_lock(&wtsvc_monitor_lock);
+	if (list_empty(&chan->park_node))
+		list_add_tail(&chan->park_node, &wtsvc_monitored);
+	spin_unlock(&wtsvc_monitor_lock);
+	schedule_delayed_work(&wtsvc_monitor, WTSVC_MONITOR_PERIOD);
+}
+
+/* Move the commands of exiting tasks to "out"; true if any stay parked. */
+static bool wtsvc_monitor_chan(struct wtsvc_channel *chan,
+			       struct list_head *out)
+{
+	struct wtsvc_ucmd_pdu *pdu, *tmp;
+	bool left;
+	int e;
+
+	spin_lock(&chan->park_lock);
+	for (e = 0; e < 2; e++) {
+		list_for_each_entry_safe(pdu, tmp, &chan->parked[e], node) {
+			if (!(READ_ONCE(pdu->task->flags) & PF_EXITING))
+				continue;
+			pdu->state = WTSVC_COMPLETING;
+			list_move_tail(&pdu->node, out);
+		}
+	}
+	left = !list_empty(&chan->parked[0]) || !list_empty(&chan->parked[1]);
+	spin_unlock(&chan->park_lock);
+	return left;
+}
+
+static void wtsvc_monitor_fn(struct work_struct *work)
+{
+	struct wtsvc_channel *chan, *ctmp;
+	struct wtsvc_ucmd_pdu *pdu, *tmp;
+	LIST_HEAD(cancel);
+	bool more;
+
+	spin_lock(&wtsvc_monitor_lock);
+	list_for_each_entry_safe(chan, ctmp, &wtsvc_monitored, park_node)
+		if (!wtsvc_monitor_chan(chan, &cancel))
+			list_del_init(&chan->park_node);
+	more = !list_empty(&wtsvc_monitored);
+	spin_unlock(&wtsvc_monitor_lock);
+
+	list_for_each_entry_safe(pdu, tmp, &cancel, node) {
+		list_del(&pdu->node);
+		wtsvc_ucmd_finish(wtsvc_pdu_cmd(pdu), -ECANCELED,
+				  IO_URING_F_UNLOCKED);
+	}
+	if (more)
+		schedule_delayed_work(&wtsvc_monitor, WTSVC_MONITOR_PERIOD);
+}
+
+/* The channel is being freed: nothing of it is parked any more. */
+void wtsvc_ucmd_forget(struct wtsvc_channel *chan)
+{
+	spin_lock(&wtsvc_monitor_lock);
+	list_del_init(&chan->park_node);
+	spin_unlock(&wtsvc_monitor_lock);
+}
+
+void wtsvc_ucmd_exit(void)
+{
+	cancel_delayed_work_sync(&wtsvc_monitor);
+}
+#else
+void wtsvc_ucmd_forget(struct wtsvc_channel *chan)
+{
+}
+
+void wtsvc_ucmd_exit(void)
+{
+}
+
+/* io_uring is tearing the command's ring or task down. */
+static void wtsvc_ucmd_cancel(struct io_uring_cmd *cmd,
+			      unsigned int issue_flags)
+{
+	if (wtsvc_unpark(wtsvc_cmd_chan(cmd), wtsvc_pdu(cmd)))
+		wtsvc_ucmd_finish(cmd, -ECANCELED, issue_flags);
+}
+#endif
+
+static int wtsvc_ucmd_wait(struct io_uring_cmd *cmd, int end, u16 want,
+			   u32 room, unsigned int issue_flags)
+{
+	struct wtsvc_channel *chan = wtsvc_cmd_chan(cmd);
+	struct wtsvc_ucmd_pdu *pdu = wtsvc_pdu(cmd);
+	struct wtsvc_ring *ring = &chan->ring[want == EPOLLIN ? end : !end];
+	__poll_t mask;
+
+	mask = wtsvc_chan_ready(chan, end, want, room);
+	if (mask)
+		return (__force int)mask;
+
+	memset(pdu, 0, sizeof(*pdu));
+	pdu->end = end;
+	pdu->want = want;
+	pdu->room = room;
+#ifdef WTSVC_UCMD_CANCEL_API
+	io_uring_cmd_mark_cancelable(cmd, issue_flags);
+#else
+	pdu->task = get_task_struct(current);
+#endif
+	atomic_long_inc(&wtsvc_live.parked);
+	/* Need-wakeup handshake: flag, park, full barrier, check again. */
+	if (want == EPOLLIN) {
+		WRITE_ONCE(*ring->cons_wait, 1);
+		atomic64_inc(&ring->cons_waits);
+	} else {
+		WRITE_ONCE(*ring->prod_wait, 1);
+		atomic64_inc(&ring->prod_waits);
+	}
+	spin_lock(&chan->park_lock);
+	pdu->state = WTSVC_PARKED;
+	list_add_tail(&pdu->node, &chan->parked[end]);
+	spin_unlock(&chan->park_lock);
+#ifndef WTSVC_UCMD_CANCEL_API
+	wtsvc_monitor_add(chan);
+#endif
+	/* Parked before the re-check; pairs with the waker's barrier. */
+	smp_mb();
+	mask = wtsvc_chan_ready(chan, end, want, room);
+	if (mask && wtsvc_unpark(chan, pdu))
+		wtsvc_ucmd_finish(cmd, (__force long)mask, issue_flags);
+	return -EIOCBQUEUED;
+}
+
+int wtsvc_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	struct wtsvc_file *wf = cmd->file->private_data;
+	const struct wtsvc_ucmd *u;
+	u32 flags, arg;
+	u64 reserved;
+	int end;
+
+#ifdef WTSVC_UCMD_CANCEL_API
+	if (issue_flags & IO_URING_F_CANCEL) {
+		wtsvc_ucmd_cancel(cmd, issue_flags);
+		return 0;
+	}
+#endif
+	/* The SQE stays writable by userspace: load each field once. */
+	u = wtsvc_ucmd_payload(cmd);
+	flags = READ_ONCE(u->flags);
+	arg = READ_ONCE(u->arg);
+	reserved = READ_ONCE(u->reserved);
+	/* Pairs with the release that published the binding. */
+	if (smp_load_acquire(&wf->kind) != WTSVC_FILE_CHANNEL)
+		return -ENOTCONN;
+	end = wf->end;
+	if (reserved)
+		return -EINVAL;
+
+	switch (cmd->cmd_op) {
+	case WTSVC_UCMD_WAIT_READABLE:
+		if (flags || arg)
+			return -EINVAL;
+		return wtsvc_ucmd_wait(cmd, end, EPOLLIN, 0, issue_flags);
+	case WTSVC_UCMD_WAIT_WRITABLE:
+		if (flags || arg > wf->chan->ring[!end].size)
+			return -EINVAL;
+		return wtsvc_ucmd_wait(cmd, end, EPOLLOUT,
+				       arg ?: wf->chan->ring[!end].size / 2,
+				       issue_flags);
+	case WTSVC_UCMD_DOORBELL:
+		if (!flags || (flags & ~WTSVC_DOORBELL_ALL) || arg)
+			return -EINVAL;
+		wtsvc_chan_doorbell(wf->chan, end, flags);
+		return 0;
+	case WTSVC_UCMD_PURGE: {
+		u64 n = 0;
+
+		if (!flags || (flags & ~WTSVC_PURGE_ALL) || arg)
+			return -EINVAL;
+		if (flags & WTSVC_PURGE_INPUT)
+			n += wtsvc_chan_purge(wf->chan, end, true);
+		if (flags & WTSVC_PURGE_OUTPUT)
+			n += wtsvc_chan_purge(wf->chan, !end, false);
+		return min_t(u64, n, INT_MAX);
+	}
+	}
+	return -ENOTTY;
+}
