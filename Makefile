@@ -26,11 +26,15 @@ TEST_CFLAGS := $(USER_CFLAGS) $(SANITIZE) -I$(KSRC)/tools/testing/selftests \
 	       -Wno-unused-parameter -Wno-sign-compare \
 	       -Wno-misleading-indentation
 
-SELFTESTS := sessions_test channels_test data_test manager_group_test
+SELFTESTS := sessions_test channels_test data_test manager_group_test \
+	     ring_test stress_test
+LIB_SRCS := $(TOP)/userspace/lib/ring.c
+LIB_HDRS := $(TOP)/include/wtsvc/ring.h $(TOP)/userspace/lib/ring_internal.h
+LIB_CFLAGS := -I$(TOP)/include -I$(TOP)/userspace/lib
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
 HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
-		 $(BUILD)/host/uapi_cxx_test
-TOOL_BINS := $(BUILD)/bin/wtsvc-demo
+		 $(BUILD)/host/uapi_cxx_test $(BUILD)/host/ring_core_test
+TOOL_BINS := $(BUILD)/bin/wtsvc-demo $(BUILD)/lib/libwtsvc.a
 UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 
 .PHONY: all deps modules selftests hosttests tools checkpatch run check \
@@ -53,9 +57,17 @@ $(KSRC)/.extracted:
 selftests: $(SELFTEST_BINS)
 
 $(BUILD)/selftests/%: $(TOP)/tests/selftests/%.c \
-		$(TOP)/tests/selftests/wtsvc_util.h $(UAPI) $(KSRC)/.extracted
+		$(TOP)/tests/selftests/wtsvc_util.h $(UAPI) $(KSRC)/.extracted \
+		$(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) -o $@ $< -luring -lpthread
+	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SRCS) -luring -lpthread
+
+# The library itself, optimised, for the tools.
+$(BUILD)/lib/libwtsvc.a: $(LIB_SRCS) $(LIB_HDRS) $(UAPI)
+	@mkdir -p $(BUILD)/lib/obj
+	$(CC) $(USER_CFLAGS) $(LIB_CFLAGS) -O2 -c -o $(BUILD)/lib/obj/ring.o \
+		$(TOP)/userspace/lib/ring.c
+	ar rcs $@ $(BUILD)/lib/obj/ring.o
 
 hosttests: $(HOSTTEST_BINS)
 
@@ -63,6 +75,12 @@ $(BUILD)/host/names_test: $(TOP)/tests/host/names_test.c \
 		$(TOP)/kmod/names.c $(TOP)/kmod/names.h $(KSRC)/.extracted
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -I$(TOP)/kmod -o $@ $< $(TOP)/kmod/names.c
+
+$(BUILD)/host/ring_core_test: $(TOP)/tests/host/ring_core_test.c \
+		$(TOP)/kmod/ring_core.h $(LIB_SRCS) $(LIB_HDRS) $(UAPI)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -I$(TOP)/kmod -o $@ $< $(LIB_SRCS) \
+		-lpthread
 
 $(BUILD)/host/uapi_c_test: $(TOP)/tests/host/uapi_layout.c $(UAPI)
 	@mkdir -p $(dir $@)

@@ -115,6 +115,41 @@ static bool wtsvc_tx_ready(struct wtsvc_channel *chan, int end, u64 room)
 }
 
 /*
+ * Conditions of the kernel's own sleepers.  A doorbell clears the wait
+ * flag it answered, so each check sets the flag again first.
+ */
+/* Ask the producer of r to ring: set the consumer's wait flag. */
+static void wtsvc_want_data(struct wtsvc_ring *r)
+{
+	WRITE_ONCE(*r->cons_wait, 1);
+	atomic64_inc(&r->cons_waits);
+}
+
+/* Ask the consumer of r to ring: set the producer's wait flag. */
+static void wtsvc_want_room(struct wtsvc_ring *r)
+{
+	WRITE_ONCE(*r->prod_wait, 1);
+	atomic64_inc(&r->prod_waits);
+}
+
+static bool wtsvc_rx_sleep_ready(struct wtsvc_channel *chan, int end)
+{
+	wtsvc_want_data(&chan->ring[end]);
+	/* Need-wakeup handshake: flag, full barrier, check. */
+	smp_mb();
+	return wtsvc_rx_ready(chan, end);
+}
+
+static bool wtsvc_tx_sleep_ready(struct wtsvc_channel *chan, int end,
+				 u64 room)
+{
+	wtsvc_want_room(&chan->ring[!end]);
+	/* Need-wakeup handshake: flag, full barrier, check. */
+	smp_mb();
+	return wtsvc_tx_ready(chan, end, room);
+}
+
+/*
  * Poll mask of end "end" for the events in want (EPOLLIN, EPOLLOUT);
  * "room" is the free space that makes the tx ring writable.
  */
@@ -217,7 +252,7 @@ static bool wtsvc_tx_pump(struct wtsvc_channel *chan, int reader)
 		wtsvc_stage_free(r);
 	} else {
 		/* Ask a mapped consumer to ring when it makes room. */
-		WRITE_ONCE(*r->prod_wait, 1);
+		wtsvc_want_room(r);
 	}
 	return moved;
 }
@@ -349,16 +384,16 @@ static int wtsvc_tx_wait_room(struct wtsvc_channel *chan, int end, u32 len,
 		wtsvc_prod_unlock(chan, !end);
 		if (ret != -EAGAIN)
 			return ret == -EBADMSG ? -EIO : ret;
-		WRITE_ONCE(*r->prod_wait, 1);
+		wtsvc_want_room(r);
 		/* Need-wakeup handshake: flag, full barrier, check again. */
 		smp_mb();
 		if (wtsvc_tx_ready(chan, end, room))
 			continue;
 		if (nowait)
 			return -EAGAIN;
-		atomic64_inc(&r->prod_waits);
 		if (wait_event_interruptible(chan->wq[end],
-					     wtsvc_tx_ready(chan, end, room)))
+					     wtsvc_tx_sleep_ready(chan, end,
+								  room)))
 			return -ERESTARTSYS;
 	}
 	/* Awake and writing: a consumer need not ring for us. */
@@ -581,6 +616,9 @@ static ssize_t wtsvc_rx_take(struct wtsvc_ring *r, struct iov_iter *to,
 		if (ret)
 			return ret;
 		wtsvc_rx_release(r, m->end, m);
+		/* It became whole before staging began: drop the buffer. */
+		if (r->rx_stage && !r->kasm.open)
+			wtsvc_rx_stage_free(r);
 	}
 	atomic64_inc(&r->deq_msgs);
 	atomic64_add(m->len, &r->deq_bytes);
@@ -620,16 +658,15 @@ ssize_t wtsvc_chan_read(struct wtsvc_channel *chan, int end,
 			wtsvc_rx_released(chan, end);
 		if (ret || eof)
 			return ret;
-		WRITE_ONCE(*r->cons_wait, 1);
+		wtsvc_want_data(r);
 		/* Need-wakeup handshake: flag, full barrier, check again. */
 		smp_mb();
 		if (wtsvc_rx_ready(chan, end))
 			continue;
 		if (nowait)
 			return -EAGAIN;
-		atomic64_inc(&r->cons_waits);
 		if (wait_event_interruptible(chan->wq[end],
-					     wtsvc_rx_ready(chan, end)))
+					     wtsvc_rx_sleep_ready(chan, end)))
 			return -ERESTARTSYS;
 	}
 }
@@ -755,13 +792,13 @@ __poll_t wtsvc_chan_poll(struct wtsvc_channel *chan, int end,
 		wtsvc_tx_kick(chan, !end);
 	mask = wtsvc_chan_ready(chan, end, EPOLLIN | EPOLLOUT, half);
 	if (!(mask & EPOLLIN)) {
-		WRITE_ONCE(*rx->cons_wait, 1);
+		wtsvc_want_data(rx);
 		/* Need-wakeup handshake: flag, full barrier, check again. */
 		smp_mb();
 		mask |= wtsvc_chan_ready(chan, end, EPOLLIN, half);
 	}
 	if (!(mask & (EPOLLOUT | EPOLLHUP))) {
-		WRITE_ONCE(*tx->prod_wait, 1);
+		wtsvc_want_room(tx);
 		/* Need-wakeup handshake: flag, full barrier, check again. */
 		smp_mb();
 		mask |= wtsvc_chan_ready(chan, end, EPOLLOUT, half);
@@ -772,12 +809,18 @@ __poll_t wtsvc_chan_poll(struct wtsvc_channel *chan, int end,
 /* An end published (TX) or released (RX) records in the mapped rings. */
 void wtsvc_chan_doorbell(struct wtsvc_channel *chan, int end, u32 flags)
 {
+	/*
+	 * The flag that asked for this doorbell is cleared: the sleeper sets
+	 * it again before it sleeps again, so one sleep costs one doorbell.
+	 */
 	if (flags & WTSVC_DOORBELL_TX) {
 		atomic64_inc(&chan->ring[!end].doorbells);
+		WRITE_ONCE(*chan->ring[!end].cons_wait, 0);
 		wtsvc_ring_wake(chan, !end, !end);
 	}
 	if (flags & WTSVC_DOORBELL_RX) {
 		atomic64_inc(&chan->ring[end].doorbells);
+		WRITE_ONCE(*chan->ring[end].prod_wait, 0);
 		wtsvc_rx_released(chan, end);
 	}
 }

@@ -98,19 +98,41 @@ void wtsvc_ucmd_wake(struct wtsvc_channel *chan, int end)
 	struct wtsvc_ring *ring;
 	LIST_HEAD(done);
 	__poll_t mask;
+	int pass;
 
 	if (list_empty(&chan->parked[end]))
 		return;
 	spin_lock(&chan->park_lock);
-	list_for_each_entry_safe(pdu, tmp, &chan->parked[end], node) {
-		mask = wtsvc_chan_ready(chan, end, pdu->want, pdu->room);
-		if (!mask)
-			continue;
-		pdu->state = WTSVC_COMPLETING;
-		pdu->room = (__force u32)mask;
-		list_move_tail(&pdu->node, &done);
-		ring = &chan->ring[pdu->want == EPOLLIN ? end : !end];
-		atomic64_inc(&ring->wakeups);
+	for (pass = 0; pass < 2; pass++) {
+		list_for_each_entry_safe(pdu, tmp, &chan->parked[end], node) {
+			mask = wtsvc_chan_ready(chan, end, pdu->want,
+						pdu->room);
+			if (!mask)
+				continue;
+			pdu->state = WTSVC_COMPLETING;
+			pdu->room = (__force u32)mask;
+			list_move_tail(&pdu->node, &done);
+			ring = &chan->ring[pdu->want == EPOLLIN ? end : !end];
+			atomic64_inc(&ring->wakeups);
+		}
+		if (pass || list_empty(&chan->parked[end]))
+			break;
+		/*
+		 * A doorbell may have cleared the wait flags of the commands
+		 * that stay parked: set them again, then check once more.
+		 */
+		list_for_each_entry(pdu, &chan->parked[end], node) {
+			ring = &chan->ring[pdu->want == EPOLLIN ? end : !end];
+			if (pdu->want == EPOLLIN) {
+				WRITE_ONCE(*ring->cons_wait, 1);
+				atomic64_inc(&ring->cons_waits);
+			} else {
+				WRITE_ONCE(*ring->prod_wait, 1);
+				atomic64_inc(&ring->prod_waits);
+			}
+		}
+		/* Need-wakeup handshake: flag, full barrier, check again. */
+		smp_mb();
 	}
 	spin_unlock(&chan->park_lock);
 	list_for_each_entry_safe(pdu, tmp, &done, node) {

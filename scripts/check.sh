@@ -95,11 +95,12 @@ tap_suite checkpatch scripts/checkpatch.sh
 tap_suite host-names build/host/names_test
 tap_suite host-uapi-c build/host/uapi_c_test
 tap_suite host-uapi-c++ build/host/uapi_cxx_test
+tap_suite host-ring-core build/host/ring_core_test
 tap_suite vm-runner tests/vm/selftest.sh
 
 # --- kselftests in the VM, both kernels ----------------------------------------
 for s in $(scripts/kernels.sh); do
-	for t in sessions_test channels_test data_test; do
+	for t in sessions_test channels_test data_test ring_test stress_test; do
 		tap_suite "$s-${t%_test}" tests/vm/run --kernel "$s" \
 			--logs "$top/build/vm-logs/$s-${t%_test}" \
 			-- "build/selftests/$t"

@@ -39,7 +39,8 @@ struct wtsvc_ring_stats {
 	uint64_t sent_msgs;		/* messages committed or sent */
 	uint64_t recv_msgs;		/* messages released or received */
 	uint64_t doorbells;		/* doorbell syscalls made */
-	uint64_t waits;			/* times this end slept */
+	uint64_t waits;			/* times this end set a wait flag */
+	uint64_t sleeps;		/* times it then slept in poll() */
 };
 
 /* Map the rings of channel fd "fd".  The fd stays owned by the caller. */
@@ -69,7 +70,7 @@ ssize_t wtsvc_ring_send(struct wtsvc_ring *r, const void *buf, size_t len,
 
 /*
  * Consumer, zero copy: look at the next message if it is one record.
- * Returns 1 with *buf/*len set, 0 at end of data, -EAGAIN when nothing is
+ * Returns 1 with *buf and *len set, 0 at end of data, -EAGAIN when nothing is
  * there, -EMSGSIZE when the next message is fragmented (use recv).  The
  * memory stays valid until wtsvc_ring_release().
  */

@@ -408,31 +408,6 @@ TEST_F(chan, nonblocking_and_poll)
 }
 
 /* Threads of this process named like io-wq workers. */
-static int count_iowq_workers(void)
-{
-	struct dirent *de;
-	DIR *d = opendir("/proc/self/task");
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		char path[300], comm[64] = "";
-		FILE *f;
-
-		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
-			 de->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "iou-wrk", 7))
-			n++;
-		fclose(f);
-	}
-	closedir(d);
-	return n;
-}
-
 TEST_F(chan, io_uring_read_write)
 {
 	struct io_uring_cqe *cqe;
@@ -453,7 +428,7 @@ TEST_F(chan, io_uring_read_write)
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	usleep(100000);
 	EXPECT_EQ(-EAGAIN, io_uring_peek_cqe(&ring, &cqe));
-	EXPECT_EQ(0, count_iowq_workers());
+	EXPECT_EQ(0, wt_iowq_workers());
 
 	ASSERT_EQ(7, write(self->proto, "uring!!", 7));
 	ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
@@ -487,7 +462,7 @@ TEST_F(chan, io_uring_read_write)
 		}
 		EXPECT_EQ(0xe, seen);
 	}
-	EXPECT_EQ(0, count_iowq_workers());
+	EXPECT_EQ(0, wt_iowq_workers());
 
 	/* a too-small io_uring READ fails like read() and loses nothing */
 	ASSERT_EQ(5, write(self->proto, "12345", 5));
@@ -498,7 +473,7 @@ TEST_F(chan, io_uring_read_write)
 	EXPECT_EQ(-EMSGSIZE, cqe->res);
 	io_uring_cqe_seen(&ring, cqe);
 	EXPECT_EQ(5, read(self->app, in, sizeof(in)));
-	EXPECT_EQ(0, count_iowq_workers());
+	EXPECT_EQ(0, wt_iowq_workers());
 
 	/* a parked READ completes with end-of-file on hang-up */
 	sqe = io_uring_get_sqe(&ring);
@@ -510,7 +485,7 @@ TEST_F(chan, io_uring_read_write)
 	ASSERT_EQ(0, io_uring_wait_cqe(&ring, &cqe));
 	EXPECT_EQ(0, cqe->res);
 	io_uring_cqe_seen(&ring, cqe);
-	EXPECT_EQ(0, count_iowq_workers());
+	EXPECT_EQ(0, wt_iowq_workers());
 	io_uring_queue_exit(&ring);
 }
 
@@ -533,7 +508,7 @@ TEST_F(chan, io_uring_write_backpressure)
 	ASSERT_EQ(1, io_uring_submit(&ring));
 	usleep(100000);
 	EXPECT_EQ(-EAGAIN, io_uring_peek_cqe(&ring, &cqe));
-	EXPECT_EQ(0, count_iowq_workers());
+	EXPECT_EQ(0, wt_iowq_workers());
 	for (i = 0; i <= n; i++) {
 		ssize_t r;
 

@@ -7,6 +7,7 @@
 #ifndef WTSVC_TEST_UTIL_H
 #define WTSVC_TEST_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -255,6 +256,32 @@ static inline int wt_check(const unsigned char *buf, size_t len, uint32_t seq)
 	if (h.seq != seq || h.len != len)
 		return -1;
 	return h.sum == wt_sum(buf + sizeof(h), len - sizeof(h)) ? 0 : -1;
+}
+
+/* io_uring worker threads of this process (0 when nothing was punted). */
+static inline int wt_iowq_workers(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/task");
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		char path[300], comm[64] = "";
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/self/task/%s/comm",
+			 de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f) && !strncmp(comm, "iou-wrk", 7))
+			n++;
+		fclose(f);
+	}
+	closedir(d);
+	return n;
 }
 
 #endif /* WTSVC_TEST_UTIL_H */

@@ -275,7 +275,8 @@ struct wtsvc_purge {
  * READ/WRITE; messages moved through the mapped rings never enter the
  * kernel.  queued_* describe the ring now (records between the consumer
  * and the producer index, plus a message the kernel holds while it feeds
- * it into the ring).  waits counts the times a party slept in the kernel,
+ * it into the ring).  waits counts the times the kernel set the wait flag
+ * of this end's side for it (before a sleep, a poll or a parked command),
  * doorbells the doorbells rung for the direction, wakeups the sleeping
  * parties the kernel actually woke (wait queues and parked commands).
  */
@@ -285,7 +286,7 @@ struct wtsvc_dir_stats {
 	__u64 queued_msgs;		/* in the ring now */
 	__u64 queued_bytes;		/* ring bytes in use, headers included */
 	__u64 purged_msgs;
-	__u64 waits;			/* times a caller slept */
+	__u64 waits;			/* wait flags set by the kernel */
 	__u64 doorbells;
 	__u64 wakeups;
 };

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of the ring logic, without a kernel: the module's pure
+ * record checks (kmod/ring_core.h) and the userspace library (ring.c)
+ * against each other, on rings mapped twice with a memfd exactly as the
+ * module maps them, with PROT_NONE guards so any stray access faults.
+ * TAP output.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+typedef uint8_t u8;
+typedef uint32_t u32;
+typedef uint64_t u64;
+#define WTSVC_RC_LOAD32(p)	__atomic_load_n((p), __ATOMIC_RELAXED)
+#include "ring_core.h"
+
+#include "ring_internal.h"
+
+static int tests, failed;
+
+static void ok(bool cond, const char *name)
+{
+	printf("%sok %d %s\n", cond ? "" : "not ", ++tests, name);
+	failed += !cond;
+}
+
+/* size bytes mapped twice in a row, with a guard page on each side. */
+static u8 *double_map(u32 size)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	u8 *area = mmap(NULL, 2 * size + 2 * pg, PROT_NONE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd = memfd_create("ring", 0);
+
+	if (area == MAP_FAILED || fd < 0 || ftruncate(fd, size))
+		abort();
+	if (mmap(area + pg, size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED ||
+	    mmap(area + pg + size, size, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED)
+		abort();
+	close(fd);
+	return area + pg;
+}
+
+static void put(u8 *base, u32 size, u64 pos, u32 len, u32 flags, u32 msg)
+{
+	struct wtsvc_rec r = { len, flags, msg, 0 };
+
+	memcpy(base + (pos & (size - 1)), &r, sizeof(r));
+}
+
+static void test_arithmetic(void)
+{
+	u64 used;
+
+	ok(wtsvc_rec_bytes(1) == 24 && wtsvc_rec_bytes(8) == 24 &&
+	   wtsvc_rec_bytes(9) == 32, "record sizes round to 8 plus header");
+	ok(wtsvc_rec_fit(16) == 0 && wtsvc_rec_fit(24) == 8 &&
+	   wtsvc_rec_fit(31) == 8, "largest payload that fits");
+	ok(!wtsvc_rc_check_idx(4096 + 64, 64, 4096, &used) && used == 4096,
+	   "full ring is valid");
+	ok(wtsvc_rc_check_idx(4096 + 72, 64, 4096, &used) == -EBADMSG,
+	   "overfull ring is refused");
+	ok(wtsvc_rc_check_idx(8, 16, 4096, &used) == -EBADMSG,
+	   "consumer ahead of producer is refused");
+	ok(wtsvc_rc_check_idx(12, 0, 4096, &used) == -EBADMSG,
+	   "misaligned index is refused");
+	ok(!wtsvc_rc_check_idx(UINT64_MAX - 7 + 16, UINT64_MAX - 7, 4096,
+			       &used) && used == 16,
+	   "indices wrap around 2^64");
+}
+
+static void test_records(void)
+{
+	const u32 size = 4096;
+	u8 *base = double_map(size);
+	struct wtsvc_rc_view v = { base, size };
+	struct wtsvc_rec r;
+
+	put(base, size, 0, 10, WTSVC_REC_FIRST | WTSVC_REC_LAST, 10);
+	ok(!wtsvc_rc_read_rec(&v, 0, 32, 1000, &r) && r.len == 10,
+	   "a whole record");
+	ok(wtsvc_rc_read_rec(&v, 0, 24, 1000, &r) == -EBADMSG,
+	   "record longer than what was published");
+	put(base, size, 0, 0, WTSVC_REC_FIRST | WTSVC_REC_LAST, 0);
+	ok(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG, "empty record");
+	put(base, size, 0, 10, 0x80, 10);
+	ok(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG, "unknown flag");
+	put(base, size, 0, 10, WTSVC_REC_DISCARD, 10);
+	ok(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG,
+	   "discard on a continuation");
+	put(base, size, 0, 10, WTSVC_REC_FIRST | WTSVC_REC_LAST, 11);
+	ok(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG,
+	   "whole record with another message length");
+	put(base, size, 0, 10, WTSVC_REC_FIRST, 5000);
+	ok(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG,
+	   "message above the size limit");
+	/* a record wrapping past the end reads contiguously */
+	put(base, size, size - 8, 20, WTSVC_REC_FIRST | WTSVC_REC_LAST, 20);
+	memset(base + 8, 0x77, 20);
+	ok(!wtsvc_rc_read_rec(&v, size - 8, 64, 1000, &r) &&
+	   base[size - 8 + 16] == 0x77 && base[size + 8 + 19] == 0x77,
+	   "wrapped record is contiguous");
+}
+
+static void test_reassembly(void)
+{
+	const u32 size = 4096;
+	u8 *base = double_map(size);
+	struct wtsvc_rc_view v = { base, size };
+	struct wtsvc_rc_asm a = { 0 };
+	struct wtsvc_rc_scan s;
+	struct wtsvc_rec r;
+	u64 pos = 0;
+
+	put(base, size, 0, 100, WTSVC_REC_FIRST, 250);
+	put(base, size, 120, 100, 0, 250);
+	ok(!wtsvc_rc_scan_msg(&v, 0, 240, 1000, &a, &s) && !s.complete &&
+	   s.records == 2 && s.msg_len == 250, "incomplete message");
+	put(base, size, 240, 50, WTSVC_REC_LAST, 250);
+	ok(!wtsvc_rc_scan_msg(&v, 0, 312, 1000, &a, &s) && s.complete &&
+	   s.end == 312 && s.records == 3, "complete after its last fragment");
+	put(base, size, 240, 60, WTSVC_REC_LAST, 250);
+	ok(wtsvc_rc_scan_msg(&v, 0, 320, 1000, &a, &s) == -EBADMSG,
+	   "fragments longer than the message");
+	put(base, size, 240, 40, WTSVC_REC_LAST, 250);
+	ok(wtsvc_rc_scan_msg(&v, 0, 304, 1000, &a, &s) == -EBADMSG,
+	   "last fragment before the end");
+	put(base, size, 240, 50, WTSVC_REC_FIRST | WTSVC_REC_LAST, 50);
+	ok(wtsvc_rc_scan_msg(&v, 0, 312, 1000, &a, &s) == -EBADMSG,
+	   "new message inside another");
+	ok(wtsvc_rc_scan_msg(&v, 120, 240, 1000, &a, &s) == -EBADMSG,
+	   "fragment of nothing");
+	/* a purged message is skipped whole */
+	put(base, size, 0, 100, WTSVC_REC_FIRST | WTSVC_REC_DISCARD, 250);
+	put(base, size, 240, 50, WTSVC_REC_LAST, 250);
+	ok(!wtsvc_rc_scan_msg(&v, 0, 312, 1000, &a, &s) && s.complete && s.skip,
+	   "purged message");
+	while (pos < 312) {
+		wtsvc_rc_read_rec(&v, pos, 312 - pos, 1000, &r);
+		if (!(wtsvc_rc_asm_feed(&a, &r) & WTSVC_RC_SKIP))
+			break;
+		pos += wtsvc_rec_bytes(r.len);
+	}
+	ok(pos == 312 && !a.open, "every fragment of it is dropped");
+}
+
+/* Random bytes never make the checks read outside the ring. */
+static void test_garbage(void)
+{
+	const u32 size = 4096;
+	u8 *base = double_map(size);
+	struct wtsvc_rc_view v = { base, size };
+	struct wtsvc_rc_asm a = { 0 };
+	struct wtsvc_rc_scan s;
+	int i, refused = 0;
+
+	srand(7);
+	for (i = 0; i < 20000; i++) {
+		u64 cons = (u64)rand() << 3, prod;
+		int j;
+
+		for (j = 0; j < 64; j++)
+			base[rand() % size] = rand();
+		if (i % 2)
+			put(base, size, cons, rand() % 5000, rand() % 8,
+			    rand() % 5000);
+		prod = cons + ((u64)(rand() % (size / 8 + 1)) << 3);
+		memset(&a, 0, sizeof(a));
+		refused += wtsvc_rc_scan_msg(&v, cons, prod, 1 << 20, &a, &s) < 0;
+	}
+	ok(refused > 10000, "garbage is refused, never read out of bounds");
+}
+
+/* ---- the library, two ends over memory shared like the module's ------- */
+
+/*
+ * Two ends laid out exactly as the module maps them (read-only area:
+ * state page, peer's index page, rx data twice; read-write area: own
+ * index page, tx data twice), built from shared memfd pages.
+ */
+struct mem_chan {
+	int state, page[2], data[2];	/* memfds; data[e]: what e reads */
+	struct wtsvc_ring_info info[2];
+	u8 *ro[2], *rw[2];
+};
+
+static int memfd(size_t len)
+{
+	int fd = memfd_create("ring", 0);
+
+	if (fd < 0 || ftruncate(fd, len))
+		abort();
+	return fd;
+}
+
+static void map_at(u8 *at, int fd, size_t len)
+{
+	if (mmap(at, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+		 0) == MAP_FAILED)
+		abort();
+}
+
+static void mem_chan_init(struct mem_chan *c, u32 size)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	int e;
+
+	c->state = memfd(pg);
+	for (e = 0; e < 2; e++) {
+		c->page[e] = memfd(pg);
+		c->data[e] = memfd(size);
+	}
+	for (e = 0; e < 2; e++) {
+		struct wtsvc_ring_info *ri = &c->info[e];
+
+		ri->ro_len = 2 * pg + 2 * (u64)size;
+		ri->rw_len = pg + 2 * (u64)size;
+		c->ro[e] = mmap(NULL, ri->ro_len, PROT_NONE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		c->rw[e] = mmap(NULL, ri->rw_len, PROT_NONE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		map_at(c->ro[e], c->state, pg);
+		map_at(c->ro[e] + pg, c->page[!e], pg);
+		map_at(c->ro[e] + 2 * pg, c->data[e], size);
+		map_at(c->ro[e] + 2 * pg + size, c->data[e], size);
+		map_at(c->rw[e], c->page[e], pg);
+		map_at(c->rw[e] + pg, c->data[!e], size);
+		map_at(c->rw[e] + pg + size, c->data[!e], size);
+		ri->rx.size = ri->tx.size = size;
+		ri->rx.data_off = 2 * pg;
+		ri->rx.prod_off = pg + 128;
+		ri->rx.prod_wait_off = pg + 192;
+		ri->rx.cons_off = 0;
+		ri->rx.cons_wait_off = 64;
+		ri->rx.state_off = 4 * e;
+		ri->tx.data_off = pg;
+		ri->tx.prod_off = 128;
+		ri->tx.prod_wait_off = 192;
+		ri->tx.cons_off = pg;
+		ri->tx.cons_wait_off = pg + 64;
+		ri->tx.state_off = 4 * !e;
+	}
+}
+
+struct producer_arg {
+	struct wtsvc_ring *r;
+	u32 count;
+	int err;
+};
+
+static size_t msg_size(u32 seq, u32 max)
+{
+	u32 x = seq * 2654435761u;
+
+	x ^= x >> 13;
+	return 8 + x % max;
+}
+
+static void fill(u8 *p, size_t len, u32 seq)
+{
+	size_t i;
+
+	memcpy(p, &seq, 4);
+	for (i = 4; i < len; i++)
+		p[i] = (u8)(seq + i * 13);
+}
+
+static bool check(const u8 *p, size_t len, u32 seq)
+{
+	size_t i;
+	u32 s;
+
+	memcpy(&s, p, 4);
+	if (s != seq)
+		return false;
+	for (i = 4; i < len; i++)
+		if (p[i] != (u8)(seq + i * 13))
+			return false;
+	return true;
+}
+
+static void *producer(void *arg)
+{
+	struct producer_arg *pa = arg;
+	u8 *buf = malloc(70000);
+	u32 i;
+
+	for (i = 0; i < pa->count && !pa->err; i++) {
+		size_t len = i % 50 ? msg_size(i, 300) : msg_size(i, 60000);
+		void *p;
+
+		if (len <= wtsvc_ring_max_record(pa->r) && i % 3) {
+			int ret;
+
+			while ((ret = wtsvc_ring_reserve(pa->r, len, &p)) == -EAGAIN)
+				wtsvc_ring_wait(pa->r, 0x4 /* POLLOUT */, -1);
+			if (ret)
+				pa->err = ret;
+			else
+				fill(p, len, i), wtsvc_ring_commit(pa->r);
+		} else {
+			fill(buf, len, i);
+			if (wtsvc_ring_send(pa->r, buf, len, -1) != (ssize_t)len)
+				pa->err = -1;
+		}
+	}
+	free(buf);
+	return NULL;
+}
+
+static void test_library_streams(void)
+{
+	const u32 count = 200000;
+	struct producer_arg pa;
+	struct wtsvc_ring a, b;
+	struct mem_chan c;
+	u8 *buf = malloc(70000);
+	pthread_t t;
+	u32 i, bad = 0;
+
+	mem_chan_init(&c, 16384);
+	wtsvc_ring_setup(&a, -1, c.ro[0], c.rw[0], &c.info[0], 1 << 20);
+	wtsvc_ring_setup(&b, -1, c.ro[1], c.rw[1], &c.info[1], 1 << 20);
+	pa.r = &a;
+	pa.count = count;
+	pa.err = 0;
+	pthread_create(&t, NULL, producer, &pa);
+	for (i = 0; i < count && !bad; i++) {
+		size_t len = i % 50 ? msg_size(i, 300) : msg_size(i, 60000);
+		const void *p;
+		size_t plen;
+		ssize_t n;
+
+		if (i % 2 && wtsvc_ring_peek(&b, &p, &plen) == 1) {
+			bad += plen != len || !check(p, plen, i);
+			wtsvc_ring_release(&b);
+			continue;
+		}
+		n = wtsvc_ring_recv(&b, buf, 70000, -1);
+		bad += n != (ssize_t)len || !check(buf, len, i);
+	}
+	pthread_join(t, NULL);
+	ok(!pa.err && !bad && i == count,
+	   "200000 messages, zero-copy and fragmented, in order and intact");
+	/* and the kernel's checks accept what the library wrote */
+	{
+		long pg = sysconf(_SC_PAGESIZE);
+		struct wtsvc_rc_view v = { c.ro[1] + 2 * pg, 16384 };
+		struct wtsvc_rc_asm as = { 0 };
+		struct wtsvc_rc_scan s;
+		u64 cons = *(u64 *)c.rw[1], prod;
+		u8 big[40000];
+
+		fill(big, sizeof(big), 9);
+		wtsvc_ring_send(&a, big, 10000, 0);
+		prod = *(u64 *)(c.ro[1] + pg + 128);
+		ok(!wtsvc_rc_scan_msg(&v, cons, prod, 1 << 20, &as, &s) &&
+		   s.complete &&
+		   s.msg_len == 10000 && s.records == 2,
+		   "the module's checks accept the library's fragments");
+	}
+	free(buf);
+}
+
+int main(void)
+{
+	printf("TAP version 13\n");
+	test_arithmetic();
+	test_records();
+	test_reassembly();
+	test_garbage();
+	test_library_streams();
+	printf("1..%d\n", tests);
+	return failed ? 1 : 0;
+}

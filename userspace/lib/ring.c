@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Zero-copy access to the rings of a wtsvc channel fd: the userspace
+ * implementation of both ends of the protocol in Documentation/ring.rst.
+ *
+ * Producer: write the record, store-release prod, full fence, and ring
+ * the doorbell only if the consumer's wait flag is set.  Consumer:
+ * load-acquire prod, read the record, store-release cons, full fence, and
+ * ring only if the producer's wait flag is set.  A side about to sleep
+ * sets its own wait flag, fences, and checks again before it sleeps.
+ * Everything the peer wrote is checked before use.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "ring_internal.h"
+
+static uint64_t ld_acquire(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void st_release(uint64_t *p, uint64_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+static uint32_t ld32(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static void st32(uint32_t *p, uint32_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELAXED);
+}
+
+static void full_fence(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+void wtsvc_ring_setup(struct wtsvc_ring *r, int fd, void *ro, void *rw,
+		      const struct wtsvc_ring_info *info, uint32_t max_msg)
+{
+	uint8_t *o = ro, *w = rw;
+
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->ro = ro;
+	r->rw = rw;
+	r->ro_len = info->ro_len;
+	r->rw_len = info->rw_len;
+	r->max_msg = max_msg;
+	/* rx: data, prod, prod_wait, state in RO; cons, cons_wait in RW */
+	r->rx.size = info->rx.size;
+	r->rx.data = o + info->rx.data_off;
+	r->rx.prod = (uint64_t *)(o + info->rx.prod_off);
+	r->rx.prod_wait = (uint32_t *)(o + info->rx.prod_wait_off);
+	r->rx.state = (const uint32_t *)(o + info->rx.state_off);
+	r->rx.cons = (uint64_t *)(w + info->rx.cons_off);
+	r->rx.cons_wait = (uint32_t *)(w + info->rx.cons_wait_off);
+	/* tx: data, prod, prod_wait in RW; cons, cons_wait, state in RO */
+	r->tx.size = info->tx.size;
+	r->tx.data = w + info->tx.data_off;
+	r->tx.prod = (uint64_t *)(w + info->tx.prod_off);
+	r->tx.prod_wait = (uint32_t *)(w + info->tx.prod_wait_off);
+	r->tx.cons = (uint64_t *)(o + info->tx.cons_off);
+	r->tx.cons_wait = (uint32_t *)(o + info->tx.cons_wait_off);
+	r->tx.state = (const uint32_t *)(o + info->tx.state_off);
+}
+
+int wtsvc_ring_map(int fd, struct wtsvc_ring **out)
+{
+	struct wtsvc_features f = { .size = sizeof(f) };
+	struct wtsvc_ring_info info = { .size = sizeof(info) };
+	struct wtsvc_ring *r;
+	void *ro, *rw;
+	int err;
+
+	if (ioctl(fd, WTSVC_IOC_GET_FEATURES, &f) ||
+	    ioctl(fd, WTSVC_IOC_RING_INFO, &info))
+		return -errno;
+	if (info.rec_size != sizeof(struct wtsvc_rec) ||
+	    info.rec_align != WTSVC_REC_ALIGN)
+		return -EPROTO;
+	r = malloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	ro = mmap(NULL, info.ro_len, PROT_READ, MAP_SHARED, fd,
+		  (off_t)info.ro_offset);
+	if (ro == MAP_FAILED) {
+		err = -errno;
+		free(r);
+		return err;
+	}
+	rw = mmap(NULL, info.rw_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		  (off_t)info.rw_offset);
+	if (rw == MAP_FAILED) {
+		err = -errno;
+		munmap(ro, info.ro_len);
+		free(r);
+		return err;
+	}
+	wtsvc_ring_setup(r, fd, ro, rw, &info, f.max_msg_size);
+	*out = r;
+	return 0;
+}
+
+void wtsvc_ring_unmap(struct wtsvc_ring *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0) {
+		munmap(r->ro, r->ro_len);
+		munmap(r->rw, r->rw_len);
+	}
+	free(r);
+}
+
+size_t wtsvc_ring_max_record(const struct wtsvc_ring *r)
+{
+	return r->tx.size / 2 - sizeof(struct wtsvc_rec);
+}
+
+static void wtsvc_ring_doorbell(struct wtsvc_ring *r, uint32_t flags)
+{
+	struct wtsvc_doorbell d = { .size = sizeof(d), .flags = flags };
+
+	r->st.doorbells++;
+	if (r->fd >= 0)
+		ioctl(r->fd, WTSVC_IOC_DOORBELL, &d);
+}
+
+/* ---- waiting ------------------------------------------------------------ */
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Room in the tx ring, or -EIO if the peer's index is garbage. */
+static int64_t tx_room(struct wtsvc_ring *r)
+{
+	uint64_t prod = *r->tx.prod;
+	uint64_t used;
+
+	r->tx.cached = ld_acquire(r->tx.cons);
+	used = prod - r->tx.cached;
+	if (used > r->tx.size || (r->tx.cached & (WTSVC_REC_ALIGN - 1)))
+		return -EIO;
+	return r->tx.size - used;
+}
+
+static bool rx_has_data(struct wtsvc_ring *r)
+{
+	return ld_acquire(r->rx.prod) != *r->rx.cons;
+}
+
+static short ring_ready(struct wtsvc_ring *r, short events)
+{
+	short ready = 0;
+
+	if ((events & POLLIN) &&
+	    (rx_has_data(r) || (ld32(r->rx.state) & WTSVC_RING_CLOSED)))
+		ready |= POLLIN;
+	if ((events & POLLOUT) &&
+	    (tx_room(r) >= (int64_t)r->tx.size / 2 ||
+	     (ld32(r->tx.state) & WTSVC_RING_CLOSED)))
+		ready |= POLLOUT;
+	return ready;
+}
+
+int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
+{
+	int64_t end = timeout_ms < 0 ? 0 : now_ms() + timeout_ms;
+	short ready;
+
+	for (;;) {
+		if (events & POLLIN)
+			st32(r->rx.cons_wait, 1);
+		if (events & POLLOUT)
+			st32(r->tx.prod_wait, 1);
+		r->st.waits++;
+		/* Flag, full fence, check again: pairs with the peer's fence. */
+		full_fence();
+		ready = ring_ready(r, events);
+		if (!ready && timeout_ms != 0) {
+			int left = timeout_ms < 0 ? -1 : (int)(end - now_ms());
+
+			if (timeout_ms > 0 && left <= 0) {
+				ready = 0;
+			} else if (r->fd >= 0) {
+				struct pollfd p = { .fd = r->fd, .events = events };
+
+				r->st.sleeps++;
+				poll(&p, 1, left);
+				ready = ring_ready(r, events);
+			} else {
+				sched_yield();
+				continue;
+			}
+		}
+		if (events & POLLIN)
+			st32(r->rx.cons_wait, 0);
+		if (events & POLLOUT)
+			st32(r->tx.prod_wait, 0);
+		if (ready)
+			return ready;
+		if (timeout_ms >= 0 && (timeout_ms == 0 || now_ms() >= end))
+			return timeout_ms ? -ETIMEDOUT : -EAGAIN;
+	}
+}
+
+/* ---- producer ------------------------------------------------------------ */
+
+static int tx_state(struct wtsvc_ring *r)
+{
+	uint32_t st = ld32(r->tx.state);
+
+	if (st & WTSVC_RING_BROKEN)
+		return -EIO;
+	if (st & WTSVC_RING_CLOSED)
+		return -EPIPE;
+	if (st & WTSVC_RING_PENDING)
+		return -EAGAIN;		/* the kernel still feeds our write() */
+	return 0;
+}
+
+static void put_rec(struct wtsvc_ring_dir *d, uint64_t pos, uint32_t len,
+		    uint32_t flags, uint32_t msg_len)
+{
+	struct wtsvc_rec *h = (void *)(d->data + (pos & (d->size - 1)));
+
+	h->len = len;
+	h->flags = flags;
+	h->msg_len = msg_len;
+	h->reserved = 0;
+}
+
+/* Publish everything up to pos; ring if the consumer sleeps. */
+static void tx_publish(struct wtsvc_ring *r, uint64_t pos)
+{
+	st_release(r->tx.prod, pos);
+	/* Publish, full fence, read the flag: pairs with the consumer. */
+	full_fence();
+	if (ld32(r->tx.cons_wait))
+		wtsvc_ring_doorbell(r, WTSVC_DOORBELL_TX);
+}
+
+int wtsvc_ring_reserve(struct wtsvc_ring *r, size_t len, void **buf)
+{
+	uint64_t pos = *r->tx.prod;
+	uint64_t need = wtsvc_ring_rec_bytes(len);
+	int64_t room;
+	int ret;
+
+	if (r->reserved)
+		return -EBUSY;
+	if (!len || len > wtsvc_ring_max_record(r) || len > r->max_msg)
+		return -EMSGSIZE;
+	ret = tx_state(r);
+	if (ret)
+		return ret;
+	if (r->tx.size - (pos - r->tx.cached) < need) {
+		room = tx_room(r);
+		if (room < 0)
+			return (int)room;
+		if ((uint64_t)room < need)
+			return -EAGAIN;
+	}
+	put_rec(&r->tx, pos, len, WTSVC_REC_FIRST | WTSVC_REC_LAST, len);
+	r->reserved = true;
+	r->resv_pos = pos;
+	r->resv_len = len;
+	*buf = r->tx.data + ((pos + sizeof(struct wtsvc_rec)) &
+			     (r->tx.size - 1));
+	return 0;
+}
+
+int wtsvc_ring_commit(struct wtsvc_ring *r)
+{
+	if (!r->reserved)
+		return -EINVAL;
+	r->reserved = false;
+	r->st.sent_msgs++;
+	tx_publish(r, r->resv_pos + wtsvc_ring_rec_bytes(r->resv_len));
+	return 0;
+}
+
+ssize_t wtsvc_ring_send(struct wtsvc_ring *r, const void *buf, size_t len,
+			int timeout_ms)
+{
+	size_t max = wtsvc_ring_max_record(r), off = 0;
+	const uint8_t *src = buf;
+	int ret;
+
+	if (r->reserved)
+		return -EBUSY;
+	if (!len)
+		return 0;
+	if (len > r->max_msg)
+		return -EMSGSIZE;
+	ret = tx_state(r);
+	if (ret)
+		return ret;
+	while (off < len) {
+		uint32_t frag = len - off > max ? max : len - off;
+		uint64_t pos = *r->tx.prod;
+		uint64_t need = wtsvc_ring_rec_bytes(frag);
+		int64_t room = r->tx.size - (pos - r->tx.cached);
+		uint32_t flags = 0;
+
+		if ((uint64_t)room < need)
+			room = tx_room(r);
+		if (room < 0)
+			return (ssize_t)room;
+		if ((uint64_t)room < need) {
+			/* Once started, a message is finished whatever the time. */
+			ret = wtsvc_ring_wait(r, POLLOUT, off ? -1 : timeout_ms);
+			if (ret < 0)
+				return ret;
+			ret = tx_state(r);
+			if (ret == -EPIPE || ret == -EIO)
+				return ret;
+			continue;
+		}
+		if (!off)
+			flags |= WTSVC_REC_FIRST;
+		if (off + frag == len)
+			flags |= WTSVC_REC_LAST;
+		put_rec(&r->tx, pos, frag, flags, len);
+		memcpy(r->tx.data + ((pos + sizeof(struct wtsvc_rec)) &
+				     (r->tx.size - 1)), src + off, frag);
+		off += frag;
+		tx_publish(r, pos + need);
+	}
+	r->st.sent_msgs++;
+	return len;
+}
+
+/* ---- consumer ------------------------------------------------------------ */
+
+/* Give records back up to pos; ring if the producer sleeps. */
+static void rx_release(struct wtsvc_ring *r, uint64_t pos)
+{
+	st_release(r->rx.cons, pos);
+	/* Release, full fence, read the flag: pairs with the producer. */
+	full_fence();
+	if (ld32(r->rx.prod_wait))
+		wtsvc_ring_doorbell(r, WTSVC_DOORBELL_RX);
+}
+
+/*
+ * Copy and check the record at the consumer position.  Returns 1 with
+ * *rec set, 0 at end of data, -EAGAIN when empty, -EIO for garbage.
+ */
+static int rx_next_rec(struct wtsvc_ring *r, struct wtsvc_rec *rec,
+		       uint64_t *pos)
+{
+	uint32_t st = ld32(r->rx.state);
+	uint64_t cons = *r->rx.cons, prod, avail;
+	const struct wtsvc_rec *h;
+
+	if (st & WTSVC_RING_BROKEN)
+		return -EIO;
+	prod = ld_acquire(r->rx.prod);
+	avail = prod - cons;
+	if (avail > r->rx.size || ((prod | cons) & (WTSVC_REC_ALIGN - 1)))
+		return -EIO;
+	if (!avail) {
+		/* State was loaded before prod: all data before EOF is seen. */
+		if ((st & WTSVC_RING_CLOSED) && !(st & WTSVC_RING_PENDING))
+			return 0;
+		return -EAGAIN;
+	}
+	if (avail < sizeof(*rec))
+		return -EIO;
+	h = (const void *)(r->rx.data + (cons & (r->rx.size - 1)));
+	memcpy(rec, h, sizeof(*rec));
+	if (!rec->len || rec->reserved || (rec->flags & ~WTSVC_REC_F_ALL) ||
+	    wtsvc_ring_rec_bytes(rec->len) > avail ||
+	    rec->msg_len < rec->len || rec->msg_len > r->max_msg)
+		return -EIO;
+	if ((rec->flags & WTSVC_REC_DISCARD) && !(rec->flags & WTSVC_REC_FIRST))
+		return -EIO;
+	if ((rec->flags & WTSVC_REC_FIRST) && (rec->flags & WTSVC_REC_LAST) &&
+	    rec->msg_len != rec->len)
+		return -EIO;
+	*pos = cons;
+	return 1;
+}
+
+/*
+ * Move past purged messages.  Returns 1 with the record of a live
+ * message's first fragment at *pos, or what rx_next_rec() returned.
+ */
+static int rx_first(struct wtsvc_ring *r, struct wtsvc_rec *rec,
+		    uint64_t *pos)
+{
+	int ret;
+
+	for (;;) {
+		ret = rx_next_rec(r, rec, pos);
+		if (ret <= 0)
+			return ret;
+		if (r->skipping || (rec->flags & WTSVC_REC_DISCARD)) {
+			if (!r->skipping && !(rec->flags & WTSVC_REC_FIRST))
+				return -EIO;
+			r->skipping = !(rec->flags & WTSVC_REC_LAST);
+			rx_release(r, *pos + wtsvc_ring_rec_bytes(rec->len));
+			continue;
+		}
+		if (!(rec->flags & WTSVC_REC_FIRST))
+			return -EIO;		/* a fragment of nothing */
+		return 1;
+	}
+}
+
+int wtsvc_ring_peek(struct wtsvc_ring *r, const void **buf, size_t *len)
+{
+	struct wtsvc_rec rec;
+	uint64_t pos;
+	int ret;
+
+	if (r->peeked)
+		return -EBUSY;
+	ret = rx_first(r, &rec, &pos);
+	if (ret <= 0)
+		return ret;
+	if (!(rec.flags & WTSVC_REC_LAST))
+		return -EMSGSIZE;
+	*buf = r->rx.data + ((pos + sizeof(rec)) & (r->rx.size - 1));
+	*len = rec.len;
+	r->peeked = true;
+	r->peek_end = pos + wtsvc_ring_rec_bytes(rec.len);
+	return 1;
+}
+
+int wtsvc_ring_release(struct wtsvc_ring *r)
+{
+	if (!r->peeked)
+		return -EINVAL;
+	r->peeked = false;
+	r->st.recv_msgs++;
+	rx_release(r, r->peek_end);
+	return 0;
+}
+
+ssize_t wtsvc_ring_recv(struct wtsvc_ring *r, void *buf, size_t cap,
+			int timeout_ms)
+{
+	uint8_t *dst = buf;
+	struct wtsvc_rec rec;
+	uint32_t msg_len, got;
+	uint64_t pos;
+	int ret;
+
+	if (r->peeked)
+		return -EBUSY;
+	for (;;) {
+		ret = rx_first(r, &rec, &pos);
+		if (ret != -EAGAIN)
+			break;
+		ret = wtsvc_ring_wait(r, POLLIN, timeout_ms);
+		if (ret < 0)
+			return ret;
+	}
+	if (ret <= 0)
+		return ret;
+	msg_len = rec.msg_len;
+	if (msg_len > cap)
+		return -EMSGSIZE;	/* nothing consumed */
+	got = 0;
+	for (;;) {
+		if (rec.len > msg_len - got)
+			return -EIO;
+		memcpy(dst + got, r->rx.data + ((pos + sizeof(rec)) &
+						(r->rx.size - 1)), rec.len);
+		got += rec.len;
+		rx_release(r, pos + wtsvc_ring_rec_bytes(rec.len));
+		if (rec.flags & WTSVC_REC_LAST)
+			break;
+		/* The rest is on its way: wait for it whatever the timeout. */
+		while ((ret = rx_next_rec(r, &rec, &pos)) == -EAGAIN) {
+			ret = wtsvc_ring_wait(r, POLLIN, -1);
+			if (ret < 0)
+				return ret;
+		}
+		if (ret <= 0)
+			return ret ? ret : -EPIPE;	/* cut short */
+		if ((rec.flags & WTSVC_REC_FIRST) || rec.msg_len != msg_len)
+			return -EIO;
+	}
+	if (got != msg_len)
+		return -EIO;
+	r->st.recv_msgs++;
+	return msg_len;
+}
+
+int wtsvc_ring_purge_input(struct wtsvc_ring *r, uint64_t *purged)
+{
+	struct wtsvc_purge p = { .size = sizeof(p), .flags = WTSVC_PURGE_INPUT };
+
+	if (r->peeked || r->skipping)
+		return -EBUSY;
+	if (r->fd < 0 || ioctl(r->fd, WTSVC_IOC_PURGE, &p))
+		return r->fd < 0 ? -ENOTCONN : -errno;
+	if (purged)
+		*purged = p.purged_input;
+	return 0;
+}
+
+void wtsvc_ring_get_stats(const struct wtsvc_ring *r,
+			  struct wtsvc_ring_stats *st)
+{
+	*st = r->st;
+}
