@@ -29,8 +29,9 @@ TEST_CFLAGS := $(USER_CFLAGS) $(SANITIZE) -I$(KSRC)/tools/testing/selftests \
 SELFTESTS := sessions_test channels_test data_test manager_group_test \
 	     ring_test stress_test
 LIB_SRCS := $(TOP)/userspace/lib/ring.c
-LIB_HDRS := $(TOP)/include/wtsvc/ring.h $(TOP)/userspace/lib/ring_internal.h
-LIB_CFLAGS := -I$(TOP)/include -I$(TOP)/userspace/lib
+LIB_HDRS := $(TOP)/include/wtsvc/ring.h $(TOP)/userspace/lib/ring_internal.h \
+	    $(TOP)/kmod/ring_core.h
+LIB_CFLAGS := -I$(TOP)/include -I$(TOP)/userspace/lib -I$(TOP)/kmod
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
 HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
 		 $(BUILD)/host/uapi_cxx_test $(BUILD)/host/ring_core_test
@@ -79,7 +80,7 @@ $(BUILD)/host/names_test: $(TOP)/tests/host/names_test.c \
 $(BUILD)/host/ring_core_test: $(TOP)/tests/host/ring_core_test.c \
 		$(TOP)/kmod/ring_core.h $(LIB_SRCS) $(LIB_HDRS) $(UAPI)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -I$(TOP)/kmod -o $@ $< $(LIB_SRCS) \
+	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SRCS) \
 		-lpthread
 
 $(BUILD)/host/uapi_c_test: $(TOP)/tests/host/uapi_layout.c $(UAPI)

@@ -51,12 +51,8 @@ static inline const void *wtsvc_ucmd_payload(struct io_uring_cmd *cmd)
 #define wtsvc_ucmd_done(cmd, res, flags) io_uring_cmd_done(cmd, res, 0, flags)
 
 /*
- * Parked commands are cancelled by io_uring itself (IO_URING_F_CANCEL)
- * where the cancelable-command API exists; elsewhere a monitor cancels
- * the commands of exiting tasks (ucmd.c).
+ * HAVE_URING_CMD_CANCELABLE: io_uring cancels parked commands itself
+ * (IO_URING_F_CANCEL); without it a monitor does (ucmd.c).
  */
-#ifdef HAVE_URING_CMD_CANCELABLE
-#define WTSVC_UCMD_CANCEL_API		1
-#endif
 
 #endif /* _WTSVC_COMPAT_H */

@@ -284,23 +284,41 @@ static void wtsvc_tx_kick(struct wtsvc_channel *chan, int reader)
 	}
 }
 
+/*
+ * Kicks matter only while a message is staged, and the stage changes only
+ * under prod_lock: without one, unlocking needs no barrier (a write's
+ * fast path).
+ */
 static void wtsvc_prod_unlock(struct wtsvc_channel *chan, int reader)
 {
 	struct wtsvc_ring *r = &chan->ring[reader];
+	bool staged = r->tx_stage;
 
 	mutex_unlock(&r->prod_lock);
+	if (!staged)
+		return;
 	/* Unlock before reading the kick; pairs with wtsvc_tx_kick(). */
 	smp_mb();
-	if (test_bit(0, &r->kick) && READ_ONCE(r->tx_stage))
+	if (test_bit(0, &r->kick))
 		wtsvc_tx_kick(chan, reader);
 }
 
 /* Space was released in ring[reader]: let its producer go on. */
+/*
+ * Space was released in ring[reader]: feed a staged message, and wake the
+ * producer's sleepers once half the ring is free, the most any of them
+ * waits for (poll's EPOLLOUT).  Waking them for less would only make them
+ * look and sleep again; they keep their wait flag set meanwhile.
+ */
 static void wtsvc_rx_released(struct wtsvc_channel *chan, int reader)
 {
-	if (READ_ONCE(chan->ring[reader].tx_stage))
+	struct wtsvc_ring *r = &chan->ring[reader];
+	struct wtsvc_idx ix;
+
+	if (READ_ONCE(r->tx_stage))
 		wtsvc_tx_kick(chan, reader);
-	wtsvc_ring_wake(chan, reader, !reader);
+	if (wtsvc_idx_load(r, &ix) || ix.used <= r->size / 2)
+		wtsvc_ring_wake(chan, reader, !reader);
 }
 
 /* May a new message of len bytes go in now? */
@@ -435,6 +453,7 @@ ssize_t wtsvc_chan_write(struct wtsvc_channel *chan, int end,
 struct wtsvc_rx_msg {
 	u64 pos, end;			/* its records, if still in the ring */
 	u32 len;
+	u32 records;			/* 1: checked already, copy at once */
 	bool staged;			/* whole in rx_stage instead */
 	bool released;			/* ring space was released meanwhile */
 };
@@ -526,6 +545,7 @@ static int wtsvc_rx_next(struct wtsvc_ring *r, struct wtsvc_rx_msg *m)
 				m->pos = ix.cons;
 				m->end = s.end;
 				m->len = s.msg_len;
+				m->records = s.records;
 				return WTSVC_RX_WHOLE;
 			}
 			if (s.complete) {
@@ -543,7 +563,11 @@ static int wtsvc_rx_next(struct wtsvc_ring *r, struct wtsvc_rx_msg *m)
 	}
 }
 
-/* Copy the whole message at m->pos..m->end out of the ring. */
+/*
+ * Copy the whole message at m->pos..m->end out of the ring.  Fragments
+ * are checked again: the producer may have rewritten their headers since
+ * the scan, and only the checked copies are used.
+ */
 static int wtsvc_rx_copy(struct wtsvc_ring *r, struct wtsvc_rx_msg *m,
 			 struct iov_iter *to)
 {
@@ -554,6 +578,10 @@ static int wtsvc_rx_copy(struct wtsvc_ring *r, struct wtsvc_rx_msg *m,
 	u64 pos = m->pos;
 	int ret;
 
+	/* One record (the common case): the scan checked it, len == msg_len. */
+	if (m->records == 1)
+		return copy_to_iter(wtsvc_at(r, pos + WTSVC_REC_HDR), m->len,
+				    to) == m->len ? 0 : -EFAULT;
 	while (pos != m->end) {
 		ret = wtsvc_rc_read_rec(&v, pos, m->end - pos, max, &rec);
 		if (ret)
@@ -821,7 +849,10 @@ void wtsvc_chan_doorbell(struct wtsvc_channel *chan, int end, u32 flags)
 	if (flags & WTSVC_DOORBELL_RX) {
 		atomic64_inc(&chan->ring[end].doorbells);
 		WRITE_ONCE(*chan->ring[end].prod_wait, 0);
-		wtsvc_rx_released(chan, end);
+		/* The flag is cleared: wake whatever the room, not only at half. */
+		if (READ_ONCE(chan->ring[end].tx_stage))
+			wtsvc_tx_kick(chan, end);
+		wtsvc_ring_wake(chan, end, !end);
 	}
 }
 

@@ -192,40 +192,36 @@ static long wtsvc_sess_purge(struct wtsvc_file *wf, unsigned int cmd,
 	return wtsvc_copy_arg_out(arg, &p, sizeof(p), usize);
 }
 
-static long wtsvc_sess_info(struct wtsvc_file *wf, unsigned int cmd,
-			    unsigned long arg)
+/*
+ * A report about the fd's channel: the input must be blank but for its
+ * size, "fill" writes the answer.
+ */
+static long wtsvc_sess_report(struct wtsvc_file *wf, unsigned int cmd,
+			      unsigned long arg, void *buf, size_t size,
+			      void (*fill)(struct wtsvc_file *wf, void *buf))
 {
-	struct wtsvc_channel_info ci;
 	u32 usize;
 	int ret;
 
-	ret = wtsvc_copy_arg_in(&ci, sizeof(ci), cmd, arg, &usize);
+	ret = wtsvc_copy_arg_in(buf, size, cmd, arg, &usize);
 	if (ret)
 		return ret;
-	if (!wtsvc_arg_is_blank(&ci, sizeof(ci)))
+	if (!wtsvc_arg_is_blank(buf, size))
 		return -EINVAL;
 	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
 		return -ENOTCONN;
-	wtsvc_channel_info(wf, &ci);
-	return wtsvc_copy_arg_out(arg, &ci, sizeof(ci), usize);
+	fill(wf, buf);
+	return wtsvc_copy_arg_out(arg, buf, size, usize);
 }
 
-static long wtsvc_sess_ring_info(struct wtsvc_file *wf, unsigned int cmd,
-				 unsigned long arg)
+static void wtsvc_fill_channel_info(struct wtsvc_file *wf, void *buf)
 {
-	struct wtsvc_ring_info ri;
-	u32 usize;
-	int ret;
+	wtsvc_channel_info(wf, buf);
+}
 
-	ret = wtsvc_copy_arg_in(&ri, sizeof(ri), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (!wtsvc_arg_is_blank(&ri, sizeof(ri)))
-		return -EINVAL;
-	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
-		return -ENOTCONN;
-	wtsvc_ring_info(wf, &ri);
-	return wtsvc_copy_arg_out(arg, &ri, sizeof(ri), usize);
+static void wtsvc_fill_ring_info(struct wtsvc_file *wf, void *buf)
+{
+	wtsvc_ring_info(wf, buf);
 }
 
 static long wtsvc_sess_doorbell(struct wtsvc_file *wf, unsigned int cmd,
@@ -276,10 +272,18 @@ static long wtsvc_sess_ioctl(struct file *file, unsigned int cmd,
 		return wtsvc_sess_refuse(wf, cmd, arg);
 	case _IOC_NR(WTSVC_IOC_PURGE):
 		return wtsvc_sess_purge(wf, cmd, arg);
-	case _IOC_NR(WTSVC_IOC_CHANNEL_INFO):
-		return wtsvc_sess_info(wf, cmd, arg);
-	case _IOC_NR(WTSVC_IOC_RING_INFO):
-		return wtsvc_sess_ring_info(wf, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_CHANNEL_INFO): {
+		struct wtsvc_channel_info ci;
+
+		return wtsvc_sess_report(wf, cmd, arg, &ci, sizeof(ci),
+					 wtsvc_fill_channel_info);
+	}
+	case _IOC_NR(WTSVC_IOC_RING_INFO): {
+		struct wtsvc_ring_info ri;
+
+		return wtsvc_sess_report(wf, cmd, arg, &ri, sizeof(ri),
+					 wtsvc_fill_ring_info);
+	}
 	case _IOC_NR(WTSVC_IOC_DOORBELL):
 		return wtsvc_sess_doorbell(wf, cmd, arg);
 	}

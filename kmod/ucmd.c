@@ -31,8 +31,7 @@ enum wtsvc_park_state {
 struct wtsvc_ucmd_pdu {
 	struct list_head node;		/* in chan->parked[end] */
 	struct task_struct *task;	/* submitter (monitor only) */
-	u8 state;			/* enum wtsvc_park_state */
-	u8 end;
+	u16 state;			/* enum wtsvc_park_state */
 	u16 want;			/* EPOLLIN or EPOLLOUT */
 	u32 room;			/* WAIT_WRITABLE: free bytes; result */
 };
@@ -141,7 +140,7 @@ void wtsvc_ucmd_wake(struct wtsvc_channel *chan, int end)
 	}
 }
 
-#ifndef WTSVC_UCMD_CANCEL_API
+#ifndef HAVE_URING_CMD_CANCELABLE
 #define WTSVC_MONITOR_PERIOD	(HZ / 5)
 
 static LIST_HEAD(wtsvc_monitored);	/* channels with parked commands */
@@ -246,10 +245,9 @@ static int wtsvc_ucmd_wait(struct io_uring_cmd *cmd, int end, u16 want,
 		return (__force int)mask;
 
 	memset(pdu, 0, sizeof(*pdu));
-	pdu->end = end;
 	pdu->want = want;
 	pdu->room = room;
-#ifdef WTSVC_UCMD_CANCEL_API
+#ifdef HAVE_URING_CMD_CANCELABLE
 	io_uring_cmd_mark_cancelable(cmd, issue_flags);
 #else
 	pdu->task = get_task_struct(current);
@@ -267,7 +265,7 @@ static int wtsvc_ucmd_wait(struct io_uring_cmd *cmd, int end, u16 want,
 	pdu->state = WTSVC_PARKED;
 	list_add_tail(&pdu->node, &chan->parked[end]);
 	spin_unlock(&chan->park_lock);
-#ifndef WTSVC_UCMD_CANCEL_API
+#ifndef HAVE_URING_CMD_CANCELABLE
 	wtsvc_monitor_add(chan);
 #endif
 	/* Parked before the re-check; pairs with the waker's barrier. */
@@ -286,7 +284,7 @@ int wtsvc_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	u64 reserved;
 	int end;
 
-#ifdef WTSVC_UCMD_CANCEL_API
+#ifdef HAVE_URING_CMD_CANCELABLE
 	if (issue_flags & IO_URING_F_CANCEL) {
 		wtsvc_ucmd_cancel(cmd, issue_flags);
 		return 0;

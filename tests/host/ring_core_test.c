@@ -16,13 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-typedef uint8_t u8;
-typedef uint32_t u32;
-typedef uint64_t u64;
-#define WTSVC_RC_LOAD32(p)	__atomic_load_n((p), __ATOMIC_RELAXED)
-#include "ring_core.h"
-
-#include "ring_internal.h"
+#include "ring_internal.h"	/* and with it kmod/ring_core.h */
 
 static int tests, failed;
 

@@ -63,13 +63,6 @@ static void *fault_ptr(void)
 	return mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 }
 
-static void set_blocking(int fd, int blocking)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	fcntl(fd, F_SETFL, blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK);
-}
-
 TEST_F(chan, message_boundaries)
 {
 	static const size_t sizes[] = { 1, 100, 5000, 1, 65536, 7 };
@@ -202,8 +195,8 @@ TEST_F(chan, blocking_backpressure)
 	int status;
 	uint32_t i;
 
-	set_blocking(self->proto, 1);
-	set_blocking(self->app, 1);
+	wt_set_blocking(self->proto, 1);
+	wt_set_blocking(self->app, 1);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -294,7 +287,7 @@ TEST_F(chan, purge_unblocks_writer)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		set_blocking(self->proto, 1);
+		wt_set_blocking(self->proto, 1);
 		memset(buf, 'z', sizeof(buf));
 		_exit(write(self->proto, buf, sizeof(buf)) == sizeof(buf) ? 0 : 1);
 	}
@@ -303,7 +296,7 @@ TEST_F(chan, purge_unblocks_writer)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_EQ(0, status);
 	/* exactly the message written after the purge remains */
-	set_blocking(self->app, 1);
+	wt_set_blocking(self->app, 1);
 	ASSERT_EQ((ssize_t)sizeof(buf), read(self->app, buf, sizeof(buf)));
 	EXPECT_EQ('z', buf[0]);
 	EXPECT_EQ(0, wt_next_size(self->app));
@@ -349,7 +342,7 @@ TEST_F(chan, hangup_wakes_blocked_reader)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
-		set_blocking(self->app, 1);
+		wt_set_blocking(self->app, 1);
 		close(self->proto);
 		_exit(read(self->app, buf, sizeof(buf)) == 0 ? 0 : 1);
 	}
@@ -417,8 +410,8 @@ TEST_F(chan, io_uring_read_write)
 	int i;
 
 	/* blocking fds: io_uring must still not use worker threads */
-	set_blocking(self->app, 1);
-	set_blocking(self->proto, 1);
+	wt_set_blocking(self->app, 1);
+	wt_set_blocking(self->proto, 1);
 	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
 
 	/* a READ on an empty channel parks on poll, not in io-wq */
@@ -500,7 +493,7 @@ TEST_F(chan, io_uring_write_backpressure)
 
 	while (wt_fill(buf, sizeof(buf), n), write(self->proto, buf, sizeof(buf)) > 0)
 		n++;
-	set_blocking(self->proto, 1);
+	wt_set_blocking(self->proto, 1);
 	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
 	wt_fill(buf, sizeof(buf), n);
 	sqe = io_uring_get_sqe(&ring);
@@ -534,14 +527,12 @@ TEST_F(chan, large_messages)
 	pid_t pid;
 	int status;
 
-	buf = mmap(NULL, max, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	in = mmap(NULL, max, PROT_READ | PROT_WRITE,
-		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	buf = wt_map_buf(max);
+	in = wt_map_buf(max);
 	ASSERT_NE(MAP_FAILED, buf);
 	ASSERT_NE(MAP_FAILED, in);
-	set_blocking(self->proto, 1);
-	set_blocking(self->app, 1);
+	wt_set_blocking(self->proto, 1);
+	wt_set_blocking(self->app, 1);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -659,7 +650,7 @@ TEST_F(chan, killed_peer)
 	EXPECT_EQ(EAGAIN, errno);
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	set_blocking(p2, 1);
+	wt_set_blocking(p2, 1);
 	EXPECT_EQ(-1, write(p2, buf, sizeof(buf)));
 	EXPECT_EQ(EPIPE, errno);
 	EXPECT_EQ(0, read(p2, buf, sizeof(buf)));

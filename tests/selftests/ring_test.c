@@ -28,28 +28,6 @@ FIXTURE(ring) {
 	int app;
 };
 
-static int open_sized(int sid, const char *name, uint32_t rx, uint32_t tx,
-		      struct wtsvc_channel_open *op)
-{
-	int fd = wt_session_dev_open(sid, O_NONBLOCK);
-
-	if (fd < 0)
-		return fd;
-	memset(op, 0, sizeof(*op));
-	op->size = sizeof(*op);
-	op->end = WTSVC_END_PROTOCOL;
-	op->rx_ring_bytes = rx;
-	op->tx_ring_bytes = tx;
-	strcpy(op->name, name);
-	if (ioctl(fd, WTSVC_IOC_CHANNEL_OPEN, op)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
 FIXTURE_SETUP(ring)
 {
 	struct wtsvc_channel_open op;
@@ -58,7 +36,7 @@ FIXTURE_SETUP(ring)
 	ASSERT_LE(0, self->ctl);
 	self->sid = wt_session_new(self->ctl, 0);
 	ASSERT_LT(0, self->sid);
-	self->proto = open_sized(self->sid, "RING", RX_BYTES, TX_BYTES, &op);
+	self->proto = wt_chan_fd_sized(self->sid, "RING", RX_BYTES, TX_BYTES, &op);
 	ASSERT_LE(0, self->proto);
 	self->app = wt_chan_fd(self->sid, WTSVC_END_APP, "RING", 0, O_NONBLOCK);
 	ASSERT_LE(0, self->app);
@@ -77,11 +55,6 @@ static int ring_info(int fd, struct wtsvc_ring_info *ri)
 	memset(ri, 0, sizeof(*ri));
 	ri->size = sizeof(*ri);
 	return ioctl(fd, WTSVC_IOC_RING_INFO, ri) ? -errno : 0;
-}
-
-static void set_blocking(int fd)
-{
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 }
 
 static sigjmp_buf segv_jmp;
@@ -179,11 +152,11 @@ TEST_F(ring, open_sizes)
 	int fd;
 
 	ASSERT_EQ(0, ioctl(self->ctl, WTSVC_IOC_GET_FEATURES, &f));
-	EXPECT_EQ(-EINVAL, open_sized(self->sid, "S1", 12288, 0, &op));
-	EXPECT_EQ(-EINVAL, open_sized(self->sid, "S1", 0, 2048, &op));
-	EXPECT_EQ(-EINVAL, open_sized(self->sid, "S1", f.max_ring_bytes * 2,
+	EXPECT_EQ(-EINVAL, wt_chan_fd_sized(self->sid, "S1", 12288, 0, &op));
+	EXPECT_EQ(-EINVAL, wt_chan_fd_sized(self->sid, "S1", 0, 2048, &op));
+	EXPECT_EQ(-EINVAL, wt_chan_fd_sized(self->sid, "S1", f.max_ring_bytes * 2,
 				      0, &op));
-	fd = open_sized(self->sid, "S1", 0, f.min_ring_bytes, &op);
+	fd = wt_chan_fd_sized(self->sid, "S1", 0, f.min_ring_bytes, &op);
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(f.ring_bytes, op.rx_ring_bytes);
 	EXPECT_EQ(f.min_ring_bytes, op.tx_ring_bytes);
@@ -296,13 +269,11 @@ TEST_F(ring, fragmentation_both_ways)
 	pid_t pid;
 	size_t i;
 
-	buf = mmap(NULL, max, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	in = mmap(NULL, max, PROT_READ | PROT_WRITE,
-		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	buf = wt_map_buf(max);
+	in = wt_map_buf(max);
 	ASSERT_NE(MAP_FAILED, buf);
 	ASSERT_NE(MAP_FAILED, in);
-	set_blocking(self->app);
+	wt_set_blocking(self->app, 1);
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
@@ -441,7 +412,7 @@ TEST_F(ring, memcg_charge)
 		f = fopen(procs, "w");
 		if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f))
 			_exit(1);
-		fd = open_sized(self->sid, "MEMCG", 4 << 20, 4 << 20, &op);
+		fd = wt_chan_fd_sized(self->sid, "MEMCG", 4 << 20, 4 << 20, &op);
 		if (fd < 0)
 			_exit(2);
 		if (write(sync_pipe[1], "x", 1) != 1 ||
@@ -694,7 +665,7 @@ TEST_F(ring, hostile_producer)
 		int p, a, i;
 		ssize_t n;
 
-		p = open_sized(self->sid, "EVIL", 0, 4096, &op);
+		p = wt_chan_fd_sized(self->sid, "EVIL", 0, 4096, &op);
 		ASSERT_LE(0, p);
 		a = wt_chan_fd(self->sid, WTSVC_END_APP, "EVIL", 0, O_NONBLOCK);
 		ASSERT_LE(0, a);

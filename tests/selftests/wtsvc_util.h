@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -128,6 +129,48 @@ static inline int wt_chan_open(int fd, uint32_t end, const char *name,
 	if (out)
 		*out = op;
 	return 0;
+}
+
+/*
+ * Announce static channel "name" as its protocol end, with ring sizes rx
+ * (what the protocol end reads) and tx; returns the non-blocking fd or
+ * -errno.  *op gets what the kernel answered.
+ */
+static inline int wt_chan_fd_sized(uint32_t sid, const char *name,
+				   uint32_t rx, uint32_t tx,
+				   struct wtsvc_channel_open *op)
+{
+	int fd = wt_session_dev_open(sid, O_NONBLOCK);
+
+	if (fd < 0)
+		return fd;
+	memset(op, 0, sizeof(*op));
+	op->size = sizeof(*op);
+	op->end = WTSVC_END_PROTOCOL;
+	op->rx_ring_bytes = rx;
+	op->tx_ring_bytes = tx;
+	strncpy(op->name, name, sizeof(op->name) - 1);
+	if (ioctl(fd, WTSVC_IOC_CHANNEL_OPEN, op)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static inline void wt_set_blocking(int fd, int blocking)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	fcntl(fd, F_SETFL, blocking ? fl & ~O_NONBLOCK : fl | O_NONBLOCK);
+}
+
+/* A private anonymous buffer of len bytes (MAP_FAILED on failure). */
+static inline unsigned char *wt_map_buf(size_t len)
+{
+	return mmap(NULL, len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 }
 
 /* Open a session fd and bind it to a channel end; returns the fd. */

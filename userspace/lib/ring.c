@@ -151,12 +151,10 @@ static int64_t now_ms(void)
 /* Room in the tx ring, or -EIO if the peer's index is garbage. */
 static int64_t tx_room(struct wtsvc_ring *r)
 {
-	uint64_t prod = *r->tx.prod;
 	uint64_t used;
 
 	r->tx.cached = ld_acquire(r->tx.cons);
-	used = prod - r->tx.cached;
-	if (used > r->tx.size || (r->tx.cached & (WTSVC_REC_ALIGN - 1)))
+	if (wtsvc_rc_check_idx(*r->tx.prod, r->tx.cached, r->tx.size, &used))
 		return -EIO;
 	return r->tx.size - used;
 }
@@ -260,7 +258,7 @@ static void tx_publish(struct wtsvc_ring *r, uint64_t pos)
 int wtsvc_ring_reserve(struct wtsvc_ring *r, size_t len, void **buf)
 {
 	uint64_t pos = *r->tx.prod;
-	uint64_t need = wtsvc_ring_rec_bytes(len);
+	uint64_t need = wtsvc_rec_bytes(len);
 	int64_t room;
 	int ret;
 
@@ -293,7 +291,7 @@ int wtsvc_ring_commit(struct wtsvc_ring *r)
 		return -EINVAL;
 	r->reserved = false;
 	r->st.sent_msgs++;
-	tx_publish(r, r->resv_pos + wtsvc_ring_rec_bytes(r->resv_len));
+	tx_publish(r, r->resv_pos + wtsvc_rec_bytes(r->resv_len));
 	return 0;
 }
 
@@ -316,7 +314,7 @@ ssize_t wtsvc_ring_send(struct wtsvc_ring *r, const void *buf, size_t len,
 	while (off < len) {
 		uint32_t frag = len - off > max ? max : len - off;
 		uint64_t pos = *r->tx.prod;
-		uint64_t need = wtsvc_ring_rec_bytes(frag);
+		uint64_t need = wtsvc_rec_bytes(frag);
 		int64_t room = r->tx.size - (pos - r->tx.cached);
 		uint32_t flags = 0;
 
@@ -350,13 +348,18 @@ ssize_t wtsvc_ring_send(struct wtsvc_ring *r, const void *buf, size_t len,
 
 /* ---- consumer ------------------------------------------------------------ */
 
-/* Give records back up to pos; ring if the producer sleeps. */
+/*
+ * Give records back up to pos.  Ring if the producer sleeps and half the
+ * ring is free: no producer waits for more (ring.rst, "Wakeups"), and
+ * ringing for less would wake it only to sleep again.
+ */
 static void rx_release(struct wtsvc_ring *r, uint64_t pos)
 {
 	st_release(r->rx.cons, pos);
 	/* Release, full fence, read the flag: pairs with the producer. */
 	full_fence();
-	if (ld32(r->rx.prod_wait))
+	if (ld32(r->rx.prod_wait) &&
+	    ld_acquire(r->rx.prod) - pos <= r->rx.size / 2)
 		wtsvc_ring_doorbell(r, WTSVC_DOORBELL_RX);
 }
 
@@ -364,65 +367,63 @@ static void rx_release(struct wtsvc_ring *r, uint64_t pos)
  * Copy and check the record at the consumer position.  Returns 1 with
  * *rec set, 0 at end of data, -EAGAIN when empty, -EIO for garbage.
  */
+/*
+ * Copy and check the record at the consumer position, with the checks
+ * the module uses (kmod/ring_core.h).  The producer's index is reloaded
+ * only when the cached copy shows nothing to read.  Returns 1 with *rec
+ * set, 0 at end of data, -EAGAIN when empty, -EIO for garbage.
+ */
 static int rx_next_rec(struct wtsvc_ring *r, struct wtsvc_rec *rec,
 		       uint64_t *pos)
 {
-	uint32_t st = ld32(r->rx.state);
-	uint64_t cons = *r->rx.cons, prod, avail;
-	const struct wtsvc_rec *h;
+	struct wtsvc_rc_view v = { r->rx.data, r->rx.size };
+	uint64_t cons = *r->rx.cons, avail;
+	uint32_t st = 0;
 
+	/* The kernel may move cons (purge): a stale cache is reloaded too. */
+	if (r->rx.cached - cons == 0 || r->rx.cached - cons > r->rx.size) {
+		/* State before prod: all data published before the end is seen. */
+		st = ld32(r->rx.state);
+		r->rx.cached = ld_acquire(r->rx.prod);
+	}
 	if (st & WTSVC_RING_BROKEN)
 		return -EIO;
-	prod = ld_acquire(r->rx.prod);
-	avail = prod - cons;
-	if (avail > r->rx.size || ((prod | cons) & (WTSVC_REC_ALIGN - 1)))
+	if (wtsvc_rc_check_idx(r->rx.cached, cons, r->rx.size, &avail))
 		return -EIO;
 	if (!avail) {
-		/* State was loaded before prod: all data before EOF is seen. */
 		if ((st & WTSVC_RING_CLOSED) && !(st & WTSVC_RING_PENDING))
 			return 0;
 		return -EAGAIN;
 	}
-	if (avail < sizeof(*rec))
-		return -EIO;
-	h = (const void *)(r->rx.data + (cons & (r->rx.size - 1)));
-	memcpy(rec, h, sizeof(*rec));
-	if (!rec->len || rec->reserved || (rec->flags & ~WTSVC_REC_F_ALL) ||
-	    wtsvc_ring_rec_bytes(rec->len) > avail ||
-	    rec->msg_len < rec->len || rec->msg_len > r->max_msg)
-		return -EIO;
-	if ((rec->flags & WTSVC_REC_DISCARD) && !(rec->flags & WTSVC_REC_FIRST))
-		return -EIO;
-	if ((rec->flags & WTSVC_REC_FIRST) && (rec->flags & WTSVC_REC_LAST) &&
-	    rec->msg_len != rec->len)
+	if (wtsvc_rc_read_rec(&v, cons, avail, r->max_msg, rec))
 		return -EIO;
 	*pos = cons;
 	return 1;
 }
 
 /*
- * Move past purged messages.  Returns 1 with the record of a live
- * message's first fragment at *pos, or what rx_next_rec() returned.
+ * Move past purged messages.  Returns 1 with the first record of a live
+ * message at *pos (the reassembly state untouched), or what
+ * rx_next_rec() returned.
  */
 static int rx_first(struct wtsvc_ring *r, struct wtsvc_rec *rec,
 		    uint64_t *pos)
 {
+	struct wtsvc_rc_asm a;
 	int ret;
 
 	for (;;) {
 		ret = rx_next_rec(r, rec, pos);
 		if (ret <= 0)
 			return ret;
-		if (r->skipping || (rec->flags & WTSVC_REC_DISCARD)) {
-			if (!r->skipping && !(rec->flags & WTSVC_REC_FIRST))
-				return -EIO;
-			r->skipping = !(rec->flags & WTSVC_REC_LAST);
-			rx_release(r, *pos + wtsvc_ring_rec_bytes(rec->len));
-			continue;
-		}
-		if (!(rec->flags & WTSVC_REC_FIRST))
+		a = r->asm_state;
+		ret = wtsvc_rc_asm_feed(&a, rec);
+		if (ret < 0)
 			return -EIO;		/* a fragment of nothing */
-		return 1;
+		if (!(ret & WTSVC_RC_SKIP))
+			return 1;
+		r->asm_state = a;
+		rx_release(r, *pos + wtsvc_rec_bytes(rec->len));
 	}
 }
 
@@ -442,7 +443,7 @@ int wtsvc_ring_peek(struct wtsvc_ring *r, const void **buf, size_t *len)
 	*buf = r->rx.data + ((pos + sizeof(rec)) & (r->rx.size - 1));
 	*len = rec.len;
 	r->peeked = true;
-	r->peek_end = pos + wtsvc_ring_rec_bytes(rec.len);
+	r->peek_end = pos + wtsvc_rec_bytes(rec.len);
 	return 1;
 }
 
@@ -459,36 +460,32 @@ int wtsvc_ring_release(struct wtsvc_ring *r)
 ssize_t wtsvc_ring_recv(struct wtsvc_ring *r, void *buf, size_t cap,
 			int timeout_ms)
 {
+	struct wtsvc_rc_asm *a = &r->asm_state;
 	uint8_t *dst = buf;
 	struct wtsvc_rec rec;
-	uint32_t msg_len, got;
 	uint64_t pos;
 	int ret;
 
 	if (r->peeked)
 		return -EBUSY;
-	for (;;) {
-		ret = rx_first(r, &rec, &pos);
-		if (ret != -EAGAIN)
-			break;
+	while ((ret = rx_first(r, &rec, &pos)) == -EAGAIN) {
 		ret = wtsvc_ring_wait(r, POLLIN, timeout_ms);
 		if (ret < 0)
 			return ret;
 	}
 	if (ret <= 0)
 		return ret;
-	msg_len = rec.msg_len;
-	if (msg_len > cap)
+	if (rec.msg_len > cap)
 		return -EMSGSIZE;	/* nothing consumed */
-	got = 0;
 	for (;;) {
-		if (rec.len > msg_len - got)
+		ret = wtsvc_rc_asm_feed(a, &rec);
+		if (ret < 0)
 			return -EIO;
-		memcpy(dst + got, r->rx.data + ((pos + sizeof(rec)) &
-						(r->rx.size - 1)), rec.len);
-		got += rec.len;
-		rx_release(r, pos + wtsvc_ring_rec_bytes(rec.len));
-		if (rec.flags & WTSVC_REC_LAST)
+		memcpy(dst + a->got - rec.len,
+		       r->rx.data + ((pos + sizeof(rec)) & (r->rx.size - 1)),
+		       rec.len);
+		rx_release(r, pos + wtsvc_rec_bytes(rec.len));
+		if (ret & WTSVC_RC_END)
 			break;
 		/* The rest is on its way: wait for it whatever the timeout. */
 		while ((ret = rx_next_rec(r, &rec, &pos)) == -EAGAIN) {
@@ -498,20 +495,16 @@ ssize_t wtsvc_ring_recv(struct wtsvc_ring *r, void *buf, size_t cap,
 		}
 		if (ret <= 0)
 			return ret ? ret : -EPIPE;	/* cut short */
-		if ((rec.flags & WTSVC_REC_FIRST) || rec.msg_len != msg_len)
-			return -EIO;
 	}
-	if (got != msg_len)
-		return -EIO;
 	r->st.recv_msgs++;
-	return msg_len;
+	return a->msg_len;
 }
 
 int wtsvc_ring_purge_input(struct wtsvc_ring *r, uint64_t *purged)
 {
 	struct wtsvc_purge p = { .size = sizeof(p), .flags = WTSVC_PURGE_INPUT };
 
-	if (r->peeked || r->skipping)
+	if (r->peeked || r->asm_state.open)
 		return -EBUSY;
 	if (r->fd < 0 || ioctl(r->fd, WTSVC_IOC_PURGE, &p))
 		return r->fd < 0 ? -ENOTCONN : -errno;

@@ -6,11 +6,21 @@
 #ifndef WTSVC_RING_INTERNAL_H
 #define WTSVC_RING_INTERNAL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <linux/wtsvc.h>
 
 #include "wtsvc/ring.h"
+
+/* The record checks and reassembly shared with the module. */
+typedef uint8_t u8;
+typedef uint32_t u32;
+typedef uint64_t u64;
+#ifndef WTSVC_RC_LOAD32
+#define WTSVC_RC_LOAD32(p)	__atomic_load_n((p), __ATOMIC_RELAXED)
+#endif
+#include "ring_core.h"
 
 /* One direction as this end sees it. */
 struct wtsvc_ring_dir {
@@ -37,7 +47,7 @@ struct wtsvc_ring {
 	/* consumer */
 	bool peeked;
 	uint64_t peek_end;
-	bool skipping;			/* inside a purged fragmented message */
+	struct wtsvc_rc_asm asm_state;	/* where the consumer is in a message */
 	struct wtsvc_ring_stats st;
 };
 
@@ -47,12 +57,5 @@ struct wtsvc_ring {
  */
 void wtsvc_ring_setup(struct wtsvc_ring *r, int fd, void *ro, void *rw,
 		      const struct wtsvc_ring_info *info, uint32_t max_msg);
-
-/* Ring bytes of a record with len payload bytes. */
-static inline uint64_t wtsvc_ring_rec_bytes(uint64_t len)
-{
-	return sizeof(struct wtsvc_rec) +
-	       ((len + WTSVC_REC_ALIGN - 1) & ~(uint64_t)(WTSVC_REC_ALIGN - 1));
-}
 
 #endif /* WTSVC_RING_INTERNAL_H */

@@ -399,8 +399,9 @@ struct wtsvc_doorbell {
  *  WAIT_READABLE: completes when the rx ring holds a record, or the
  *	channel hung up or broke.  res: poll mask (EPOLLIN, EPOLLHUP, EPOLLERR).
  *  WAIT_WRITABLE: completes when the tx ring has "arg" bytes free (0: half
- *	the ring), or the channel hung up or broke.  res: poll mask
- *	(EPOLLOUT, EPOLLHUP, EPOLLERR).
+ *	the ring), or the channel hung up or broke.  Readers signal room once
+ *	half the ring is free, so a smaller "arg" is met no earlier than
+ *	that.  res: poll mask (EPOLLOUT, EPOLLHUP, EPOLLERR).
  *  DOORBELL: "flags" as WTSVC_DOORBELL_*; res 0.
  *  PURGE: "flags" as WTSVC_PURGE_*; res: messages dropped (both ways).
  *
