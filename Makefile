@@ -27,21 +27,34 @@ TEST_CFLAGS := $(USER_CFLAGS) $(SANITIZE) -I$(KSRC)/tools/testing/selftests \
 	       -Wno-misleading-indentation
 
 SELFTESTS := sessions_test channels_test data_test manager_group_test \
-	     ring_test stress_test
-LIB_SRCS := $(TOP)/userspace/lib/ring.c
-LIB_HDRS := $(TOP)/include/wtsvc/ring.h $(TOP)/userspace/lib/ring_internal.h \
-	    $(TOP)/kmod/ring_core.h
-LIB_CFLAGS := -I$(TOP)/include -I$(TOP)/userspace/lib -I$(TOP)/kmod
+	     ring_test stress_test framing_test wtsapi_test cchannel_test \
+	     winpr_test
+LIB_SRCS := $(wildcard $(TOP)/userspace/lib/*.c)
+LIB_HDRS := $(wildcard $(TOP)/include/wtsvc/*.h) \
+	    $(wildcard $(TOP)/userspace/lib/*.h) $(TOP)/kmod/ring_core.h
+LIB_CFLAGS := -I$(TOP)/include -I$(TOP)/userspace/lib -I$(TOP)/kmod \
+	      -fvisibility=hidden
+LIB_LIBS := -luring -lpthread -ldl
+LIB_VERSION := 0.1.0
+LIB_SONAME := libwtsvc.so.0
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PUBLIC_HDRS := wintypes.h wtsapi.h cchannel.h wtsvc.h ring.h
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
 HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
-		 $(BUILD)/host/uapi_cxx_test $(BUILD)/host/ring_core_test
-TOOL_BINS := $(BUILD)/bin/wtsvc-demo $(BUILD)/lib/libwtsvc.a
+		 $(BUILD)/host/uapi_cxx_test $(BUILD)/host/ring_core_test \
+		 $(BUILD)/host/headers_c_test $(BUILD)/host/headers_cxx_test
+LIB_BINS := $(BUILD)/lib/libwtsvc.a $(BUILD)/lib/$(LIB_SONAME) \
+	    $(BUILD)/lib/pkgconfig/wtsvc.pc
+TOOL_BINS := $(BUILD)/bin/wtsvc-demo $(LIB_BINS) \
+	     $(BUILD)/bin/winpr-echo-app
 UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 
-.PHONY: all deps modules selftests hosttests tools checkpatch run check \
-	install-module clean
+.PHONY: all deps modules selftests hosttests tools lib checkpatch run check \
+	install install-module clean
 
-all: modules selftests hosttests tools
+all: modules lib selftests hosttests tools
 
 deps:
 	@$(TOP)/scripts/deps.sh
@@ -57,18 +70,57 @@ $(KSRC)/.extracted:
 
 selftests: $(SELFTEST_BINS)
 
+# Selftests build the library in, with ASan and UBSan.
 $(BUILD)/selftests/%: $(TOP)/tests/selftests/%.c \
 		$(TOP)/tests/selftests/wtsvc_util.h $(UAPI) $(KSRC)/.extracted \
 		$(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SRCS) -luring -lpthread
+	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SRCS) $(LIB_LIBS)
 
-# The library itself, optimised, for the tools.
-$(BUILD)/lib/libwtsvc.a: $(LIB_SRCS) $(LIB_HDRS) $(UAPI)
-	@mkdir -p $(BUILD)/lib/obj
-	$(CC) $(USER_CFLAGS) $(LIB_CFLAGS) -O2 -c -o $(BUILD)/lib/obj/ring.o \
-		$(TOP)/userspace/lib/ring.c
-	ar rcs $@ $(BUILD)/lib/obj/ring.o
+# The library itself, optimised: static, shared (-Bsymbolic: WinPR's
+# same-named WTS* stubs never interpose on its own calls), pkg-config.
+LIB_OBJS := $(patsubst $(TOP)/userspace/lib/%.c,$(BUILD)/lib/obj/%.o,$(LIB_SRCS))
+
+lib: $(LIB_BINS)
+
+$(BUILD)/lib/obj/%.o: $(TOP)/userspace/lib/%.c $(LIB_HDRS) $(UAPI)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(LIB_CFLAGS) -O2 -fPIC -c -o $@ $<
+
+$(BUILD)/lib/libwtsvc.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/lib/$(LIB_SONAME): $(LIB_OBJS)
+	$(CC) -shared -Wl,-soname,$(LIB_SONAME) -Wl,-Bsymbolic \
+		-Wl,--no-undefined -o $(BUILD)/lib/libwtsvc.so.$(LIB_VERSION) \
+		$^ $(LIB_LIBS)
+	ln -sf libwtsvc.so.$(LIB_VERSION) $@
+	ln -sf $(LIB_SONAME) $(BUILD)/lib/libwtsvc.so
+
+$(BUILD)/lib/pkgconfig/wtsvc.pc: $(TOP)/userspace/lib/wtsvc.pc.in $(TOP)/Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
+
+install: $(LIB_BINS)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/wtsvc
+	install -m 0644 $(BUILD)/lib/libwtsvc.a $(DESTDIR)$(LIBDIR)/
+	install -m 0755 $(BUILD)/lib/libwtsvc.so.$(LIB_VERSION) \
+		$(DESTDIR)$(LIBDIR)/
+	ln -sf libwtsvc.so.$(LIB_VERSION) $(DESTDIR)$(LIBDIR)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(LIBDIR)/libwtsvc.so
+	install -m 0644 $(BUILD)/lib/pkgconfig/wtsvc.pc \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/
+	install -m 0644 $(addprefix $(TOP)/include/wtsvc/,$(PUBLIC_HDRS)) \
+		$(DESTDIR)$(INCLUDEDIR)/wtsvc/
+
+# A program that knows only WinPR: its headers and libwinpr2.
+$(BUILD)/bin/winpr-echo-app: $(TOP)/tests/winpr/winpr_echo_app.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror \
+		$$(pkg-config --cflags winpr2) -o $@ $< $$(pkg-config --libs winpr2)
 
 hosttests: $(HOSTTEST_BINS)
 
@@ -80,8 +132,18 @@ $(BUILD)/host/names_test: $(TOP)/tests/host/names_test.c \
 $(BUILD)/host/ring_core_test: $(TOP)/tests/host/ring_core_test.c \
 		$(TOP)/kmod/ring_core.h $(LIB_SRCS) $(LIB_HDRS) $(UAPI)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SRCS) \
-		-lpthread
+	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SRCS) $(LIB_LIBS)
+
+# The public headers alone, as C and as C++ (layouts checked).
+$(BUILD)/host/headers_c_test: $(TOP)/tests/host/headers_test.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -I$(TOP)/include \
+		-o $@ $<
+
+$(BUILD)/host/headers_cxx_test: $(TOP)/tests/host/headers_test.c $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CXX) -x c++ -std=c++17 -Wall -Wextra -Werror -pedantic \
+		-I$(TOP)/include -o $@ $<
 
 $(BUILD)/host/uapi_c_test: $(TOP)/tests/host/uapi_layout.c $(UAPI)
 	@mkdir -p $(dir $@)

@@ -71,7 +71,7 @@ long wtsvc_ioctl_features(unsigned int cmd, unsigned long arg)
 		     WTSVC_FEAT_DYNAMIC_CHANNELS | WTSVC_FEAT_COPY_IO |
 		     WTSVC_FEAT_PURGE | WTSVC_FEAT_COUNTERS |
 		     WTSVC_FEAT_AUTODESTROY | WTSVC_FEAT_MAPPED_RINGS |
-		     WTSVC_FEAT_URING_CMD;
+		     WTSVC_FEAT_URING_CMD | WTSVC_FEAT_CHUNKED_READ;
 	f.max_sessions = wtsvc_max_sessions;
 	f.max_msg_size = READ_ONCE(wtsvc_max_msg_size);
 	f.ring_bytes = 0;

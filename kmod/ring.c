@@ -124,6 +124,7 @@ static void wtsvc_ring_init(struct wtsvc_channel *chan, int reader)
 	r->prod_wait = &wr->tx_wait;
 	r->cons = &rd->rx_cons;
 	r->cons_wait = &rd->rx_wait;
+	r->cursor = &rd->rx_cursor;
 	r->state = &st->ring_state[reader];
 }
 
@@ -196,6 +197,7 @@ static void wtsvc_geom(struct wtsvc_ring *r, int reader,
 				   offsetof(struct wtsvc_end_page, tx_wait);
 		g->cons_off = ep + offsetof(struct wtsvc_end_page, rx_cons);
 		g->cons_wait_off = ep + offsetof(struct wtsvc_end_page, rx_wait);
+		g->cursor_off = ep + offsetof(struct wtsvc_end_page, rx_cursor);
 	} else {
 		g->data_off = PAGE_SIZE;
 		g->prod_off = ep + offsetof(struct wtsvc_end_page, tx_prod);

@@ -174,4 +174,110 @@ static inline int wtsvc_rc_scan_msg(const struct wtsvc_rc_view *v, u64 pos,
 	return 0;
 }
 
+/* One step of a chunked reader (wtsvc_rc_chunk). */
+struct wtsvc_rc_chunk {
+	u64 pos;		/* the chunk's payload in the ring */
+	u64 cons;		/* consumer index the step started at */
+	u64 next_cons;		/* consumer index once the step is taken */
+	u32 len;		/* payload bytes; 0 for a skipped record */
+	u32 msg_len;		/* of the whole message */
+	u32 flags;		/* WTSVC_CHUNK_FIRST, WTSVC_CHUNK_LAST */
+};
+
+#define WTSVC_CURSOR_ALL	(WTSVC_CURSOR_OPEN | WTSVC_CURSOR_SKIP)
+
+/* Where a chunked reader is inside the record at cons (its cursor c). */
+static inline int wtsvc_rc_cursor_at(const struct wtsvc_rx_cursor *c,
+				     const struct wtsvc_rec *r)
+{
+	u32 got = c->got;
+
+	/* The record was fed when its first chunk went: check it again. */
+	if ((c->flags & WTSVC_CURSOR_SKIP) || r->msg_len != c->msg_len ||
+	    c->part >= r->len || got > c->msg_len ||
+	    r->len > c->msg_len - got)
+		return -EBADMSG;
+	if ((r->flags & WTSVC_REC_FIRST) && got)
+		return -EBADMSG;
+	if (!(r->flags & WTSVC_REC_LAST) != (got + r->len != c->msg_len))
+		return -EBADMSG;
+	return 0;
+}
+
+/*
+ * One step of a reader that takes a message in chunks of at most
+ * max_chunk (>= 1) bytes, at consumer index cons.  *c is its cursor, which
+ * the consumer may have written: it is checked against the record at cons
+ * together with that record.  The step either skips the record (it
+ * belongs to a purged message; returns WTSVC_RC_SKIP) or describes the
+ * next chunk (WTSVC_RC_DATA).  On return *c is the cursor after the step:
+ * the caller copies the chunk, stores *c, then releases out->next_cons.
+ * A purge that marks a message the reader is already inside is ignored:
+ * that message is completed, never cut.  Returns 0 when cons == prod.
+ */
+static inline int wtsvc_rc_chunk(const struct wtsvc_rc_view *v, u64 cons,
+				 u64 prod, u32 max_msg, u32 max_chunk,
+				 struct wtsvc_rx_cursor *c,
+				 struct wtsvc_rc_chunk *out)
+{
+	struct wtsvc_rc_asm a;
+	struct wtsvc_rec r;
+	u32 at = 0, n;
+	int ret;
+
+	if (cons == prod)
+		return 0;
+	if (c->flags & ~WTSVC_CURSOR_ALL)
+		return -EBADMSG;
+	if (!(c->flags & WTSVC_CURSOR_OPEN) &&
+	    (c->part || c->got || c->msg_len || c->flags))
+		return -EBADMSG;
+	ret = wtsvc_rc_read_rec(v, cons, prod - cons, max_msg, &r);
+	if (ret)
+		return ret;
+	a.open = c->flags & WTSVC_CURSOR_OPEN;
+	a.skip = c->flags & WTSVC_CURSOR_SKIP;
+	a.msg_len = c->msg_len;
+	a.got = c->got;
+	if (c->part) {
+		ret = wtsvc_rc_cursor_at(c, &r);
+		if (ret)
+			return ret;
+		at = c->part;
+	} else {
+		ret = wtsvc_rc_asm_feed(&a, &r);
+		if (ret < 0)
+			return ret;
+		a.got -= r.len;		/* bytes before this record */
+	}
+	out->cons = out->next_cons = cons;
+	out->msg_len = a.msg_len;
+	n = r.len - at < max_chunk ? r.len - at : max_chunk;
+	if (a.skip) {
+		n = r.len;
+		out->pos = 0;
+		out->len = 0;
+		out->flags = 0;
+	} else {
+		out->pos = cons + WTSVC_REC_HDR + at;
+		out->len = n;
+		out->flags = (a.got + at ? 0 : WTSVC_CHUNK_FIRST) |
+			     (a.got + at + n == a.msg_len ?
+			      WTSVC_CHUNK_LAST : 0);
+	}
+	c->part = at + n;
+	c->got = a.got;
+	c->msg_len = a.msg_len;
+	c->flags = WTSVC_CURSOR_OPEN | (a.skip ? WTSVC_CURSOR_SKIP : 0);
+	if (at + n == r.len) {
+		/* The record is done: the cursor moves past it. */
+		out->next_cons = cons + wtsvc_rec_bytes(r.len);
+		c->part = 0;
+		c->got += r.len;
+		if (r.flags & WTSVC_REC_LAST)
+			c->got = c->msg_len = c->flags = 0;
+	}
+	return a.skip ? WTSVC_RC_SKIP : WTSVC_RC_DATA;
+}
+
 #endif /* _WTSVC_RING_CORE_H */

@@ -653,6 +653,117 @@ static ssize_t wtsvc_rx_take(struct wtsvc_ring *r, struct iov_iter *to,
 	return m->len;
 }
 
+/* ---- chunked reads (WTSVC_FRAMING_CHUNKS) ------------------------------ */
+
+/* The cursor lives in the consumer's index page: load it field by field. */
+static void wtsvc_cursor_load(struct wtsvc_ring *r, struct wtsvc_rx_cursor *c)
+{
+	c->part = READ_ONCE(r->cursor->part);
+	c->got = READ_ONCE(r->cursor->got);
+	c->msg_len = READ_ONCE(r->cursor->msg_len);
+	c->flags = READ_ONCE(r->cursor->flags);
+}
+
+static void wtsvc_cursor_store(struct wtsvc_ring *r,
+			       const struct wtsvc_rx_cursor *c)
+{
+	WRITE_ONCE(r->cursor->part, c->part);
+	WRITE_ONCE(r->cursor->got, c->got);
+	WRITE_ONCE(r->cursor->msg_len, c->msg_len);
+	WRITE_ONCE(r->cursor->flags, c->flags);
+}
+
+/*
+ * The next chunk for the kernel's chunked reader, releasing the records
+ * of purged messages on the way.  Caller holds cons_lock.  Returns
+ * WTSVC_RC_DATA with *c and *ch describing it, 0 when there is none, or
+ * -EBADMSG.
+ */
+static int wtsvc_rx_chunk_next(struct wtsvc_ring *r, struct wtsvc_rx_cursor *c,
+			       struct wtsvc_rc_chunk *ch,
+			       struct wtsvc_rx_msg *m)
+{
+	struct wtsvc_rc_view v = wtsvc_view(r);
+	u32 max = READ_ONCE(wtsvc_max_msg_size);
+	struct wtsvc_idx ix;
+	int ret;
+
+	lockdep_assert_held(&r->cons_lock);
+	for (;;) {
+		ret = wtsvc_idx_load(r, &ix);
+		if (ret)
+			return ret;
+		wtsvc_cursor_load(r, c);
+		ret = wtsvc_rc_chunk(&v, ix.cons, ix.prod, max, r->chunk_bytes,
+				     c, ch);
+		if (ret != WTSVC_RC_SKIP)
+			return ret;
+		wtsvc_cursor_store(r, c);
+		wtsvc_rx_release(r, ch->next_cons, m);
+	}
+}
+
+/* One attempt at a chunked read, cons_lock held: bytes, 0 or an errno. */
+static ssize_t wtsvc_rx_take_chunk(struct wtsvc_ring *r, struct iov_iter *to,
+				   struct wtsvc_rx_msg *m)
+{
+	size_t hlen = r->chunk_hdr ? sizeof(struct wtsvc_chunk_hdr) : 0;
+	struct wtsvc_chunk_hdr h;
+	struct wtsvc_rx_cursor c;
+	struct wtsvc_rc_chunk ch;
+	int ret;
+
+	ret = wtsvc_rx_chunk_next(r, &c, &ch, m);
+	if (ret <= 0)
+		return ret;
+	if (iov_iter_count(to) < hlen + ch.len)
+		return -EMSGSIZE;
+	h.length = ch.msg_len;
+	h.flags = ch.flags;
+	if (copy_to_iter(&h, hlen, to) != hlen ||
+	    copy_to_iter(wtsvc_at(r, ch.pos), ch.len, to) != ch.len)
+		return -EFAULT;
+	/* Nothing was taken before the copies succeeded. */
+	wtsvc_cursor_store(r, &c);
+	if (ch.next_cons != ch.cons)
+		wtsvc_rx_release(r, ch.next_cons, m);
+	if (ch.flags & WTSVC_CHUNK_LAST)
+		atomic64_inc(&r->deq_msgs);
+	atomic64_add(ch.len, &r->deq_bytes);
+	return hlen + ch.len;
+}
+
+static ssize_t wtsvc_rx_take_any(struct wtsvc_ring *r, struct iov_iter *to,
+				 struct wtsvc_rx_msg *m)
+{
+	if (READ_ONCE(r->broken))
+		return -EIO;
+	return r->chunk_bytes ? wtsvc_rx_take_chunk(r, to, m) :
+				wtsvc_rx_take(r, to, m);
+}
+
+/* WTSVC_IOC_SET_FRAMING for what end "end" reads. */
+int wtsvc_chan_set_framing(struct wtsvc_channel *chan, int end,
+			   const struct wtsvc_framing *f)
+{
+	struct wtsvc_ring *r = &chan->ring[end];
+	struct wtsvc_rx_cursor c;
+	int ret = 0;
+
+	mutex_lock(&r->cons_lock);
+	wtsvc_cursor_load(r, &c);
+	if (r->kasm.open || r->rx_stage || r->rx_ready ||
+	    (c.flags & WTSVC_CURSOR_OPEN)) {
+		ret = -EBUSY;		/* only between messages */
+	} else {
+		r->chunk_bytes = f->mode == WTSVC_FRAMING_CHUNKS ?
+				 f->chunk_bytes : 0;
+		r->chunk_hdr = f->flags & WTSVC_FRAMING_F_HEADER;
+	}
+	mutex_unlock(&r->cons_lock);
+	return ret;
+}
+
 ssize_t wtsvc_chan_read(struct wtsvc_channel *chan, int end,
 			struct kiocb *iocb, struct iov_iter *to)
 {
@@ -672,7 +783,7 @@ ssize_t wtsvc_chan_read(struct wtsvc_channel *chan, int end,
 		m.released = false;
 		if (READ_ONCE(r->tx_stage))
 			wtsvc_tx_kick(chan, end);
-		ret = READ_ONCE(r->broken) ? -EIO : wtsvc_rx_take(r, to, &m);
+		ret = wtsvc_rx_take_any(r, to, &m);
 		if (ret == -EBADMSG) {
 			wtsvc_ring_break(chan, end);
 			ret = -EIO;
@@ -706,8 +817,22 @@ int wtsvc_chan_next_size(struct wtsvc_channel *chan, int end)
 	struct wtsvc_rx_msg m = {};
 	int ret;
 
+	struct wtsvc_rx_cursor c;
+	struct wtsvc_rc_chunk ch;
+	u32 len = 0;
+
 	mutex_lock(&r->cons_lock);
-	ret = READ_ONCE(r->broken) ? -EBADMSG : wtsvc_rx_next(r, &m);
+	if (READ_ONCE(r->broken)) {
+		ret = -EBADMSG;
+	} else if (r->chunk_bytes) {
+		ret = wtsvc_rx_chunk_next(r, &c, &ch, &m);
+		if (ret > 0)
+			len = ch.len + (r->chunk_hdr ? sizeof(struct
+						wtsvc_chunk_hdr) : 0);
+	} else {
+		ret = wtsvc_rx_next(r, &m);
+		len = m.len;
+	}
 	mutex_unlock(&r->cons_lock);
 	if (m.released)
 		wtsvc_rx_released(chan, end);
@@ -715,7 +840,7 @@ int wtsvc_chan_next_size(struct wtsvc_channel *chan, int end)
 		wtsvc_ring_break(chan, end);
 		return 0;
 	}
-	return ret > 0 ? min_t(u32, m.len, INT_MAX) : 0;
+	return ret > 0 ? min_t(u32, len, INT_MAX) : 0;
 }
 
 /*
@@ -792,7 +917,11 @@ u64 wtsvc_chan_purge(struct wtsvc_channel *chan, int reader, bool by_reader)
 			n = wtsvc_purge_mark(r, &ix);
 	}
 	if (take_cons && !READ_ONCE(r->broken)) {
-		ret = wtsvc_rx_next(r, &m);
+		struct wtsvc_rx_cursor c;
+		struct wtsvc_rc_chunk ch;
+
+		ret = r->chunk_bytes ? wtsvc_rx_chunk_next(r, &c, &ch, &m) :
+				       wtsvc_rx_next(r, &m);
 		if (ret == -EBADMSG)
 			wtsvc_ring_break(chan, reader);
 	}

@@ -242,12 +242,45 @@ static long wtsvc_sess_doorbell(struct wtsvc_file *wf, unsigned int cmd,
 	return 0;
 }
 
+static long wtsvc_sess_framing(struct wtsvc_file *wf, unsigned int cmd,
+			       unsigned long arg)
+{
+	struct wtsvc_framing f;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&f, sizeof(f), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	if (f.reserved)
+		return -EINVAL;
+	switch (f.mode) {
+	case WTSVC_FRAMING_MESSAGE:
+		if (f.flags || f.chunk_bytes)
+			return -EINVAL;
+		break;
+	case WTSVC_FRAMING_CHUNKS:
+		if ((f.flags & ~WTSVC_FRAMING_F_HEADER) ||
+		    f.chunk_bytes < WTSVC_CHUNK_MIN)
+			return -EINVAL;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
+		return -ENOTCONN;
+	return wtsvc_chan_set_framing(wf->chan, wf->end, &f);
+}
+
 static long wtsvc_sess_ioctl(struct file *file, unsigned int cmd,
 			     unsigned long arg)
 {
 	struct wtsvc_file *wf = file->private_data;
 
-	/* FIONREAD: size of the next message, 0 when none is queued. */
+	/*
+	 * FIONREAD: size of the next message (of the next chunk, header
+	 * included, with WTSVC_FRAMING_CHUNKS), 0 when none is queued.
+	 */
 	if (cmd == FIONREAD) {
 		int n = 0;
 
@@ -286,6 +319,8 @@ static long wtsvc_sess_ioctl(struct file *file, unsigned int cmd,
 	}
 	case _IOC_NR(WTSVC_IOC_DOORBELL):
 		return wtsvc_sess_doorbell(wf, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_SET_FRAMING):
+		return wtsvc_sess_framing(wf, cmd, arg);
 	}
 	return -ENOTTY;
 }

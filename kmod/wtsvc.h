@@ -57,6 +57,7 @@ extern struct wtsvc_live wtsvc_live;
 struct wtsvc_end_page {
 	u64 rx_cons ____cacheline_aligned;
 	u32 rx_wait ____cacheline_aligned;	/* wake me when rx has data */
+	struct wtsvc_rx_cursor rx_cursor;	/* chunked reader's place */
 	u64 tx_prod ____cacheline_aligned;
 	u32 tx_wait ____cacheline_aligned;	/* wake me when tx has room */
 };
@@ -84,6 +85,7 @@ struct wtsvc_ring {
 	u32 *prod_wait;			/* producer end's tx_wait */
 	u64 *cons;			/* consumer end's rx_cons */
 	u32 *cons_wait;			/* consumer end's rx_wait */
+	struct wtsvc_rx_cursor *cursor;	/* consumer end's rx_cursor */
 	u32 *state;			/* WTSVC_RING_* in the state page */
 
 	struct mutex prod_lock;		/* the kernel's producers */
@@ -99,6 +101,8 @@ struct wtsvc_ring {
 	u32 rx_stage_cap;		/* its length */
 	bool rx_ready;			/* rx_stage holds a whole message */
 	bool zc_consumer;		/* the consumer end mapped the ring */
+	u32 chunk_bytes;		/* read framing: 0 whole messages */
+	bool chunk_hdr;			/* chunks carry a wtsvc_chunk_hdr */
 	bool broken;			/* garbage found: no more I/O */
 
 	/* Counters (struct wtsvc_dir_stats). */
@@ -274,6 +278,8 @@ __poll_t wtsvc_chan_ready(struct wtsvc_channel *chan, int end, u32 want,
 u64 wtsvc_chan_purge(struct wtsvc_channel *chan, int reader_end,
 		     bool by_reader);
 int wtsvc_chan_next_size(struct wtsvc_channel *chan, int end);
+int wtsvc_chan_set_framing(struct wtsvc_channel *chan, int end,
+			   const struct wtsvc_framing *f);
 void wtsvc_chan_doorbell(struct wtsvc_channel *chan, int end, u32 flags);
 void wtsvc_chan_wake(struct wtsvc_channel *chan, int end);
 void wtsvc_chan_hangup(struct wtsvc_channel *chan);

@@ -12,7 +12,7 @@ PKGS=(
 	linux-headers-6.12-amd64 linux-image-6.12-amd64
 	linux-source-6.1
 	qemu-system-x86 busybox-static
-	liburing-dev
+	liburing-dev libwinpr2-dev
 	python3
 )
 

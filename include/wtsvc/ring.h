@@ -24,6 +24,7 @@
 #ifndef WTSVC_RING_H
 #define WTSVC_RING_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -31,6 +32,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+#pragma GCC visibility push(default)
 
 struct wtsvc_ring;
 
@@ -69,6 +72,16 @@ ssize_t wtsvc_ring_send(struct wtsvc_ring *r, const void *buf, size_t len,
 			int timeout_ms);
 
 /*
+ * Producer, resumable: put in as many fragments of the message as fit now,
+ * starting at *off (0 for a new message), never waiting.  Returns 1 when
+ * the whole message is in, 0 when room ran out (*off tells how far it
+ * got; call again with the same buf, len and *off once there is room), or
+ * an error.  For event loops that must not block in a send.
+ */
+int wtsvc_ring_send_some(struct wtsvc_ring *r, const void *buf, size_t len,
+			 size_t *off);
+
+/*
  * Consumer, zero copy: look at the next message if it is one record.
  * Returns 1 with *buf and *len set, 0 at end of data, -EAGAIN when nothing is
  * there, -EMSGSIZE when the next message is fragmented (use recv).  The
@@ -85,6 +98,9 @@ int wtsvc_ring_release(struct wtsvc_ring *r);
 ssize_t wtsvc_ring_recv(struct wtsvc_ring *r, void *buf, size_t cap,
 			int timeout_ms);
 
+/* Length of the next whole message, 0 at end of data, or an error. */
+ssize_t wtsvc_ring_next_size(struct wtsvc_ring *r);
+
 /* Drop the messages queued for this end (WTSVirtualChannelPurgeInput). */
 int wtsvc_ring_purge_input(struct wtsvc_ring *r, uint64_t *purged);
 
@@ -95,8 +111,41 @@ int wtsvc_ring_purge_input(struct wtsvc_ring *r, uint64_t *purged);
  */
 int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms);
 
+/*
+ * Chunked reading, the framing of WTSVirtualChannelRead: each read takes
+ * at most chunk_bytes payload bytes of the current message, preceded
+ * (header true) by a struct wtsvc_chunk_hdr with the whole message's
+ * length and FIRST/LAST.  wtsvc_ring_set_chunked() sets it for this ring
+ * and for read() on the fd alike (WTSVC_IOC_SET_FRAMING); chunk_bytes 0
+ * returns to whole messages.  Only between messages (-EBUSY otherwise).
+ * The position inside a message is kept in the ring's shared cursor, so
+ * chunked reads here and read() on the fd may alternate.
+ *
+ * wtsvc_ring_recv_chunk() never waits.  It returns the bytes stored,
+ * header included, 0 at end of data, -EAGAIN when nothing is there, or
+ * -EMSGSIZE when buf is NULL or smaller than the next chunk (nothing is
+ * consumed).  *need (if not NULL) gets the size of the chunk.
+ */
+int wtsvc_ring_set_chunked(struct wtsvc_ring *r, uint32_t chunk_bytes,
+			   bool header);
+ssize_t wtsvc_ring_recv_chunk(struct wtsvc_ring *r, void *buf, size_t cap,
+			      size_t *need);
+
+/*
+ * How wtsvc_ring_wait() and the waits inside send/recv sleep once the
+ * need-wakeup handshake says they must: fn(ctx, fd, events, timeout_ms)
+ * returns >= 0 when the ring should be checked again, or a negative errno
+ * that ends the wait (returned to the caller).  Default: poll() on the fd.
+ */
+typedef int (*wtsvc_ring_sleep_fn)(void *ctx, int fd, short events,
+				   int timeout_ms);
+void wtsvc_ring_set_sleep(struct wtsvc_ring *r, wtsvc_ring_sleep_fn fn,
+			  void *ctx);
+
 void wtsvc_ring_get_stats(const struct wtsvc_ring *r,
 			  struct wtsvc_ring_stats *st);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

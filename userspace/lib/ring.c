@@ -66,6 +66,9 @@ void wtsvc_ring_setup(struct wtsvc_ring *r, int fd, void *ro, void *rw,
 	r->rx.state = (const uint32_t *)(o + info->rx.state_off);
 	r->rx.cons = (uint64_t *)(w + info->rx.cons_off);
 	r->rx.cons_wait = (uint32_t *)(w + info->rx.cons_wait_off);
+	if (info->rx.cursor_off)
+		r->rx.cursor = (struct wtsvc_rx_cursor *)(w +
+							  info->rx.cursor_off);
 	/* tx: data, prod, prod_wait in RW; cons, cons_wait, state in RO */
 	r->tx.size = info->tx.size;
 	r->tx.data = w + info->tx.data_off;
@@ -178,6 +181,21 @@ static short ring_ready(struct wtsvc_ring *r, short events)
 	return ready;
 }
 
+static void ring_wait_done(struct wtsvc_ring *r, short events)
+{
+	if (events & POLLIN)
+		st32(r->rx.cons_wait, 0);
+	if (events & POLLOUT)
+		st32(r->tx.prod_wait, 0);
+}
+
+void wtsvc_ring_set_sleep(struct wtsvc_ring *r, wtsvc_ring_sleep_fn fn,
+			  void *ctx)
+{
+	r->sleep = fn;
+	r->sleep_ctx = ctx;
+}
+
 int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
 {
 	int64_t end = timeout_ms < 0 ? 0 : now_ms() + timeout_ms;
@@ -197,6 +215,16 @@ int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
 
 			if (timeout_ms > 0 && left <= 0) {
 				ready = 0;
+			} else if (r->sleep) {
+				int ret;
+
+				r->st.sleeps++;
+				ret = r->sleep(r->sleep_ctx, r->fd, events, left);
+				if (ret < 0) {
+					ring_wait_done(r, events);
+					return ret;
+				}
+				ready = ring_ready(r, events);
 			} else if (r->fd >= 0) {
 				struct pollfd p = { .fd = r->fd, .events = events };
 
@@ -208,10 +236,7 @@ int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
 				continue;
 			}
 		}
-		if (events & POLLIN)
-			st32(r->rx.cons_wait, 0);
-		if (events & POLLOUT)
-			st32(r->tx.prod_wait, 0);
+		ring_wait_done(r, events);
 		if (ready)
 			return ready;
 		if (timeout_ms >= 0 && (timeout_ms == 0 || now_ms() >= end))
@@ -295,24 +320,24 @@ int wtsvc_ring_commit(struct wtsvc_ring *r)
 	return 0;
 }
 
-ssize_t wtsvc_ring_send(struct wtsvc_ring *r, const void *buf, size_t len,
-			int timeout_ms)
+int wtsvc_ring_send_some(struct wtsvc_ring *r, const void *buf, size_t len,
+			 size_t *off)
 {
-	size_t max = wtsvc_ring_max_record(r), off = 0;
+	size_t max = wtsvc_ring_max_record(r);
 	const uint8_t *src = buf;
 	int ret;
 
 	if (r->reserved)
 		return -EBUSY;
-	if (!len)
-		return 0;
-	if (len > r->max_msg)
+	if (!len || len > r->max_msg || *off >= len)
 		return -EMSGSIZE;
 	ret = tx_state(r);
+	if (ret == -EAGAIN)
+		return 0;	/* the kernel still feeds our write(): wait */
 	if (ret)
 		return ret;
-	while (off < len) {
-		uint32_t frag = len - off > max ? max : len - off;
+	while (*off < len) {
+		uint32_t frag = len - *off > max ? max : len - *off;
 		uint64_t pos = *r->tx.prod;
 		uint64_t need = wtsvc_rec_bytes(frag);
 		int64_t room = r->tx.size - (pos - r->tx.cached);
@@ -321,29 +346,42 @@ ssize_t wtsvc_ring_send(struct wtsvc_ring *r, const void *buf, size_t len,
 		if ((uint64_t)room < need)
 			room = tx_room(r);
 		if (room < 0)
-			return (ssize_t)room;
-		if ((uint64_t)room < need) {
-			/* Once started, a message is finished whatever the time. */
-			ret = wtsvc_ring_wait(r, POLLOUT, off ? -1 : timeout_ms);
-			if (ret < 0)
-				return ret;
-			ret = tx_state(r);
-			if (ret == -EPIPE || ret == -EIO)
-				return ret;
-			continue;
-		}
-		if (!off)
+			return (int)room;
+		if ((uint64_t)room < need)
+			return 0;
+		if (!*off)
 			flags |= WTSVC_REC_FIRST;
-		if (off + frag == len)
+		if (*off + frag == len)
 			flags |= WTSVC_REC_LAST;
 		put_rec(&r->tx, pos, frag, flags, len);
 		memcpy(r->tx.data + ((pos + sizeof(struct wtsvc_rec)) &
-				     (r->tx.size - 1)), src + off, frag);
-		off += frag;
+				     (r->tx.size - 1)), src + *off, frag);
+		*off += frag;
 		tx_publish(r, pos + need);
 	}
 	r->st.sent_msgs++;
-	return len;
+	return 1;
+}
+
+ssize_t wtsvc_ring_send(struct wtsvc_ring *r, const void *buf, size_t len,
+			int timeout_ms)
+{
+	size_t off = 0;
+	int ret;
+
+	if (r->reserved)
+		return -EBUSY;
+	if (!len)
+		return 0;
+	for (;;) {
+		ret = wtsvc_ring_send_some(r, buf, len, &off);
+		if (ret)
+			return ret < 0 ? ret : (ssize_t)len;
+		/* Once started, a message is finished whatever the time. */
+		ret = wtsvc_ring_wait(r, POLLOUT, off ? -1 : timeout_ms);
+		if (ret < 0)
+			return ret;
+	}
 }
 
 /* ---- consumer ------------------------------------------------------------ */
@@ -427,13 +465,21 @@ static int rx_first(struct wtsvc_ring *r, struct wtsvc_rec *rec,
 	}
 }
 
+/* A chunked read is inside a message: whole-message reads must wait. */
+static bool cursor_open(const struct wtsvc_ring *r)
+{
+	return r->rx.cursor &&
+	       (__atomic_load_n(&r->rx.cursor->flags, __ATOMIC_RELAXED) &
+		WTSVC_CURSOR_OPEN);
+}
+
 int wtsvc_ring_peek(struct wtsvc_ring *r, const void **buf, size_t *len)
 {
 	struct wtsvc_rec rec;
 	uint64_t pos;
 	int ret;
 
-	if (r->peeked)
+	if (r->peeked || cursor_open(r))
 		return -EBUSY;
 	ret = rx_first(r, &rec, &pos);
 	if (ret <= 0)
@@ -445,6 +491,18 @@ int wtsvc_ring_peek(struct wtsvc_ring *r, const void **buf, size_t *len)
 	r->peeked = true;
 	r->peek_end = pos + wtsvc_rec_bytes(rec.len);
 	return 1;
+}
+
+ssize_t wtsvc_ring_next_size(struct wtsvc_ring *r)
+{
+	struct wtsvc_rec rec;
+	uint64_t pos;
+	int ret;
+
+	if (cursor_open(r))
+		return -EBUSY;
+	ret = rx_first(r, &rec, &pos);
+	return ret <= 0 ? ret : (ssize_t)rec.msg_len;
 }
 
 int wtsvc_ring_release(struct wtsvc_ring *r)
@@ -466,7 +524,7 @@ ssize_t wtsvc_ring_recv(struct wtsvc_ring *r, void *buf, size_t cap,
 	uint64_t pos;
 	int ret;
 
-	if (r->peeked)
+	if (r->peeked || cursor_open(r))
 		return -EBUSY;
 	while ((ret = rx_first(r, &rec, &pos)) == -EAGAIN) {
 		ret = wtsvc_ring_wait(r, POLLIN, timeout_ms);
@@ -498,6 +556,101 @@ ssize_t wtsvc_ring_recv(struct wtsvc_ring *r, void *buf, size_t cap,
 	}
 	r->st.recv_msgs++;
 	return a->msg_len;
+}
+
+/* ---- chunked reads -------------------------------------------------------- */
+
+int wtsvc_ring_set_chunked(struct wtsvc_ring *r, uint32_t chunk_bytes,
+			   bool header)
+{
+	struct wtsvc_framing f = {
+		.size = sizeof(f),
+		.mode = chunk_bytes ? WTSVC_FRAMING_CHUNKS :
+				      WTSVC_FRAMING_MESSAGE,
+		.flags = chunk_bytes && header ? WTSVC_FRAMING_F_HEADER : 0,
+		.chunk_bytes = chunk_bytes,
+	};
+
+	if (!r->rx.cursor)
+		return -EOPNOTSUPP;
+	if (chunk_bytes && chunk_bytes < WTSVC_CHUNK_MIN)
+		return -EINVAL;
+	if (r->peeked || r->asm_state.open || cursor_open(r))
+		return -EBUSY;
+	/* The kernel's read() and purge then use the same framing. */
+	if (r->fd >= 0 && ioctl(r->fd, WTSVC_IOC_SET_FRAMING, &f))
+		return -errno;
+	r->chunk_bytes = chunk_bytes;
+	r->chunk_hdr = f.flags != 0;
+	return 0;
+}
+
+static void cursor_load(const struct wtsvc_ring *r, struct wtsvc_rx_cursor *c)
+{
+	c->part = __atomic_load_n(&r->rx.cursor->part, __ATOMIC_RELAXED);
+	c->got = __atomic_load_n(&r->rx.cursor->got, __ATOMIC_RELAXED);
+	c->msg_len = __atomic_load_n(&r->rx.cursor->msg_len, __ATOMIC_RELAXED);
+	c->flags = __atomic_load_n(&r->rx.cursor->flags, __ATOMIC_RELAXED);
+}
+
+static void cursor_store(struct wtsvc_ring *r, const struct wtsvc_rx_cursor *c)
+{
+	__atomic_store_n(&r->rx.cursor->part, c->part, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->rx.cursor->got, c->got, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->rx.cursor->msg_len, c->msg_len, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->rx.cursor->flags, c->flags, __ATOMIC_RELAXED);
+}
+
+ssize_t wtsvc_ring_recv_chunk(struct wtsvc_ring *r, void *buf, size_t cap,
+			      size_t *need)
+{
+	struct wtsvc_rc_view v = { r->rx.data, r->rx.size };
+	size_t hlen = r->chunk_hdr ? sizeof(struct wtsvc_chunk_hdr) : 0;
+	struct wtsvc_rc_chunk ch = { 0 };
+	struct wtsvc_rx_cursor c;
+	struct wtsvc_rec rec;
+	uint8_t *dst = buf;
+	uint64_t pos;
+	int ret;
+
+	if (!r->chunk_bytes)
+		return -EINVAL;
+	if (r->peeked)
+		return -EBUSY;
+	for (;;) {
+		ret = rx_next_rec(r, &rec, &pos);
+		if (ret <= 0)
+			return ret;
+		cursor_load(r, &c);
+		ret = wtsvc_rc_chunk(&v, pos, r->rx.cached, r->max_msg,
+				     r->chunk_bytes, &c, &ch);
+		if (ret <= 0)
+			return ret ? -EIO : -EAGAIN;
+		if (ret == WTSVC_RC_SKIP) {
+			cursor_store(r, &c);
+			rx_release(r, ch.next_cons);
+			continue;
+		}
+		if (need)
+			*need = hlen + ch.len;
+		if (!buf || cap < hlen + ch.len)
+			return -EMSGSIZE;	/* nothing consumed */
+		if (hlen) {
+			struct wtsvc_chunk_hdr h = {
+				.length = ch.msg_len, .flags = ch.flags,
+			};
+
+			memcpy(dst, &h, hlen);
+		}
+		memcpy(dst + hlen, r->rx.data + (ch.pos & (r->rx.size - 1)),
+		       ch.len);
+		cursor_store(r, &c);
+		if (ch.next_cons != ch.cons)
+			rx_release(r, ch.next_cons);
+		if (ch.flags & WTSVC_CHUNK_LAST)
+			r->st.recv_msgs++;
+		return hlen + ch.len;
+	}
 }
 
 int wtsvc_ring_purge_input(struct wtsvc_ring *r, uint64_t *purged)

@@ -30,6 +30,7 @@ struct wtsvc_ring_dir {
 	uint64_t *cons;
 	uint32_t *prod_wait;
 	uint32_t *cons_wait;
+	struct wtsvc_rx_cursor *cursor;	/* rx: chunked reader's place */
 	const uint32_t *state;
 	uint64_t cached;		/* tx: peer's cons; rx: peer's prod */
 };
@@ -48,6 +49,11 @@ struct wtsvc_ring {
 	bool peeked;
 	uint64_t peek_end;
 	struct wtsvc_rc_asm asm_state;	/* where the consumer is in a message */
+	uint32_t chunk_bytes;		/* 0: whole messages */
+	bool chunk_hdr;
+	/* how to sleep (default: poll on fd) */
+	wtsvc_ring_sleep_fn sleep;
+	void *sleep_ctx;
 	struct wtsvc_ring_stats st;
 };
 

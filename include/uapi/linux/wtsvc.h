@@ -36,6 +36,7 @@
 #define WTSVC_FEAT_AUTODESTROY		(1ULL << 6)
 #define WTSVC_FEAT_MAPPED_RINGS		(1ULL << 7)	/* mmap, RING_INFO */
 #define WTSVC_FEAT_URING_CMD		(1ULL << 8)	/* WTSVC_UCMD_* */
+#define WTSVC_FEAT_CHUNKED_READ		(1ULL << 9)	/* SET_FRAMING, cursor */
 
 struct wtsvc_features {
 	__u32 size;
@@ -363,7 +364,8 @@ struct wtsvc_ring_geom {
 	__u64 prod_wait_off;		/* producer wants room */
 	__u64 cons_wait_off;		/* consumer wants data */
 	__u64 state_off;
-	__u64 reserved[2];
+	__u64 cursor_off;		/* struct wtsvc_rx_cursor (rx only) */
+	__u64 reserved;
 };
 
 struct wtsvc_ring_info {
@@ -419,6 +421,57 @@ struct wtsvc_ucmd {
 #define WTSVC_UCMD_DOORBELL	_IOWR(WTSVC_IOC_MAGIC, 0x22, struct wtsvc_ucmd)
 #define WTSVC_UCMD_PURGE	_IOWR(WTSVC_IOC_MAGIC, 0x23, struct wtsvc_ucmd)
 
+/*
+ * Read framing of a channel end (WTSVC_IOC_SET_FRAMING), for what this end
+ * reads with read() and io_uring READ.  WTSVC_FRAMING_MESSAGE (the
+ * default): one whole message per read.  WTSVC_FRAMING_CHUNKS: at most
+ * chunk_bytes payload bytes of a message per read, preceded with
+ * WTSVC_FRAMING_F_HEADER by a struct wtsvc_chunk_hdr (the layout of
+ * CHANNEL_PDU_HEADER: the whole message's length and FIRST/LAST), the
+ * framing of WTSVirtualChannelRead.  FIONREAD then gives the size of the
+ * next chunk, header included.  The framing may change only between
+ * messages (EBUSY otherwise).  Writes always take whole messages.
+ */
+#define WTSVC_FRAMING_MESSAGE		0
+#define WTSVC_FRAMING_CHUNKS		1
+#define WTSVC_FRAMING_F_HEADER		(1U << 0)
+#define WTSVC_CHUNK_MIN			64	/* smallest chunk_bytes */
+
+struct wtsvc_framing {
+	__u32 size;
+	__u32 mode;			/* WTSVC_FRAMING_* */
+	__u32 flags;			/* WTSVC_FRAMING_F_*, CHUNKS only */
+	__u32 chunk_bytes;		/* CHUNKS only: >= WTSVC_CHUNK_MIN */
+	__u64 reserved;
+};
+
+/* Chunk header flags: CHANNEL_FLAG_FIRST and CHANNEL_FLAG_LAST. */
+#define WTSVC_CHUNK_FIRST		0x1U
+#define WTSVC_CHUNK_LAST		0x2U
+
+struct wtsvc_chunk_hdr {
+	__u32 length;			/* of the whole message */
+	__u32 flags;			/* WTSVC_CHUNK_* */
+};
+
+/*
+ * Where a chunked reader stands, in the consumer's own index page (at
+ * rx.cursor_off of its read-write area), so the kernel's chunked read()
+ * and a mapped consumer in userspace share one position.  All zero
+ * between messages.  "part" bytes of the record at the consumer index
+ * were delivered, "got" bytes of the message before that record.  The
+ * kernel checks it like any other index a user can write.
+ */
+#define WTSVC_CURSOR_OPEN		(1U << 0)	/* inside a message */
+#define WTSVC_CURSOR_SKIP		(1U << 1)	/* it was purged */
+
+struct wtsvc_rx_cursor {
+	__u32 part;
+	__u32 got;
+	__u32 msg_len;
+	__u32 flags;			/* WTSVC_CURSOR_* */
+};
+
 #define WTSVC_IOC_MAGIC			0xBA	/* free in ioctl-number.rst */
 
 /* Both devices. */
@@ -437,5 +490,6 @@ struct wtsvc_ucmd {
 #define WTSVC_IOC_CHANNEL_INFO	_IOWR(WTSVC_IOC_MAGIC, 0x14, struct wtsvc_channel_info)
 #define WTSVC_IOC_RING_INFO	_IOWR(WTSVC_IOC_MAGIC, 0x15, struct wtsvc_ring_info)
 #define WTSVC_IOC_DOORBELL	_IOWR(WTSVC_IOC_MAGIC, 0x16, struct wtsvc_doorbell)
+#define WTSVC_IOC_SET_FRAMING	_IOWR(WTSVC_IOC_MAGIC, 0x17, struct wtsvc_framing)
 
 #endif /* _UAPI_LINUX_WTSVC_H */

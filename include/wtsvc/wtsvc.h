@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * wtsvc/wtsvc.h: libwtsvc's own extensions to the WTS API.
+ *
+ *  - Zero-copy channel I/O on the mapped rings of a channel handle opened
+ *    with WTSVirtualChannelOpenEx: reserve/commit to write a message in
+ *    place, peek/release to read one where it lies.
+ *  - Waiting on many channels at once with one io_uring submission.
+ *  - The channel's fd, to plug it into the caller's own event loop.
+ *  - The client side: a host for cchannel plugins (VirtualChannelEntry)
+ *    on the protocol end of a session.
+ *
+ * All functions follow the WTS conventions: BOOL/NULL results, a Win32
+ * code from GetLastError() on failure.  See Documentation/libwtsvc.rst.
+ */
+#ifndef WTSVC_WTSVC_H
+#define WTSVC_WTSVC_H
+
+#include <wtsvc/wtsapi.h>
+#include <wtsvc/cchannel.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- channel handles ------------------------------------------------- */
+
+/*
+ * The channel's fd (what WTSVirtualFileHandle returns): pollable, and
+ * read()/write()/io_uring on it use WTSVirtualChannelRead's framing.  It
+ * stays owned by the handle.  -1 with ERROR_INVALID_HANDLE.
+ */
+int wtsvc_channel_fd(HANDLE hChannelHandle);
+
+/*
+ * Zero copy out: reserve room for one message of Length bytes (at most
+ * wtsvc_channel_max_record()) directly in the outgoing ring, fill it, and
+ * commit it.  Reserve fails with ERROR_BUSY when the ring has no room now (wait with wtsvc_wait_channels() for
+ * WTSVC_WAIT_WRITE), and ERROR_INVALID_PARAMETER when Length is 0 or too
+ * large.  Commit publishes it; only a sleeping reader costs a system call.
+ */
+ULONG wtsvc_channel_max_record(HANDLE hChannelHandle);
+BOOL wtsvc_channel_reserve(HANDLE hChannelHandle, ULONG Length,
+			   PVOID *ppBuffer);
+BOOL wtsvc_channel_commit(HANDLE hChannelHandle);
+
+/*
+ * Zero copy in: the next whole message where it lies in the incoming ring,
+ * waiting up to TimeOut ms (0: not at all; INFINITE).  The memory stays
+ * valid until wtsvc_channel_release().  ERROR_NO_DATA: nothing came in
+ * time; ERROR_MORE_DATA: the message is larger than one ring record (read
+ * it with wtsvc_channel_recv() or WTSVirtualChannelRead()); ERROR_BUSY:
+ * WTSVirtualChannelRead() is inside a message; ERROR_CONNECTION_ABORTED:
+ * the peer is gone and everything was read.
+ */
+BOOL wtsvc_channel_peek(HANDLE hChannelHandle, ULONG TimeOut,
+			const void **ppData, ULONG *pLength);
+BOOL wtsvc_channel_release(HANDLE hChannelHandle);
+
+/*
+ * One whole message, one copy, whatever its size.  A buffer too small
+ * gives ERROR_INSUFFICIENT_BUFFER with the size needed in *pLength and
+ * leaves the message queued.
+ */
+BOOL wtsvc_channel_recv(HANDLE hChannelHandle, ULONG TimeOut, PVOID Buffer,
+			ULONG BufferSize, ULONG *pLength);
+
+/*
+ * Wait for any of Count channels: Events[i] is in: what to wait for on
+ * Handles[i] (WTSVC_WAIT_READ, WTSVC_WAIT_WRITE), out: what is ready (plus
+ * WTSVC_WAIT_HANGUP).  All waits go to the kernel in one io_uring
+ * submission and come back in one completion batch.  TRUE when something
+ * is ready; FALSE with ERROR_NO_DATA when TimeOut ran out.
+ */
+#define WTSVC_WAIT_READ		0x1
+#define WTSVC_WAIT_WRITE	0x2
+#define WTSVC_WAIT_HANGUP	0x4
+#define WTSVC_WAIT_MAX		64
+BOOL wtsvc_wait_channels(const HANDLE *Handles, DWORD *Events, DWORD Count,
+			 ULONG TimeOut);
+
+/* ---- the client side: hosting cchannel plugins ------------------------ */
+
+/*
+ * A client side of one session: the protocol end of its static channels,
+ * which needs the session manager's privilege (Documentation/design.rst).
+ * Plugins are loaded before connecting; connecting announces every
+ * channel they registered with VirtualChannelInit, so applications in the
+ * session can open them, and sends CHANNEL_EVENT_CONNECTED.  Data and
+ * write completions are delivered from one dispatcher thread per client,
+ * which waits on every channel with one io_uring.
+ */
+typedef struct wtsvc_client WTSVC_CLIENT;
+
+WTSVC_CLIENT *wtsvc_client_new(DWORD SessionId);
+/* Call the plugin's entry point; CHANNEL_RC_* (INITIALIZATION_ERROR when
+ * the entry returned FALSE). */
+UINT wtsvc_client_load(WTSVC_CLIENT *client, PVIRTUALCHANNELENTRY entry);
+UINT wtsvc_client_load_ex(WTSVC_CLIENT *client, PVIRTUALCHANNELENTRYEX entry);
+/* dlopen() a plugin and call VirtualChannelEntryEx or VirtualChannelEntry. */
+UINT wtsvc_client_load_library(WTSVC_CLIENT *client, const char *path);
+UINT wtsvc_client_connect(WTSVC_CLIENT *client, const char *server_name);
+/* DISCONNECTED; pending writes get WRITE_CANCELLED. */
+UINT wtsvc_client_disconnect(WTSVC_CLIENT *client);
+/* TERMINATED, then everything is freed. */
+void wtsvc_client_free(WTSVC_CLIENT *client);
+
+/* ---- WinPR provider -------------------------------------------------- */
+
+/*
+ * The WtsApiFunctionTable of WinPR 2.x/3.x (67 entries) served by this
+ * library; InitWtsApi() returns the same table for WTSAPI_LIBRARY.
+ */
+const void *wtsvc_InitWtsApi(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WTSVC_WTSVC_H */
