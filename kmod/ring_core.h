@@ -232,6 +232,8 @@ static inline int wtsvc_rc_chunk(const struct wtsvc_rc_view *v, u64 cons,
 	if (!(c->flags & WTSVC_CURSOR_OPEN) &&
 	    (c->part || c->got || c->msg_len || c->flags))
 		return -EBADMSG;
+	if (c->got > c->msg_len)
+		return -EBADMSG;
 	ret = wtsvc_rc_read_rec(v, cons, prod - cons, max_msg, &r);
 	if (ret)
 		return ret;
@@ -250,7 +252,8 @@ static inline int wtsvc_rc_chunk(const struct wtsvc_rc_view *v, u64 cons,
 			return ret;
 		a.got -= r.len;		/* bytes before this record */
 	}
-	out->cons = out->next_cons = cons;
+	out->cons = cons;
+	out->next_cons = cons;
 	out->msg_len = a.msg_len;
 	n = r.len - at < max_chunk ? r.len - at : max_chunk;
 	if (a.skip) {
@@ -275,7 +278,7 @@ static inline int wtsvc_rc_chunk(const struct wtsvc_rc_view *v, u64 cons,
 		c->part = 0;
 		c->got += r.len;
 		if (r.flags & WTSVC_REC_LAST)
-			c->got = c->msg_len = c->flags = 0;
+			*c = (struct wtsvc_rx_cursor){ 0 };
 	}
 	return a.skip ? WTSVC_RC_SKIP : WTSVC_RC_DATA;
 }

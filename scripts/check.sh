@@ -86,7 +86,7 @@ for s in $(scripts/kernels.sh); do
 	kver=$(scripts/kernels.sh "$s") || { record "kbuild-$s" 0 1 0; continue; }
 	step "kbuild-$s" scripts/build-kmod.sh "$kver" "$top/build/kmod/$kver"
 done
-step userspace-build make --no-print-directory -s selftests hosttests tools
+step userspace-build make --no-print-directory -s lib selftests hosttests tools
 
 # --- static checks -----------------------------------------------------------
 tap_suite checkpatch scripts/checkpatch.sh
@@ -96,11 +96,14 @@ tap_suite host-names build/host/names_test
 tap_suite host-uapi-c build/host/uapi_c_test
 tap_suite host-uapi-c++ build/host/uapi_cxx_test
 tap_suite host-ring-core build/host/ring_core_test
+tap_suite host-headers-c build/host/headers_c_test
+tap_suite host-headers-c++ build/host/headers_cxx_test
 tap_suite vm-runner tests/vm/selftest.sh
 
 # --- kselftests in the VM, both kernels ----------------------------------------
 for s in $(scripts/kernels.sh); do
-	for t in sessions_test channels_test data_test ring_test stress_test; do
+	for t in sessions_test channels_test data_test ring_test stress_test \
+		 framing_test wtsapi_test cchannel_test winpr_test; do
 		tap_suite "$s-${t%_test}" tests/vm/run --kernel "$s" \
 			--logs "$top/build/vm-logs/$s-${t%_test}" \
 			-- "build/selftests/$t"

@@ -148,6 +148,66 @@ static void test_reassembly(void)
 	ok(pos == 312 && !a.open, "every fragment of it is dropped");
 }
 
+/* The chunked reader's step (wtsvc_rc_chunk) over a fragmented message. */
+static void test_chunks(void)
+{
+	const u32 size = 4096;
+	u8 *base = double_map(size);
+	struct wtsvc_rc_view v = { base, size };
+	struct wtsvc_rx_cursor c = { 0 }, bad;
+	struct wtsvc_rc_chunk ch;
+	u64 cons = 0;
+	u32 got = 0, flags = 0;	/* flags: a chunk was wrong */
+	int ret, n = 0;
+
+	/* 250 bytes in records of 100, 100, 50; chunks of at most 64. */
+	put(base, size, 0, 100, WTSVC_REC_FIRST, 250);
+	put(base, size, 120, 100, 0, 250);
+	put(base, size, 240, 50, WTSVC_REC_LAST, 250);
+	while ((ret = wtsvc_rc_chunk(&v, cons, 312, 1000, 64, &c, &ch)) ==
+	       WTSVC_RC_DATA) {
+		u32 want = (got ? 0 : WTSVC_CHUNK_FIRST) |
+			   (got + ch.len == 250 ? WTSVC_CHUNK_LAST : 0);
+
+		if (ch.len > 64 || ch.msg_len != 250 || ch.flags != want)
+			flags |= 4;
+		got += ch.len;
+		cons = ch.next_cons;
+		n++;
+	}
+	ok(!ret && got == 250 && n == 5 && !flags && cons == 312 &&
+	   !c.flags && !c.part && !c.got, "chunks of a fragmented message");
+	/* A purge mark on the first record skips the whole message. */
+	put(base, size, 0, 100, WTSVC_REC_FIRST | WTSVC_REC_DISCARD, 250);
+	memset(&c, 0, sizeof(c));
+	for (cons = 0, n = 0;
+	     (ret = wtsvc_rc_chunk(&v, cons, 312, 1000, 64, &c, &ch)) ==
+	     WTSVC_RC_SKIP; n++)
+		cons = ch.next_cons;
+	ok(!ret && n == 3 && cons == 312 && !c.flags, "purged message skipped");
+	/* ... but not once the reader is inside it. */
+	c = (struct wtsvc_rx_cursor){ 10, 0, 250, WTSVC_CURSOR_OPEN };
+	ok(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &c, &ch) == WTSVC_RC_DATA &&
+	   ch.len == 64 && !ch.flags && c.part == 74, "purge inside ignored");
+	/* Cursors a user could write. */
+	bad = (struct wtsvc_rx_cursor){ 100, 0, 250, WTSVC_CURSOR_OPEN };
+	ok(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &bad, &ch) == -EBADMSG,
+	   "cursor past its record");
+	bad = (struct wtsvc_rx_cursor){ 0, 0, 250, 0 };
+	ok(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &bad, &ch) == -EBADMSG,
+	   "closed cursor with a length");
+	bad = (struct wtsvc_rx_cursor){ 0, 300, 250, WTSVC_CURSOR_OPEN };
+	ok(wtsvc_rc_chunk(&v, 120, 312, 1000, 64, &bad, &ch) == -EBADMSG,
+	   "cursor beyond its message");
+	bad = (struct wtsvc_rx_cursor){ 5, 0, 250,
+					WTSVC_CURSOR_OPEN | WTSVC_CURSOR_SKIP };
+	ok(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &bad, &ch) == -EBADMSG,
+	   "skipping cursor inside a record");
+	bad = (struct wtsvc_rx_cursor){ 0, 0, 0, 0x80 };
+	ok(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &bad, &ch) == -EBADMSG,
+	   "unknown cursor flags");
+}
+
 /* Random bytes never make the checks read outside the ring. */
 static void test_garbage(void)
 {
@@ -372,6 +432,7 @@ int main(void)
 	test_arithmetic();
 	test_records();
 	test_reassembly();
+	test_chunks();
 	test_garbage();
 	test_library_streams();
 	printf("1..%d\n", tests);

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libwtsvc as WinPR's WTS provider: a program built only against WinPR's
+ * headers and libwinpr2 (tests/winpr/winpr_echo_app.c) runs with
+ * WTSAPI_LIBRARY=build/lib/libwtsvc.so.0 and talks to an echoing cchannel
+ * plugin hosted here on the protocol end.  Without WTSAPI_LIBRARY the
+ * same program must fail to reach any provider, which shows the traffic
+ * really went through WinPR's provider table.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "wtsvc_util.h"
+#include "wtsvc/wtsvc.h"
+
+#define APP	"build/bin/winpr-echo-app"
+#define LIB	"build/lib/libwtsvc.so.0"
+
+static PVIRTUALCHANNELWRITE echo_write;
+static DWORD echo_handle;
+static LPVOID echo_init;
+static PVIRTUALCHANNELOPEN echo_open_fn;
+static char *echo_buf;
+static size_t echo_len;
+
+/* Reassemble each message, then send it back (freed on completion). */
+static void VCAPITYPE echo_event(DWORD h, UINT event, LPVOID data,
+				 UINT32 len, UINT32 total, UINT32 flags)
+{
+	if (event == CHANNEL_EVENT_WRITE_COMPLETE) {
+		free(data);
+		return;
+	}
+	if (event != CHANNEL_EVENT_DATA_RECEIVED)
+		return;
+	if (flags & CHANNEL_FLAG_FIRST) {
+		echo_buf = malloc(total);
+		echo_len = 0;
+	}
+	memcpy(echo_buf + echo_len, data, len);
+	echo_len += len;
+	if (flags & CHANNEL_FLAG_LAST) {
+		echo_write(h, echo_buf, total, echo_buf);
+		echo_buf = NULL;
+	}
+}
+
+static void VCAPITYPE echo_init_event(LPVOID init, UINT event, LPVOID data,
+				      UINT len)
+{
+	(void)data;
+	(void)len;
+	if (event == CHANNEL_EVENT_CONNECTED)
+		echo_open_fn(init, &echo_handle, "ECHO", echo_event);
+}
+
+static BOOL VCAPITYPE echo_entry(PCHANNEL_ENTRY_POINTS ep)
+{
+	CHANNEL_DEF def = { "ECHO", 0 };
+
+	echo_write = ep->pVirtualChannelWrite;
+	echo_open_fn = ep->pVirtualChannelOpen;
+	return ep->pVirtualChannelInit(&echo_init, &def, 1,
+				       VIRTUAL_CHANNEL_VERSION_WIN2000,
+				       echo_init_event) == CHANNEL_RC_OK;
+}
+
+/* Run the WinPR program; its exit status. */
+static int run_app(int sid, bool provider)
+{
+	char s[16], lib[PATH_MAX];
+	pid_t pid;
+	int st;
+
+	snprintf(s, sizeof(s), "%d", sid);
+	if (!realpath(LIB, lib))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		setenv("WTSVC_SESSION", s, 1);
+		if (provider)
+			setenv("WTSAPI_LIBRARY", lib, 1);
+		else
+			unsetenv("WTSAPI_LIBRARY");
+		/* WinPR's own fallback logs to stdout: keep TAP clean. */
+		if (!provider && !freopen("/dev/null", "w", stdout))
+			_exit(126);
+		execl(APP, APP, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+FIXTURE(winpr) {
+	int ctl, sid;
+	WTSVC_CLIENT *c;
+};
+
+FIXTURE_SETUP(winpr)
+{
+	self->ctl = wt_ctl_open();
+	ASSERT_GE(self->ctl, 0);
+	self->sid = wt_session_new(self->ctl, getuid());
+	ASSERT_GT(self->sid, 0);
+	self->c = wtsvc_client_new(self->sid);
+	ASSERT_NE(NULL, self->c);
+	ASSERT_EQ(CHANNEL_RC_OK, wtsvc_client_load(self->c, echo_entry));
+	ASSERT_EQ(CHANNEL_RC_OK, wtsvc_client_connect(self->c, "host"));
+}
+
+FIXTURE_TEARDOWN(winpr)
+{
+	wtsvc_client_free(self->c);
+	wt_session_destroy(self->ctl, self->sid);
+	close(self->ctl);
+}
+
+TEST_F(winpr, program_through_wtsapi_library)
+{
+	ASSERT_EQ(0, access(APP, X_OK));
+	EXPECT_EQ(0, run_app(self->sid, true));
+}
+
+TEST_F(winpr, no_provider_no_channel)
+{
+	EXPECT_EQ(3, run_app(self->sid, false));
+}
+
+TEST_HARNESS_MAIN
