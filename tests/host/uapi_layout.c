@@ -38,6 +38,12 @@ WT_ASSERT(sizeof(struct wtsvc_ring_geom) == 72, "ring_geom");
 WT_ASSERT(sizeof(struct wtsvc_ring_info) == 224, "ring_info");
 WT_ASSERT(sizeof(struct wtsvc_doorbell) == 16, "doorbell");
 WT_ASSERT(sizeof(struct wtsvc_ucmd) == 16, "ucmd fits a 64-byte SQE");
+WT_ASSERT(sizeof(struct wtsvc_framing) == 24, "framing");
+WT_ASSERT(sizeof(struct wtsvc_chunk_hdr) == 8, "chunk_hdr: CHANNEL_PDU_HEADER");
+WT_ASSERT(sizeof(struct wtsvc_rx_cursor) == 16, "rx_cursor");
+WT_ASSERT(offsetof(struct wtsvc_ring_geom, cursor_off) == 56, "cursor_off");
+WT_ASSERT(WTSVC_CHUNK_FIRST == 1 && WTSVC_CHUNK_LAST == 2,
+	  "CHANNEL_FLAG_FIRST/LAST");
 WT_ASSERT(WTSVC_CHANNEL_NAME_SIZE > WTSVC_DYNAMIC_NAME_MAX, "name size");
 
 /* Microsoft's values (WTS_CHANNEL_OPTION_*, CHANNEL_OPTION_SHOW_PROTOCOL). */
@@ -68,6 +74,7 @@ int main(void)
 		{ WTSVC_IOC_CHANNEL_INFO, sizeof(struct wtsvc_channel_info) },
 		{ WTSVC_IOC_RING_INFO, sizeof(struct wtsvc_ring_info) },
 		{ WTSVC_IOC_DOORBELL, sizeof(struct wtsvc_doorbell) },
+		{ WTSVC_IOC_SET_FRAMING, sizeof(struct wtsvc_framing) },
 		{ WTSVC_UCMD_WAIT_READABLE, sizeof(struct wtsvc_ucmd) },
 		{ WTSVC_UCMD_WAIT_WRITABLE, sizeof(struct wtsvc_ucmd) },
 		{ WTSVC_UCMD_DOORBELL, sizeof(struct wtsvc_ucmd) },
