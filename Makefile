@@ -40,7 +40,7 @@ LIB_SONAME := libwtsvc.so.0
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
-PUBLIC_HDRS := wintypes.h wtsapi.h cchannel.h wtsvc.h ring.h
+PUBLIC_HDRS := wintypes.h pchannel.h wtsapi.h cchannel.h wtsvc.h ring.h
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
 HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
 		 $(BUILD)/host/uapi_cxx_test $(BUILD)/host/ring_core_test \
@@ -78,7 +78,8 @@ $(BUILD)/selftests/%: $(TOP)/tests/selftests/%.c \
 	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SRCS) $(LIB_LIBS)
 
 # The library itself, optimised: static, shared (-Bsymbolic: WinPR's
-# same-named WTS* stubs never interpose on its own calls), pkg-config.
+# exported, table-forwarding WTS* functions of the same names never
+# interpose on its own calls), pkg-config.
 LIB_OBJS := $(patsubst $(TOP)/userspace/lib/%.c,$(BUILD)/lib/obj/%.o,$(LIB_SRCS))
 
 lib: $(LIB_BINS)

@@ -703,11 +703,17 @@ static int wtsvc_rx_chunk_next(struct wtsvc_ring *r, struct wtsvc_rx_cursor *c,
 	}
 }
 
+/* Bytes of the header in front of each chunk. */
+static size_t wtsvc_chunk_hlen(struct wtsvc_ring *r)
+{
+	return r->chunk_hdr ? sizeof(struct wtsvc_chunk_hdr) : 0;
+}
+
 /* One attempt at a chunked read, cons_lock held: bytes, 0 or an errno. */
 static ssize_t wtsvc_rx_take_chunk(struct wtsvc_ring *r, struct iov_iter *to,
 				   struct wtsvc_rx_msg *m)
 {
-	size_t hlen = r->chunk_hdr ? sizeof(struct wtsvc_chunk_hdr) : 0;
+	size_t hlen = wtsvc_chunk_hlen(r);
 	struct wtsvc_chunk_hdr h;
 	struct wtsvc_rx_cursor c;
 	struct wtsvc_rc_chunk ch;
@@ -827,8 +833,7 @@ int wtsvc_chan_next_size(struct wtsvc_channel *chan, int end)
 	} else if (r->chunk_bytes) {
 		ret = wtsvc_rx_chunk_next(r, &c, &ch, &m);
 		if (ret > 0)
-			len = ch.len + (r->chunk_hdr ? sizeof(struct
-						wtsvc_chunk_hdr) : 0);
+			len = ch.len + wtsvc_chunk_hlen(r);
 	} else {
 		ret = wtsvc_rx_next(r, &m);
 		len = m.len;

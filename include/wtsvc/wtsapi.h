@@ -16,6 +16,7 @@
 #define WTSVC_WTSAPI_H
 
 #include <wtsvc/wintypes.h>
+#include <wtsvc/pchannel.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,28 +35,6 @@ extern "C" {
 #define WTS_CHANNEL_OPTION_DYNAMIC_PRI_HIGH	0x00000004
 #define WTS_CHANNEL_OPTION_DYNAMIC_PRI_REAL	0x00000006
 #define WTS_CHANNEL_OPTION_DYNAMIC_NO_COMPRESS	0x00000008
-
-#ifndef CHANNEL_CHUNK_LENGTH
-#define CHANNEL_CHUNK_LENGTH		1600
-#endif
-#ifndef CHANNEL_OPTION_SHOW_PROTOCOL
-#define CHANNEL_OPTION_SHOW_PROTOCOL	0x00200000
-#endif
-
-#ifndef CHANNEL_PDU_HEADER_DEFINED
-#define CHANNEL_PDU_HEADER_DEFINED
-/* Precedes each chunk WTSVirtualChannelRead returns for a dynamic channel
- * or a static one opened with CHANNEL_OPTION_SHOW_PROTOCOL. */
-typedef struct tagCHANNEL_PDU_HEADER {
-	UINT32 length;			/* of the whole message */
-	UINT32 flags;			/* CHANNEL_FLAG_FIRST / _LAST */
-} CHANNEL_PDU_HEADER, *PCHANNEL_PDU_HEADER;
-#define CHANNEL_FLAG_MIDDLE		0
-#define CHANNEL_FLAG_FIRST		0x01
-#define CHANNEL_FLAG_LAST		0x02
-#define CHANNEL_FLAG_ONLY		(CHANNEL_FLAG_FIRST | CHANNEL_FLAG_LAST)
-#endif
-#define CHANNEL_PDU_LENGTH	(CHANNEL_CHUNK_LENGTH + sizeof(CHANNEL_PDU_HEADER))
 
 typedef enum _WTS_VIRTUAL_CLASS {
 	WTSVirtualClientData = 0,	/* not supported, as on Windows */

@@ -2,7 +2,7 @@
 /*
  * A server-side channel program that knows only WinPR: built with WinPR's
  * headers, linked only with libwinpr2.  Run with WTSAPI_LIBRARY pointing
- * at libwtsvc, WinPR's WTS* stubs reach wtsvc.  It talks to an echoing
+ * at libwtsvc, WinPR's exported WTS* functions forward to wtsvc.  It talks to an echoing
  * client plugin on static channel ECHO of session $WTSVC_SESSION.
  *
  * Exit status: 0 all good; 2 a check failed; 3 the open failed (no WTS

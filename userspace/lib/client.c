@@ -157,7 +157,7 @@ static struct wtsvc_cl_plugin *plugin_new(struct wtsvc_client *c, bool ex)
 static UINT plugin_loaded(struct wtsvc_client *c, struct wtsvc_cl_plugin *p,
 			  BOOL ok)
 {
-	wtsvc_cl_loading(NULL, true);
+	wtsvc_cl_set_loading(NULL);
 	if (!ok || !p->initialized) {
 		pthread_mutex_lock(&c->lock);
 		/* Channels it registered go with it; it is the last one. */
@@ -189,7 +189,7 @@ static UINT client_load(struct wtsvc_client *c, PVIRTUALCHANNELENTRY entry,
 	if (!p)
 		return CHANNEL_RC_TOO_MANY_CHANNELS;
 	p->dl = dl;
-	wtsvc_cl_loading(p, true);
+	wtsvc_cl_set_loading(p);
 	if (entry_ex) {
 		CHANNEL_ENTRY_POINTS_EX ep = wtsvc_cl_entry_points_ex;
 

@@ -12,12 +12,9 @@
 
 static _Thread_local struct wtsvc_cl_plugin *loading;
 
-struct wtsvc_cl_plugin *wtsvc_cl_loading(struct wtsvc_cl_plugin *set,
-					 bool change)
+void wtsvc_cl_set_loading(struct wtsvc_cl_plugin *p)
 {
-	if (change)
-		loading = set;
-	return loading;
+	loading = p;
 }
 
 /* A channel name: 1 to 7 printable ASCII characters. */
@@ -146,6 +143,11 @@ static UINT open_common(LPVOID init, LPDWORD ph, PCHAR name,
 	if (!p)
 		return CHANNEL_RC_BAD_INIT_HANDLE;
 	c = p->client;
+	/* An Ex plugin opens with OpenEx, a plain one with Open. */
+	if (p->ex != (proc_ex != NULL)) {
+		pthread_mutex_unlock(&c->lock);
+		return CHANNEL_RC_BAD_INIT_HANDLE;
+	}
 	ch = name ? find_chan(c, name) : NULL;
 	if (!c->connected)
 		rc = CHANNEL_RC_NOT_CONNECTED;
@@ -168,17 +170,8 @@ static UINT open_common(LPVOID init, LPDWORD ph, PCHAR name,
 static UINT VCAPITYPE cl_open(LPVOID pInitHandle, LPDWORD pOpenHandle,
 			      PCHAR pChannelName, PCHANNEL_OPEN_EVENT_FN proc)
 {
-	struct wtsvc_cl_plugin *p = pInitHandle;
-
 	if (!proc)
 		return CHANNEL_RC_BAD_PROC;
-	if (wtsvc_cl_plugin_lock(p)) {
-		bool ex = p->ex;
-
-		pthread_mutex_unlock(&p->client->lock);
-		if (ex)
-			return CHANNEL_RC_BAD_INIT_HANDLE;
-	}
 	return open_common(pInitHandle, pOpenHandle, pChannelName, proc, NULL);
 }
 

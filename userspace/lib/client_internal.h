@@ -56,9 +56,8 @@ struct wtsvc_client {
 /* client_api.c: the entry points handed to plugins. */
 extern const CHANNEL_ENTRY_POINTS wtsvc_cl_entry_points;
 extern const CHANNEL_ENTRY_POINTS_EX wtsvc_cl_entry_points_ex;
-/* The plugin being loaded by this thread (VirtualChannelInit's check). */
-struct wtsvc_cl_plugin *wtsvc_cl_loading(struct wtsvc_cl_plugin *set,
-					 bool change);
+/* The plugin this thread is loading (VirtualChannelInit's check). */
+void wtsvc_cl_set_loading(struct wtsvc_cl_plugin *p);
 
 /* client.c: the registry that maps open handles (DWORD) to channels. */
 int wtsvc_cl_register(struct wtsvc_client *c);

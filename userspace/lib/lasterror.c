@@ -36,101 +36,64 @@ WTSVC_EXPORT void wtsvc_set_last_error(DWORD error)
 		fn(error);
 }
 
+/*
+ * errno <-> Win32.  From errno the first row with that errno wins; from
+ * Win32 the first row with that code.  Anything else: EINVAL and
+ * ERROR_INVALID_PARAMETER.
+ */
+static const struct {
+	int err;
+	DWORD win;
+} codes[] = {
+	{ 0, ERROR_SUCCESS },
+	{ ENOENT, ERROR_NOT_FOUND },
+	{ ENOENT, ERROR_FILE_NOT_FOUND },
+	{ ENODEV, ERROR_FILE_NOT_FOUND },
+	{ ENXIO, ERROR_FILE_NOT_FOUND },
+	{ EACCES, ERROR_ACCESS_DENIED },
+	{ EPERM, ERROR_ACCESS_DENIED },
+	{ EBADF, ERROR_INVALID_HANDLE },
+	{ EBADFD, ERROR_INVALID_HANDLE },
+	{ ENOMEM, ERROR_NOT_ENOUGH_MEMORY },
+	{ EINVAL, ERROR_INVALID_PARAMETER },
+	{ E2BIG, ERROR_INVALID_PARAMETER },
+	{ EMSGSIZE, ERROR_INVALID_PARAMETER },	/* a message too large */
+	{ EMSGSIZE, ERROR_INSUFFICIENT_BUFFER },
+	{ EMSGSIZE, ERROR_MORE_DATA },
+	{ EBUSY, ERROR_BUSY },
+	{ EEXIST, ERROR_BUSY },
+	{ EAGAIN, ERROR_NO_DATA },
+	{ ETIMEDOUT, ERROR_TIMEOUT },
+	{ EPIPE, ERROR_CONNECTION_ABORTED },
+	{ ECONNRESET, ERROR_CONNECTION_ABORTED },
+	{ ENOTCONN, ERROR_CONNECTION_ABORTED },
+	{ ECANCELED, ERROR_OPERATION_ABORTED },
+	{ EINTR, ERROR_OPERATION_ABORTED },
+	{ EIO, ERROR_INVALID_DATA },
+	{ EBADMSG, ERROR_INVALID_DATA },
+	{ EPROTO, ERROR_INVALID_DATA },
+	{ EOPNOTSUPP, ERROR_NOT_SUPPORTED },
+	{ ENOTTY, ERROR_NOT_SUPPORTED },
+	{ EOPNOTSUPP, ERROR_CALL_NOT_IMPLEMENTED },
+};
+
 DWORD wtsvc_errno_to_win32(int neg_errno)
 {
-	switch (-neg_errno) {
-	case 0:
-		return ERROR_SUCCESS;
-	case ENOENT:
-		return ERROR_NOT_FOUND;
-	case ENODEV:
-	case ENXIO:
-		return ERROR_FILE_NOT_FOUND;
-	case EACCES:
-	case EPERM:
-		return ERROR_ACCESS_DENIED;
-	case EBADF:
-	case EBADFD:
-		return ERROR_INVALID_HANDLE;
-	case ENOMEM:
-		return ERROR_NOT_ENOUGH_MEMORY;
-	case EINVAL:
-	case E2BIG:
-	case EMSGSIZE:
-		return ERROR_INVALID_PARAMETER;
-	case EBUSY:
-	case EEXIST:
-		return ERROR_BUSY;
-	case EAGAIN:
-		return ERROR_NO_DATA;
-	case ETIMEDOUT:
-		return ERROR_TIMEOUT;
-	case EPIPE:
-	case ECONNRESET:
-	case ENOTCONN:
-		return ERROR_CONNECTION_ABORTED;
-	case ECANCELED:
-	case EINTR:
-		return ERROR_OPERATION_ABORTED;
-	case EIO:
-	case EBADMSG:
-	case EPROTO:
-		return ERROR_INVALID_DATA;
-	case EOPNOTSUPP:
-	case ENOTTY:
-		return ERROR_NOT_SUPPORTED;
-	default:
-		return ERROR_INVALID_PARAMETER;
-	}
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (codes[i].err == -neg_errno)
+			return codes[i].win;
+	return ERROR_INVALID_PARAMETER;
 }
 
 BOOL wtsvc_fail(DWORD error)
 {
+	size_t i;
+
 	wtsvc_set_last_error(error);
-	switch (error) {
-	case ERROR_INVALID_HANDLE:
-		errno = EBADF;
-		break;
-	case ERROR_NOT_ENOUGH_MEMORY:
-		errno = ENOMEM;
-		break;
-	case ERROR_ACCESS_DENIED:
-		errno = EACCES;
-		break;
-	case ERROR_NOT_FOUND:
-	case ERROR_FILE_NOT_FOUND:
-		errno = ENOENT;
-		break;
-	case ERROR_NO_DATA:
-		errno = EAGAIN;
-		break;
-	case ERROR_TIMEOUT:
-		errno = ETIMEDOUT;
-		break;
-	case ERROR_BUSY:
-		errno = EBUSY;
-		break;
-	case ERROR_CONNECTION_ABORTED:
-		errno = EPIPE;
-		break;
-	case ERROR_INSUFFICIENT_BUFFER:
-	case ERROR_MORE_DATA:
-		errno = EMSGSIZE;
-		break;
-	case ERROR_OPERATION_ABORTED:
-		errno = ECANCELED;
-		break;
-	case ERROR_INVALID_DATA:
-		errno = EIO;
-		break;
-	case ERROR_NOT_SUPPORTED:
-	case ERROR_CALL_NOT_IMPLEMENTED:
-		errno = EOPNOTSUPP;
-		break;
-	default:
-		errno = EINVAL;
-		break;
-	}
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (codes[i].win == error)
+			break;
+	errno = i < sizeof(codes) / sizeof(codes[0]) ? codes[i].err : EINVAL;
 	return FALSE;
 }
 

@@ -402,20 +402,14 @@ static void rx_release(struct wtsvc_ring *r, uint64_t pos)
 }
 
 /*
- * Copy and check the record at the consumer position.  Returns 1 with
- * *rec set, 0 at end of data, -EAGAIN when empty, -EIO for garbage.
+ * Where the consumer stands: *pos = cons and *avail published bytes after
+ * it.  The producer's index is reloaded only when the cached copy shows
+ * nothing to read.  Returns 1 with data, 0 at end of data, -EAGAIN when
+ * empty, -EIO for garbage or a broken ring.
  */
-/*
- * Copy and check the record at the consumer position, with the checks
- * the module uses (kmod/ring_core.h).  The producer's index is reloaded
- * only when the cached copy shows nothing to read.  Returns 1 with *rec
- * set, 0 at end of data, -EAGAIN when empty, -EIO for garbage.
- */
-static int rx_next_rec(struct wtsvc_ring *r, struct wtsvc_rec *rec,
-		       uint64_t *pos)
+static int rx_avail(struct wtsvc_ring *r, uint64_t *pos, uint64_t *avail)
 {
-	struct wtsvc_rc_view v = { r->rx.data, r->rx.size };
-	uint64_t cons = *r->rx.cons, avail;
+	uint64_t cons = *r->rx.cons;
 	uint32_t st = 0;
 
 	/* The kernel may move cons (purge): a stale cache is reloaded too. */
@@ -426,16 +420,33 @@ static int rx_next_rec(struct wtsvc_ring *r, struct wtsvc_rec *rec,
 	}
 	if (st & WTSVC_RING_BROKEN)
 		return -EIO;
-	if (wtsvc_rc_check_idx(r->rx.cached, cons, r->rx.size, &avail))
+	if (wtsvc_rc_check_idx(r->rx.cached, cons, r->rx.size, avail))
 		return -EIO;
-	if (!avail) {
+	if (!*avail) {
 		if ((st & WTSVC_RING_CLOSED) && !(st & WTSVC_RING_PENDING))
 			return 0;
 		return -EAGAIN;
 	}
-	if (wtsvc_rc_read_rec(&v, cons, avail, r->max_msg, rec))
-		return -EIO;
 	*pos = cons;
+	return 1;
+}
+
+/*
+ * Copy and check the record at the consumer position, with the checks
+ * the module uses (kmod/ring_core.h).  Returns 1 with *rec set, or what
+ * rx_avail() returned.
+ */
+static int rx_next_rec(struct wtsvc_ring *r, struct wtsvc_rec *rec,
+		       uint64_t *pos)
+{
+	struct wtsvc_rc_view v = { r->rx.data, r->rx.size };
+	uint64_t avail;
+	int ret = rx_avail(r, pos, &avail);
+
+	if (ret <= 0)
+		return ret;
+	if (wtsvc_rc_read_rec(&v, *pos, avail, r->max_msg, rec))
+		return -EIO;
 	return 1;
 }
 
@@ -608,9 +619,8 @@ ssize_t wtsvc_ring_recv_chunk(struct wtsvc_ring *r, void *buf, size_t cap,
 	size_t hlen = r->chunk_hdr ? sizeof(struct wtsvc_chunk_hdr) : 0;
 	struct wtsvc_rc_chunk ch = { 0 };
 	struct wtsvc_rx_cursor c;
-	struct wtsvc_rec rec;
+	uint64_t pos, avail;
 	uint8_t *dst = buf;
-	uint64_t pos;
 	int ret;
 
 	if (!r->chunk_bytes)
@@ -618,11 +628,12 @@ ssize_t wtsvc_ring_recv_chunk(struct wtsvc_ring *r, void *buf, size_t cap,
 	if (r->peeked)
 		return -EBUSY;
 	for (;;) {
-		ret = rx_next_rec(r, &rec, &pos);
+		/* The step checks the record at pos itself: read it once. */
+		ret = rx_avail(r, &pos, &avail);
 		if (ret <= 0)
 			return ret;
 		cursor_load(r, &c);
-		ret = wtsvc_rc_chunk(&v, pos, r->rx.cached, r->max_msg,
+		ret = wtsvc_rc_chunk(&v, pos, pos + avail, r->max_msg,
 				     r->chunk_bytes, &c, &ch);
 		if (ret <= 0)
 			return ret ? -EIO : -EAGAIN;

@@ -5,7 +5,8 @@
  * waits in different threads never contend and no thread spins.  A wait
  * is one submission of IORING_OP_POLL_ADD for every fd (plus the cancel
  * eventfd) and, when it times out or one fd fires first, one submission
- * of IORING_OP_POLL_REMOVE for the others; the kernel's poll of a channel
+ * of IORING_OP_POLL_REMOVE for the others, in the same io_uring_enter
+ * that waits for their completions; the kernel's poll of a channel
  * fd sets the ring's need-wakeup flag, so the peer rings a doorbell only
  * for a sleeper.  The fast path (data already in the ring) never gets
  * here.
@@ -134,9 +135,9 @@ int wtsvc_uring_wait(const int *fds, const short *events, short *revents,
 				pending++;	/* its own completion */
 			}
 			removed = true;
-			io_uring_submit(ring);
 		}
-		ret = io_uring_wait_cqe(ring, &cqe);
+		/* Submit the removals and wait for the rest: one enter. */
+		ret = io_uring_submit_and_wait(ring, 1);
 		if (ret < 0 && ret != -EINTR)
 			return ret;
 	}

@@ -143,10 +143,9 @@ static HANDLE vch_open(DWORD session, const char *name, DWORD flags)
 	ch->cancel_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ch->fd = wtsvc_session_open(session, O_RDWR);
 	if (ch->fd < 0 || ch->cancel_fd < 0) {
+		/* The session device is missing: ENODEV, FILE_NOT_FOUND. */
 		err = ch->fd < 0 ? wtsvc_errno_to_win32(ch->fd) :
 				   ERROR_NOT_ENOUGH_MEMORY;
-		if (ch->fd == -ENOENT)
-			err = ERROR_FILE_NOT_FOUND;
 		goto fail;
 	}
 	err = bind_channel(ch->fd, name, flags);

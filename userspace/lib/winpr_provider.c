@@ -5,12 +5,12 @@
  * WinPR's order; the layout is unchanged from FreeRDP 2.0 to 3.x).  A
  * program linked only with libwinpr that runs with
  * WTSAPI_LIBRARY=libwtsvc.so.0 then reaches this library through WinPR's
- * WTS* stubs.
+ * exported WTS* functions, which forward every call to the table.
  *
  * The table points at this library's own functions: the shared object is
  * linked with -Bsymbolic, so neither these addresses nor the library's
- * internal calls can be interposed by WinPR's same-named stubs (which
- * would call back into the table for ever).
+ * internal calls can be interposed by WinPR's same-named forwarding
+ * functions (which would call back into the table for ever).
  *
  * Entries this library does not implement yet set
  * ERROR_CALL_NOT_IMPLEMENTED and return 0 (FALSE, NULL), which every one
