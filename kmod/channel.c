@@ -569,15 +569,15 @@ void wtsvc_file_unbind(struct wtsvc_file *wf)
 	}
 }
 
-void wtsvc_channel_info(struct wtsvc_file *wf, struct wtsvc_channel_info *ci)
+void wtsvc_channel_report(struct wtsvc_channel *chan, int end,
+			  struct wtsvc_channel_info *ci)
 {
-	struct wtsvc_channel *chan = wf->chan;
 	struct wtsvc_session *sess = chan->sess;
 	u32 size = ci->size;
 
 	memset(ci, 0, sizeof(*ci));
 	ci->size = size;
-	ci->end = wf->end;
+	ci->end = end;
 	mutex_lock(&sess->lock);
 	ci->channel_id = chan->id;
 	ci->options = chan->options;
@@ -590,12 +590,81 @@ void wtsvc_channel_info(struct wtsvc_file *wf, struct wtsvc_channel_info *ci)
 		ci->state |= WTSVC_CHAN_HUNG_UP;
 	if (chan->dynamic)
 		ci->state |= WTSVC_CHAN_DYNAMIC;
-	if (READ_ONCE(chan->ring[wf->end].broken))
+	if (READ_ONCE(chan->ring[end].broken))
 		ci->state |= WTSVC_CHAN_RX_BROKEN;
-	if (READ_ONCE(chan->ring[!wf->end].broken))
+	if (READ_ONCE(chan->ring[!end].broken))
 		ci->state |= WTSVC_CHAN_TX_BROKEN;
 	memcpy(ci->name, chan->name, sizeof(ci->name));
 	mutex_unlock(&sess->lock);
-	wtsvc_dir_stats(chan, !wf->end, true, &ci->tx);
-	wtsvc_dir_stats(chan, wf->end, false, &ci->rx);
+	wtsvc_dir_stats(chan, !end, true, &ci->tx);
+	wtsvc_dir_stats(chan, end, false, &ci->rx);
+}
+
+/* Take a reference on up to "cap" live channels; returns how many live. */
+static u32 wtsvc_channels_grab(struct wtsvc_session *sess,
+			       struct wtsvc_channel **out, u32 cap)
+{
+	struct wtsvc_channel *chan;
+	u32 n = 0;
+
+	mutex_lock(&sess->lock);
+	list_for_each_entry(chan, &sess->channels, node) {
+		if (n < cap) {
+			kref_get(&chan->ref);
+			out[n] = chan;
+		}
+		n++;
+	}
+	mutex_unlock(&sess->lock);
+	return n;
+}
+
+long wtsvc_channel_list(struct wtsvc_session *sess, unsigned int cmd,
+			unsigned long arg)
+{
+	struct wtsvc_channel_info *ci = NULL;
+	struct wtsvc_channel **chans = NULL;
+	struct wtsvc_channel_list cl;
+	u32 usize, cap, total, i;
+	size_t isz;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&cl, sizeof(cl), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	if (cl.reserved0 || cl.reserved ||
+	    cl.info_size < offsetofend(struct wtsvc_channel_info, rx) ||
+	    (cl.count && !cl.infos_ptr))
+		return -EINVAL;
+	isz = min_t(size_t, cl.info_size, sizeof(*ci));
+	cap = min_t(u32, cl.count, 4096);
+	if (cap) {
+		chans = kvcalloc(cap, sizeof(*chans), GFP_KERNEL);
+		ci = kzalloc(sizeof(*ci), GFP_KERNEL);
+		if (!chans || !ci) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	total = wtsvc_channels_grab(sess, chans, cap);
+	for (i = 0; i < min(cap, total); i++) {
+		void __user *dst = u64_to_user_ptr(cl.infos_ptr) +
+				   (u64)i * cl.info_size;
+
+		ci->size = cl.info_size;
+		wtsvc_channel_report(chans[i], WTSVC_END_APP, ci);
+		ci->size = isz;
+		if (!ret && (copy_to_user(dst, ci, isz) ||
+			     clear_user(dst + isz, cl.info_size - isz)))
+			ret = -EFAULT;
+		wtsvc_channel_put(chans[i]);
+	}
+	if (!ret) {
+		cl.count = total;
+		ret = wtsvc_copy_arg_out(arg, &cl, sizeof(cl), usize);
+	}
+out:
+	kvfree(chans);
+	kfree(ci);
+	return ret;
 }

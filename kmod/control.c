@@ -3,9 +3,13 @@
  * wtsvc: the control device, /dev/wtsvc/control.
  *
  * Anyone may open it to read the feature set, list sessions and query
- * their public fields.  Creating, updating and destroying sessions needs
- * the session manager's privilege, evaluated when the device is opened.
+ * their public fields, resolve processes to sessions, watch events and
+ * submit requests to the session manager.  Creating, updating and
+ * destroying sessions, attaching processes, registering as the manager
+ * and registering listeners need the session manager's privilege,
+ * evaluated when the device is opened.
  */
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/log2.h>
 #include <linux/miscdevice.h>
@@ -55,7 +59,7 @@ bool wtsvc_arg_is_blank(const void *karg, size_t ksize)
 			   ksize - sizeof(u32));
 }
 
-long wtsvc_ioctl_features(unsigned int cmd, unsigned long arg)
+long wtsvc_ioctl_features(unsigned int cmd, unsigned long arg, bool manager)
 {
 	struct wtsvc_features f;
 	u32 usize;
@@ -71,7 +75,15 @@ long wtsvc_ioctl_features(unsigned int cmd, unsigned long arg)
 		     WTSVC_FEAT_DYNAMIC_CHANNELS | WTSVC_FEAT_COPY_IO |
 		     WTSVC_FEAT_PURGE | WTSVC_FEAT_COUNTERS |
 		     WTSVC_FEAT_AUTODESTROY | WTSVC_FEAT_MAPPED_RINGS |
-		     WTSVC_FEAT_URING_CMD | WTSVC_FEAT_CHUNKED_READ;
+		     WTSVC_FEAT_URING_CMD | WTSVC_FEAT_CHUNKED_READ |
+		     WTSVC_FEAT_EVENTS | WTSVC_FEAT_REQUESTS |
+		     WTSVC_FEAT_LISTENERS | WTSVC_FEAT_CHANNEL_LIST;
+	if (wtsvc_procs_enabled())
+		f.features |= WTSVC_FEAT_PROCESSES;
+	if (manager)
+		f.caller |= WTSVC_CALLER_MANAGER;
+	if (capable(CAP_SYS_BOOT))
+		f.caller |= WTSVC_CALLER_SHUTDOWN;
 	f.max_sessions = wtsvc_max_sessions;
 	f.max_msg_size = READ_ONCE(wtsvc_max_msg_size);
 	f.ring_bytes = 0;
@@ -181,6 +193,70 @@ static long wtsvc_ctl_destroy(unsigned int cmd, unsigned long arg)
 	return wtsvc_session_destroy(d.session_id);
 }
 
+static long wtsvc_ctl_attach(unsigned int cmd, unsigned long arg)
+{
+	struct wtsvc_proc_attach pa;
+	u32 usize;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&pa, sizeof(pa), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	return wtsvc_proc_attach(&pa);
+}
+
+static long wtsvc_ctl_proc_sessions(unsigned int cmd, unsigned long arg)
+{
+	struct wtsvc_proc_sessions ps;
+	struct wtsvc_proc_entry *e;
+	u32 usize, i;
+	size_t bytes;
+	int ret;
+
+	ret = wtsvc_copy_arg_in(&ps, sizeof(ps), cmd, arg, &usize);
+	if (ret)
+		return ret;
+	if (ps.reserved || !ps.count || ps.count > WTSVC_PROC_SESSIONS_MAX)
+		return -EINVAL;
+	if (!wtsvc_procs_enabled())
+		return -EOPNOTSUPP;
+	bytes = array_size(ps.count, sizeof(*e));
+	e = vmemdup_user(u64_to_user_ptr(ps.entries_ptr), bytes);
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	for (i = 0; i < ps.count; i++)
+		e[i].session_id = wtsvc_proc_session(e[i].pid);
+	if (copy_to_user(u64_to_user_ptr(ps.entries_ptr), e, bytes))
+		ret = -EFAULT;
+	kvfree(e);
+	return ret;
+}
+
+/* Ioctls only the session manager may use. */
+static long wtsvc_ctl_manager_ioctl(struct file *file, unsigned int cmd,
+				    unsigned long arg)
+{
+	switch (cmd) {
+	case WTSVC_IOC_SESSION_CREATE:
+		return wtsvc_ctl_create(file, cmd, arg);
+	case WTSVC_IOC_SESSION_UPDATE:
+		return wtsvc_ctl_update(cmd, arg);
+	case WTSVC_IOC_SESSION_DESTROY:
+		return wtsvc_ctl_destroy(cmd, arg);
+	case WTSVC_IOC_PROC_ATTACH:
+		return wtsvc_ctl_attach(cmd, arg);
+	case WTSVC_IOC_MANAGER_REGISTER:
+		return wtsvc_manager_register(file, cmd, arg);
+	case WTSVC_IOC_REQUEST_ANSWER:
+		return wtsvc_request_answer(file, cmd, arg);
+	case WTSVC_IOC_LISTENER_SET:
+		return wtsvc_listener_ioctl(cmd, arg);
+	case WTSVC_IOC_LISTENER_DELETE:
+		return wtsvc_listener_delete(cmd, arg);
+	}
+	return -ENOTTY;
+}
+
 static long wtsvc_ctl_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -192,23 +268,30 @@ static long wtsvc_ctl_ioctl(struct file *file, unsigned int cmd,
 
 	switch (_IOC_NR(cmd)) {
 	case _IOC_NR(WTSVC_IOC_GET_FEATURES):
-		return wtsvc_ioctl_features(cmd, arg);
+		return wtsvc_ioctl_features(cmd, arg, ctl->manager);
 	case _IOC_NR(WTSVC_IOC_SESSION_QUERY):
 		return wtsvc_ctl_query(ctl, cmd, arg);
 	case _IOC_NR(WTSVC_IOC_SESSION_LIST):
 		return wtsvc_ctl_list(cmd, arg);
+	case _IOC_NR(WTSVC_IOC_PROC_SESSIONS):
+		return wtsvc_ctl_proc_sessions(cmd, arg);
+	case _IOC_NR(WTSVC_IOC_EVENTS_OPEN):
+		return wtsvc_events_open(cmd, arg);
+	case _IOC_NR(WTSVC_IOC_REQUEST):
+		return wtsvc_request_submit(cmd, arg, ctl->manager);
+	case _IOC_NR(WTSVC_IOC_LISTENER_GET):
+		return wtsvc_listener_ioctl(cmd, arg);
 	case _IOC_NR(WTSVC_IOC_SESSION_CREATE):
-		if (!ctl->manager)
-			return -EPERM;
-		return wtsvc_ctl_create(file, cmd, arg);
 	case _IOC_NR(WTSVC_IOC_SESSION_UPDATE):
-		if (!ctl->manager)
-			return -EPERM;
-		return wtsvc_ctl_update(cmd, arg);
 	case _IOC_NR(WTSVC_IOC_SESSION_DESTROY):
+	case _IOC_NR(WTSVC_IOC_PROC_ATTACH):
+	case _IOC_NR(WTSVC_IOC_MANAGER_REGISTER):
+	case _IOC_NR(WTSVC_IOC_REQUEST_ANSWER):
+	case _IOC_NR(WTSVC_IOC_LISTENER_SET):
+	case _IOC_NR(WTSVC_IOC_LISTENER_DELETE):
 		if (!ctl->manager)
 			return -EPERM;
-		return wtsvc_ctl_destroy(cmd, arg);
+		return wtsvc_ctl_manager_ioctl(file, cmd, arg);
 	}
 	return -ENOTTY;
 }
@@ -226,8 +309,21 @@ static int wtsvc_ctl_open(struct inode *inode, struct file *file)
 	return stream_open(inode, file);
 }
 
+/* read() and poll() serve the registered manager's requests. */
+static ssize_t wtsvc_ctl_read(struct file *file, char __user *buf,
+			      size_t len, loff_t *ppos)
+{
+	return wtsvc_manager_read(file, file, buf, len);
+}
+
+static __poll_t wtsvc_ctl_poll(struct file *file, poll_table *wait)
+{
+	return wtsvc_manager_poll(file, file, wait);
+}
+
 static int wtsvc_ctl_release(struct inode *inode, struct file *file)
 {
+	wtsvc_manager_release(file);
 	wtsvc_session_destroy_created_by(file);
 	kfree(file->private_data);
 	return 0;
@@ -237,6 +333,8 @@ static const struct file_operations wtsvc_ctl_fops = {
 	.owner = THIS_MODULE,
 	.open = wtsvc_ctl_open,
 	.release = wtsvc_ctl_release,
+	.read = wtsvc_ctl_read,
+	.poll = wtsvc_ctl_poll,
 	.unlocked_ioctl = wtsvc_ctl_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

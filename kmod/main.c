@@ -44,14 +44,17 @@ struct wtsvc_live wtsvc_live;
 static int wtsvc_live_get(char *buf, const struct kernel_param *kp)
 {
 	return sysfs_emit(buf,
-			  "sessions=%ld channels=%ld ring_pages=%ld staged=%ld offers=%ld files=%ld parked=%ld\n",
+			  "sessions=%ld channels=%ld ring_pages=%ld staged=%ld offers=%ld files=%ld parked=%ld procs=%ld watchers=%ld requests=%ld\n",
 			  atomic_long_read(&wtsvc_live.sessions),
 			  atomic_long_read(&wtsvc_live.channels),
 			  atomic_long_read(&wtsvc_live.ring_pages),
 			  atomic_long_read(&wtsvc_live.staged),
 			  atomic_long_read(&wtsvc_live.offers),
 			  atomic_long_read(&wtsvc_live.files),
-			  atomic_long_read(&wtsvc_live.parked));
+			  atomic_long_read(&wtsvc_live.parked),
+			  atomic_long_read(&wtsvc_live.procs),
+			  atomic_long_read(&wtsvc_live.watchers),
+			  atomic_long_read(&wtsvc_live.requests));
 }
 
 static const struct kernel_param_ops wtsvc_live_ops = {
@@ -76,16 +79,24 @@ bool wtsvc_is_manager(void)
 
 static int __init wtsvc_init(void)
 {
+	int ret;
+
 	if (wtsvc_max_sessions < 1 || wtsvc_max_sessions > 65536) {
 		pr_err("wtsvc: max_sessions must be 1-65536\n");
 		return -EINVAL;
 	}
-	return wtsvc_sessions_init();
+	wtsvc_procs_init();
+	ret = wtsvc_sessions_init();
+	if (ret)
+		wtsvc_procs_exit();
+	return ret;
 }
 
 static void __exit wtsvc_exit(void)
 {
 	wtsvc_sessions_exit();
+	wtsvc_procs_exit();
+	wtsvc_listeners_exit();
 	wtsvc_ucmd_exit();
 }
 

@@ -216,7 +216,7 @@ static long wtsvc_sess_report(struct wtsvc_file *wf, unsigned int cmd,
 
 static void wtsvc_fill_channel_info(struct wtsvc_file *wf, void *buf)
 {
-	wtsvc_channel_info(wf, buf);
+	wtsvc_channel_report(wf->chan, wf->end, buf);
 }
 
 static void wtsvc_fill_ring_info(struct wtsvc_file *wf, void *buf)
@@ -294,7 +294,7 @@ static long wtsvc_sess_ioctl(struct file *file, unsigned int cmd,
 
 	switch (_IOC_NR(cmd)) {
 	case _IOC_NR(WTSVC_IOC_GET_FEATURES):
-		return wtsvc_ioctl_features(cmd, arg);
+		return wtsvc_ioctl_features(cmd, arg, wf->manager);
 	case _IOC_NR(WTSVC_IOC_SESSION_QUERY):
 		return wtsvc_sess_query(wf, cmd, arg);
 	case _IOC_NR(WTSVC_IOC_CHANNEL_OPEN):
@@ -321,6 +321,8 @@ static long wtsvc_sess_ioctl(struct file *file, unsigned int cmd,
 		return wtsvc_sess_doorbell(wf, cmd, arg);
 	case _IOC_NR(WTSVC_IOC_SET_FRAMING):
 		return wtsvc_sess_framing(wf, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_CHANNEL_LIST):
+		return wtsvc_channel_list(wf->sess, cmd, arg);
 	}
 	return -ENOTTY;
 }

@@ -168,6 +168,36 @@ static void wtsvc_apply_fields(struct wtsvc_session_info *dst,
 		dst->disconnect_time = in->disconnect_time;
 }
 
+static bool wtsvc_state_connected(u32 state)
+{
+	return state == WTSVC_STATE_ACTIVE || state == WTSVC_STATE_CONNECTED;
+}
+
+/* Post the events a change from "old" to "cur" makes, in Windows' order. */
+static void wtsvc_post_changes(const struct wtsvc_session_info *old,
+			       const struct wtsvc_session_info *cur)
+{
+	u32 id = cur->session_id, st = cur->state;
+	bool was_on = old && wtsvc_state_connected(old->state);
+	bool was_user = old && old->user_name[0];
+
+	if (!old)
+		wtsvc_event_post(WTSVC_EVENT_CREATE, id, st);
+	else if (strcmp(old->winstation_name, cur->winstation_name))
+		wtsvc_event_post(WTSVC_EVENT_RENAME, id, st);
+	if (old && old->state != st)
+		wtsvc_event_post(WTSVC_EVENT_STATECHANGE, id, st);
+	if (wtsvc_state_connected(st) && !was_on)
+		wtsvc_event_post(WTSVC_EVENT_CONNECT, id, st);
+	if (st == WTSVC_STATE_DISCONNECTED && old &&
+	    old->state != WTSVC_STATE_DISCONNECTED)
+		wtsvc_event_post(WTSVC_EVENT_DISCONNECT, id, st);
+	if (cur->user_name[0] && !was_user)
+		wtsvc_event_post(WTSVC_EVENT_LOGON, id, st);
+	if (!cur->user_name[0] && was_user)
+		wtsvc_event_post(WTSVC_EVENT_LOGOFF, id, st);
+}
+
 static int wtsvc_session_add_device(struct wtsvc_session *sess)
 {
 	struct device *dev;
@@ -249,6 +279,9 @@ int wtsvc_session_create(struct wtsvc_session_info *info, const void *creator)
 	ret = wtsvc_session_add_device(sess);
 	if (ret)
 		goto out_remove_minor;
+	mutex_lock(&sess->lock);
+	wtsvc_post_changes(NULL, &sess->info);
+	mutex_unlock(&sess->lock);
 	mutex_unlock(&wtsvc_sessions_lock);
 	return 0;
 
@@ -264,6 +297,7 @@ out_unlock:
 
 int wtsvc_session_update(const struct wtsvc_session_info *in)
 {
+	struct wtsvc_session_info *old;
 	struct wtsvc_session *sess;
 	u64 fields = in->fields;
 	int ret;
@@ -273,20 +307,28 @@ int wtsvc_session_update(const struct wtsvc_session_info *in)
 	ret = wtsvc_check_info(in, fields);
 	if (ret)
 		return ret;
+	old = kmalloc(sizeof(*old), GFP_KERNEL);
+	if (!old)
+		return -ENOMEM;
 	sess = wtsvc_session_get_by_id(in->session_id);
-	if (!sess)
+	if (!sess) {
+		kfree(old);
 		return -ENOENT;
+	}
 	mutex_lock(&sess->lock);
 	if (sess->dead) {
 		ret = -ENOENT;
 	} else if ((fields & WTSVC_FIELD_USER) && in->uid != sess->info.uid) {
 		ret = -EINVAL;	/* the device's owner is fixed at creation */
 	} else {
+		*old = sess->info;
 		wtsvc_apply_fields(&sess->info, in, fields);
+		wtsvc_post_changes(old, &sess->info);
 		ret = 0;
 	}
 	mutex_unlock(&sess->lock);
 	wtsvc_session_put(sess);
+	kfree(old);
 	return ret;
 }
 
@@ -300,6 +342,12 @@ static void wtsvc_session_kill(struct wtsvc_session *sess)
 	mutex_lock(&sess->lock);
 	WRITE_ONCE(sess->dead, true);
 	wtsvc_session_hangup_locked(sess, -ENODEV);
+	wtsvc_procs_forget_session(sess->info.session_id);
+	if (sess->info.user_name[0])
+		wtsvc_event_post(WTSVC_EVENT_LOGOFF, sess->info.session_id,
+				 sess->info.state);
+	wtsvc_event_post(WTSVC_EVENT_DELETE, sess->info.session_id,
+			 sess->info.state);
 	mutex_unlock(&sess->lock);
 	wtsvc_session_put(sess);
 }

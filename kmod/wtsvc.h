@@ -45,6 +45,9 @@ struct wtsvc_live {
 	atomic_long_t offers;
 	atomic_long_t files;
 	atomic_long_t parked;		/* io_uring commands waiting */
+	atomic_long_t procs;		/* process entries */
+	atomic_long_t watchers;		/* events fds */
+	atomic_long_t requests;		/* manager requests */
 };
 
 extern struct wtsvc_live wtsvc_live;
@@ -215,7 +218,7 @@ int wtsvc_copy_arg_in(void *karg, size_t ksize, unsigned int cmd,
 int wtsvc_copy_arg_out(unsigned long arg, void *karg, size_t ksize,
 		       u32 usize);
 bool wtsvc_arg_is_blank(const void *karg, size_t ksize);
-long wtsvc_ioctl_features(unsigned int cmd, unsigned long arg);
+long wtsvc_ioctl_features(unsigned int cmd, unsigned long arg, bool manager);
 
 /* Sessions (session.c). */
 int wtsvc_sessions_init(void);
@@ -233,6 +236,35 @@ void wtsvc_session_query(struct wtsvc_session *sess, bool priv,
 bool wtsvc_session_access_ok(struct wtsvc_session *sess, bool manager,
 			     kuid_t fsuid);
 
+/* Processes (procs.c). */
+void wtsvc_procs_init(void);
+void wtsvc_procs_exit(void);
+bool wtsvc_procs_enabled(void);
+int wtsvc_proc_attach(const struct wtsvc_proc_attach *pa);
+u32 wtsvc_proc_session(u32 nr);
+void wtsvc_procs_forget_session(u32 session_id);
+
+/* System events (events.c). */
+void wtsvc_event_post(u32 event, u32 session_id, u32 state);
+long wtsvc_events_open(unsigned int cmd, unsigned long arg);
+
+/* Requests to the session manager (requests.c). */
+long wtsvc_request_submit(unsigned int cmd, unsigned long arg, bool manager);
+long wtsvc_manager_register(const void *owner, unsigned int cmd,
+			    unsigned long arg);
+long wtsvc_request_answer(const void *owner, unsigned int cmd,
+			  unsigned long arg);
+ssize_t wtsvc_manager_read(const void *owner, struct file *file,
+			   char __user *buf, size_t len);
+__poll_t wtsvc_manager_poll(const void *owner, struct file *file,
+			    poll_table *wait);
+void wtsvc_manager_release(const void *owner);
+
+/* Listeners (listeners.c). */
+long wtsvc_listener_ioctl(unsigned int cmd, unsigned long arg);
+long wtsvc_listener_delete(unsigned int cmd, unsigned long arg);
+void wtsvc_listeners_exit(void);
+
 /* Session device file operations (sessdev.c). */
 extern const struct file_operations wtsvc_session_fops;
 
@@ -247,7 +279,10 @@ int wtsvc_offer_refuse(struct wtsvc_file *wf, u64 offer_id, s32 status);
 void wtsvc_file_unbind(struct wtsvc_file *wf);
 void wtsvc_session_hangup_locked(struct wtsvc_session *sess, int error);
 void wtsvc_channel_put(struct wtsvc_channel *chan);
-void wtsvc_channel_info(struct wtsvc_file *wf, struct wtsvc_channel_info *ci);
+void wtsvc_channel_report(struct wtsvc_channel *chan, int end,
+			  struct wtsvc_channel_info *ci);
+long wtsvc_channel_list(struct wtsvc_session *sess, unsigned int cmd,
+			unsigned long arg);
 
 /* The caller must not sleep: O_NONBLOCK, or io_uring's IOCB_NOWAIT. */
 static inline bool wtsvc_nowait(struct kiocb *iocb)

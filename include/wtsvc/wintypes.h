@@ -25,7 +25,20 @@ typedef const WCHAR *LPCWSTR;
 typedef uint32_t DWORD, *PDWORD, *LPDWORD;
 typedef uint32_t ULONG, *PULONG, UINT, UINT32;
 typedef int32_t LONG, INT, INT32;
-typedef void VOID, *PVOID, *LPVOID, *HANDLE, *PHANDLE, *HWND;
+typedef void VOID, *PVOID, *LPVOID, *HANDLE, *HWND;
+typedef HANDLE *PHANDLE;
+typedef PVOID PSID, PSECURITY_DESCRIPTOR;
+typedef DWORD SECURITY_INFORMATION;
+typedef uintptr_t WPARAM;
+typedef intptr_t LPARAM;
+
+typedef union _LARGE_INTEGER {
+	struct {
+		DWORD LowPart;
+		LONG HighPart;
+	} u;
+	int64_t QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
 
 #ifndef TRUE
 #define TRUE 1
@@ -71,5 +84,12 @@ typedef void VOID, *PVOID, *LPVOID, *HANDLE, *PHANDLE, *HWND;
 #define ERROR_CONNECTION_ABORTED	1236
 #define ERROR_TIMEOUT			1460
 #define ERROR_OPERATION_IN_PROGRESS	329
+#define ERROR_ALREADY_EXISTS		183
+#define ERROR_NO_TOKEN			1008
+#define ERROR_SERVICE_NOT_ACTIVE	1062
+#define ERROR_PRIVILEGE_NOT_HELD	1314
+#define ERROR_NO_SUCH_USER		1317
+#define ERROR_INVALID_USER_BUFFER	1784
+#define RPC_S_INVALID_BINDING		1702
 
 #endif /* WTSVC_WINTYPES_H */

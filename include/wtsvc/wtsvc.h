@@ -16,6 +16,7 @@
 #ifndef WTSVC_WTSVC_H
 #define WTSVC_WTSVC_H
 
+#include <linux/wtsvc.h>
 #include <wtsvc/wtsapi.h>
 #include <wtsvc/cchannel.h>
 
@@ -104,6 +105,78 @@ UINT wtsvc_client_connect(WTSVC_CLIENT *client, const char *server_name);
 UINT wtsvc_client_disconnect(WTSVC_CLIENT *client);
 /* TERMINATED, then everything is freed. */
 void wtsvc_client_free(WTSVC_CLIENT *client);
+
+/* ---- session notifications ------------------------------------------ */
+
+/*
+ * The pollable fd of a registration made with
+ * WTSRegisterSessionNotification[Ex] for hWnd (owned by the
+ * registration: do not close it), or -1 with ERROR_NOT_FOUND.
+ */
+int wtsvc_session_notification_fd(HWND hWnd);
+/*
+ * The next notification for hWnd, what WM_WTSSESSION_CHANGE carries: the
+ * WTS_* code in *pCode, the session id in *pSessionId.  TimeOut in ms
+ * (INFINITE waits); ERROR_TIMEOUT when none came, ERROR_MORE_DATA when
+ * notifications were lost because the reader fell behind.
+ */
+BOOL wtsvc_read_session_notification(HWND hWnd, DWORD TimeOut, WPARAM *pCode,
+				     LPARAM *pSessionId);
+
+/* ---- user tokens ------------------------------------------------------ */
+
+/* The uid a WTSQueryUserToken handle names. */
+BOOL wtsvc_token_uid(HANDLE hToken, DWORD *pUid);
+/* Release it (CloseHandle cannot: the handle is not WinPR's). */
+BOOL wtsvc_close_token(HANDLE hToken);
+
+/* ---- the session manager's side --------------------------------------- */
+
+typedef struct wtsvc_manager WTSVC_MANAGER;
+typedef uint64_t UINT64;
+
+/* What WTSLogoffSession and friends ask the manager (WTSVC_REQ_*). */
+typedef struct _WTSVC_REQUEST {
+	DWORD Type;			/* WTSVC_REQ_* */
+	DWORD Flags;			/* WTSVC_REQ_F_WAIT: someone waits */
+	DWORD SessionId;
+	DWORD TargetSessionId;		/* WTSVC_REQ_CONNECT */
+	DWORD Arg;			/* style, WTS_WSD_*, hotkey */
+	DWORD TimeoutMs;		/* message boxes: 0 none */
+	DWORD ProcessId;		/* who asked */
+	DWORD Uid;
+	UINT64 Id;			/* for wtsvc_manager_answer */
+	char *Text[2];			/* title/message or password, UTF-8 */
+	DWORD TextLength[2];		/* bytes, without the NUL */
+} WTSVC_REQUEST;
+
+/*
+ * Open the control device as session manager (ERROR_ACCESS_DENIED
+ * without the privilege).  With serve_requests, also become the one
+ * manager that receives requests (ERROR_BUSY if another one does).
+ */
+WTSVC_MANAGER *wtsvc_manager_open(BOOL serve_requests);
+void wtsvc_manager_close(WTSVC_MANAGER *m);
+/* Readable when a request is queued. */
+int wtsvc_manager_fd(WTSVC_MANAGER *m);
+/* info->session_id 0 picks one; it and dev_minor are filled in. */
+BOOL wtsvc_manager_create_session(WTSVC_MANAGER *m,
+				  struct wtsvc_session_info *info);
+BOOL wtsvc_manager_update_session(WTSVC_MANAGER *m,
+				  const struct wtsvc_session_info *info);
+BOOL wtsvc_manager_destroy_session(WTSVC_MANAGER *m, DWORD SessionId);
+/* ProcessId 0: the caller.  SessionId 0 detaches to the console. */
+BOOL wtsvc_manager_attach_process(WTSVC_MANAGER *m, DWORD ProcessId,
+				  DWORD SessionId);
+/* The next request (ERROR_TIMEOUT after TimeOut ms); free it after. */
+BOOL wtsvc_manager_next_request(WTSVC_MANAGER *m, DWORD TimeOut,
+				WTSVC_REQUEST *req);
+void wtsvc_manager_free_request(WTSVC_REQUEST *req);
+/* Error: a Win32 code (0: done); Response: for messages, IDOK etc. */
+BOOL wtsvc_manager_answer(WTSVC_MANAGER *m, UINT64 Id, DWORD Error,
+			  DWORD Response);
+BOOL wtsvc_manager_set_listener(WTSVC_MANAGER *m, struct wtsvc_listener *l);
+BOOL wtsvc_manager_delete_listener(WTSVC_MANAGER *m, const char *name);
 
 /* ---- WinPR provider -------------------------------------------------- */
 

@@ -12,6 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+#include <linux/wtsvc.h>
 
 #include "wtsvc/wtsvc.h"
 #include "wtsvc/ring.h"
@@ -38,6 +41,8 @@ void *wtsvc_alloc(size_t size);
 
 enum wtsvc_handle_kind {
 	WTSVC_HANDLE_CHANNEL = 1,
+	WTSVC_HANDLE_SERVER,
+	WTSVC_HANDLE_TOKEN,
 };
 
 struct wtsvc_object {
@@ -76,6 +81,93 @@ int wtsvc_uring_wait(const int *fds, const short *events, short *revents,
 
 /* Open the device of a session (WTS_CURRENT_SESSION resolved). */
 int wtsvc_session_open(DWORD session_id, int flags);
+
+/* The caller's own session (WTS_CURRENT_SESSION), or a negative errno. */
+int wtsvc_current_session(DWORD *id);
+/* The session of pid (kernel's process tracking), or -ESRCH etc. */
+int wtsvc_pid_session(int ctl_fd, pid_t pid, DWORD *id);
+
+/* ---- the control device (control_dev.c) ---- */
+
+/* Open /dev/wtsvc/control, or a negative errno (-ENODEV: no module). */
+int wtsvc_ctl_open(void);
+/* Open it, or fail with ERROR_SERVICE_NOT_ACTIVE and return -1. */
+int wtsvc_ctl_open_or_fail(void);
+/* WTSVC_CALLER_* of a control fd (0 on error). */
+uint32_t wtsvc_ctl_caller(int fd);
+/* Sessions now, console (0) first; free() the array.  -errno or count. */
+int wtsvc_ctl_sessions(int fd, struct wtsvc_session_info **out);
+/* One session: 0, -ENOENT, or a negative errno. */
+int wtsvc_ctl_session(int fd, DWORD id, struct wtsvc_session_info *si);
+/* The session's name: its winstation name, else "RDP-Tcp#<id>". */
+const char *wtsvc_winstation(const struct wtsvc_session_info *si,
+			     char *buf, size_t len);
+/* The console session's record, which the kernel does not keep. */
+void wtsvc_console_info(struct wtsvc_session_info *si);
+
+/* ---- server handles (server.c) ---- */
+
+/* hServer is the local server (NULL or a live handle); else fails. */
+BOOL wtsvc_server_check(HANDLE hServer);
+
+/* Someone blocked in WTSWaitSystemEvent on a server handle. */
+struct wtsvc_waiter {
+	struct wtsvc_waiter *next;
+	int wake_fd;			/* eventfd */
+	int why;			/* WTSVC_WAKE_* */
+};
+
+#define WTSVC_WAKE_FLUSH	1
+#define WTSVC_WAKE_CLOSED	2
+
+struct wtsvc_server;
+/* The server behind hServer (NULL: this process's local one), or fail. */
+struct wtsvc_server *wtsvc_server_get(HANDLE hServer);
+void wtsvc_server_put(struct wtsvc_server *s);
+/* Register a waiter; false if the handle is closing. */
+bool wtsvc_server_add_waiter(struct wtsvc_server *s, struct wtsvc_waiter *w);
+void wtsvc_server_del_waiter(struct wtsvc_server *s, struct wtsvc_waiter *w);
+/* Wake every waiter on s with reason why. */
+void wtsvc_server_wake(struct wtsvc_server *s, int why);
+/* Is name this host (NULL, "", ".", "localhost", the host name)? */
+bool wtsvc_is_local_server(const char *name);
+
+/* ---- strings (strconv.c): A is UTF-8, W is UTF-16LE ---- */
+
+/* UTF-8 to UTF-16 into out[cap] (truncated, always terminated). */
+size_t wtsvc_utf8_to_utf16(const char *in, WCHAR *out, size_t cap);
+/* UTF-16 to a malloc()ed UTF-8 string; NULL in gives NULL. */
+char *wtsvc_utf16_to_utf8(const WCHAR *in);
+/* Copy UTF-8 into a CHAR[cap] or WCHAR[cap] field, truncating. */
+void wtsvc_put_text(void *field, size_t cap, const char *utf8, bool wide);
+/* Bytes a string takes in A or W form, terminator included. */
+size_t wtsvc_text_bytes(const char *utf8, bool wide);
+/*
+ * Packing several strings after an array in one WTS allocation: add up
+ * wtsvc_pack_size() for each, allocate, then wtsvc_pack_put() each; the
+ * pointer it returns is what goes into the structure.
+ */
+size_t wtsvc_pack_size(const char *utf8, bool wide);
+void *wtsvc_pack_put(char **cursor, const char *utf8, bool wide);
+
+/* Samba's "Unix user" SID, S-1-22-1-<uid>, in binary (16 bytes). */
+#define WTSVC_SID_BYTES	16
+void wtsvc_uid_sid(uint32_t uid, void *sid);
+
+/* ---- per-user RDS configuration (userconfig.c) ---- */
+
+#define WTSVC_USER_CONFIG_CLASSES	19	/* up to WTSUserConfigUser */
+
+struct wtsvc_user_config {
+	DWORD dw[WTSVC_USER_CONFIG_CLASSES];		/* DWORD classes */
+	char str[WTSVC_USER_CONFIG_CLASSES][MAX_PATH + 1];	/* strings */
+};
+
+/* Load a user's configuration (defaults where unset); -ENOENT: no user. */
+int wtsvc_user_config_load(const char *user, struct wtsvc_user_config *c);
+
+/* Windows FILETIME (100 ns since 1601) of a Unix time in ns. */
+int64_t wtsvc_filetime(int64_t unix_ns);
 
 /* ---- Win32 error for a negative errno ---- */
 DWORD wtsvc_errno_to_win32(int neg_errno);

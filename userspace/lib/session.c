@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Finding a session's device.  WTS_CURRENT_SESSION is the session named
- * by the environment variable WTSVC_SESSION (set by the session manager
- * for the programs of a session), else the only session owned by the
- * caller's uid.  Session 0 is never a remote session.
+ * Finding a session's device.  WTS_CURRENT_SESSION is the session the
+ * calling process belongs to, as the kernel tracks it (the session
+ * manager attaches a session's first process; its descendants follow).
+ * The environment variable WTSVC_SESSION overrides that, for programs a
+ * manager without process tracking starts.  A process in no session
+ * belongs to the console session, 0, which has no channels.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,62 +17,51 @@
 
 #include "lib_internal.h"
 
-#define LIST_MAX	1024
-
-/* The only session the caller's uid owns, or a negative errno. */
-static int session_of_uid(DWORD *id)
-{
-	struct wtsvc_session_list l = { .size = sizeof(l) };
-	uint32_t *ids;
-	int fd, ret = -ENOENT, found = 0;
-
-	fd = open("/dev/" WTSVC_CONTROL_NODE, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -ENODEV;
-	ids = calloc(LIST_MAX, sizeof(*ids));
-	if (!ids) {
-		close(fd);
-		return -ENOMEM;
-	}
-	l.count = LIST_MAX;
-	l.ids_ptr = (uintptr_t)ids;
-	if (ioctl(fd, WTSVC_IOC_SESSION_LIST, &l)) {
-		ret = -errno;
-		goto out;
-	}
-	for (uint32_t i = 0; i < l.count && i < LIST_MAX; i++) {
-		struct wtsvc_session_info si = {
-			.size = sizeof(si), .session_id = ids[i],
-		};
-
-		/* The uid is private: only its owner (or the manager) sees it. */
-		if (ioctl(fd, WTSVC_IOC_SESSION_QUERY, &si) ||
-		    !(si.fields & WTSVC_FIELD_USER) || si.uid != getuid())
-			continue;
-		*id = ids[i];
-		found++;
-	}
-	ret = found == 1 ? 0 : found ? -EBUSY : -ENODEV;
-out:
-	free(ids);
-	close(fd);
-	return ret;
-}
-
-static int current_session(DWORD *id)
+static int session_from_env(DWORD *id)
 {
 	const char *env = getenv("WTSVC_SESSION");
 	char *end;
 	unsigned long v;
 
 	if (!env || !*env)
-		return session_of_uid(id);
+		return -ENOENT;
 	errno = 0;
 	v = strtoul(env, &end, 10);
-	if (errno || *end || !v || v > WTSVC_SESSION_ID_MAX)
-		return -ENODEV;
+	if (errno || *end || v > WTSVC_SESSION_ID_MAX)
+		return -EINVAL;
 	*id = (DWORD)v;
 	return 0;
+}
+
+/* The kernel's answer for one pid, or a negative errno. */
+int wtsvc_pid_session(int fd, pid_t pid, DWORD *id)
+{
+	struct wtsvc_proc_entry e = { .pid = (uint32_t)pid };
+	struct wtsvc_proc_sessions ps = {
+		.size = sizeof(ps), .count = 1, .entries_ptr = (uintptr_t)&e,
+	};
+
+	if (ioctl(fd, WTSVC_IOC_PROC_SESSIONS, &ps))
+		return -errno;
+	if (e.session_id == WTSVC_SESSION_NONE)
+		return -ESRCH;
+	*id = e.session_id;
+	return 0;
+}
+
+int wtsvc_current_session(DWORD *id)
+{
+	int fd, ret;
+
+	ret = session_from_env(id);
+	if (ret != -ENOENT)
+		return ret;
+	fd = wtsvc_ctl_open();
+	if (fd < 0)
+		return fd;
+	ret = wtsvc_pid_session(fd, getpid(), id);
+	close(fd);
+	return ret;
 }
 
 int wtsvc_session_open(DWORD session_id, int flags)
@@ -79,9 +70,9 @@ int wtsvc_session_open(DWORD session_id, int flags)
 	int fd, ret;
 
 	if (session_id == WTS_CURRENT_SESSION) {
-		ret = current_session(&session_id);
+		ret = wtsvc_current_session(&session_id);
 		if (ret)
-			return ret;
+			return ret == -EINVAL ? -ENODEV : ret;
 	}
 	if (!session_id || session_id > WTSVC_SESSION_ID_MAX)
 		return -ENODEV;

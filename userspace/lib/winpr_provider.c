@@ -12,10 +12,10 @@
  * internal calls can be interposed by WinPR's same-named forwarding
  * functions (which would call back into the table for ever).
  *
- * Entries this library does not implement yet set
- * ERROR_CALL_NOT_IMPLEMENTED and return 0 (FALSE, NULL), which every one
- * of those signatures reads as failure; WTSGetActiveConsoleSessionId
- * returns 0xFFFFFFFF ("no console session").
+ * Every Windows function of the table is served.  The two FreeRDP
+ * extensions (slots 64 and 65, WTSLogonUser and WTSLogoffUser, which ask
+ * a FreeRDS-style server to log a user on with a password) have no
+ * counterpart in wtsvc: they fail with ERROR_NOT_SUPPORTED.
  */
 #include <stdint.h>
 
@@ -25,18 +25,79 @@
 
 /* 1-based slot numbers of WinPR's table (freerdp-notes.md, 2.5). */
 enum {
-	SLOT_VC_OPEN = 32,
-	SLOT_VC_OPEN_EX = 33,
-	SLOT_VC_CLOSE = 34,
-	SLOT_VC_READ = 35,
-	SLOT_VC_WRITE = 36,
-	SLOT_VC_PURGE_INPUT = 37,
-	SLOT_VC_PURGE_OUTPUT = 38,
-	SLOT_VC_QUERY = 39,
-	SLOT_FREE_MEMORY = 40,
-	SLOT_FREE_MEMORY_EX_W = 46,
-	SLOT_FREE_MEMORY_EX_A = 47,
-	SLOT_ACTIVE_CONSOLE_SESSION = 63,
+	SLOT_LOGON_USER = 64,
+	SLOT_LOGOFF_USER = 65,
+};
+
+/* The table's functions in slot order, slot 1 first. */
+static void *const slot_fns[WTSAPI_SLOTS] = {
+	(void *)WTSStopRemoteControlSession,
+	(void *)WTSStartRemoteControlSessionW,
+	(void *)WTSStartRemoteControlSessionA,
+	(void *)WTSConnectSessionW,
+	(void *)WTSConnectSessionA,
+	(void *)WTSEnumerateServersW,
+	(void *)WTSEnumerateServersA,
+	(void *)WTSOpenServerW,
+	(void *)WTSOpenServerA,
+	(void *)WTSOpenServerExW,
+	(void *)WTSOpenServerExA,
+	(void *)WTSCloseServer,
+	(void *)WTSEnumerateSessionsW,
+	(void *)WTSEnumerateSessionsA,
+	(void *)WTSEnumerateSessionsExW,
+	(void *)WTSEnumerateSessionsExA,
+	(void *)WTSEnumerateProcessesW,
+	(void *)WTSEnumerateProcessesA,
+	(void *)WTSTerminateProcess,
+	(void *)WTSQuerySessionInformationW,
+	(void *)WTSQuerySessionInformationA,
+	(void *)WTSQueryUserConfigW,
+	(void *)WTSQueryUserConfigA,
+	(void *)WTSSetUserConfigW,
+	(void *)WTSSetUserConfigA,
+	(void *)WTSSendMessageW,
+	(void *)WTSSendMessageA,
+	(void *)WTSDisconnectSession,
+	(void *)WTSLogoffSession,
+	(void *)WTSShutdownSystem,
+	(void *)WTSWaitSystemEvent,
+	(void *)WTSVirtualChannelOpen,
+	(void *)WTSVirtualChannelOpenEx,
+	(void *)WTSVirtualChannelClose,
+	(void *)WTSVirtualChannelRead,
+	(void *)WTSVirtualChannelWrite,
+	(void *)WTSVirtualChannelPurgeInput,
+	(void *)WTSVirtualChannelPurgeOutput,
+	(void *)WTSVirtualChannelQuery,
+	(void *)WTSFreeMemory,
+	(void *)WTSRegisterSessionNotification,
+	(void *)WTSUnRegisterSessionNotification,
+	(void *)WTSRegisterSessionNotificationEx,
+	(void *)WTSUnRegisterSessionNotificationEx,
+	(void *)WTSQueryUserToken,
+	(void *)WTSFreeMemoryExW,
+	(void *)WTSFreeMemoryExA,
+	(void *)WTSEnumerateProcessesExW,
+	(void *)WTSEnumerateProcessesExA,
+	(void *)WTSEnumerateListenersW,
+	(void *)WTSEnumerateListenersA,
+	(void *)WTSQueryListenerConfigW,
+	(void *)WTSQueryListenerConfigA,
+	(void *)WTSCreateListenerW,
+	(void *)WTSCreateListenerA,
+	(void *)WTSSetListenerSecurityW,
+	(void *)WTSSetListenerSecurityA,
+	(void *)WTSGetListenerSecurityW,
+	(void *)WTSGetListenerSecurityA,
+	(void *)WTSEnableChildSessions,
+	(void *)WTSIsChildSessionsEnabled,
+	(void *)WTSGetChildSessionId,
+	(void *)WTSGetActiveConsoleSessionId,
+	NULL,				/* WTSLogonUser */
+	NULL,				/* WTSLogoffUser */
+	(void *)WTSStartRemoteControlSessionExW,
+	(void *)WTSStartRemoteControlSessionExA,
 };
 
 struct wtsapi_table {
@@ -48,41 +109,21 @@ struct wtsapi_table {
 _Static_assert(sizeof(struct wtsapi_table) == 544,
 	       "WtsApiFunctionTable is 544 bytes on LP64");
 
-static intptr_t not_implemented(void)
+/* WTSLogonUser and WTSLogoffUser: FreeRDP extensions wtsvc lacks. */
+static BOOL not_supported(void)
 {
-	wtsvc_fail(ERROR_CALL_NOT_IMPLEMENTED);
-	return 0;
-}
-
-static DWORD active_console_session(void)
-{
-	return 0xFFFFFFFFU;
+	return wtsvc_fail(ERROR_NOT_SUPPORTED);
 }
 
 static struct wtsapi_table table;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
 
-static void set_slot(int slot, void *fn)
-{
-	table.fn[slot - 1] = fn;
-}
-
 static void table_init(void)
 {
 	for (int i = 0; i < WTSAPI_SLOTS; i++)
-		table.fn[i] = (void *)not_implemented;
-	set_slot(SLOT_VC_OPEN, (void *)WTSVirtualChannelOpen);
-	set_slot(SLOT_VC_OPEN_EX, (void *)WTSVirtualChannelOpenEx);
-	set_slot(SLOT_VC_CLOSE, (void *)WTSVirtualChannelClose);
-	set_slot(SLOT_VC_READ, (void *)WTSVirtualChannelRead);
-	set_slot(SLOT_VC_WRITE, (void *)WTSVirtualChannelWrite);
-	set_slot(SLOT_VC_PURGE_INPUT, (void *)WTSVirtualChannelPurgeInput);
-	set_slot(SLOT_VC_PURGE_OUTPUT, (void *)WTSVirtualChannelPurgeOutput);
-	set_slot(SLOT_VC_QUERY, (void *)WTSVirtualChannelQuery);
-	set_slot(SLOT_FREE_MEMORY, (void *)WTSFreeMemory);
-	set_slot(SLOT_FREE_MEMORY_EX_W, (void *)WTSFreeMemoryExW);
-	set_slot(SLOT_FREE_MEMORY_EX_A, (void *)WTSFreeMemoryExA);
-	set_slot(SLOT_ACTIVE_CONSOLE_SESSION, (void *)active_console_session);
+		table.fn[i] = slot_fns[i];
+	table.fn[SLOT_LOGON_USER - 1] = (void *)not_supported;
+	table.fn[SLOT_LOGOFF_USER - 1] = (void *)not_supported;
 }
 
 WTSVC_EXPORT const void *wtsvc_InitWtsApi(void)

@@ -37,6 +37,15 @@
 #define WTSVC_FEAT_MAPPED_RINGS		(1ULL << 7)	/* mmap, RING_INFO */
 #define WTSVC_FEAT_URING_CMD		(1ULL << 8)	/* WTSVC_UCMD_* */
 #define WTSVC_FEAT_CHUNKED_READ		(1ULL << 9)	/* SET_FRAMING, cursor */
+#define WTSVC_FEAT_PROCESSES		(1ULL << 10)	/* PROC_ATTACH, PROC_SESSIONS */
+#define WTSVC_FEAT_EVENTS		(1ULL << 11)	/* EVENTS_OPEN */
+#define WTSVC_FEAT_REQUESTS		(1ULL << 12)	/* MANAGER_REGISTER, REQUEST */
+#define WTSVC_FEAT_LISTENERS		(1ULL << 13)	/* LISTENER_SET/GET/DELETE */
+#define WTSVC_FEAT_CHANNEL_LIST		(1ULL << 14)	/* CHANNEL_LIST */
+
+/* struct wtsvc_features.caller: what the calling file may do. */
+#define WTSVC_CALLER_MANAGER		(1U << 0)	/* session manager */
+#define WTSVC_CALLER_SHUTDOWN		(1U << 1)	/* CAP_SYS_BOOT */
 
 struct wtsvc_features {
 	__u32 size;
@@ -48,12 +57,20 @@ struct wtsvc_features {
 	__u32 open_timeout_ms;		/* out: default dynamic open timeout */
 	__u32 max_ring_bytes;		/* out: largest ring size, bytes */
 	__u32 min_ring_bytes;		/* out: smallest ring size, bytes */
-	__u64 reserved[3];
+	__u32 caller;			/* out: WTSVC_CALLER_* */
+	__u32 reserved0;
+	__u64 reserved[2];
 };
 
-/* Session ids.  0 is never a remote session (Windows' services session). */
+/*
+ * Session ids.  0 is never a remote session: it is the console session,
+ * to which every process attached to no session belongs (services, local
+ * logins).  Create with WTSVC_SESSION_ID_AUTO picks the lowest free id.
+ */
 #define WTSVC_SESSION_ID_AUTO		0U
+#define WTSVC_SESSION_CONSOLE		0U
 #define WTSVC_SESSION_ID_MAX		0x7fffffffU
+#define WTSVC_SESSION_NONE		0xffffffffU	/* no such process */
 
 /* WTS_CONNECTSTATE_CLASS values. */
 enum wtsvc_connect_state {
@@ -472,6 +489,227 @@ struct wtsvc_rx_cursor {
 	__u32 flags;			/* WTSVC_CURSOR_* */
 };
 
+/*
+ * Processes (control device).  The manager attaches a process to a
+ * session (WTSVC_SESSION_CONSOLE detaches it); its descendants, forked
+ * before or after, belong to the same session until one of them is
+ * attached elsewhere.  A process belongs to the session of the nearest
+ * attached process among itself and its ancestors at fork time, else to
+ * the console session.  Pids are in the caller's pid namespace; pid 0 is
+ * the caller.  Destroying a session detaches its processes.
+ */
+struct wtsvc_proc_attach {
+	__u32 size;
+	__u32 pid;
+	__u32 session_id;
+	__u32 flags;			/* must be 0 */
+	__u64 reserved;
+};
+
+/* One pid in, its session out (WTSVC_SESSION_NONE: no such process). */
+struct wtsvc_proc_entry {
+	__u32 pid;
+	__u32 session_id;
+};
+
+#define WTSVC_PROC_SESSIONS_MAX		65536
+
+/* Resolve "count" (1 to WTSVC_PROC_SESSIONS_MAX) pids in one call. */
+struct wtsvc_proc_sessions {
+	__u32 size;
+	__u32 count;
+	__u64 entries_ptr;		/* struct wtsvc_proc_entry array */
+	__u64 reserved;
+};
+
+/*
+ * System events (control device).  EVENTS_OPEN returns a new fd ("fd")
+ * from which read() takes whole struct wtsvc_event records, as many as
+ * fit (EINVAL if not even one does); poll() reports EPOLLIN.  Events are
+ * queued per fd in one global order ("seq" increases by one per event
+ * posted, whatever the masks).  When an fd's queue is full, new events
+ * are dropped and counted; once the reader has emptied the queue it
+ * reads one record with event 0, WTSVC_EVENT_F_OVERFLOW and the count in
+ * "lost".  Nothing is dropped silently.
+ */
+#define WTSVC_EVENT_CREATE		0x001U	/* WTS_EVENT_* values */
+#define WTSVC_EVENT_DELETE		0x002U
+#define WTSVC_EVENT_RENAME		0x004U
+#define WTSVC_EVENT_CONNECT		0x008U
+#define WTSVC_EVENT_DISCONNECT		0x010U
+#define WTSVC_EVENT_LOGON		0x020U
+#define WTSVC_EVENT_LOGOFF		0x040U
+#define WTSVC_EVENT_STATECHANGE		0x080U
+#define WTSVC_EVENT_LICENSE		0x100U	/* never posted */
+#define WTSVC_EVENT_ALL			0x1ffU
+
+#define WTSVC_EVENTS_F_NONBLOCK		(1U << 0)	/* O_NONBLOCK */
+#define WTSVC_EVENTS_F_CLOEXEC		(1U << 1)	/* O_CLOEXEC */
+#define WTSVC_EVENTS_F_ALL	(WTSVC_EVENTS_F_NONBLOCK | WTSVC_EVENTS_F_CLOEXEC)
+#define WTSVC_EVENTS_QUEUE_DEFAULT	1024
+#define WTSVC_EVENTS_QUEUE_MAX		65536
+
+struct wtsvc_events_open {
+	__u32 size;
+	__u32 flags;			/* WTSVC_EVENTS_F_* */
+	__u32 mask;			/* WTSVC_EVENT_*, not 0 */
+	__u32 queue_len;		/* records; 0: default; power of two */
+	__s32 fd;			/* out */
+	__u32 reserved0;
+	__u64 reserved;
+};
+
+#define WTSVC_EVENT_F_OVERFLOW		(1U << 0)
+
+struct wtsvc_event {
+	__u32 size;			/* sizeof(struct wtsvc_event) */
+	__u32 event;			/* one WTSVC_EVENT_* bit, or 0 */
+	__u32 session_id;
+	__u32 state;			/* the session's state after it */
+	__u64 seq;
+	__s64 time_ns;			/* CLOCK_REALTIME */
+	__u32 flags;			/* WTSVC_EVENT_F_* */
+	__u32 lost;			/* overflow record: events dropped */
+};
+
+/*
+ * Requests to the session manager (control device).  One control fd of a
+ * manager registers (EBUSY if another is registered); read() on it then
+ * returns one request per call (struct wtsvc_mgr_request followed by its
+ * two texts; EMSGSIZE if the buffer is short, the request stays queued)
+ * and REQUEST_ANSWER completes one.  Closing that fd fails what is still
+ * pending.
+ *
+ * Anyone may submit a request with REQUEST.  It fails at once with
+ * ENOTCONN when no manager is registered, ENOENT for an unknown session,
+ * EACCES when the caller is neither the session's user nor a manager,
+ * EPERM for SHUTDOWN without CAP_SYS_BOOT, EAGAIN when too many requests
+ * are pending.  Without WTSVC_REQ_F_WAIT it returns once queued; with it,
+ * it waits for the answer (ETIMEDOUT after timeout_ms, 0 waits without
+ * limit; only a fatal signal interrupts it) and returns the manager's
+ * "error" (a Win32 code, 0 for success) and "response".  A request whose
+ * waiter gave up stays queued: the manager still carries it out.
+ */
+#define WTSVC_REQ_LOGOFF		1
+#define WTSVC_REQ_DISCONNECT		2
+#define WTSVC_REQ_MESSAGE		3	/* texts: title, message */
+#define WTSVC_REQ_SHUTDOWN		4	/* arg: WTS_WSD_* */
+#define WTSVC_REQ_CONNECT		5	/* text 0: password */
+#define WTSVC_REQ_REMOTE_CONTROL_START	6	/* arg: vk | modifiers << 8 */
+#define WTSVC_REQ_REMOTE_CONTROL_STOP	7
+#define WTSVC_REQ_TYPE_MAX		7
+
+#define WTSVC_REQ_F_WAIT		(1U << 0)
+#define WTSVC_REQ_TEXT_MAX		65536	/* bytes per text */
+#define WTSVC_REQ_PENDING_MAX		1024
+
+struct wtsvc_request {
+	__u32 size;
+	__u32 type;			/* WTSVC_REQ_* */
+	__u32 flags;			/* WTSVC_REQ_F_* */
+	__u32 session_id;
+	__u32 target_session_id;	/* CONNECT: where the output goes */
+	__u32 arg;
+	__u32 timeout_ms;		/* F_WAIT: 0 waits without limit */
+	__u32 response;			/* out: from the manager */
+	__u32 error;			/* out: Win32 code from the manager */
+	__u32 text_len[2];		/* bytes, no NUL */
+	__u32 reserved0;
+	__u64 text_ptr[2];
+	__u64 id;			/* out */
+	__u64 reserved[2];
+};
+
+struct wtsvc_manager_register {
+	__u32 size;
+	__u32 flags;			/* must be 0 */
+	__u64 reserved;
+};
+
+/* What the manager reads: the texts follow, text_len[0] then [1] bytes. */
+struct wtsvc_mgr_request {
+	__u32 size;			/* of the record, texts included */
+	__u32 type;
+	__u32 flags;
+	__u32 session_id;
+	__u32 target_session_id;
+	__u32 arg;
+	__u32 timeout_ms;
+	__u32 pid;			/* submitter, initial pid namespace */
+	__u32 uid;			/* submitter's fsuid */
+	__u32 text_len[2];
+	__u32 reserved0;
+	__u64 id;
+	__u64 reserved;
+};
+
+struct wtsvc_request_answer {
+	__u32 size;
+	__u32 error;			/* Win32 code, 0: done */
+	__u32 response;
+	__u32 reserved0;
+	__u64 id;
+	__u64 reserved;
+};
+
+/*
+ * Listeners (control device): the endpoints the manager accepts clients
+ * on, as WTSEnumerateListeners and friends report them.  SET needs the
+ * manager: WTSVC_LISTENER_CREATE adds one (EEXIST if the name is taken),
+ * WTSVC_LISTENER_UPDATE changes one (ENOENT), WTSVC_LISTENER_SECURITY
+ * replaces only its security descriptor.  GET finds one by name, or by
+ * "index" when the name is empty (ENOENT past the end), and always
+ * returns "count"; sd_len is in: capacity at sd_ptr, out: length, copied
+ * only when it fits.  The descriptor is an opaque self-relative blob.
+ */
+#define WTSVC_LISTENER_CREATE		0x001U	/* WTS_LISTENER_CREATE */
+#define WTSVC_LISTENER_UPDATE		0x010U	/* WTS_LISTENER_UPDATE */
+#define WTSVC_LISTENER_SECURITY		0x100U
+#define WTSVC_LISTENER_CONFIG_WORDS	26	/* WTSLISTENERCONFIG ULONGs */
+#define WTSVC_LISTENER_SD_MAX		4096
+#define WTSVC_LISTENERS_MAX		64
+#define WTSVC_PATH_LEN			264	/* MAX_PATH + 1, padded */
+
+struct wtsvc_listener {
+	__u32 size;
+	__u32 flags;			/* SET: WTSVC_LISTENER_* */
+	__u32 index;			/* GET by index */
+	__u32 count;			/* out: listeners registered */
+	__u32 config[WTSVC_LISTENER_CONFIG_WORDS];
+	__u32 sd_len;
+	__u32 reserved0;
+	__u64 sd_ptr;
+	__u64 reserved[2];
+	char name[WTSVC_NAME_LEN];
+	char comment[WTSVC_NAME_LEN];
+	char logon_user[WTSVC_NAME_LEN];
+	char logon_domain[WTSVC_NAME_LEN];
+	char work_directory[WTSVC_PATH_LEN];
+	char initial_program[WTSVC_PATH_LEN];
+};
+
+struct wtsvc_listener_delete {
+	__u32 size;
+	__u32 flags;			/* must be 0 */
+	__u64 reserved;
+	char name[WTSVC_NAME_LEN];
+};
+
+/*
+ * Channels of a session (session device): one struct wtsvc_channel_info
+ * per live channel, as seen from its application end.  "count" is in:
+ * capacity at infos_ptr, out: channels; info_size must be
+ * sizeof(struct wtsvc_channel_info) as userspace knows it.
+ */
+struct wtsvc_channel_list {
+	__u32 size;
+	__u32 count;
+	__u64 infos_ptr;
+	__u32 info_size;
+	__u32 reserved0;
+	__u64 reserved;
+};
+
 #define WTSVC_IOC_MAGIC			0xBA	/* free in ioctl-number.rst */
 
 /* Both devices. */
@@ -482,6 +720,16 @@ struct wtsvc_rx_cursor {
 #define WTSVC_IOC_SESSION_CREATE _IOWR(WTSVC_IOC_MAGIC, 0x03, struct wtsvc_session_info)
 #define WTSVC_IOC_SESSION_UPDATE _IOWR(WTSVC_IOC_MAGIC, 0x04, struct wtsvc_session_info)
 #define WTSVC_IOC_SESSION_DESTROY _IOWR(WTSVC_IOC_MAGIC, 0x05, struct wtsvc_session_destroy)
+#define WTSVC_IOC_PROC_ATTACH	_IOWR(WTSVC_IOC_MAGIC, 0x06, struct wtsvc_proc_attach)
+#define WTSVC_IOC_MANAGER_REGISTER _IOWR(WTSVC_IOC_MAGIC, 0x09, struct wtsvc_manager_register)
+#define WTSVC_IOC_REQUEST_ANSWER _IOWR(WTSVC_IOC_MAGIC, 0x0b, struct wtsvc_request_answer)
+#define WTSVC_IOC_LISTENER_SET	_IOWR(WTSVC_IOC_MAGIC, 0x0c, struct wtsvc_listener)
+#define WTSVC_IOC_LISTENER_DELETE _IOWR(WTSVC_IOC_MAGIC, 0x0e, struct wtsvc_listener_delete)
+/* Control device, anyone. */
+#define WTSVC_IOC_PROC_SESSIONS	_IOWR(WTSVC_IOC_MAGIC, 0x07, struct wtsvc_proc_sessions)
+#define WTSVC_IOC_EVENTS_OPEN	_IOWR(WTSVC_IOC_MAGIC, 0x08, struct wtsvc_events_open)
+#define WTSVC_IOC_REQUEST	_IOWR(WTSVC_IOC_MAGIC, 0x0a, struct wtsvc_request)
+#define WTSVC_IOC_LISTENER_GET	_IOWR(WTSVC_IOC_MAGIC, 0x0d, struct wtsvc_listener)
 /* Session device. */
 #define WTSVC_IOC_CHANNEL_OPEN	_IOWR(WTSVC_IOC_MAGIC, 0x10, struct wtsvc_channel_open)
 #define WTSVC_IOC_LISTEN	_IOWR(WTSVC_IOC_MAGIC, 0x11, struct wtsvc_listen)
@@ -491,5 +739,6 @@ struct wtsvc_rx_cursor {
 #define WTSVC_IOC_RING_INFO	_IOWR(WTSVC_IOC_MAGIC, 0x15, struct wtsvc_ring_info)
 #define WTSVC_IOC_DOORBELL	_IOWR(WTSVC_IOC_MAGIC, 0x16, struct wtsvc_doorbell)
 #define WTSVC_IOC_SET_FRAMING	_IOWR(WTSVC_IOC_MAGIC, 0x17, struct wtsvc_framing)
+#define WTSVC_IOC_CHANNEL_LIST	_IOWR(WTSVC_IOC_MAGIC, 0x18, struct wtsvc_channel_list)
 
 #endif /* _UAPI_LINUX_WTSVC_H */

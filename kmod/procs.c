@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvc: which session a process belongs to.
+ *
+ * The manager attaches a process to a session.  Every attached process
+ * has an entry keyed by its thread-group struct pid.  A probe on the
+ * sched_process_fork tracepoint gives each child of an attached process
+ * its own entry, so descendants stay in the session when their parent
+ * dies and they are reparented; a probe on sched_process_exit drops the
+ * entry when the last thread of a process exits.  A process without an
+ * entry belongs to the session of its nearest ancestor with one (this
+ * covers children forked before the attach), else to the console
+ * session, 0.
+ *
+ * The probes run with preemption disabled: they allocate with GFP_ATOMIC
+ * and take only the spinlock.  Should an allocation fail, the child still
+ * resolves through its parent while that lives.
+ */
+#include <linux/hashtable.h>
+#include <linux/pid.h>
+#include <linux/rculist.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/tracepoint.h>
+#include <trace/events/sched.h>
+
+#include "wtsvc.h"
+
+struct wtsvc_proc {
+	struct hlist_node node;
+	struct rcu_head rcu;
+	struct pid *pid;		/* thread group, holds a reference */
+	u32 session_id;
+};
+
+#define WTSVC_PROC_HASH_BITS	10
+
+static DEFINE_SPINLOCK(wtsvc_procs_lock);	/* writers of the table */
+static DEFINE_HASHTABLE(wtsvc_procs, WTSVC_PROC_HASH_BITS);
+static struct tracepoint *wtsvc_tp_fork, *wtsvc_tp_exit;
+static bool wtsvc_procs_on;
+
+static struct wtsvc_proc *wtsvc_proc_find(struct pid *pid)
+{
+	struct wtsvc_proc *p;
+
+	hash_for_each_possible_rcu(wtsvc_procs, p, node, (unsigned long)pid)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+static void wtsvc_proc_free_rcu(struct rcu_head *rcu)
+{
+	struct wtsvc_proc *p = container_of(rcu, struct wtsvc_proc, rcu);
+
+	put_pid(p->pid);
+	kfree(p);
+}
+
+static void wtsvc_proc_unlink(struct wtsvc_proc *p)
+{
+	lockdep_assert_held(&wtsvc_procs_lock);
+	hash_del_rcu(&p->node);
+	call_rcu(&p->rcu, wtsvc_proc_free_rcu);
+	atomic_long_dec(&wtsvc_live.procs);
+}
+
+/* Set the entry of "pid"; "fresh" was allocated by the caller. */
+static void wtsvc_proc_set_locked(struct pid *pid, u32 session_id,
+				  struct wtsvc_proc *fresh)
+{
+	struct wtsvc_proc *p = wtsvc_proc_find(pid);
+
+	if (p) {
+		WRITE_ONCE(p->session_id, session_id);
+		kfree(fresh);
+		return;
+	}
+	fresh->pid = get_pid(pid);
+	fresh->session_id = session_id;
+	hash_add_rcu(wtsvc_procs, &fresh->node, (unsigned long)pid);
+	atomic_long_inc(&wtsvc_live.procs);
+}
+
+/* The session of a task: its own entry, else its nearest ancestor's. */
+static u32 wtsvc_task_session(struct task_struct *task)
+{
+	struct wtsvc_proc *p;
+
+	rcu_read_lock();
+	for (;;) {
+		p = wtsvc_proc_find(task_tgid(task));
+		if (p) {
+			u32 id = READ_ONCE(p->session_id);
+
+			rcu_read_unlock();
+			return id;
+		}
+		if (task->pid <= 1)
+			break;
+		task = rcu_dereference(task->real_parent);
+	}
+	rcu_read_unlock();
+	return WTSVC_SESSION_CONSOLE;
+}
+
+static void wtsvc_probe_fork(void *data, struct task_struct *parent,
+			     struct task_struct *child)
+{
+	struct wtsvc_proc *pp, *fresh;
+	bool tracked;
+
+	if (!thread_group_leader(child))
+		return;
+	rcu_read_lock();
+	tracked = wtsvc_proc_find(task_tgid(parent));
+	rcu_read_unlock();
+	if (!tracked)
+		return;
+	fresh = kmalloc(sizeof(*fresh), GFP_ATOMIC | __GFP_NOWARN);
+	if (!fresh)
+		return;
+	/* Look again under the lock: the session may be going away. */
+	spin_lock(&wtsvc_procs_lock);
+	pp = wtsvc_proc_find(task_tgid(parent));
+	if (pp)
+		wtsvc_proc_set_locked(task_tgid(child), pp->session_id, fresh);
+	else
+		kfree(fresh);
+	spin_unlock(&wtsvc_procs_lock);
+}
+
+static void wtsvc_probe_exit(void *data, struct task_struct *task)
+{
+	struct wtsvc_proc *p;
+	bool tracked;
+
+	/* Only the last thread of the group sees live == 0. */
+	if (atomic_read(&task->signal->live))
+		return;
+	rcu_read_lock();
+	tracked = wtsvc_proc_find(task_tgid(task));
+	rcu_read_unlock();
+	if (!tracked)
+		return;
+	spin_lock(&wtsvc_procs_lock);
+	p = wtsvc_proc_find(task_tgid(task));
+	if (p)
+		wtsvc_proc_unlink(p);
+	spin_unlock(&wtsvc_procs_lock);
+}
+
+int wtsvc_proc_attach(const struct wtsvc_proc_attach *pa)
+{
+	struct wtsvc_session *sess = NULL;
+	struct wtsvc_proc *fresh;
+	struct pid *pid;
+	int ret = 0;
+
+	if (pa->flags || pa->reserved)
+		return -EINVAL;
+	if (!wtsvc_procs_on)
+		return -EOPNOTSUPP;
+	if (pa->session_id != WTSVC_SESSION_CONSOLE) {
+		sess = wtsvc_session_get_by_id(pa->session_id);
+		if (!sess)
+			return -ENOENT;
+	}
+	pid = pa->pid ? find_get_pid(pa->pid) : get_pid(task_tgid(current));
+	if (!pid || !pid_has_task(pid, PIDTYPE_TGID)) {
+		ret = -ESRCH;
+		goto out;
+	}
+	fresh = kmalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
+	if (!fresh) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* Hold the session's lock so a destroy cannot miss the entry. */
+	if (sess)
+		mutex_lock(&sess->lock);
+	if (sess && sess->dead) {
+		kfree(fresh);
+		ret = -ENOENT;
+	} else {
+		spin_lock(&wtsvc_procs_lock);
+		wtsvc_proc_set_locked(pid, pa->session_id, fresh);
+		spin_unlock(&wtsvc_procs_lock);
+	}
+	if (sess)
+		mutex_unlock(&sess->lock);
+out:
+	put_pid(pid);
+	if (sess)
+		wtsvc_session_put(sess);
+	return ret;
+}
+
+/* Resolve one pid of the caller's namespace. */
+u32 wtsvc_proc_session(u32 nr)
+{
+	struct task_struct *task;
+	u32 id = WTSVC_SESSION_NONE;
+
+	if (!nr || nr > PID_MAX_LIMIT)
+		return id;
+	rcu_read_lock();
+	task = pid_task(find_vpid(nr), PIDTYPE_TGID);
+	if (task)
+		id = wtsvc_task_session(task);
+	rcu_read_unlock();
+	return id;
+}
+
+/* Called with the session's lock held, after it was marked dead. */
+void wtsvc_procs_forget_session(u32 session_id)
+{
+	struct wtsvc_proc *p;
+	struct hlist_node *tmp;
+	int bkt;
+
+	spin_lock(&wtsvc_procs_lock);
+	hash_for_each_safe(wtsvc_procs, bkt, tmp, p, node)
+		if (p->session_id == session_id)
+			wtsvc_proc_unlink(p);
+	spin_unlock(&wtsvc_procs_lock);
+}
+
+static void wtsvc_find_tp(struct tracepoint *tp, void *priv)
+{
+	if (!strcmp(tp->name, "sched_process_fork"))
+		wtsvc_tp_fork = tp;
+	else if (!strcmp(tp->name, "sched_process_exit"))
+		wtsvc_tp_exit = tp;
+}
+
+/* The probes must have the tracepoints' prototypes. */
+static_assert(__same_type(&trace_sched_process_fork,
+			  void (*)(struct task_struct *,
+				   struct task_struct *)));
+static_assert(__same_type(&trace_sched_process_exit,
+			  void (*)(struct task_struct *)));
+
+void wtsvc_procs_init(void)
+{
+	for_each_kernel_tracepoint(wtsvc_find_tp, NULL);
+	if (!wtsvc_tp_fork || !wtsvc_tp_exit)
+		goto off;
+	if (tracepoint_probe_register(wtsvc_tp_fork, wtsvc_probe_fork, NULL))
+		goto off;
+	if (tracepoint_probe_register(wtsvc_tp_exit, wtsvc_probe_exit, NULL)) {
+		tracepoint_probe_unregister(wtsvc_tp_fork, wtsvc_probe_fork,
+					    NULL);
+		goto off;
+	}
+	wtsvc_procs_on = true;
+	return;
+off:
+	pr_warn("wtsvc: sched tracepoints unavailable, process tracking off\n");
+}
+
+bool wtsvc_procs_enabled(void)
+{
+	return wtsvc_procs_on;
+}
+
+void wtsvc_procs_exit(void)
+{
+	struct wtsvc_proc *p;
+	struct hlist_node *tmp;
+	int bkt;
+
+	if (wtsvc_procs_on) {
+		tracepoint_probe_unregister(wtsvc_tp_fork, wtsvc_probe_fork,
+					    NULL);
+		tracepoint_probe_unregister(wtsvc_tp_exit, wtsvc_probe_exit,
+					    NULL);
+		tracepoint_synchronize_unregister();
+	}
+	spin_lock(&wtsvc_procs_lock);
+	hash_for_each_safe(wtsvc_procs, bkt, tmp, p, node)
+		wtsvc_proc_unlink(p);
+	spin_unlock(&wtsvc_procs_lock);
+	rcu_barrier();
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The control device, /dev/wtsvc/control: each call opens it, so the
+ * kernel judges the caller's privilege as it is now, and no descriptor
+ * is shared between threads or leaked across exec.  Also the session
+ * list, with the console session (0) the kernel does not keep.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/wtsvc.h>
+
+#include "lib_internal.h"
+
+int wtsvc_ctl_open(void)
+{
+	int fd = open("/dev/" WTSVC_CONTROL_NODE, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? -ENODEV : -errno;
+	return fd;
+}
+
+int wtsvc_ctl_open_or_fail(void)
+{
+	int fd = wtsvc_ctl_open();
+
+	if (fd < 0) {
+		wtsvc_fail(fd == -ENODEV ? ERROR_SERVICE_NOT_ACTIVE :
+					   wtsvc_errno_to_win32(fd));
+		return -1;
+	}
+	return fd;
+}
+
+uint32_t wtsvc_ctl_caller(int fd)
+{
+	struct wtsvc_features f = { .size = sizeof(f) };
+
+	if (ioctl(fd, WTSVC_IOC_GET_FEATURES, &f))
+		return 0;
+	return f.caller;
+}
+
+void wtsvc_console_info(struct wtsvc_session_info *si)
+{
+	memset(si, 0, sizeof(*si));
+	si->size = sizeof(*si);
+	si->session_id = WTSVC_SESSION_CONSOLE;
+	si->state = WTSVC_STATE_ACTIVE;
+	si->protocol_type = WTSVC_PROTOCOL_CONSOLE;
+	si->fields = WTSVC_FIELDS_ALL;
+	strcpy(si->winstation_name, "Console");
+}
+
+int wtsvc_ctl_session(int fd, DWORD id, struct wtsvc_session_info *si)
+{
+	if (id == WTSVC_SESSION_CONSOLE) {
+		wtsvc_console_info(si);
+		return 0;
+	}
+	if (id > WTSVC_SESSION_ID_MAX)
+		return -ENOENT;
+	memset(si, 0, sizeof(*si));
+	si->size = sizeof(*si);
+	si->session_id = id;
+	return ioctl(fd, WTSVC_IOC_SESSION_QUERY, si) ? -errno : 0;
+}
+
+int wtsvc_ctl_sessions(int fd, struct wtsvc_session_info **out)
+{
+	struct wtsvc_session_list l = { .size = sizeof(l) };
+	struct wtsvc_session_info *infos;
+	uint32_t *ids = NULL;
+	int n = 0;
+
+	/* Ask for the count, then the ids; retry if the list grew. */
+	if (ioctl(fd, WTSVC_IOC_SESSION_LIST, &l))
+		return -errno;
+	for (;;) {
+		uint32_t cap = l.count + 16;
+
+		ids = calloc(cap, sizeof(*ids));
+		if (!ids)
+			return -ENOMEM;
+		l.count = cap;
+		l.ids_ptr = (uintptr_t)ids;
+		if (ioctl(fd, WTSVC_IOC_SESSION_LIST, &l)) {
+			free(ids);
+			return -errno;
+		}
+		if (l.count <= cap)
+			break;
+		free(ids);
+	}
+	infos = calloc(l.count + 1, sizeof(*infos));
+	if (!infos) {
+		free(ids);
+		return -ENOMEM;
+	}
+	wtsvc_console_info(&infos[n++]);
+	for (uint32_t i = 0; i < l.count; i++) {
+		/* A session destroyed since the list is skipped. */
+		if (!wtsvc_ctl_session(fd, ids[i], &infos[n]))
+			n++;
+	}
+	free(ids);
+	*out = infos;
+	return n;
+}

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Per-user RDS configuration (WTSQueryUserConfig, WTSSetUserConfig).
+ * Linux keeps no such settings, so libwtsvc stores them, one file per
+ * user: $WTSVC_CONFIG_DIR (default /etc/wtsvc)/users/<name>.conf, lines
+ * "Class=value" with the WTS_CONFIG_CLASS name less its "WTSUserConfig"
+ * prefix.  Unset classes have defaults; the home directory is the
+ * user's from the password database.  Reading is open to everyone,
+ * writing needs root (ERROR_ACCESS_DENIED).  A name the password
+ * database does not know fails with ERROR_NO_SUCH_USER; NULL means the
+ * default settings.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib_internal.h"
+
+static const char *const class_names[WTSVC_USER_CONFIG_CLASSES] = {
+	"InitialProgram", "WorkingDirectory", "fInheritInitialProgram",
+	"fAllowLogonTerminalServer", "TimeoutSettingsConnections",
+	"TimeoutSettingsDisconnections", "TimeoutSettingsIdle",
+	"fDeviceClientDrives", "fDeviceClientPrinters",
+	"fDeviceClientDefaultPrinter", "BrokenTimeoutSettings",
+	"ReconnectSettings", "ModemCallbackSettings",
+	"ModemCallbackPhoneNumber", "ShadowingSettings",
+	"TerminalServerProfilePath", "TerminalServerHomeDir",
+	"TerminalServerHomeDirDrive", "fTerminalServerRemoteHomeDir",
+};
+
+static bool is_string_class(int c)
+{
+	return c == WTSUserConfigInitialProgram ||
+	       c == WTSUserConfigWorkingDirectory ||
+	       c == WTSUserConfigModemCallbackPhoneNumber ||
+	       c == WTSUserConfigTerminalServerProfilePath ||
+	       c == WTSUserConfigTerminalServerHomeDir ||
+	       c == WTSUserConfigTerminalServerHomeDirDrive;
+}
+
+static void config_path(const char *user, char *path, size_t len)
+{
+	const char *dir = getenv("WTSVC_CONFIG_DIR");
+
+	snprintf(path, len, "%s/users/%s.conf",
+		 dir && *dir ? dir : "/etc/wtsvc", user);
+}
+
+/* A user name that is safe as a file name and known to the system. */
+static int user_home(const char *user, char *home, size_t len)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+
+	if (!*user || strchr(user, '/') || user[0] == '.')
+		return -ENOENT;
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) || !res)
+		return -ENOENT;
+	snprintf(home, len, "%s", pw.pw_dir);
+	return 0;
+}
+
+int wtsvc_user_config_load(const char *user, struct wtsvc_user_config *c)
+{
+	char path[512], line[MAX_PATH + 64], home[MAX_PATH + 1] = "";
+	FILE *f;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	c->dw[WTSUserConfigfInheritInitialProgram] = 1;
+	c->dw[WTSUserConfigfAllowLogonTerminalServer] = 1;
+	c->dw[WTSUserConfigfDeviceClientDrives] = 1;
+	c->dw[WTSUserConfigfDeviceClientPrinters] = 1;
+	c->dw[WTSUserConfigfDeviceClientDefaultPrinter] = 1;
+	c->dw[WTSUserConfigShadowingSettings] = 1;
+	if (!user)
+		return 0;
+	ret = user_home(user, home, sizeof(home));
+	if (ret)
+		return ret;
+	snprintf(c->str[WTSUserConfigTerminalServerHomeDir], MAX_PATH + 1,
+		 "%s", home);
+	config_path(user, path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '=');
+
+		line[strcspn(line, "\n")] = 0;
+		if (!eq || line[0] == '#')
+			continue;
+		*eq = 0;
+		for (int i = 0; i < WTSVC_USER_CONFIG_CLASSES; i++) {
+			if (strcmp(line, class_names[i]))
+				continue;
+			if (is_string_class(i))
+				snprintf(c->str[i], MAX_PATH + 1, "%s", eq + 1);
+			else
+				c->dw[i] = (DWORD)strtoul(eq + 1, NULL, 0);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int user_config_save(const char *user,
+			    const struct wtsvc_user_config *c)
+{
+	char path[512], tmp[520], dir[512];
+	const char *base = getenv("WTSVC_CONFIG_DIR");
+	FILE *f;
+	int fd;
+
+	base = base && *base ? base : "/etc/wtsvc";
+	mkdir(base, 0755);
+	snprintf(dir, sizeof(dir), "%s/users", base);
+	mkdir(dir, 0755);
+	config_path(user, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
+	for (int i = 0; i < WTSVC_USER_CONFIG_CLASSES; i++) {
+		if (i == WTSUserConfigTerminalServerHomeDir &&
+		    !c->str[i][0])
+			continue;
+		if (is_string_class(i))
+			fprintf(f, "%s=%s\n", class_names[i], c->str[i]);
+		else
+			fprintf(f, "%s=%u\n", class_names[i], c->dw[i]);
+	}
+	if (fclose(f) || rename(tmp, path))
+		return -errno;
+	return 0;
+}
+
+#define UC_TEXT(u, f, v, wide) \
+	wtsvc_put_text((u)->f, sizeof((u)->f) / ((wide) ? 2 : 1), (v), (wide))
+
+#define FILL_USERCONFIG(u, c, wide)					\
+	do {								\
+		(u)->Source = WTSUserConfigSourceSAM;			\
+		(u)->InheritInitialProgram =				\
+			(c)->dw[WTSUserConfigfInheritInitialProgram];	\
+		(u)->AllowLogonTerminalServer =				\
+			(c)->dw[WTSUserConfigfAllowLogonTerminalServer]; \
+		(u)->TimeoutSettingsConnections =			\
+			(c)->dw[WTSUserConfigTimeoutSettingsConnections]; \
+		(u)->TimeoutSettingsDisconnections =			\
+			(c)->dw[WTSUserConfigTimeoutSettingsDisconnections]; \
+		(u)->TimeoutSettingsIdle =				\
+			(c)->dw[WTSUserConfigTimeoutSettingsIdle];	\
+		(u)->DeviceClientDrives =				\
+			(c)->dw[WTSUserConfigfDeviceClientDrives];	\
+		(u)->DeviceClientPrinters =				\
+			(c)->dw[WTSUserConfigfDeviceClientPrinters];	\
+		(u)->ClientDefaultPrinter =				\
+			(c)->dw[WTSUserConfigfDeviceClientDefaultPrinter]; \
+		(u)->BrokenTimeoutSettings =				\
+			(c)->dw[WTSUserConfigBrokenTimeoutSettings];	\
+		(u)->ReconnectSettings =				\
+			(c)->dw[WTSUserConfigReconnectSettings];	\
+		(u)->ShadowingSettings =				\
+			(c)->dw[WTSUserConfigShadowingSettings];	\
+		(u)->TerminalServerRemoteHomeDir =			\
+			(c)->dw[WTSUserConfigfTerminalServerRemoteHomeDir]; \
+		UC_TEXT(u, InitialProgram,				\
+			(c)->str[WTSUserConfigInitialProgram], wide);	\
+		UC_TEXT(u, WorkDirectory,				\
+			(c)->str[WTSUserConfigWorkingDirectory], wide);	\
+		UC_TEXT(u, TerminalServerProfilePath,			\
+			(c)->str[WTSUserConfigTerminalServerProfilePath], \
+			wide);						\
+		UC_TEXT(u, TerminalServerHomeDir,			\
+			(c)->str[WTSUserConfigTerminalServerHomeDir], wide); \
+		UC_TEXT(u, TerminalServerHomeDirDrive,			\
+			(c)->str[WTSUserConfigTerminalServerHomeDirDrive], \
+			wide);						\
+	} while (0)
+
+/* Server and user names from A or W; NULL user means the defaults. */
+static BOOL names(const void *server, const void *user, bool wide,
+		  char **user_out)
+{
+	char *s = NULL;
+	bool local;
+
+	*user_out = NULL;
+	if (wide) {
+		s = wtsvc_utf16_to_utf8(server);
+		local = wtsvc_is_local_server(s);
+		free(s);
+		if (user) {
+			*user_out = wtsvc_utf16_to_utf8(user);
+			if (!*user_out)
+				return wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
+		}
+	} else {
+		local = wtsvc_is_local_server(server);
+		if (user) {
+			*user_out = strdup(user);
+			if (!*user_out)
+				return wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
+		}
+	}
+	if (!local) {
+		free(*user_out);
+		return wtsvc_fail(ERROR_NOT_SUPPORTED);
+	}
+	return TRUE;
+}
+
+static BOOL query(const void *server, const void *user_in,
+		  WTS_CONFIG_CLASS cls, LPSTR *pp, DWORD *pn, bool wide)
+{
+	struct wtsvc_user_config *c;
+	char *user;
+	BOOL ok;
+
+	if (!pp || !pn || (unsigned int)cls > WTSUserConfigUser)
+		return wtsvc_fail(ERROR_INVALID_PARAMETER);
+	if (!names(server, user_in, wide, &user))
+		return FALSE;
+	c = malloc(sizeof(*c));
+	if (!c) {
+		free(user);
+		return wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
+	}
+	if (wtsvc_user_config_load(user, c)) {
+		ok = wtsvc_fail(ERROR_NO_SUCH_USER);
+	} else if (cls == WTSUserConfigUser) {
+		size_t len = wide ? sizeof(WTSUSERCONFIGW) :
+				    sizeof(WTSUSERCONFIGA);
+		void *buf = wtsvc_alloc(len);
+
+		if (!buf) {
+			ok = wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
+		} else {
+			if (wide)
+				FILL_USERCONFIG((WTSUSERCONFIGW *)buf, c, true);
+			else
+				FILL_USERCONFIG((WTSUSERCONFIGA *)buf, c,
+						false);
+			*pp = buf;
+			*pn = (DWORD)len;
+			ok = wtsvc_ok();
+		}
+	} else if (is_string_class(cls)) {
+		size_t len = wtsvc_text_bytes(c->str[cls], wide);
+		char *buf = wtsvc_alloc(len), *cur = buf;
+
+		if (!buf) {
+			ok = wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
+		} else {
+			wtsvc_pack_put(&cur, c->str[cls], wide);
+			*pp = buf;
+			*pn = (DWORD)len;
+			ok = wtsvc_ok();
+		}
+	} else {
+		DWORD *buf = wtsvc_alloc(sizeof(DWORD));
+
+		if (!buf) {
+			ok = wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
+		} else {
+			*buf = c->dw[cls];
+			*pp = (LPSTR)buf;
+			*pn = sizeof(DWORD);
+			ok = wtsvc_ok();
+		}
+	}
+	free(c);
+	free(user);
+	return ok;
+}
+
+WTSVC_EXPORT BOOL WTSQueryUserConfigA(LPSTR pServerName, LPSTR pUserName,
+				      WTS_CONFIG_CLASS WTSConfigClass,
+				      LPSTR *ppBuffer, DWORD *pBytesReturned)
+{
+	return query(pServerName, pUserName, WTSConfigClass, ppBuffer,
+		     pBytesReturned, false);
+}
+
+WTSVC_EXPORT BOOL WTSQueryUserConfigW(LPWSTR pServerName, LPWSTR pUserName,
+				      WTS_CONFIG_CLASS WTSConfigClass,
+				      LPWSTR *ppBuffer, DWORD *pBytesReturned)
+{
+	return query(pServerName, pUserName, WTSConfigClass,
+		     (LPSTR *)ppBuffer, pBytesReturned, true);
+}
+
+/* DataLength: TCHARs for strings (terminator optional), 4 for DWORDs. */
+static BOOL set(const void *server, const void *user_in,
+		WTS_CONFIG_CLASS cls, const void *data, DWORD len, bool wide)
+{
+	struct wtsvc_user_config *c;
+	char *user, *text = NULL;
+	BOOL ok;
+	int ret;
+
+	if (!data || (unsigned int)cls >= WTSUserConfigUser ||
+	    cls == WTSUserConfigfTerminalServerRemoteHomeDir)
+		return wtsvc_fail(ERROR_INVALID_PARAMETER);
+	if (!is_string_class(cls) && len != sizeof(DWORD))
+		return wtsvc_fail(ERROR_INVALID_PARAMETER);
+	if (is_string_class(cls) && len > MAX_PATH + 1)
+		return wtsvc_fail(ERROR_INVALID_PARAMETER);
+	if (!user_in)
+		return wtsvc_fail(ERROR_INVALID_PARAMETER);
+	if (!names(server, user_in, wide, &user))
+		return FALSE;
+	c = malloc(sizeof(*c));
+	if (!c) {
+		free(user);
+		return wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
+	}
+	if (wtsvc_user_config_load(user, c)) {
+		ok = wtsvc_fail(ERROR_NO_SUCH_USER);
+		goto out;
+	}
+	if (geteuid() != 0) {
+		ok = wtsvc_fail(ERROR_ACCESS_DENIED);
+		goto out;
+	}
+	if (is_string_class(cls)) {
+		WCHAR w[MAX_PATH + 2] = { 0 };
+		char a[MAX_PATH + 2] = { 0 };
+
+		if (wide) {
+			memcpy(w, data, (size_t)len * 2);
+			text = wtsvc_utf16_to_utf8(w);
+		} else {
+			memcpy(a, data, len);
+			text = strdup(a);
+		}
+		if (!text || strchr(text, '\n')) {
+			ok = wtsvc_fail(text ? ERROR_INVALID_PARAMETER :
+					       ERROR_NOT_ENOUGH_MEMORY);
+			goto out;
+		}
+		if (cls == WTSUserConfigTerminalServerProfilePath && *text &&
+		    access(text, F_OK)) {
+			/* "will not create the directory" */
+			ok = wtsvc_fail(ERROR_FILE_NOT_FOUND);
+			goto out;
+		}
+		snprintf(c->str[cls], MAX_PATH + 1, "%s", text);
+	} else {
+		memcpy(&c->dw[cls], data, sizeof(DWORD));
+	}
+	ret = user_config_save(user, c);
+	ok = ret ? wtsvc_fail_errno(ret) : wtsvc_ok();
+out:
+	free(text);
+	free(c);
+	free(user);
+	return ok;
+}
+
+WTSVC_EXPORT BOOL WTSSetUserConfigA(LPSTR pServerName, LPSTR pUserName,
+				    WTS_CONFIG_CLASS WTSConfigClass,
+				    LPSTR pBuffer, DWORD DataLength)
+{
+	return set(pServerName, pUserName, WTSConfigClass, pBuffer, DataLength,
+		   false);
+}
+
+WTSVC_EXPORT BOOL WTSSetUserConfigW(LPWSTR pServerName, LPWSTR pUserName,
+				    WTS_CONFIG_CLASS WTSConfigClass,
+				    LPWSTR pBuffer, DWORD DataLength)
+{
+	return set(pServerName, pUserName, WTSConfigClass, pBuffer, DataLength,
+		   true);
+}
