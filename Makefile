@@ -48,7 +48,8 @@ HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
 LIB_BINS := $(BUILD)/lib/libwtsvc.a $(BUILD)/lib/$(LIB_SONAME) \
 	    $(BUILD)/lib/pkgconfig/wtsvc.pc
 TOOL_BINS := $(BUILD)/bin/wtsvc-demo $(LIB_BINS) \
-	     $(BUILD)/bin/winpr-echo-app
+	     $(BUILD)/bin/winpr-echo-app $(BUILD)/bin/wtsvcctl
+CTL_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvcctl/*.c)
 UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 
 .PHONY: all deps modules selftests hosttests tools lib checkpatch run check \
@@ -161,6 +162,13 @@ tools: $(TOOL_BINS)
 $(BUILD)/bin/wtsvc-demo: $(TOP)/userspace/tools/wtsvc-demo.c $(UAPI)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -O2 -o $@ $< -lpthread
+
+# Linked with the static library so it runs from the build tree.
+$(BUILD)/bin/wtsvcctl: $(CTL_SRCS) $(TOP)/userspace/tools/wtsvcctl/wtsvcctl.h \
+		$(BUILD)/lib/libwtsvc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include -o $@ $(CTL_SRCS) \
+		$(BUILD)/lib/libwtsvc.a -luring -lpthread -ldl
 
 checkpatch: $(KSRC)/.extracted
 	@$(TOP)/scripts/checkpatch.sh

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvcctl logoff, disconnect and message: the WTS session-control calls
+ * (WTSLogoffSession, WTSDisconnectSession, WTSSendMessage), answered by
+ * whatever session manager is running.
+ */
+#include <getopt.h>
+#include <string.h>
+
+#include "wtsvcctl.h"
+
+/* Parse "[--no-wait] [--timeout S] ID" style arguments. */
+static bool parse(int argc, char **argv, DWORD *id, bool *wait,
+		  unsigned int *timeout, int want_args)
+{
+	static const struct option opts[] = {
+		{ "no-wait", no_argument, NULL, 'N' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'N')
+			*wait = false;
+		else if (c != 't' || !ctl_parse_u32(optarg, timeout))
+			return false;
+	}
+	return argc - optind == want_args &&
+	       ctl_parse_session(argv[optind], id);
+}
+
+static int control(int argc, char **argv, bool logoff)
+{
+	bool wait = true;
+	unsigned int timeout = 0;
+	DWORD id;
+	BOOL ok;
+
+	if (!parse(argc, argv, &id, &wait, &timeout, 1)) {
+		fprintf(stderr, "usage: wtsvcctl %s [--no-wait] ID|current\n",
+			argv[0]);
+		return EXIT_USAGE;
+	}
+	ok = logoff ? WTSLogoffSession(WTS_CURRENT_SERVER_HANDLE, id, wait) :
+		      WTSDisconnectSession(WTS_CURRENT_SERVER_HANDLE, id, wait);
+	return ok ? 0 : ctl_fail(argv[0]);
+}
+
+int cmd_logoff(struct ctl_opts *o, int argc, char **argv)
+{
+	(void)o;
+	return control(argc, argv, true);
+}
+
+int cmd_disconnect(struct ctl_opts *o, int argc, char **argv)
+{
+	(void)o;
+	return control(argc, argv, false);
+}
+
+int cmd_message(struct ctl_opts *o, int argc, char **argv)
+{
+	bool wait = true;
+	unsigned int timeout = 0;
+	DWORD id, response = 0;
+	char *title, *text;
+
+	if (!parse(argc, argv, &id, &wait, &timeout, 3)) {
+		fprintf(stderr, "usage: wtsvcctl message [--no-wait] [--timeout SECONDS] ID|current TITLE TEXT\n");
+		return EXIT_USAGE;
+	}
+	title = argv[optind + 1];
+	text = argv[optind + 2];
+	if (!WTSSendMessageA(WTS_CURRENT_SERVER_HANDLE, id, title,
+			     (DWORD)strlen(title), text, (DWORD)strlen(text),
+			     0 /* MB_OK */, timeout, &response, wait))
+		return ctl_fail("message");
+	if (o->json)
+		printf("{\"response\":%u}\n", response);
+	else
+		printf("%u\n", response);
+	return 0;
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvcctl stats: the live channels of a session and their counters,
+ * as seen from each channel's application end (tx: what the application
+ * wrote, rx: what it read).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "wtsvcctl.h"
+
+static void dir_json(const char *name, const struct wtsvc_dir_stats *d)
+{
+	printf("\"%s\":{\"msgs\":%llu,\"bytes\":%llu,\"queued_msgs\":%llu,\"queued_bytes\":%llu,\"purged_msgs\":%llu,\"waits\":%llu,\"doorbells\":%llu,\"wakeups\":%llu}",
+	       name, (unsigned long long)d->msgs,
+	       (unsigned long long)d->bytes,
+	       (unsigned long long)d->queued_msgs,
+	       (unsigned long long)d->queued_bytes,
+	       (unsigned long long)d->purged_msgs,
+	       (unsigned long long)d->waits,
+	       (unsigned long long)d->doorbells,
+	       (unsigned long long)d->wakeups);
+}
+
+int cmd_stats(struct ctl_opts *o, int argc, char **argv)
+{
+	struct wtsvc_channel_list cl = { .size = sizeof(cl) };
+	struct wtsvc_channel_info *ci = NULL;
+	char path[64];
+	DWORD id;
+	int fd;
+
+	if (argc != 2 || !ctl_parse_session(argv[1], &id) ||
+	    id == WTS_CURRENT_SESSION) {
+		fprintf(stderr, "usage: wtsvcctl stats ID [--json]\n");
+		return EXIT_USAGE;
+	}
+	snprintf(path, sizeof(path), "/dev/" WTSVC_SESSION_NODE_FMT, id);
+	fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "wtsvcctl: stats: %s: %s\n", path,
+			strerror(errno));
+		return 1;
+	}
+	cl.info_size = sizeof(*ci);
+	for (;;) {
+		uint32_t cap = cl.count + 8;
+
+		free(ci);
+		ci = calloc(cap, sizeof(*ci));
+		if (!ci)
+			return 1;
+		cl.count = cap;
+		cl.infos_ptr = (uintptr_t)ci;
+		if (ioctl(fd, WTSVC_IOC_CHANNEL_LIST, &cl)) {
+			fprintf(stderr, "wtsvcctl: stats: %s\n",
+				strerror(errno));
+			free(ci);
+			close(fd);
+			return 1;
+		}
+		if (cl.count <= cap)
+			break;
+	}
+	close(fd);
+	if (o->json)
+		printf("[");
+	else
+		printf("%-4s %-16s %-4s %-10s %12s %14s %12s %14s %8s %8s\n",
+		       "ID", "NAME", "KIND", "ENDS", "TX_MSGS", "TX_BYTES",
+		       "RX_MSGS", "RX_BYTES", "QUEUED", "WAKEUPS");
+	for (uint32_t i = 0; i < cl.count; i++) {
+		const struct wtsvc_channel_info *c = &ci[i];
+		char ends[16];
+
+		snprintf(ends, sizeof(ends), "%s%s%s",
+			 c->state & WTSVC_CHAN_APP_OPEN ? "app" : "",
+			 (c->state & WTSVC_CHAN_APP_OPEN) &&
+			 (c->state & WTSVC_CHAN_PROTOCOL_OPEN) ? "+" : "",
+			 c->state & WTSVC_CHAN_PROTOCOL_OPEN ? "proto" : "");
+		if (o->json) {
+			printf("%s{\"id\":%u,\"name\":", i ? "," : "",
+			       c->channel_id);
+			json_str(stdout, c->name);
+			printf(",\"dynamic\":%s,\"state\":%u,",
+			       c->state & WTSVC_CHAN_DYNAMIC ? "true" : "false",
+			       c->state);
+			dir_json("tx", &c->tx);
+			printf(",");
+			dir_json("rx", &c->rx);
+			printf("}");
+			continue;
+		}
+		printf("%-4u %-16s %-4s %-10s %12llu %14llu %12llu %14llu %8llu %8llu\n",
+		       c->channel_id, c->name,
+		       c->state & WTSVC_CHAN_DYNAMIC ? "dyn" : "svc",
+		       ends[0] ? ends : "-",
+		       (unsigned long long)c->tx.msgs,
+		       (unsigned long long)c->tx.bytes,
+		       (unsigned long long)c->rx.msgs,
+		       (unsigned long long)c->rx.bytes,
+		       (unsigned long long)(c->tx.queued_msgs +
+					    c->rx.queued_msgs),
+		       (unsigned long long)(c->tx.wakeups + c->rx.wakeups));
+	}
+	if (o->json)
+		printf("]\n");
+	free(ci);
+	return 0;
+}

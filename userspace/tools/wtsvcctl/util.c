@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvcctl: parsing, names and output helpers.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "wtsvcctl.h"
+
+static const struct {
+	DWORD code;
+	const char *text;
+} win32_texts[] = {
+	{ ERROR_FILE_NOT_FOUND, "no such session or object" },
+	{ ERROR_ACCESS_DENIED, "access denied" },
+	{ ERROR_INVALID_HANDLE, "invalid handle" },
+	{ ERROR_NOT_ENOUGH_MEMORY, "out of memory" },
+	{ ERROR_NOT_SUPPORTED, "not supported" },
+	{ ERROR_INVALID_PARAMETER, "invalid parameter" },
+	{ ERROR_BUSY, "busy" },
+	{ ERROR_ALREADY_EXISTS, "already exists" },
+	{ ERROR_NOT_FOUND, "not found" },
+	{ ERROR_TIMEOUT, "timed out" },
+	{ ERROR_SERVICE_NOT_ACTIVE,
+	  "no session manager (or no wtsvc module) is running" },
+	{ ERROR_PRIVILEGE_NOT_HELD, "privilege not held" },
+	{ ERROR_CONNECTION_ABORTED, "the peer hung up" },
+};
+
+int ctl_fail(const char *what)
+{
+	DWORD e = GetLastError();
+	const char *text = "error";
+
+	for (size_t i = 0; i < sizeof(win32_texts) / sizeof(win32_texts[0]);
+	     i++)
+		if (win32_texts[i].code == e)
+			text = win32_texts[i].text;
+	fprintf(stderr, "wtsvcctl: %s: %s (Win32 error %u)\n", what, text, e);
+	return 1;
+}
+
+bool ctl_parse_u32(const char *s, unsigned int *v)
+{
+	char *end;
+	unsigned long n;
+
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	n = strtoul(s, &end, 0);
+	if (errno || *end || n > 0xffffffffUL)
+		return false;
+	*v = (unsigned int)n;
+	return true;
+}
+
+bool ctl_parse_session(const char *s, DWORD *id)
+{
+	unsigned int v;
+
+	if (s && !strcmp(s, "current")) {
+		*id = WTS_CURRENT_SESSION;
+		return true;
+	}
+	if (!ctl_parse_u32(s, &v) || v > WTSVC_SESSION_ID_MAX)
+		return false;
+	*id = v;
+	return true;
+}
+
+const char *ctl_state_name(unsigned int state)
+{
+	static const char *const names[] = {
+		"Active", "Connected", "ConnectQuery", "Shadow",
+		"Disconnected", "Idle", "Listen", "Reset", "Down", "Init",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+}
+
+const char *ctl_event_name(unsigned int event)
+{
+	switch (event) {
+	case WTSVC_EVENT_CREATE: return "create";
+	case WTSVC_EVENT_DELETE: return "delete";
+	case WTSVC_EVENT_RENAME: return "rename";
+	case WTSVC_EVENT_CONNECT: return "connect";
+	case WTSVC_EVENT_DISCONNECT: return "disconnect";
+	case WTSVC_EVENT_LOGON: return "logon";
+	case WTSVC_EVENT_LOGOFF: return "logoff";
+	case WTSVC_EVENT_STATECHANGE: return "statechange";
+	case WTSVC_EVENT_LICENSE: return "license";
+	default: return "overflow";
+	}
+}
+
+const char *ctl_request_name(unsigned int type)
+{
+	static const char *const names[] = {
+		"?", "logoff", "disconnect", "message", "shutdown", "connect",
+		"remote-control-start", "remote-control-stop",
+	};
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "?";
+}
+
+void ctl_address_text(const struct wtsvc_session_info *si, char *buf,
+		      size_t len)
+{
+	buf[0] = 0;
+	if (si->client_address_family == AF_INET)
+		inet_ntop(AF_INET, si->client_address + 2, buf, (socklen_t)len);
+	else if (si->client_address_family == AF_INET6)
+		inet_ntop(AF_INET6, si->client_address, buf, (socklen_t)len);
+}
+
+void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
