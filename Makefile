@@ -28,7 +28,7 @@ TEST_CFLAGS := $(USER_CFLAGS) $(SANITIZE) -I$(KSRC)/tools/testing/selftests \
 
 SELFTESTS := sessions_test channels_test data_test manager_group_test \
 	     ring_test stress_test framing_test wtsapi_test cchannel_test \
-	     winpr_test procs_events_test
+	     winpr_test procs_events_test wtsession_test
 LIB_SRCS := $(wildcard $(TOP)/userspace/lib/*.c)
 LIB_HDRS := $(wildcard $(TOP)/include/wtsvc/*.h) \
 	    $(wildcard $(TOP)/userspace/lib/*.h) $(TOP)/kmod/ring_core.h
