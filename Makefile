@@ -106,7 +106,7 @@ $(BUILD)/lib/pkgconfig/wtsvc.pc: $(TOP)/userspace/lib/wtsvc.pc.in $(TOP)/Makefil
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
 
-install: $(LIB_BINS)
+install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/wtsvc
 	install -m 0644 $(BUILD)/lib/libwtsvc.a $(DESTDIR)$(LIBDIR)/
 	install -m 0755 $(BUILD)/lib/libwtsvc.so.$(LIB_VERSION) \
@@ -117,6 +117,10 @@ install: $(LIB_BINS)
 		$(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 0644 $(addprefix $(TOP)/include/wtsvc/,$(PUBLIC_HDRS)) \
 		$(DESTDIR)$(INCLUDEDIR)/wtsvc/
+	install -D -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/linux/wtsvc.h
+	install -D -m 0755 $(BUILD)/bin/wtsvcctl $(DESTDIR)$(PREFIX)/bin/wtsvcctl
+	install -D -m 0644 $(TOP)/Documentation/wtsvcctl.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/wtsvcctl.8
 
 # A program that knows only WinPR: its headers and libwinpr2.
 $(BUILD)/bin/winpr-echo-app: $(TOP)/tests/winpr/winpr_echo_app.c
@@ -140,12 +144,12 @@ $(BUILD)/host/ring_core_test: $(TOP)/tests/host/ring_core_test.c \
 $(BUILD)/host/headers_c_test: $(TOP)/tests/host/headers_test.c $(LIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -I$(TOP)/include \
-		-o $@ $<
+		-I$(TOP)/include/uapi -o $@ $<
 
 $(BUILD)/host/headers_cxx_test: $(TOP)/tests/host/headers_test.c $(LIB_HDRS)
 	@mkdir -p $(dir $@)
 	$(CXX) -x c++ -std=c++17 -Wall -Wextra -Werror -pedantic \
-		-I$(TOP)/include -o $@ $<
+		-I$(TOP)/include -I$(TOP)/include/uapi -o $@ $<
 
 $(BUILD)/host/uapi_c_test: $(TOP)/tests/host/uapi_layout.c $(UAPI)
 	@mkdir -p $(dir $@)

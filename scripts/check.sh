@@ -103,11 +103,15 @@ tap_suite vm-runner tests/vm/selftest.sh
 # --- kselftests in the VM, both kernels ----------------------------------------
 for s in $(scripts/kernels.sh); do
 	for t in sessions_test channels_test data_test ring_test stress_test \
-		 framing_test wtsapi_test cchannel_test winpr_test; do
+		 framing_test wtsapi_test cchannel_test winpr_test \
+		 procs_events_test wtsession_test; do
 		tap_suite "$s-${t%_test}" tests/vm/run --kernel "$s" \
 			--logs "$top/build/vm-logs/$s-${t%_test}" \
 			-- "build/selftests/$t"
 	done
+	tap_suite "$s-wtsvcctl" tests/vm/run --kernel "$s" \
+		--logs "$top/build/vm-logs/$s-wtsvcctl" \
+		-- tests/vm/wtsvcctl_test.sh
 	tap_suite "$s-manager_group" tests/vm/run --kernel "$s" \
 		--module-params manager_gid=2000 \
 		--logs "$top/build/vm-logs/$s-manager_group" \

@@ -47,5 +47,35 @@ int main(void)
 	      CHANNEL_RC_INITIALIZATION_ERROR == 20, "cchannel codes");
 	check(sizeof(WTS_VIRTUAL_CLASS) == 4 && CHANNEL_MAX_COUNT == 31,
 	      "enum size, channel count");
+	check(sizeof(WTS_SESSION_INFOW) == 24 && sizeof(WTS_SESSION_INFO_1A) == 56,
+	      "session info structs");
+	check(sizeof(WTS_PROCESS_INFOA) == 24 &&
+	      sizeof(WTS_PROCESS_INFO_EXW) == 64 &&
+	      offsetof(WTS_PROCESS_INFO_EXA, UserTime) == 48,
+	      "process info structs");
+	check(sizeof(WTS_CLIENT_ADDRESS) == 24 && sizeof(WTS_CLIENT_DISPLAY) == 12,
+	      "address and display");
+	check(sizeof(WTSINFOW) == 216 && sizeof(WTSINFOA) == 144 &&
+	      offsetof(WTSINFOW, ConnectTime) == 176 &&
+	      offsetof(WTSINFOA, UserName) == 81, "WTSINFO");
+	check(sizeof(WTSINFOEXW) == 232 && sizeof(WTSINFOEXA) == 160 &&
+	      sizeof(WTSINFOEX_LEVEL1_W) == 224 &&
+	      offsetof(WTSINFOEX_LEVEL1_A, LogonTime) == 88, "WTSINFOEX");
+	check(sizeof(WTSCLIENTW) == 2304 && sizeof(WTSCLIENTA) == 1200 &&
+	      offsetof(WTSCLIENTW, ClientAddressFamily) == 1168 &&
+	      offsetof(WTSCLIENTA, DeviceId) == 936, "WTSCLIENT");
+	check(sizeof(WTSCONFIGINFOW) == 1668 && sizeof(WTSCONFIGINFOA) == 848,
+	      "WTSCONFIGINFO");
+	check(sizeof(WTSUSERCONFIGW) == 2148 && sizeof(WTSUSERCONFIGA) == 1100 &&
+	      offsetof(WTSUSERCONFIGW, TerminalServerHomeDirDrive) == 2140,
+	      "WTSUSERCONFIG");
+	check(sizeof(WTSLISTENERCONFIGW) == 1348 &&
+	      sizeof(WTSLISTENERCONFIGA) == 728 &&
+	      offsetof(WTSLISTENERCONFIGA, InitialProgram) == 465,
+	      "WTSLISTENERCONFIG");
+	check(sizeof(WTSLISTENERNAMEW) == 66 && sizeof(WTSLISTENERNAMEA) == 33,
+	      "WTSLISTENERNAME");
+	check(WTS_EVENT_FLUSH == 0x80000000u && IDTIMEOUT == 32000 &&
+	      WTS_WSD_FASTREBOOT == 0x10, "control constants");
 	return bad != 0;
 }

@@ -44,6 +44,24 @@ WT_ASSERT(sizeof(struct wtsvc_rx_cursor) == 16, "rx_cursor");
 WT_ASSERT(offsetof(struct wtsvc_ring_geom, cursor_off) == 56, "cursor_off");
 WT_ASSERT(WTSVC_CHUNK_FIRST == 1 && WTSVC_CHUNK_LAST == 2,
 	  "CHANNEL_FLAG_FIRST/LAST");
+WT_ASSERT(offsetof(struct wtsvc_features, caller) == 40, "features.caller");
+WT_ASSERT(sizeof(struct wtsvc_proc_attach) == 24, "proc_attach");
+WT_ASSERT(sizeof(struct wtsvc_proc_entry) == 8, "proc_entry");
+WT_ASSERT(sizeof(struct wtsvc_proc_sessions) == 24, "proc_sessions");
+WT_ASSERT(sizeof(struct wtsvc_events_open) == 32, "events_open");
+WT_ASSERT(sizeof(struct wtsvc_event) == 40, "event");
+WT_ASSERT(sizeof(struct wtsvc_request) == 88 &&
+	  offsetof(struct wtsvc_request, text_ptr) == 48, "request");
+WT_ASSERT(sizeof(struct wtsvc_mgr_request) == 64, "mgr_request");
+WT_ASSERT(sizeof(struct wtsvc_request_answer) == 32, "request_answer");
+WT_ASSERT(sizeof(struct wtsvc_manager_register) == 16, "manager_register");
+WT_ASSERT(sizeof(struct wtsvc_listener) == 936 &&
+	  offsetof(struct wtsvc_listener, sd_ptr) == 128 &&
+	  offsetof(struct wtsvc_listener, name) == 152, "listener");
+WT_ASSERT(sizeof(struct wtsvc_listener_delete) == 80, "listener_delete");
+WT_ASSERT(sizeof(struct wtsvc_channel_list) == 32, "channel_list");
+WT_ASSERT(WTSVC_EVENT_CREATE == 0x1 && WTSVC_EVENT_STATECHANGE == 0x80 &&
+	  WTSVC_EVENT_ALL == 0x1ff, "WTS_EVENT_* values");
 WT_ASSERT(WTSVC_CHANNEL_NAME_SIZE > WTSVC_DYNAMIC_NAME_MAX, "name size");
 
 /* Microsoft's values (WTS_CHANNEL_OPTION_*, CHANNEL_OPTION_SHOW_PROTOCOL). */
