@@ -39,7 +39,7 @@ if [ -n "$VM_MODULE" ] && [ -d /sys/module/wtsvc ]; then
 	refcnt=$(cat /sys/module/wtsvc/refcnt)
 	if [ "$refcnt" != 0 ]; then
 		verdict="module refcount $refcnt after the command"
-	elif echo "$live" | grep -qE '(channels|ring_pages|staged|offers|files|parked)=[1-9]'; then
+	elif echo "$live" | grep -qE '(channels|ring_pages|staged|offers|files|parked|procs|watchers|requests)=[1-9]'; then
 		verdict="objects leaked with no file open: $live"
 	fi
 	if ! rmmod wtsvc; then
