@@ -142,6 +142,7 @@ static struct wtsvc_req *wtsvc_req_build(const struct wtsvc_request *r)
 	req->hdr.target_session_id = r->target_session_id;
 	req->hdr.arg = r->arg;
 	req->hdr.timeout_ms = r->timeout_ms;
+	req->hdr.pid = task_tgid_nr(current);
 	req->hdr.uid = from_kuid_munged(&init_user_ns, current_fsuid());
 	req->hdr.text_len[0] = len0;
 	req->hdr.text_len[1] = len1;
@@ -201,7 +202,6 @@ long wtsvc_request_submit(unsigned int cmd, unsigned long arg, bool manager)
 	req = wtsvc_req_build(&r);
 	if (IS_ERR(req))
 		return PTR_ERR(req);
-	req->hdr.pid = task_tgid_nr(current);
 	ret = wtsvc_req_queue_up(req);
 	if (ret)
 		goto out;

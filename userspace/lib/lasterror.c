@@ -74,7 +74,6 @@ static const struct {
 	{ EPROTO, ERROR_INVALID_DATA },
 	{ EOPNOTSUPP, ERROR_NOT_SUPPORTED },
 	{ ENOTTY, ERROR_NOT_SUPPORTED },
-	{ EOPNOTSUPP, ERROR_CALL_NOT_IMPLEMENTED },
 };
 
 DWORD wtsvc_errno_to_win32(int neg_errno)

@@ -209,7 +209,6 @@ static BOOL query_struct(struct query *q, WTS_INFO_CLASS cls, LPSTR *pp,
 		WTSCONFIGINFOW gw;
 	} u;
 	size_t len = 0;
-	BOOL ok;
 
 	cfg = malloc(sizeof(*cfg));
 	if (!cfg)
@@ -248,8 +247,7 @@ static BOOL query_struct(struct query *q, WTS_INFO_CLASS cls, LPSTR *pp,
 		break;
 	}
 	free(cfg);
-	ok = give(&u, len, pp, pn);
-	return ok;
+	return give(&u, len, pp, pn);
 }
 
 static BOOL query_config_text(struct query *q, WTS_CONFIG_CLASS c, LPSTR *pp,

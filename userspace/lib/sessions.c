@@ -42,60 +42,6 @@ static int snapshot(HANDLE hServer, struct wtsvc_session_info **out)
 	return n;
 }
 
-static BOOL enumerate(HANDLE hServer, DWORD Reserved, DWORD Version,
-		      void **ppSessionInfo, DWORD *pCount, bool wide)
-{
-	struct wtsvc_session_info *si;
-	WTS_SESSION_INFOA *arr;
-	char name[32], *cur;
-	size_t bytes;
-	int n;
-
-	if (Reserved || Version != 1 || !ppSessionInfo || !pCount)
-		return wtsvc_fail(ERROR_INVALID_PARAMETER);
-	n = snapshot(hServer, &si);
-	if (n < 0)
-		return FALSE;
-	bytes = (size_t)n * sizeof(*arr);
-	for (int i = 0; i < n; i++)
-		bytes += wtsvc_pack_size(wtsvc_winstation(&si[i], name,
-							  sizeof(name)), wide);
-	arr = wtsvc_alloc(bytes);
-	if (!arr) {
-		free(si);
-		return wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
-	}
-	cur = (char *)(arr + n);
-	for (int i = 0; i < n; i++) {
-		arr[i].SessionId = si[i].session_id;
-		arr[i].State = (WTS_CONNECTSTATE_CLASS)si[i].state;
-		arr[i].pWinStationName = wtsvc_pack_put(&cur,
-			wtsvc_winstation(&si[i], name, sizeof(name)), wide);
-	}
-	free(si);
-	*ppSessionInfo = arr;
-	*pCount = (DWORD)n;
-	return wtsvc_ok();
-}
-
-WTSVC_EXPORT BOOL WTSEnumerateSessionsA(HANDLE hServer, DWORD Reserved,
-					DWORD Version,
-					PWTS_SESSION_INFOA *ppSessionInfo,
-					DWORD *pCount)
-{
-	return enumerate(hServer, Reserved, Version, (void **)ppSessionInfo,
-			 pCount, false);
-}
-
-WTSVC_EXPORT BOOL WTSEnumerateSessionsW(HANDLE hServer, DWORD Reserved,
-					DWORD Version,
-					PWTS_SESSION_INFOW *ppSessionInfo,
-					DWORD *pCount)
-{
-	return enumerate(hServer, Reserved, Version, (void **)ppSessionInfo,
-			 pCount, true);
-}
-
 /* User and domain of a session as the caller may see them, or NULL. */
 static const char *ex_user(const struct wtsvc_session_info *si)
 {
@@ -121,50 +67,99 @@ static void *put_opt(char **cur, const char *s, bool wide)
 	return s ? wtsvc_pack_put(cur, s, wide) : NULL;
 }
 
-static BOOL enumerate_ex(HANDLE hServer, DWORD *pLevel, DWORD Filter,
-			 void **ppSessionInfo, DWORD *pCount, bool wide)
+/*
+ * Build a WTS_SESSION_INFO (ex false) or WTS_SESSION_INFO_1 (ex true)
+ * array with its strings in one allocation.
+ */
+static BOOL enumerate(HANDLE hServer, bool ex, void **pp, DWORD *pCount,
+		      bool wide)
 {
+	size_t esz = ex ? sizeof(WTS_SESSION_INFO_1A) :
+			  sizeof(WTS_SESSION_INFOA);
+	char name[32], host[WTSVC_NAME_LEN] = "", *buf, *cur;
 	struct wtsvc_session_info *si;
-	WTS_SESSION_INFO_1A *arr;
-	char name[32], host[WTSVC_NAME_LEN] = "", *cur;
 	size_t bytes;
 	int n;
 
-	if (!pLevel || *pLevel != 1 || Filter || !ppSessionInfo || !pCount)
-		return wtsvc_fail(ERROR_INVALID_PARAMETER);
 	n = snapshot(hServer, &si);
 	if (n < 0)
 		return FALSE;
 	gethostname(host, sizeof(host) - 1);
-	bytes = (size_t)n * sizeof(*arr);
+	bytes = (size_t)n * esz;
 	for (int i = 0; i < n; i++) {
 		bytes += wtsvc_pack_size(wtsvc_winstation(&si[i], name,
 							  sizeof(name)), wide);
-		bytes += pack_opt(ex_user(&si[i]), wide);
-		bytes += pack_opt(ex_domain(&si[i], host), wide);
+		if (ex)
+			bytes += pack_opt(ex_user(&si[i]), wide) +
+				 pack_opt(ex_domain(&si[i], host), wide);
 	}
-	arr = wtsvc_alloc(bytes);
-	if (!arr) {
+	buf = wtsvc_alloc(bytes);
+	if (!buf) {
 		free(si);
 		return wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
 	}
-	cur = (char *)(arr + n);
+	cur = buf + (size_t)n * esz;
 	for (int i = 0; i < n; i++) {
-		arr[i].ExecEnvId = si[i].session_id;
-		arr[i].State = (WTS_CONNECTSTATE_CLASS)si[i].state;
-		arr[i].SessionId = si[i].session_id;
-		arr[i].pSessionName = wtsvc_pack_put(&cur,
-			wtsvc_winstation(&si[i], name, sizeof(name)), wide);
-		arr[i].pHostName = NULL;	/* runs on this host */
-		arr[i].pUserName = put_opt(&cur, ex_user(&si[i]), wide);
-		arr[i].pDomainName = put_opt(&cur, ex_domain(&si[i], host),
-					     wide);
-		arr[i].pFarmName = NULL;
+		const char *ws = wtsvc_winstation(&si[i], name, sizeof(name));
+		WTS_CONNECTSTATE_CLASS st = (WTS_CONNECTSTATE_CLASS)si[i].state;
+
+		if (ex) {
+			WTS_SESSION_INFO_1A *e = (void *)(buf + i * esz);
+
+			e->ExecEnvId = si[i].session_id;
+			e->State = st;
+			e->SessionId = si[i].session_id;
+			e->pSessionName = wtsvc_pack_put(&cur, ws, wide);
+			/* pHostName, pFarmName NULL: runs on this host */
+			e->pUserName = put_opt(&cur, ex_user(&si[i]), wide);
+			e->pDomainName = put_opt(&cur,
+						 ex_domain(&si[i], host), wide);
+		} else {
+			WTS_SESSION_INFOA *e = (void *)(buf + i * esz);
+
+			e->SessionId = si[i].session_id;
+			e->State = st;
+			e->pWinStationName = wtsvc_pack_put(&cur, ws, wide);
+		}
 	}
 	free(si);
-	*ppSessionInfo = arr;
+	*pp = buf;
 	*pCount = (DWORD)n;
 	return wtsvc_ok();
+}
+
+static BOOL enumerate_v1(HANDLE hServer, DWORD Reserved, DWORD Version,
+			 void **pp, DWORD *pCount, bool wide)
+{
+	if (Reserved || Version != 1 || !pp || !pCount)
+		return wtsvc_fail(ERROR_INVALID_PARAMETER);
+	return enumerate(hServer, false, pp, pCount, wide);
+}
+
+static BOOL enumerate_ex(HANDLE hServer, DWORD *pLevel, DWORD Filter,
+			 void **pp, DWORD *pCount, bool wide)
+{
+	if (!pLevel || *pLevel != 1 || Filter || !pp || !pCount)
+		return wtsvc_fail(ERROR_INVALID_PARAMETER);
+	return enumerate(hServer, true, pp, pCount, wide);
+}
+
+WTSVC_EXPORT BOOL WTSEnumerateSessionsA(HANDLE hServer, DWORD Reserved,
+					DWORD Version,
+					PWTS_SESSION_INFOA *ppSessionInfo,
+					DWORD *pCount)
+{
+	return enumerate_v1(hServer, Reserved, Version,
+			    (void **)ppSessionInfo, pCount, false);
+}
+
+WTSVC_EXPORT BOOL WTSEnumerateSessionsW(HANDLE hServer, DWORD Reserved,
+					DWORD Version,
+					PWTS_SESSION_INFOW *ppSessionInfo,
+					DWORD *pCount)
+{
+	return enumerate_v1(hServer, Reserved, Version,
+			    (void **)ppSessionInfo, pCount, true);
 }
 
 WTSVC_EXPORT BOOL WTSEnumerateSessionsExA(HANDLE hServer, DWORD *pLevel,

@@ -82,15 +82,14 @@ int main(int argc, char **argv)
 	for (size_t k = 0; k < sizeof(commands) / sizeof(commands[0]); k++) {
 		if (strcmp(args[0], commands[k].name))
 			continue;
-		opterr = n == 2 && !strcmp(args[1], "--help") ? 0 : 1;
-		if (n == 2 && !strcmp(args[1], "--help")) {
-			char *help[] = { args[0], (char *)"--bad-option", NULL };
+		/* "CMD --help": every command answers it with its usage. */
+		bool help = n == 2 && !strcmp(args[1], "--help");
 
-			commands[k].fn(&o, 2, help);
-			free(args);
-			return 0;
-		}
+		opterr = !help;
 		int ret = commands[k].fn(&o, n, args);
+
+		if (help)
+			ret = 0;
 
 		free(args);
 		return ret;
