@@ -6,6 +6,8 @@
 #                 load wtsvc.ko and run the demonstration (the main job)
 #   make check    install dependencies, build everything and run every
 #                 test suite on both kernels; ends with "N passed, N failed"
+#   make bench    the benchmark: wtsvc against sockets, pipes and memcpy in
+#                 one guest boot; table, JSON, CSV and plots in build/bench
 #
 # Other targets: deps, modules, selftests, hosttests, tools, checkpatch,
 # install-module (on a host that can load modules), clean.
@@ -48,12 +50,14 @@ HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
 LIB_BINS := $(BUILD)/lib/libwtsvc.a $(BUILD)/lib/$(LIB_SONAME) \
 	    $(BUILD)/lib/pkgconfig/wtsvc.pc
 TOOL_BINS := $(BUILD)/bin/wtsvc-demo $(LIB_BINS) \
-	     $(BUILD)/bin/winpr-echo-app $(BUILD)/bin/wtsvcctl
+	     $(BUILD)/bin/winpr-echo-app $(BUILD)/bin/wtsvcctl \
+	     $(BUILD)/bin/wtsvc-bench
 CTL_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvcctl/*.c)
+BENCH_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-bench/*.c)
 UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 
 .PHONY: all deps modules selftests hosttests tools lib checkpatch run check \
-	install install-module clean
+	bench bench-host install install-module clean
 
 all: modules lib selftests hosttests tools
 
@@ -174,6 +178,14 @@ $(BUILD)/bin/wtsvcctl: $(CTL_SRCS) $(TOP)/userspace/tools/wtsvcctl/wtsvcctl.h \
 	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include -o $@ $(CTL_SRCS) \
 		$(BUILD)/lib/libwtsvc.a -luring -lpthread -ldl
 
+# The benchmark: optimised, against the static library; memring uses the
+# ring code's internal layout hook (userspace/lib/ring_internal.h).
+$(BUILD)/bin/wtsvc-bench: $(BENCH_SRCS) \
+		$(TOP)/userspace/tools/wtsvc-bench/bench.h $(BUILD)/lib/libwtsvc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -O2 $(LIB_CFLAGS) -o $@ $(BENCH_SRCS) \
+		$(BUILD)/lib/libwtsvc.a -luring -lpthread -ldl
+
 checkpatch: $(KSRC)/.extracted
 	@$(TOP)/scripts/checkpatch.sh
 
@@ -185,6 +197,15 @@ run: deps
 # Every test suite, on both kernels.
 check: deps
 	@$(TOP)/scripts/check.sh
+
+# The benchmark in a 6.1 guest (BENCH_ARGS go to wtsvc-bench), or natively.
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/bench.sh --kernel 6.1 -- $(BENCH_ARGS)
+
+bench-host: deps
+	@$(MAKE) --no-print-directory lib tools
+	@$(TOP)/scripts/bench.sh --host -- $(BENCH_ARGS)
 
 # On a host that can load modules: build for the running kernel and load.
 install-module:

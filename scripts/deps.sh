@@ -13,7 +13,7 @@ PKGS=(
 	linux-source-6.1
 	qemu-system-x86 busybox-static
 	liburing-dev libwinpr2-dev
-	python3
+	python3 gnuplot-nox
 )
 
 missing=()

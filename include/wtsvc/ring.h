@@ -142,6 +142,18 @@ typedef int (*wtsvc_ring_sleep_fn)(void *ctx, int fd, short events,
 void wtsvc_ring_set_sleep(struct wtsvc_ring *r, wtsvc_ring_sleep_fn fn,
 			  void *ctx);
 
+/*
+ * How a doorbell is rung once the need-wakeup handshake says the peer
+ * sleeps: fn(ctx, fd, flags) with flags WTSVC_DOORBELL_TX (records were
+ * published) or WTSVC_DOORBELL_RX (records were released).  Default: the
+ * WTSVC_IOC_DOORBELL ioctl on the fd.  An event loop built on io_uring
+ * can queue a WTSVC_UCMD_DOORBELL instead and submit it with its other
+ * work; a ring laid out in plain memory can signal an eventfd.
+ */
+typedef void (*wtsvc_ring_doorbell_fn)(void *ctx, int fd, uint32_t flags);
+void wtsvc_ring_set_doorbell(struct wtsvc_ring *r, wtsvc_ring_doorbell_fn fn,
+			     void *ctx);
+
 void wtsvc_ring_get_stats(const struct wtsvc_ring *r,
 			  struct wtsvc_ring_stats *st);
 

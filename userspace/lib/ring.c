@@ -137,8 +137,17 @@ static void wtsvc_ring_doorbell(struct wtsvc_ring *r, uint32_t flags)
 	struct wtsvc_doorbell d = { .size = sizeof(d), .flags = flags };
 
 	r->st.doorbells++;
-	if (r->fd >= 0)
+	if (r->doorbell)
+		r->doorbell(r->doorbell_ctx, r->fd, flags);
+	else if (r->fd >= 0)
 		ioctl(r->fd, WTSVC_IOC_DOORBELL, &d);
+}
+
+void wtsvc_ring_set_doorbell(struct wtsvc_ring *r, wtsvc_ring_doorbell_fn fn,
+			     void *ctx)
+{
+	r->doorbell = fn;
+	r->doorbell_ctx = ctx;
 }
 
 /* ---- waiting ------------------------------------------------------------ */

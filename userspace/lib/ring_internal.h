@@ -54,6 +54,9 @@ struct wtsvc_ring {
 	/* how to sleep (default: poll on fd) */
 	wtsvc_ring_sleep_fn sleep;
 	void *sleep_ctx;
+	/* how to ring a doorbell (default: WTSVC_IOC_DOORBELL on fd) */
+	wtsvc_ring_doorbell_fn doorbell;
+	void *doorbell_ctx;
 	struct wtsvc_ring_stats st;
 };
 

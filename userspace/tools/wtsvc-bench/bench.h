@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * wtsvc-bench: shared types.  A transport is a table of operations on a
+ * pair of connected endpoints, "a" and "b"; each endpoint is driven by one
+ * thread.  The runners (throughput.c, rtt.c, scaling.c) move verified
+ * messages (payload.c) through any transport the same way.
+ */
+#ifndef WTSVC_BENCH_H
+#define WTSVC_BENCH_H
+
+#include <liburing.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <wtsvc/wtsapi.h>
+#include <wtsvc/ring.h>
+
+#define BENCH_MAX_SIZES		8
+#define BENCH_MAX_REPS		32
+
+/* What the command line asked for. */
+struct bench_cfg {
+	size_t sizes[BENCH_MAX_SIZES];
+	unsigned int nsizes;
+	unsigned int reps;		/* timed repetitions */
+	unsigned int rep_ms;		/* target length of one repetition */
+	unsigned int rtt_trips;		/* round trips per repetition (max) */
+	bool pin;			/* pin a and b to different CPUs */
+	bool quick;			/* smoke run: tiny counts */
+	unsigned int ring_bytes;	/* per direction, every transport */
+	const char *only;		/* comma list of transport names */
+	const char *out_dir;		/* JSON, CSV, plot data */
+	bool scaling;
+};
+
+/* One end of a transport.  Fields are used as each transport needs. */
+struct bench_ep {
+	int fd;				/* channel, socket, pipe read end */
+	int wfd;			/* pipe: write end */
+	int evfd;			/* memring: eventfd the peer rings */
+	int peer_evfd;
+	struct wtsvc_ring *ring;
+	struct io_uring uring;
+	bool has_uring;
+	HANDLE wts;			/* WTS API channel handle */
+	unsigned char *buf;		/* receive buffer */
+	size_t cap;
+	size_t rpos, wpos;		/* stream framing: parsed, filled */
+	size_t cur;			/* stream framing: length returned */
+	bool peeked;			/* ring: a record is held */
+	uint64_t doorbells;		/* memring/ucmd: notifications sent */
+};
+
+struct bench_pair {
+	struct bench_ep a, b;
+	int ctl;			/* wtsvc: control fd (manager) */
+	uint32_t sid;
+	bool shared_session;		/* ctl/sid belong to another pair */
+	char name[8];			/* static channel name, "" = BENCH */
+	void *map;			/* memring: shared area */
+	size_t map_len;
+};
+
+/* Kernel-counted notifications of a wtsvc pair (both directions). */
+struct bench_wake {
+	uint64_t waits, doorbells, wakeups;
+};
+
+struct bench_ops {
+	const char *name;		/* command-line and JSON key */
+	const char *label;		/* table */
+	bool needs_module;
+	int (*open_pair)(struct bench_pair *p, const struct bench_cfg *cfg);
+	void (*close_pair)(struct bench_pair *p);
+	/* Blocking: send a whole message; 0 or -errno. */
+	int (*send)(struct bench_ep *e, const void *msg, size_t len);
+	/* Blocking: the next whole message, valid until recv_done. */
+	int (*recv)(struct bench_ep *e, const void **msg, size_t *len);
+	void (*recv_done)(struct bench_ep *e);
+	/* Optional: counters for wakeups per message. */
+	int (*wake)(struct bench_pair *p, struct bench_wake *w);
+	/* Optional, for the multi-channel runs: never block. */
+	int (*try_send)(struct bench_ep *e, const void *msg, size_t len);
+	int (*try_recv)(struct bench_ep *e, const void **msg, size_t *len);
+	int (*poll_fd)(struct bench_ep *e);
+};
+
+/* transports_*.c */
+extern const struct bench_ops bench_wtsvc_ring, bench_wtsvc_ucmd,
+	bench_wtsvc_uring_rw, bench_wtsvc_rw, bench_wtsvc_wtsapi;
+extern const struct bench_ops bench_seqpacket, bench_stream, bench_pipe,
+	bench_memring;
+bool bench_module_loaded(void);
+
+/* wtsvc_setup.c: a session and a channel between manager and app. */
+int bench_wtsvc_session(struct bench_pair *p);
+int bench_wtsvc_static(uint32_t sid, const char *name, unsigned int ring_bytes,
+		       int *proto, int *app);
+int bench_wtsvc_wake(struct bench_pair *p, struct bench_wake *w);
+void bench_wtsvc_close(struct bench_pair *p);
+
+/* ring_ep.c: messages through a struct wtsvc_ring. */
+int bench_ring_try_send(struct bench_ep *e, const void *msg, size_t len);
+int bench_ring_send(struct bench_ep *e, const void *msg, size_t len);
+int bench_ring_try_recv(struct bench_ep *e, const void **msg, size_t *len);
+int bench_ring_recv(struct bench_ep *e, const void **msg, size_t *len);
+void bench_ring_done(struct bench_ep *e);
+
+/* framing.c: length-prefixed messages on a byte stream. */
+int bench_frame_send(int fd, const void *msg, size_t len);
+int bench_frame_parse(struct bench_ep *e, const void **msg, size_t *len);
+void bench_frame_done(struct bench_ep *e);
+int bench_frame_alloc(struct bench_ep *e, size_t max_msg);
+
+/* payload.c: verified messages. */
+#define BENCH_MAGIC		0x57545356U	/* "VSTW" */
+#define BENCH_VARIANTS		7
+#define BENCH_MIN_SIZE		32
+
+struct bench_hdr {
+	uint32_t magic;
+	uint32_t len;
+	uint64_t seq;
+	uint64_t sum;			/* of the bytes after the header */
+	uint64_t stamp;			/* sender's clock, ns (RTT) */
+};
+
+struct bench_payload {
+	size_t len;
+	unsigned char *msg[BENCH_VARIANTS];
+	uint64_t sum[BENCH_VARIANTS];
+};
+
+int bench_payload_init(struct bench_payload *pl, size_t len, uint32_t salt);
+void bench_payload_free(struct bench_payload *pl);
+uint64_t bench_sum(const void *p, size_t len);
+/* Stamp message seq; returns the bytes to send. */
+const void *bench_payload_next(struct bench_payload *pl, uint64_t seq);
+/* 0, or -1 after printing what was wrong (the caller fails loudly). */
+int bench_verify(const struct bench_payload *pl, const void *msg, size_t len,
+		 uint64_t seq, const char *where);
+/* Abort the whole benchmark: wrong data never becomes a figure. */
+void bench_die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
+						   noreturn));
+
+/* util.c */
+uint64_t bench_now_ns(void);
+void bench_pin(int cpu);
+int bench_ncpus(void);
+
+/* Statistics of repeated measurements. */
+struct bench_spread {
+	double median, min, max;
+};
+
+void bench_spread_of(const double *v, unsigned int n, struct bench_spread *s);
+double bench_percentile(double *sorted, size_t n, double pct);
+void bench_sort(double *v, size_t n);
+
+/* Results, one per (transport, size). */
+struct bench_result {
+	const char *transport;
+	const char *label;
+	size_t size;
+	bool ran;
+	struct bench_spread msgs_per_s;
+	struct bench_spread bytes_per_s;
+	struct bench_spread rtt_p50_us;
+	double rtt_p99_us, rtt_max_us;
+	double wakeups_per_msg;		/* < 0: not counted */
+	double doorbells_per_msg;
+	uint64_t verified_msgs;
+};
+
+int bench_throughput(const struct bench_ops *ops, const struct bench_cfg *cfg,
+		     size_t size, struct bench_result *res);
+int bench_rtt(const struct bench_ops *ops, const struct bench_cfg *cfg,
+	      size_t size, struct bench_result *res);
+void bench_memcpy(const struct bench_cfg *cfg, size_t size,
+		  struct bench_result *res);
+
+/* scaling.c */
+struct bench_scale_result {
+	const char *transport;
+	unsigned int channels, sessions;
+	size_t size;
+	struct bench_spread bytes_per_s;
+	uint64_t verified_msgs;
+};
+
+struct bench_fair_result {
+	const char *transport;
+	unsigned int bulk_channels;
+	double idle_p50_us, idle_p99_us;
+	double load_p50_us, load_p99_us, load_max_us;
+	double bulk_bytes_per_s;
+};
+
+int bench_scaling(const struct bench_ops *ops, const struct bench_cfg *cfg,
+		  unsigned int channels, size_t size,
+		  struct bench_scale_result *res);
+int bench_fairness(const struct bench_ops *ops, const struct bench_cfg *cfg,
+		   unsigned int bulk, struct bench_fair_result *res);
+
+/* output.c */
+struct bench_report {
+	struct bench_result *res;
+	unsigned int nres;
+	struct bench_scale_result *scale;
+	unsigned int nscale;
+	struct bench_fair_result *fair;
+	unsigned int nfair;
+	const char *kernel;
+	int cpus;
+	const struct bench_cfg *cfg;
+};
+
+void bench_print_table(const struct bench_report *r);
+int bench_print_targets(const struct bench_report *r);
+int bench_write_files(const struct bench_report *r);
+
+#endif /* WTSVC_BENCH_H */

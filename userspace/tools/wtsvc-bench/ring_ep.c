@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvc-bench: moving messages through a mapped ring (struct wtsvc_ring),
+ * shared by the module's rings (ring, ucmd) and the memfd ring (memring).
+ * Send: reserve a record, copy the prepared message in, commit.  Receive:
+ * peek at the record and verify it where it lies; release when done.
+ * Both sleep through wtsvc_ring_wait(), i.e. whatever sleep and doorbell
+ * functions the ring was given, only when the ring is full or empty.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+#include "bench.h"
+
+int bench_ring_try_send(struct bench_ep *e, const void *msg, size_t len)
+{
+	void *dst;
+	int ret;
+
+	if (len > wtsvc_ring_max_record(e->ring))
+		return -EMSGSIZE;	/* the runners size the rings */
+	ret = wtsvc_ring_reserve(e->ring, len, &dst);
+	if (ret)
+		return ret;
+	memcpy(dst, msg, len);
+	return wtsvc_ring_commit(e->ring);
+}
+
+int bench_ring_send(struct bench_ep *e, const void *msg, size_t len)
+{
+	for (;;) {
+		int ret = bench_ring_try_send(e, msg, len);
+
+		if (ret != -EAGAIN)
+			return ret;
+		ret = wtsvc_ring_wait(e->ring, POLLOUT, -1);
+		if (ret < 0)
+			return ret;
+	}
+}
+
+int bench_ring_try_recv(struct bench_ep *e, const void **msg, size_t *len)
+{
+	int ret = wtsvc_ring_peek(e->ring, msg, len);
+
+	if (ret == 1) {
+		e->peeked = true;
+		return 0;
+	}
+	/* 0: the peer hung up; -EMSGSIZE: fragments the sender never makes. */
+	return ret == 0 ? -EPIPE : ret;
+}
+
+int bench_ring_recv(struct bench_ep *e, const void **msg, size_t *len)
+{
+	for (;;) {
+		int ret = bench_ring_try_recv(e, msg, len);
+
+		if (ret != -EAGAIN)
+			return ret;
+		ret = wtsvc_ring_wait(e->ring, POLLIN, -1);
+		if (ret < 0)
+			return ret;
+	}
+}
+
+void bench_ring_done(struct bench_ep *e)
+{
+	if (e->peeked)
+		wtsvc_ring_release(e->ring);
+	e->peeked = false;
+}
