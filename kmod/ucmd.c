@@ -253,14 +253,6 @@ static int wtsvc_ucmd_wait(struct io_uring_cmd *cmd, int end, u16 want,
 	pdu->task = get_task_struct(current);
 #endif
 	atomic_long_inc(&wtsvc_live.parked);
-	/* Need-wakeup handshake: flag, park, full barrier, check again. */
-	if (want == EPOLLIN) {
-		WRITE_ONCE(*ring->cons_wait, 1);
-		atomic64_inc(&ring->cons_waits);
-	} else {
-		WRITE_ONCE(*ring->prod_wait, 1);
-		atomic64_inc(&ring->prod_waits);
-	}
 	spin_lock(&chan->park_lock);
 	pdu->state = WTSVC_PARKED;
 	list_add_tail(&pdu->node, &chan->parked[end]);
@@ -268,7 +260,24 @@ static int wtsvc_ucmd_wait(struct io_uring_cmd *cmd, int end, u16 want,
 #ifndef HAVE_URING_CMD_CANCELABLE
 	wtsvc_monitor_add(chan);
 #endif
-	/* Parked before the re-check; pairs with the waker's barrier. */
+	/*
+	 * Need-wakeup handshake: park, flag, full barrier, check again.  The
+	 * flag is set only once the command is on the list: a late doorbell
+	 * (answering an earlier wait) that clears the flag after this store
+	 * then finds the command parked, and wtsvc_ucmd_wake() sets the flag
+	 * again.  Flag first, park second would let that doorbell see an
+	 * empty list and leave the command parked with the flag clear: a
+	 * lost wakeup.
+	 */
+	smp_mb();
+	if (want == EPOLLIN) {
+		WRITE_ONCE(*ring->cons_wait, 1);
+		atomic64_inc(&ring->cons_waits);
+	} else {
+		WRITE_ONCE(*ring->prod_wait, 1);
+		atomic64_inc(&ring->prod_waits);
+	}
+	/* Pairs with the barrier of the producer that published. */
 	smp_mb();
 	mask = wtsvc_chan_ready(chan, end, want, room);
 	if (mask && wtsvc_unpark(chan, pdu))

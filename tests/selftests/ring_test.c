@@ -3,10 +3,12 @@
  * wtsvc selftests: the mapped rings.  Layout and mapping permissions,
  * ring sizes, zero-copy ends against copying ends both ways, wraparound,
  * fragmentation up to 16 MiB, purge, memory-cgroup charging, io_uring
- * commands, a process killed with parked commands, and hostile writers.
+ * commands (also as the only notification path, under stress), a process
+ * killed with parked commands, and hostile writers.
  */
 #include <liburing.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -565,6 +567,137 @@ TEST_F(ring, hangup_completes_parked)
 	EXPECT_TRUE(cqe->res & POLLHUP);
 	io_uring_cqe_seen(&ring, cqe);
 	io_uring_queue_exit(&ring);
+}
+
+/*
+ * Both ends notify only through io_uring: sleeps are parked WAIT commands
+ * and doorbells DOORBELL commands queued by wtsvc_ring_set_doorbell(), so
+ * doorbells often arrive late, answering a wait that already ended while
+ * the next one parks.  A regression test for the lost wakeup that ordering
+ * caused (the flag was set before the command was on the parked list).
+ */
+#define STRESS_MSGS	30000
+#define STRESS_WAIT_MS	5000
+
+struct uring_end {
+	struct io_uring ring;
+	struct wtsvc_ring *r;
+	int fd;
+	int stalls, errors;
+	unsigned long doorbells;
+};
+
+static void uring_end_doorbell(void *ctx, int fd, uint32_t flags)
+{
+	struct uring_end *u = ctx;
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+
+	while (!io_uring_peek_cqe(&u->ring, &cqe)) {
+		u->errors += cqe->res < 0;
+		io_uring_cqe_seen(&u->ring, cqe);
+	}
+	sqe = io_uring_get_sqe(&u->ring);
+	prep_ucmd(sqe, fd, WTSVC_UCMD_DOORBELL, flags, 0, 0);
+	io_uring_sqe_set_data64(sqe, 2);
+	u->doorbells++;
+	io_uring_submit(&u->ring);
+}
+
+static int uring_end_sleep(void *ctx, int fd, short events, int timeout_ms)
+{
+	struct __kernel_timespec ts = { .tv_sec = STRESS_WAIT_MS / 1000 };
+	struct uring_end *u = ctx;
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
+
+	prep_ucmd(sqe, fd, events & POLLIN ? WTSVC_UCMD_WAIT_READABLE :
+					     WTSVC_UCMD_WAIT_WRITABLE, 0, 0, 0);
+	io_uring_sqe_set_data64(sqe, 1);
+	io_uring_submit(&u->ring);
+	for (;;) {
+		if (io_uring_wait_cqe_timeout(&u->ring, &cqe, &ts)) {
+			u->stalls++;	/* data waits, nobody rang */
+			return -ETIMEDOUT;
+		}
+		if (io_uring_cqe_get_data64(cqe) == 1) {
+			int res = cqe->res;
+
+			io_uring_cqe_seen(&u->ring, cqe);
+			return res < 0 ? res : 0;
+		}
+		u->errors += cqe->res < 0;
+		io_uring_cqe_seen(&u->ring, cqe);
+	}
+}
+
+static int uring_end_init(struct uring_end *u, int fd)
+{
+	memset(u, 0, sizeof(*u));
+	u->fd = fd;
+	if (io_uring_queue_init(64, &u->ring, 0) || wtsvc_ring_map(fd, &u->r))
+		return -1;
+	wtsvc_ring_set_sleep(u->r, uring_end_sleep, u);
+	wtsvc_ring_set_doorbell(u->r, uring_end_doorbell, u);
+	return 0;
+}
+
+static void *stress_producer(void *arg)
+{
+	struct uring_end *u = arg;
+	uint32_t seq;
+
+	for (seq = 0; seq < STRESS_MSGS; seq++) {
+		unsigned char msg[64];
+
+		wt_fill(msg, sizeof(msg), seq);
+		if (wtsvc_ring_send(u->r, msg, sizeof(msg), -1) != sizeof(msg))
+			break;
+	}
+	return NULL;
+}
+
+TEST_F(ring, uring_doorbells_and_waits_stress)
+{
+	struct wtsvc_channel_open op;
+	struct uring_end prod, cons;
+	unsigned char buf[64];
+	uint32_t seq, bad = 0;
+	int proto, app;
+	pthread_t t;
+
+	/*
+	 * Rings big enough that the producer never waits: the consumer
+	 * catches up, parks, is rung, over and over.
+	 */
+	proto = wt_chan_fd_sized(self->sid, "STRESS", 1 << 20, 1 << 20, &op);
+	ASSERT_LE(0, proto);
+	app = wt_chan_fd(self->sid, WTSVC_END_APP, "STRESS", 0, O_NONBLOCK);
+	ASSERT_LE(0, app);
+	ASSERT_EQ(0, uring_end_init(&prod, proto));
+	ASSERT_EQ(0, uring_end_init(&cons, app));
+	ASSERT_EQ(0, pthread_create(&t, NULL, stress_producer, &prod));
+	for (seq = 0; seq < STRESS_MSGS; seq++) {
+		if (wtsvc_ring_recv(cons.r, buf, sizeof(buf), -1) !=
+		    sizeof(buf))
+			break;
+		bad += wt_check(buf, sizeof(buf), seq) != 0;
+	}
+	pthread_join(t, NULL);
+	EXPECT_EQ(STRESS_MSGS, seq);
+	EXPECT_EQ(0, bad);
+	EXPECT_EQ(0, cons.stalls);
+	EXPECT_EQ(0, prod.stalls);
+	EXPECT_EQ(0, cons.errors + prod.errors);
+	/* Both directions really slept and were rung through io_uring. */
+	EXPECT_LT(10, prod.doorbells);
+	TH_LOG("%lu doorbells through io_uring", prod.doorbells);
+	wtsvc_ring_unmap(prod.r);
+	wtsvc_ring_unmap(cons.r);
+	io_uring_queue_exit(&prod.ring);
+	io_uring_queue_exit(&cons.ring);
+	close(app);
+	close(proto);
 }
 
 static long live_count(const char *key)

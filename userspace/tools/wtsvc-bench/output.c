@@ -382,14 +382,32 @@ static int write_plot_data(const struct bench_report *r, const char *dir)
 	return 0;
 }
 
+/* mkdir -p */
+static int make_dirs(const char *dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(path, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return mkdir(path, 0755) && errno != EEXIST ? -errno : 0;
+}
+
 int bench_write_files(const struct bench_report *r)
 {
 	const char *dir = r->cfg->out_dir;
 	char path[4096];
 	int err;
 
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return -errno;
+	err = make_dirs(dir);
+	if (err)
+		return err;
 	snprintf(path, sizeof(path), "%s/results.json", dir);
 	err = write_json(r, path);
 	if (!err)

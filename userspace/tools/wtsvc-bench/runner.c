@@ -13,6 +13,9 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,9 +28,10 @@ struct run {
 	const struct bench_cfg *cfg;
 	struct bench_pair pair;
 	struct bench_payload pl;
-	pthread_barrier_t go, done;
+	pthread_barrier_t go;
+	atomic_uint finished;		/* workers done with this round */
 	uint64_t count;			/* this round; 0 ends the threads */
-	uint64_t seq_a, seq_b;		/* next sequence number per thread */
+	_Atomic uint64_t seq_a, seq_b;	/* next sequence number per thread */
 	uint64_t t_start, t_end;	/* throughput round */
 	double *lat_us;			/* rtt round: one per trip */
 };
@@ -37,6 +41,15 @@ struct worker {
 	enum role role;
 	pthread_t thread;
 };
+
+/* seq++ by its only writer; relaxed, so the watchdog costs no lock. */
+static uint64_t bump(_Atomic uint64_t *seq)
+{
+	uint64_t v = atomic_load_explicit(seq, memory_order_relaxed);
+
+	atomic_store_explicit(seq, v + 1, memory_order_relaxed);
+	return v;
+}
 
 static void check(const struct run *r, int ret, const char *what)
 {
@@ -67,12 +80,12 @@ static void round_of(struct worker *w)
 		r->t_start = bench_now_ns();
 		for (i = 0; i < r->count; i++)
 			check(r, r->ops->send(a, bench_payload_next(&r->pl,
-						r->seq_a++), r->pl.len),
+						bump(&r->seq_a)), r->pl.len),
 			      "send");
 		break;
 	case RECEIVER:
 		for (i = 0; i < r->count; i++) {
-			recv_verified(r, b, r->seq_b++, &msg);
+			recv_verified(r, b, bump(&r->seq_b), &msg);
 			r->ops->recv_done(b);
 		}
 		r->t_end = bench_now_ns();
@@ -81,16 +94,18 @@ static void round_of(struct worker *w)
 		for (i = 0; i < r->count; i++) {
 			t0 = bench_now_ns();
 			check(r, r->ops->send(a, bench_payload_next(&r->pl,
-						r->seq_a), r->pl.len),
+						atomic_load_explicit(&r->seq_a,
+							memory_order_relaxed)),
+					      r->pl.len),
 			      "send");
-			recv_verified(r, a, r->seq_a++, &msg);
+			recv_verified(r, a, bump(&r->seq_a), &msg);
 			r->ops->recv_done(a);
 			r->lat_us[i] = (double)(bench_now_ns() - t0) / 1e3;
 		}
 		break;
 	case ECHOER:
 		for (i = 0; i < r->count; i++) {
-			recv_verified(r, b, r->seq_b++, &msg);
+			recv_verified(r, b, bump(&r->seq_b), &msg);
 			check(r, r->ops->send(b, msg, r->pl.len), "echo");
 			r->ops->recv_done(b);
 		}
@@ -110,7 +125,7 @@ static void *worker_main(void *arg)
 		if (!r->count)
 			break;
 		round_of(w);
-		pthread_barrier_wait(&r->done);
+		atomic_fetch_add(&r->finished, 1);
 	}
 	return NULL;
 }
@@ -135,7 +150,6 @@ static int run_open(struct run *r, const struct bench_ops *ops,
 		return err;
 	}
 	pthread_barrier_init(&r->go, NULL, 3);
-	pthread_barrier_init(&r->done, NULL, 3);
 	w[0] = (struct worker){ .run = r, .role = ra };
 	w[1] = (struct worker){ .run = r, .role = rb };
 	pthread_create(&w[0].thread, NULL, worker_main, &w[0]);
@@ -143,11 +157,46 @@ static int run_open(struct run *r, const struct bench_ops *ops,
 	return 0;
 }
 
+/*
+ * Run one round and wait for both workers.  A round in which no message
+ * moves for STALL_S seconds is a transport bug (a lost wakeup, a peer
+ * that never answers): say where it stopped and fail, never hang.
+ */
+#define STALL_S		20
+
 static void run_round(struct run *r, uint64_t count)
 {
+	uint64_t last = UINT64_MAX, now;
+	unsigned int still = 0;
+
 	r->count = count;
+	atomic_store(&r->finished, 0);
 	pthread_barrier_wait(&r->go);
-	pthread_barrier_wait(&r->done);
+	while (atomic_load(&r->finished) < 2) {
+		usleep(10000);
+		now = atomic_load(&r->seq_a) + atomic_load(&r->seq_b);
+		if (now != last) {
+			last = now;
+			still = 0;
+			continue;
+		}
+		if (++still < STALL_S * 100)
+			continue;
+		if (r->ops->wake) {
+			struct bench_wake w;
+
+			if (!r->ops->wake(&r->pair, &w))
+				fprintf(stderr, "wtsvc-bench: stalled: waits %llu doorbells %llu wakeups %llu\n",
+					(unsigned long long)w.waits,
+					(unsigned long long)w.doorbells,
+					(unsigned long long)w.wakeups);
+		}
+		bench_die("%s, %zu B: no message moved for %d s (a at %llu, b at %llu of a %llu-message round)",
+			  r->ops->name, r->pl.len, STALL_S,
+			  (unsigned long long)atomic_load(&r->seq_a),
+			  (unsigned long long)atomic_load(&r->seq_b),
+			  (unsigned long long)count);
+	}
 }
 
 static void run_close(struct run *r, struct worker w[2])
@@ -157,7 +206,6 @@ static void run_close(struct run *r, struct worker w[2])
 	pthread_join(w[0].thread, NULL);
 	pthread_join(w[1].thread, NULL);
 	pthread_barrier_destroy(&r->go);
-	pthread_barrier_destroy(&r->done);
 	r->ops->close_pair(&r->pair);
 	bench_payload_free(&r->pl);
 }
