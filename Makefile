@@ -46,7 +46,8 @@ PUBLIC_HDRS := wintypes.h pchannel.h wtsapi.h cchannel.h wtsvc.h ring.h
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
 HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
 		 $(BUILD)/host/uapi_cxx_test $(BUILD)/host/ring_core_test \
-		 $(BUILD)/host/headers_c_test $(BUILD)/host/headers_cxx_test
+		 $(BUILD)/host/headers_c_test $(BUILD)/host/headers_cxx_test \
+		 $(BUILD)/host/bench_test
 LIB_BINS := $(BUILD)/lib/libwtsvc.a $(BUILD)/lib/$(LIB_SONAME) \
 	    $(BUILD)/lib/pkgconfig/wtsvc.pc
 TOOL_BINS := $(BUILD)/bin/wtsvc-demo $(LIB_BINS) \
@@ -143,6 +144,16 @@ $(BUILD)/host/ring_core_test: $(TOP)/tests/host/ring_core_test.c \
 		$(TOP)/kmod/ring_core.h $(LIB_SRCS) $(LIB_HDRS) $(UAPI)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SRCS) $(LIB_LIBS)
+
+# wtsvc-bench's verifier, framing and statistics, with the sanitizers.
+BENCH_CHECKED := $(addprefix $(TOP)/userspace/tools/wtsvc-bench/,payload.c \
+		 framing.c util.c)
+$(BUILD)/host/bench_test: $(TOP)/tests/host/bench_test.c $(BENCH_CHECKED) \
+		$(TOP)/userspace/tools/wtsvc-bench/bench.h $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -I$(TOP)/include \
+		-I$(TOP)/userspace/tools/wtsvc-bench -o $@ $< $(BENCH_CHECKED) \
+		-luring -lpthread
 
 # The public headers alone, as C and as C++ (layouts checked).
 $(BUILD)/host/headers_c_test: $(TOP)/tests/host/headers_test.c $(LIB_HDRS)

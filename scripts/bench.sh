@@ -41,6 +41,7 @@ else
 	mkdir -p "$out"
 	set +e
 	"$top/tests/vm/run" --kernel "$kernel" --timeout 3000 \
+		--share "$top/build/bench" \
 		--module-params "ring_bytes=4194304" \
 		--logs "$top/build/vm-logs/bench-$kernel" \
 		-- "$bench" --out "$out" "$@" | tee "$out/report.txt"

@@ -98,6 +98,7 @@ tap_suite host-uapi-c++ build/host/uapi_cxx_test
 tap_suite host-ring-core build/host/ring_core_test
 tap_suite host-headers-c build/host/headers_c_test
 tap_suite host-headers-c++ build/host/headers_cxx_test
+tap_suite host-bench build/host/bench_test
 tap_suite vm-runner tests/vm/selftest.sh
 
 # --- kselftests in the VM, both kernels ----------------------------------------

@@ -205,11 +205,58 @@ void wtsvc_ring_set_sleep(struct wtsvc_ring *r, wtsvc_ring_sleep_fn fn,
 	r->sleep_ctx = ctx;
 }
 
+void wtsvc_ring_set_spin(struct wtsvc_ring *r, unsigned int usec)
+{
+	r->spin_ns = (uint64_t)usec * 1000;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+/* Watch the ring for up to spin_ns; the ready events or 0. */
+static short ring_spin(struct wtsvc_ring *r, short events)
+{
+	uint64_t end = now_ns() + r->spin_ns;
+	unsigned int i = 0;
+	short ready;
+
+	do {
+		ready = ring_ready(r, events);
+		if (ready) {
+			r->st.spins++;
+			return ready;
+		}
+		cpu_relax();
+	} while ((++i & 63) || now_ns() < end);
+	return 0;
+}
+
 int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
 {
 	int64_t end = timeout_ms < 0 ? 0 : now_ms() + timeout_ms;
 	short ready;
 
+	if (r->spin_ns && timeout_ms != 0) {
+		ready = ring_spin(r, events);
+		if (ready)
+			return ready;
+	}
 	for (;;) {
 		if (events & POLLIN)
 			st32(r->rx.cons_wait, 1);

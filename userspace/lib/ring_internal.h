@@ -57,6 +57,7 @@ struct wtsvc_ring {
 	/* how to ring a doorbell (default: WTSVC_IOC_DOORBELL on fd) */
 	wtsvc_ring_doorbell_fn doorbell;
 	void *doorbell_ctx;
+	uint64_t spin_ns;		/* busy-poll before a sleep */
 	struct wtsvc_ring_stats st;
 };
 

@@ -32,6 +32,8 @@ struct bench_cfg {
 	const char *only;		/* comma list of transport names */
 	const char *out_dir;		/* JSON, CSV, plot data */
 	bool scaling;
+	uint64_t corrupt_seq;		/* fault injection; UINT64_MAX: none */
+	unsigned int spin_us;		/* mapped rings: busy-poll first */
 };
 
 /* One end of a transport.  Fields are used as each transport needs. */
@@ -116,20 +118,21 @@ int bench_frame_alloc(struct bench_ep *e, size_t max_msg);
 /* payload.c: verified messages. */
 #define BENCH_MAGIC		0x57545356U	/* "VSTW" */
 #define BENCH_VARIANTS		7
-#define BENCH_MIN_SIZE		32
+#define BENCH_MIN_SIZE		40	/* header + 16 */
 
 struct bench_hdr {
 	uint32_t magic;
 	uint32_t len;
 	uint64_t seq;
 	uint64_t sum;			/* of the bytes after the header */
-	uint64_t stamp;			/* sender's clock, ns (RTT) */
 };
 
 struct bench_payload {
 	size_t len;
 	unsigned char *msg[BENCH_VARIANTS];
 	uint64_t sum[BENCH_VARIANTS];
+	uint64_t corrupt_seq;		/* send this one with a flipped byte */
+	unsigned char *bad;		/* its copy */
 };
 
 int bench_payload_init(struct bench_payload *pl, size_t len, uint32_t salt);

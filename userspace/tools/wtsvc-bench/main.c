@@ -4,8 +4,8 @@
  * side, in one run on one machine.  See Documentation/performance.rst.
  *
  *   wtsvc-bench [--sizes LIST] [--transports LIST] [--reps N]
- *               [--rep-ms MS] [--trips N] [--ring-bytes N] [--no-pin]
- *               [--no-scaling] [--quick] [--out DIR]
+ *               [--rep-ms MS] [--trips N] [--ring-bytes N] [--spin-us N] [--no-pin]
+ *               [--no-scaling] [--quick] [--out DIR] [--corrupt SEQ]
  *
  * Exit status: 0 when every transfer verified (missed performance targets
  * are reported, not failed), 2 for bad usage, 3 when data was wrong or a
@@ -48,10 +48,13 @@ static void usage(FILE *f)
 		"  --rep-ms MS        length of one repetition (default 200)\n"
 		"  --trips N          most round trips per repetition (default 2000)\n"
 		"  --ring-bytes N     ring / socket / pipe buffer per direction (default 4 MiB)\n"
+		"  --spin-us N        mapped rings busy-poll N us before sleeping (default 50)\n"
 		"  --no-pin           do not pin the two sides to different CPUs\n"
 		"  --no-scaling       skip the multi-channel and fairness runs\n"
 		"  --quick            tiny counts: checks every path, figures meaningless\n"
-		"  --out DIR          write results.json, *.csv and plot data there\n",
+		"  --out DIR          write results.json, *.csv and plot data there\n"
+		"  --corrupt SEQ      fault injection: flip a byte of message SEQ of every\n"
+		"                     single-channel run (the run must fail, exit 3)\n",
 		BENCH_MAX_REPS);
 }
 
@@ -151,9 +154,12 @@ static int parse_args(int argc, char **argv, struct bench_cfg *cfg)
 		{ "no-scaling", no_argument, NULL, 'S' },
 		{ "quick", no_argument, NULL, 'q' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "corrupt", required_argument, NULL, 'c' },
+		{ "spin-us", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
+	unsigned int seq;
 	int c, err = 0;
 
 	while (!err && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -173,10 +179,15 @@ static int parse_args(int argc, char **argv, struct bench_cfg *cfg)
 				err = -1;
 			}
 			break;
+		case 'u': err = parse_uint(optarg, 0, 100000, &cfg->spin_us);
+			break;
 		case 'P': cfg->pin = false; break;
 		case 'S': cfg->scaling = false; break;
 		case 'q': cfg->quick = true; break;
 		case 'o': cfg->out_dir = optarg; break;
+		case 'c': err = parse_uint(optarg, 0, 1000000, &seq);
+			cfg->corrupt_seq = seq;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default: err = -1;
 		}
@@ -290,6 +301,8 @@ int main(int argc, char **argv)
 		.pin = true,
 		.scaling = true,
 		.ring_bytes = DEFAULT_RING_BYTES,
+		.corrupt_seq = UINT64_MAX,
+		.spin_us = 50,
 	};
 	static struct bench_result res[BENCH_MAX_SIZES * (NTRANSPORTS + 1)];
 	static struct bench_scale_result scale[64];

@@ -44,9 +44,10 @@ void bench_print_table(const struct bench_report *r)
 {
 	const struct bench_cfg *cfg = r->cfg;
 
-	printf("\nwtsvc-bench: kernel %s, %d CPUs, %u repetitions of ~%u ms, rings/buffers %u KiB, %s\n",
+	printf("\nwtsvc-bench: kernel %s, %d CPUs, %u repetitions of ~%u ms, rings/buffers %u KiB, %s, ring spin %u us\n",
 	       r->kernel, r->cpus, cfg->reps, cfg->rep_ms,
-	       cfg->ring_bytes >> 10, cfg->pin ? "pinned" : "not pinned");
+	       cfg->ring_bytes >> 10, cfg->pin ? "pinned" : "not pinned",
+	       cfg->spin_us);
 	printf("figures are medians; 'spread' is (max-min)/median over the repetitions; "
 	       "x" PEER " = ratio to AF_UNIX SOCK_SEQPACKET in this run\n");
 	for (unsigned int s = 0; s < cfg->nsizes; s++) {
@@ -230,8 +231,9 @@ static int write_json(const struct bench_report *r, const char *path)
 		return -errno;
 	fprintf(f, "{\n  \"kernel\": \"%s\",\n  \"cpus\": %d,\n", r->kernel,
 		r->cpus);
-	fprintf(f, "  \"config\": {\"reps\": %u, \"rep_ms\": %u, \"ring_bytes\": %u, \"pinned\": %s, \"quick\": %s},\n",
+	fprintf(f, "  \"config\": {\"reps\": %u, \"rep_ms\": %u, \"ring_bytes\": %u, \"spin_us\": %u, \"pinned\": %s, \"quick\": %s},\n",
 		r->cfg->reps, r->cfg->rep_ms, r->cfg->ring_bytes,
+		r->cfg->spin_us,
 		r->cfg->pin ? "true" : "false",
 		r->cfg->quick ? "true" : "false");
 	fprintf(f, "  \"results\": [");

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Verified messages.  Every message starts with a struct bench_hdr
- * (magic, length, sequence number, checksum of the rest, send time) and
+ * (magic, length, sequence number, checksum of the rest) and
  * carries one of BENCH_VARIANTS prepared bodies of pseudo-random bytes,
  * so the sender never computes a checksum in the timed loop and the
  * receiver computes one per message.  The checksum runs four independent
@@ -32,7 +32,7 @@ static inline uint64_t load64(const unsigned char *p)
 uint64_t bench_sum(const void *p, size_t len)
 {
 	const unsigned char *b = p;
-	uint64_t l0 = 1, l1 = 2, l2 = 3, l3 = 4, tail = 0;
+	uint64_t l0 = 1, l1 = 2, l2 = 3, l3 = 4, tail = 0xcbf29ce484222325ULL;
 	size_t i = 0;
 
 	for (; i + 32 <= len; i += 32) {
@@ -41,8 +41,9 @@ uint64_t bench_sum(const void *p, size_t len)
 		l2 = rotl(l2 + load64(b + i + 16), 23);
 		l3 = rotl(l3 + load64(b + i + 24), 29);
 	}
+	/* FNV-1a: one bijective, position-dependent step per byte. */
 	for (; i < len; i++)
-		tail = rotl(tail, 8) + b[i] + 1;
+		tail = (tail ^ b[i]) * 0x100000001b3ULL;
 	return (rotl(l0, 1) ^ rotl(l1, 7) ^ rotl(l2, 19) ^ l3 ^ tail) +
 	       len * 0x9e3779b97f4a7c15ULL;
 }
@@ -65,6 +66,7 @@ int bench_payload_init(struct bench_payload *pl, size_t len, uint32_t salt)
 	if (len < BENCH_MIN_SIZE)
 		return -1;
 	pl->len = len;
+	pl->corrupt_seq = UINT64_MAX;
 	for (v = 0; v < BENCH_VARIANTS; v++) {
 		struct bench_hdr *h;
 		size_t i;
@@ -93,6 +95,7 @@ void bench_payload_free(struct bench_payload *pl)
 {
 	for (unsigned int v = 0; v < BENCH_VARIANTS; v++)
 		free(pl->msg[v]);
+	free(pl->bad);
 	memset(pl, 0, sizeof(*pl));
 }
 
@@ -102,7 +105,16 @@ const void *bench_payload_next(struct bench_payload *pl, uint64_t seq)
 	struct bench_hdr *h = (struct bench_hdr *)m;
 
 	h->seq = seq;
-	h->stamp = bench_now_ns();
+	if (seq == pl->corrupt_seq) {
+		/* Fault injection (--corrupt): the receiver must catch it. */
+		if (!pl->bad)
+			pl->bad = malloc(pl->len);
+		if (!pl->bad)
+			bench_die("out of memory");
+		memcpy(pl->bad, m, pl->len);
+		pl->bad[sizeof(*h) + (seq * 7919) % (pl->len - sizeof(*h))] ^= 0x20;
+		return pl->bad;
+	}
 	return m;
 }
 

@@ -143,6 +143,7 @@ static int run_open(struct run *r, const struct bench_ops *ops,
 	r->pair.a.fd = r->pair.b.fd = -1;
 	if (bench_payload_init(&r->pl, size, 1))
 		return -ENOMEM;
+	r->pl.corrupt_seq = cfg->corrupt_seq;
 	err = ops->open_pair(&r->pair, cfg);
 	if (err) {
 		ops->close_pair(&r->pair);

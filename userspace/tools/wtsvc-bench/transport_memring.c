@@ -92,7 +92,7 @@ static unsigned char *map_area(uint32_t size, size_t *len)
 }
 
 static int setup_end(struct bench_ep *e, unsigned char *base, uint32_t size,
-		     bool is_a, size_t max_msg)
+		     bool is_a, size_t max_msg, unsigned int spin_us)
 {
 	struct wtsvc_ring_info info = { .size = sizeof(info) };
 	struct wtsvc_ring_geom ab, ba;
@@ -109,6 +109,7 @@ static int setup_end(struct bench_ep *e, unsigned char *base, uint32_t size,
 	wtsvc_ring_setup(e->ring, -1, base, base, &info, (uint32_t)max_msg);
 	wtsvc_ring_set_sleep(e->ring, sleep_on_eventfd, e);
 	wtsvc_ring_set_doorbell(e->ring, doorbell, e);
+	wtsvc_ring_set_spin(e->ring, spin_us);
 	e->buf = malloc(max_msg);
 	e->cap = max_msg;
 	return e->buf ? 0 : -ENOMEM;
@@ -131,9 +132,11 @@ static int memring_open(struct bench_pair *p, const struct bench_cfg *cfg)
 	p->map = map_area(cfg->ring_bytes, &p->map_len);
 	if (!p->map)
 		return -ENOMEM;
-	err = setup_end(&p->a, p->map, cfg->ring_bytes, true, max);
+	err = setup_end(&p->a, p->map, cfg->ring_bytes, true, max,
+				cfg->spin_us);
 	if (!err)
-		err = setup_end(&p->b, p->map, cfg->ring_bytes, false, max);
+		err = setup_end(&p->b, p->map, cfg->ring_bytes, false, max,
+				cfg->spin_us);
 	return err;
 }
 

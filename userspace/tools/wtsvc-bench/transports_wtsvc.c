@@ -86,6 +86,10 @@ static int ring_open(struct bench_pair *p, const struct bench_cfg *cfg)
 		err = wtsvc_ring_map(p->a.fd, &p->a.ring);
 	if (!err)
 		err = wtsvc_ring_map(p->b.fd, &p->b.ring);
+	if (!err) {
+		wtsvc_ring_set_spin(p->a.ring, cfg->spin_us);
+		wtsvc_ring_set_spin(p->b.ring, cfg->spin_us);
+	}
 	return err;
 }
 
