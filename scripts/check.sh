@@ -113,6 +113,10 @@ for s in $(scripts/kernels.sh); do
 	tap_suite "$s-wtsvcctl" tests/vm/run --kernel "$s" \
 		--logs "$top/build/vm-logs/$s-wtsvcctl" \
 		-- tests/vm/wtsvcctl_test.sh
+	tap_suite "$s-bench" tests/vm/run --kernel "$s" \
+		--module-params ring_bytes=4194304 \
+		--logs "$top/build/vm-logs/$s-bench" \
+		-- tests/vm/bench_test.sh
 	tap_suite "$s-manager_group" tests/vm/run --kernel "$s" \
 		--module-params manager_gid=2000 \
 		--logs "$top/build/vm-logs/$s-manager_group" \
