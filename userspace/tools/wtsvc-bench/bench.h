@@ -97,6 +97,7 @@ bool bench_module_loaded(void);
 
 /* wtsvc_setup.c: a session and a channel between manager and app. */
 int bench_wtsvc_session(struct bench_pair *p);
+int bench_session_dev(uint32_t sid);
 int bench_wtsvc_static(uint32_t sid, const char *name, unsigned int ring_bytes,
 		       int *proto, int *app);
 int bench_wtsvc_wake(struct bench_pair *p, struct bench_wake *w);
@@ -149,6 +150,8 @@ void bench_die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
 
 /* util.c */
 uint64_t bench_now_ns(void);
+int bench_uring_one(struct bench_ep *e);
+int bench_pair_bufs(struct bench_pair *p, size_t max);
 void bench_pin(int cpu);
 int bench_ncpus(void);
 

@@ -43,16 +43,6 @@ static void *open_plugin_end(void *arg)
 	return NULL;
 }
 
-static int session_dev(uint32_t sid)
-{
-	char path[64];
-	int fd;
-
-	snprintf(path, sizeof(path), "/dev/" WTSVC_SESSION_NODE_FMT, sid);
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
-}
-
 /* Be the session's listener: read the plugin's offer and accept it. */
 static int accept_offer(uint32_t sid, int listener)
 {
@@ -65,7 +55,7 @@ static int accept_offer(uint32_t sid, int listener)
 		return -ETIMEDOUT;
 	if (read(listener, &offer, sizeof(offer)) != sizeof(offer))
 		return -EPROTO;
-	fd = session_dev(sid);
+	fd = bench_session_dev(sid);
 	if (fd < 0)
 		return fd;
 	op.end = WTSVC_END_PROTOCOL;
@@ -93,7 +83,7 @@ static int wtsapi_open(struct bench_pair *p, const struct bench_cfg *cfg)
 	err = bench_wtsvc_session(p);
 	if (err)
 		return err;
-	listener = session_dev(p->sid);
+	listener = bench_session_dev(p->sid);
 	if (listener < 0)
 		return listener;
 	if (ioctl(listener, WTSVC_IOC_LISTEN, &l)) {
@@ -119,12 +109,7 @@ static int wtsapi_open(struct bench_pair *p, const struct bench_cfg *cfg)
 	p->a.fd = fd;
 	p->b.wts = o.h;
 	err = wtsvc_ring_map(fd, &p->a.ring);
-	if (err)
-		return err;
-	p->a.buf = malloc(max);
-	p->b.buf = malloc(max);
-	p->a.cap = p->b.cap = max;
-	return p->a.buf && p->b.buf ? 0 : -ENOMEM;
+	return err ? err : bench_pair_bufs(p, max);
 }
 
 static void wtsapi_close(struct bench_pair *p)

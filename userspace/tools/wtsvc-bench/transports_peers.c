@@ -83,12 +83,7 @@ static int seq_open(struct bench_pair *p, const struct bench_cfg *cfg)
 	size_t max = cfg->sizes[cfg->nsizes - 1];
 	int err = socket_pair(p, cfg, SOCK_SEQPACKET);
 
-	if (err)
-		return err;
-	p->a.buf = malloc(max);
-	p->b.buf = malloc(max);
-	p->a.cap = p->b.cap = max;
-	return p->a.buf && p->b.buf ? 0 : -ENOMEM;
+	return err ? err : bench_pair_bufs(p, max);
 }
 
 static int seq_xmit(struct bench_ep *e, const void *msg, size_t len,
@@ -236,21 +231,6 @@ static int pipe_send(struct bench_ep *e, const void *msg, size_t len)
 	return bench_frame_send(e->wfd, msg, len);
 }
 
-static int uring_submit_one(struct bench_ep *e)
-{
-	struct io_uring_cqe *cqe;
-	int ret = io_uring_submit_and_wait(&e->uring, 1);
-
-	if (ret < 0)
-		return ret;
-	ret = io_uring_wait_cqe(&e->uring, &cqe);
-	if (ret)
-		return ret;
-	ret = cqe->res;
-	io_uring_cqe_seen(&e->uring, cqe);
-	return ret;
-}
-
 static int pipe_recv(struct bench_ep *e, const void **msg, size_t *len)
 {
 	while (bench_frame_parse(e, msg, len)) {
@@ -259,12 +239,12 @@ static int pipe_recv(struct bench_ep *e, const void **msg, size_t *len)
 
 		io_uring_prep_read(sqe, e->fd, e->buf + e->wpos,
 				   (unsigned int)(e->cap - e->wpos), 0);
-		n = uring_submit_one(e);
+		n = bench_uring_one(e);
 		if (n == -EAGAIN) {
 			/* O_NONBLOCK: io_uring reports it; wait for data. */
 			sqe = io_uring_get_sqe(&e->uring);
 			io_uring_prep_poll_add(sqe, e->fd, POLLIN);
-			n = uring_submit_one(e);
+			n = bench_uring_one(e);
 			if (n < 0)
 				return n;
 			continue;

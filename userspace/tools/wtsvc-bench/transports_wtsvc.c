@@ -69,13 +69,6 @@ static int open_static(struct bench_pair *p, const struct bench_cfg *cfg,
 	return err;
 }
 
-static int alloc_buf(struct bench_ep *e, size_t cap)
-{
-	e->buf = malloc(cap);
-	e->cap = cap;
-	return e->buf ? 0 : -ENOMEM;
-}
-
 /* ---- ring: mapped, zero copy ------------------------------------------ */
 
 static int ring_open(struct bench_pair *p, const struct bench_cfg *cfg)
@@ -239,25 +232,8 @@ static int uring_rw_open(struct bench_pair *p, const struct bench_cfg *cfg)
 		err = io_uring_queue_init(8, &eps[i]->uring, 0);
 		if (!err)
 			eps[i]->has_uring = true;
-		if (!err)
-			err = alloc_buf(eps[i], cfg->sizes[cfg->nsizes - 1]);
 	}
-	return err;
-}
-
-static int uring_one(struct bench_ep *e)
-{
-	struct io_uring_cqe *cqe;
-	int ret = io_uring_submit_and_wait(&e->uring, 1);
-
-	if (ret < 0)
-		return ret;
-	ret = io_uring_wait_cqe(&e->uring, &cqe);
-	if (ret)
-		return ret;
-	ret = cqe->res;
-	io_uring_cqe_seen(&e->uring, cqe);
-	return ret;
+	return err ? err : bench_pair_bufs(p, cfg->sizes[cfg->nsizes - 1]);
 }
 
 static int uring_send(struct bench_ep *e, const void *msg, size_t len)
@@ -266,7 +242,7 @@ static int uring_send(struct bench_ep *e, const void *msg, size_t len)
 	int ret;
 
 	io_uring_prep_write(sqe, e->fd, msg, (unsigned int)len, 0);
-	ret = uring_one(e);
+	ret = bench_uring_one(e);
 	if (ret < 0)
 		return ret;
 	return (size_t)ret == len ? 0 : -EIO;
@@ -278,7 +254,7 @@ static int uring_recv(struct bench_ep *e, const void **msg, size_t *len)
 	int ret;
 
 	io_uring_prep_read(sqe, e->fd, e->buf, (unsigned int)e->cap, 0);
-	ret = uring_one(e);
+	ret = bench_uring_one(e);
 	if (ret <= 0)
 		return ret ? ret : -EPIPE;
 	*msg = e->buf;
@@ -308,13 +284,8 @@ const struct bench_ops bench_wtsvc_uring_rw = {
 static int rw_open(struct bench_pair *p, const struct bench_cfg *cfg)
 {
 	int err = open_static(p, cfg, true);
-	size_t max = cfg->sizes[cfg->nsizes - 1];
 
-	if (!err)
-		err = alloc_buf(&p->a, max);
-	if (!err)
-		err = alloc_buf(&p->b, max);
-	return err;
+	return err ? err : bench_pair_bufs(p, cfg->sizes[cfg->nsizes - 1]);
 }
 
 static int rw_send(struct bench_ep *e, const void *msg, size_t len)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* wtsvc-bench: clocks, CPU pinning and the statistics of repetitions. */
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -91,4 +92,29 @@ void bench_spread_of(const double *v, unsigned int n, struct bench_spread *s)
 	s->min = tmp[0];
 	s->max = tmp[n - 1];
 	s->median = n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+}
+
+/* Submit what is queued on e's io_uring and return the first result. */
+int bench_uring_one(struct bench_ep *e)
+{
+	struct io_uring_cqe *cqe;
+	int ret = io_uring_submit_and_wait(&e->uring, 1);
+
+	if (ret < 0)
+		return ret;
+	ret = io_uring_wait_cqe(&e->uring, &cqe);
+	if (ret)
+		return ret;
+	ret = cqe->res;
+	io_uring_cqe_seen(&e->uring, cqe);
+	return ret;
+}
+
+/* A receive buffer of max bytes for both ends. */
+int bench_pair_bufs(struct bench_pair *p, size_t max)
+{
+	p->a.buf = malloc(max);
+	p->b.buf = malloc(max);
+	p->a.cap = p->b.cap = max;
+	return p->a.buf && p->b.buf ? 0 : -ENOMEM;
 }

@@ -53,7 +53,7 @@ int bench_wtsvc_session(struct bench_pair *p)
 	return 0;
 }
 
-static int session_dev(uint32_t sid)
+int bench_session_dev(uint32_t sid)
 {
 	char path[64];
 	int fd;
@@ -81,12 +81,12 @@ int bench_wtsvc_static(uint32_t sid, const char *name, unsigned int ring_bytes,
 {
 	int err;
 
-	*proto = session_dev(sid);
+	*proto = bench_session_dev(sid);
 	if (*proto < 0)
 		return *proto;
 	err = bind_end(*proto, WTSVC_END_PROTOCOL, name, ring_bytes);
 	if (!err) {
-		*app = session_dev(sid);
+		*app = bench_session_dev(sid);
 		err = *app < 0 ? *app : 0;
 	}
 	if (!err) {
