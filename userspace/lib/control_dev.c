@@ -56,18 +56,46 @@ void wtsvc_console_info(struct wtsvc_session_info *si)
 	strcpy(si->winstation_name, "Console");
 }
 
-int wtsvc_ctl_session(int fd, DWORD id, struct wtsvc_session_info *si)
+int wtsvc_ctl_call(unsigned long req, void *arg)
 {
-	if (id == WTSVC_SESSION_CONSOLE) {
-		wtsvc_console_info(si);
-		return 0;
-	}
-	if (id > WTSVC_SESSION_ID_MAX)
-		return -ENOENT;
+	int fd = wtsvc_ctl_open_or_fail(), err = 0;
+
+	if (fd < 0)
+		return WTSVC_CTL_UNAVAILABLE;
+	if (ioctl(fd, req, arg))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* One remote session's identity on an open control fd: 0 or -errno. */
+static int ctl_session(int fd, DWORD id, struct wtsvc_session_info *si)
+{
 	memset(si, 0, sizeof(*si));
 	si->size = sizeof(*si);
 	si->session_id = id;
 	return ioctl(fd, WTSVC_IOC_SESSION_QUERY, si) ? -errno : 0;
+}
+
+BOOL wtsvc_query_session(DWORD id, struct wtsvc_session_info *si)
+{
+	int fd, ret;
+
+	if (id == WTSVC_SESSION_CONSOLE) {
+		wtsvc_console_info(si);
+		return TRUE;
+	}
+	if (id > WTSVC_SESSION_ID_MAX)
+		return wtsvc_fail(ERROR_FILE_NOT_FOUND);
+	fd = wtsvc_ctl_open_or_fail();
+	if (fd < 0)
+		return FALSE;
+	ret = ctl_session(fd, id, si);
+	close(fd);
+	if (ret)
+		return wtsvc_fail(ret == -ENOENT ? ERROR_FILE_NOT_FOUND :
+				  wtsvc_errno_to_win32(ret));
+	return TRUE;
 }
 
 int wtsvc_ctl_sessions(int fd, struct wtsvc_session_info **out)
@@ -104,7 +132,7 @@ int wtsvc_ctl_sessions(int fd, struct wtsvc_session_info **out)
 	wtsvc_console_info(&infos[n++]);
 	for (uint32_t i = 0; i < l.count; i++) {
 		/* A session destroyed since the list is skipped. */
-		if (!wtsvc_ctl_session(fd, ids[i], &infos[n]))
+		if (!ctl_session(fd, ids[i], &infos[n]))
 			n++;
 	}
 	free(ids);

@@ -7,6 +7,7 @@
 #ifndef WTSVC_LIB_INTERNAL_H
 #define WTSVC_LIB_INTERNAL_H
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -97,8 +98,15 @@ int wtsvc_ctl_open_or_fail(void);
 uint32_t wtsvc_ctl_caller(int fd);
 /* Sessions now, console (0) first; free() the array.  -errno or count. */
 int wtsvc_ctl_sessions(int fd, struct wtsvc_session_info **out);
-/* One session: 0, -ENOENT, or a negative errno. */
-int wtsvc_ctl_session(int fd, DWORD id, struct wtsvc_session_info *si);
+/*
+ * One ioctl on a control fd opened for it: 0 or the ioctl's -errno.  If
+ * the device cannot be opened the last error is set (SERVICE_NOT_ACTIVE
+ * when the module is not loaded) and WTSVC_CTL_UNAVAILABLE returned.
+ */
+#define WTSVC_CTL_UNAVAILABLE	INT_MIN
+int wtsvc_ctl_call(unsigned long req, void *arg);
+/* Session id's identity (the console's for 0); FALSE with last error set. */
+BOOL wtsvc_query_session(DWORD id, struct wtsvc_session_info *si);
 /* The session's name: its winstation name, else "RDP-Tcp#<id>". */
 const char *wtsvc_winstation(const struct wtsvc_session_info *si,
 			     char *buf, size_t len);

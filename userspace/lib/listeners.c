@@ -236,12 +236,21 @@ static DWORD set_error(int err)
 	}
 }
 
+/* Create, update or secure a listener: one LISTENER_SET. */
+static BOOL listener_set(struct wtsvc_listener *l)
+{
+	int err = wtsvc_ctl_call(WTSVC_IOC_LISTENER_SET, l);
+
+	if (err == WTSVC_CTL_UNAVAILABLE)
+		return FALSE;
+	return err ? wtsvc_fail(set_error(err)) : wtsvc_ok();
+}
+
 static BOOL create_listener(HANDLE hServer, PVOID pReserved, DWORD Reserved,
 			    const void *pName, const void *pBuffer,
 			    DWORD flag, bool wide)
 {
 	struct wtsvc_listener l = { .size = sizeof(l) };
-	int fd, err = 0;
 
 	if (!check_common(hServer, pReserved, Reserved) ||
 	    !get_name(pName, wide, l.name))
@@ -255,13 +264,7 @@ static BOOL create_listener(HANDLE hServer, PVOID pReserved, DWORD Reserved,
 	else
 		FROM_CONFIG(&l, (const WTSLISTENERCONFIGA *)pBuffer, false);
 	l.flags = flag;
-	fd = wtsvc_ctl_open_or_fail();
-	if (fd < 0)
-		return FALSE;
-	if (ioctl(fd, WTSVC_IOC_LISTENER_SET, &l))
-		err = -errno;
-	close(fd);
-	return err ? wtsvc_fail(set_error(err)) : wtsvc_ok();
+	return listener_set(&l);
 }
 
 WTSVC_EXPORT BOOL WTSCreateListenerA(HANDLE hServer, PVOID pReserved,
@@ -446,7 +449,6 @@ static BOOL set_security(HANDLE hServer, PVOID pReserved, DWORD Reserved,
 	struct wtsvc_listener l = { .size = sizeof(l) };
 	uint8_t probe[20];
 	size_t len;
-	int fd, err = 0;
 
 	if (!check_common(hServer, pReserved, Reserved) ||
 	    !get_name(pName, wide, l.name) || !check_sec_info(si))
@@ -462,13 +464,7 @@ static BOOL set_security(HANDLE hServer, PVOID pReserved, DWORD Reserved,
 	l.flags = WTSVC_LISTENER_SECURITY;
 	l.sd_len = (uint32_t)len;
 	l.sd_ptr = (uintptr_t)sd;
-	fd = wtsvc_ctl_open_or_fail();
-	if (fd < 0)
-		return FALSE;
-	if (ioctl(fd, WTSVC_IOC_LISTENER_SET, &l))
-		err = -errno;
-	close(fd);
-	return err ? wtsvc_fail(set_error(err)) : wtsvc_ok();
+	return listener_set(&l);
 }
 
 WTSVC_EXPORT BOOL WTSSetListenerSecurityA(HANDLE hServer, PVOID pReserved,

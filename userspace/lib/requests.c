@@ -12,8 +12,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 #include <linux/wtsvc.h>
 
 #include "lib_internal.h"
@@ -47,14 +45,13 @@ static DWORD request_error(int err, uint32_t type)
  */
 static BOOL submit(struct wtsvc_request *r, bool *timed_out)
 {
-	int fd = wtsvc_ctl_open_or_fail(), err = 0;
+	int err;
 
-	if (fd < 0)
-		return FALSE;
 	r->size = sizeof(*r);
-	if (ioctl(fd, WTSVC_IOC_REQUEST, r))
-		err = errno;
-	close(fd);
+	err = wtsvc_ctl_call(WTSVC_IOC_REQUEST, r);
+	if (err == WTSVC_CTL_UNAVAILABLE)
+		return FALSE;
+	err = -err;
 	if (err == ETIMEDOUT && timed_out) {
 		*timed_out = true;
 		return wtsvc_ok();

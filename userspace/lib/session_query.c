@@ -284,7 +284,7 @@ static BOOL query(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS cls,
 {
 	struct query *q;
 	BOOL ok;
-	int fd, ret;
+	int ret;
 
 	if (!pp || !pn)
 		return wtsvc_fail(ERROR_INVALID_USER_BUFFER);
@@ -306,21 +306,9 @@ static BOOL query(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS cls,
 		return wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
 	q->wide = wide;
 	gethostname(q->host, sizeof(q->host) - 1);
-	if (SessionId == WTSVC_SESSION_CONSOLE) {
-		wtsvc_console_info(&q->si);
-	} else {
-		fd = wtsvc_ctl_open_or_fail();
-		if (fd < 0) {
-			free(q);
-			return FALSE;
-		}
-		ret = wtsvc_ctl_session(fd, SessionId, &q->si);
-		close(fd);
-		if (ret) {
-			free(q);
-			return wtsvc_fail(ret == -ENOENT ? ERROR_FILE_NOT_FOUND :
-					  wtsvc_errno_to_win32(ret));
-		}
+	if (!wtsvc_query_session(SessionId, &q->si)) {
+		free(q);
+		return FALSE;
 	}
 	q->priv = q->si.fields & WTSVC_FIELD_USER;
 	if (is_private(cls) && !q->priv) {

@@ -44,7 +44,6 @@ WTSVC_EXPORT BOOL WTSQueryUserToken(ULONG SessionId, PHANDLE phToken)
 	struct wtsvc_session_info si;
 	struct token *t;
 	HANDLE h;
-	int fd, ret;
 
 	if (!phToken)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
@@ -55,14 +54,8 @@ WTSVC_EXPORT BOOL WTSQueryUserToken(ULONG SessionId, PHANDLE phToken)
 		return wtsvc_fail(ERROR_FILE_NOT_FOUND);
 	if (SessionId == WTSVC_SESSION_CONSOLE)
 		return wtsvc_fail(ERROR_NO_TOKEN);
-	fd = wtsvc_ctl_open_or_fail();
-	if (fd < 0)
+	if (!wtsvc_query_session(SessionId, &si))
 		return FALSE;
-	ret = wtsvc_ctl_session(fd, SessionId, &si);
-	close(fd);
-	if (ret)
-		return wtsvc_fail(ret == -ENOENT ? ERROR_FILE_NOT_FOUND :
-				  wtsvc_errno_to_win32(ret));
 	if (!si.user_name[0])
 		return wtsvc_fail(ERROR_NO_TOKEN);
 	t = calloc(1, sizeof(*t));

@@ -221,68 +221,68 @@ static BOOL names(const void *server, const void *user, bool wide,
 	return TRUE;
 }
 
+/*
+ * The configuration of the user named in A or W (NULL: the defaults) on
+ * the local server, or NULL with the last error set.  *user_out is the
+ * UTF-8 name, to free.
+ */
+static struct wtsvc_user_config *load_config(const void *server,
+					     const void *user_in, bool wide,
+					     char **user_out)
+{
+	struct wtsvc_user_config *c;
+
+	if (!names(server, user_in, wide, user_out))
+		return NULL;
+	c = malloc(sizeof(*c));
+	if (!c)
+		wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
+	else if (wtsvc_user_config_load(*user_out, c))
+		wtsvc_fail(ERROR_NO_SUCH_USER);
+	else
+		return c;
+	free(c);
+	free(*user_out);
+	*user_out = NULL;
+	return NULL;
+}
+
 static BOOL query(const void *server, const void *user_in,
 		  WTS_CONFIG_CLASS cls, LPSTR *pp, DWORD *pn, bool wide)
 {
 	struct wtsvc_user_config *c;
-	char *user;
-	BOOL ok;
+	char *user, *buf, *cur;
+	size_t len;
 
 	if (!pp || !pn || (unsigned int)cls > WTSUserConfigUser)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
-	if (!names(server, user_in, wide, &user))
+	c = load_config(server, user_in, wide, &user);
+	if (!c)
 		return FALSE;
-	c = malloc(sizeof(*c));
-	if (!c) {
-		free(user);
-		return wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
-	}
-	if (wtsvc_user_config_load(user, c)) {
-		ok = wtsvc_fail(ERROR_NO_SUCH_USER);
-	} else if (cls == WTSUserConfigUser) {
-		size_t len = wide ? sizeof(WTSUSERCONFIGW) :
-				    sizeof(WTSUSERCONFIGA);
-		void *buf = wtsvc_alloc(len);
-
-		if (!buf) {
-			ok = wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
-		} else {
-			if (wide)
-				FILL_USERCONFIG((WTSUSERCONFIGW *)buf, c, true);
-			else
-				FILL_USERCONFIG((WTSUSERCONFIGA *)buf, c,
-						false);
-			*pp = buf;
-			*pn = (DWORD)len;
-			ok = wtsvc_ok();
-		}
-	} else if (is_string_class(cls)) {
-		size_t len = wtsvc_text_bytes(c->str[cls], wide);
-		char *buf = wtsvc_alloc(len), *cur = buf;
-
-		if (!buf) {
-			ok = wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
-		} else {
+	if (cls == WTSUserConfigUser)
+		len = wide ? sizeof(WTSUSERCONFIGW) : sizeof(WTSUSERCONFIGA);
+	else if (is_string_class(cls))
+		len = wtsvc_text_bytes(c->str[cls], wide);
+	else
+		len = sizeof(DWORD);
+	buf = wtsvc_alloc(len);
+	if (buf) {
+		if (cls == WTSUserConfigUser && wide) {
+			FILL_USERCONFIG((WTSUSERCONFIGW *)buf, c, true);
+		} else if (cls == WTSUserConfigUser) {
+			FILL_USERCONFIG((WTSUSERCONFIGA *)buf, c, false);
+		} else if (is_string_class(cls)) {
+			cur = buf;
 			wtsvc_pack_put(&cur, c->str[cls], wide);
-			*pp = buf;
-			*pn = (DWORD)len;
-			ok = wtsvc_ok();
-		}
-	} else {
-		DWORD *buf = wtsvc_alloc(sizeof(DWORD));
-
-		if (!buf) {
-			ok = wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
 		} else {
-			*buf = c->dw[cls];
-			*pp = (LPSTR)buf;
-			*pn = sizeof(DWORD);
-			ok = wtsvc_ok();
+			memcpy(buf, &c->dw[cls], sizeof(DWORD));
 		}
+		*pp = buf;
+		*pn = (DWORD)len;
 	}
 	free(c);
 	free(user);
-	return ok;
+	return buf ? wtsvc_ok() : wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
 }
 
 WTSVC_EXPORT BOOL WTSQueryUserConfigA(LPSTR pServerName, LPSTR pUserName,
@@ -319,17 +319,9 @@ static BOOL set(const void *server, const void *user_in,
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
 	if (!user_in)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
-	if (!names(server, user_in, wide, &user))
+	c = load_config(server, user_in, wide, &user);
+	if (!c)
 		return FALSE;
-	c = malloc(sizeof(*c));
-	if (!c) {
-		free(user);
-		return wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
-	}
-	if (wtsvc_user_config_load(user, c)) {
-		ok = wtsvc_fail(ERROR_NO_SUCH_USER);
-		goto out;
-	}
 	if (geteuid() != 0) {
 		ok = wtsvc_fail(ERROR_ACCESS_DENIED);
 		goto out;

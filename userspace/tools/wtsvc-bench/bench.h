@@ -152,6 +152,9 @@ void bench_die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
 uint64_t bench_now_ns(void);
 int bench_uring_one(struct bench_ep *e);
 int bench_pair_bufs(struct bench_pair *p, size_t max);
+void bench_ep_init(struct bench_ep *e, int fd);
+void bench_ep_close(struct bench_ep *e);
+void bench_pair_init(struct bench_pair *p);
 void bench_pin(int cpu);
 int bench_ncpus(void);
 

@@ -139,8 +139,7 @@ static int run_open(struct run *r, const struct bench_ops *ops,
 	memset(r, 0, sizeof(*r));
 	r->ops = ops;
 	r->cfg = cfg;
-	r->pair.ctl = -1;
-	r->pair.a.fd = r->pair.b.fd = -1;
+	bench_pair_init(&r->pair);
 	if (bench_payload_init(&r->pl, size, 1))
 		return -ENOMEM;
 	r->pl.corrupt_seq = cfg->corrupt_seq;

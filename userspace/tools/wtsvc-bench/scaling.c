@@ -80,13 +80,13 @@ static int fleet_open(struct fleet *f, const struct bench_ops *ops,
 		struct bench_pair *p = &f->pair[i];
 		unsigned int owner = i < n ? i % sessions : 0;
 
-		p->ctl = -1;
+		bench_pair_init(p);
 		if (i != owner) {
 			p->shared_session = true;
 			p->ctl = f->pair[owner].ctl;
 			p->sid = f->pair[owner].sid;
 		}
-		snprintf(p->name, sizeof(p->name), "BEN%02u", i);
+		snprintf(p->name, sizeof(p->name), "BEN%02u", i % 100);
 		err = ops->open_pair(p, cfg);
 		f->opened++;
 		if (err) {

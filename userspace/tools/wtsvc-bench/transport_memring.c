@@ -120,9 +120,6 @@ static int memring_open(struct bench_pair *p, const struct bench_cfg *cfg)
 	size_t max = cfg->sizes[cfg->nsizes - 1];
 	int err;
 
-	memset(&p->a, 0, sizeof(p->a));
-	memset(&p->b, 0, sizeof(p->b));
-	p->a.fd = p->b.fd = p->a.wfd = p->b.wfd = -1;
 	p->a.evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	p->b.evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	p->a.peer_evfd = p->b.evfd;
@@ -142,17 +139,8 @@ static int memring_open(struct bench_pair *p, const struct bench_cfg *cfg)
 
 static void memring_close(struct bench_pair *p)
 {
-	struct bench_ep *eps[2] = { &p->a, &p->b };
-
-	for (int i = 0; i < 2; i++) {
-		wtsvc_ring_unmap(eps[i]->ring);	/* fd < 0: frees only */
-		eps[i]->ring = NULL;
-		if (eps[i]->evfd >= 0)
-			close(eps[i]->evfd);
-		eps[i]->evfd = -1;
-		free(eps[i]->buf);
-		eps[i]->buf = NULL;
-	}
+	bench_ep_close(&p->a);
+	bench_ep_close(&p->b);
 	if (p->map)
 		munmap(p->map, p->map_len);
 	p->map = NULL;

@@ -77,9 +77,6 @@ static int wtsapi_open(struct bench_pair *p, const struct bench_cfg *cfg)
 	pthread_t t;
 	int listener, fd, err;
 
-	memset(&p->a, 0, sizeof(p->a));
-	memset(&p->b, 0, sizeof(p->b));
-	p->a.fd = p->b.fd = -1;
 	err = bench_wtsvc_session(p);
 	if (err)
 		return err;

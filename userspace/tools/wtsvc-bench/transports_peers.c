@@ -22,13 +22,6 @@
 
 #include "bench.h"
 
-static void ep_init(struct bench_ep *e, int fd)
-{
-	memset(e, 0, sizeof(*e));
-	e->fd = fd;
-	e->wfd = e->evfd = e->peer_evfd = -1;
-}
-
 static void size_socket(int fd, unsigned int bytes)
 {
 	int v = (int)bytes;
@@ -48,27 +41,15 @@ static int socket_pair(struct bench_pair *p, const struct bench_cfg *cfg,
 		return -errno;
 	size_socket(sv[0], cfg->ring_bytes);
 	size_socket(sv[1], cfg->ring_bytes);
-	ep_init(&p->a, sv[0]);
-	ep_init(&p->b, sv[1]);
+	bench_ep_init(&p->a, sv[0]);
+	bench_ep_init(&p->b, sv[1]);
 	return 0;
-}
-
-static void close_ep(struct bench_ep *e)
-{
-	if (e->has_uring)
-		io_uring_queue_exit(&e->uring);
-	if (e->fd >= 0)
-		close(e->fd);
-	if (e->wfd >= 0)
-		close(e->wfd);
-	free(e->buf);
-	ep_init(e, -1);
 }
 
 static void peer_close(struct bench_pair *p)
 {
-	close_ep(&p->a);
-	close_ep(&p->b);
+	bench_ep_close(&p->a);
+	bench_ep_close(&p->b);
 }
 
 static void nothing_done(struct bench_ep *e)
@@ -206,9 +187,9 @@ static int pipe_open(struct bench_pair *p, const struct bench_cfg *cfg)
 		close(ab[1]);
 		return err;
 	}
-	ep_init(&p->a, ba[0]);
+	bench_ep_init(&p->a, ba[0]);
 	p->a.wfd = ab[1];
-	ep_init(&p->b, ab[0]);
+	bench_ep_init(&p->b, ab[0]);
 	p->b.wfd = ba[1];
 	for (int i = 0; i < 2; i++) {
 		struct bench_ep *e = eps[i];

@@ -32,13 +32,6 @@
 
 #include "bench.h"
 
-static void ep_init(struct bench_ep *e, int fd)
-{
-	memset(e, 0, sizeof(*e));
-	e->fd = fd;
-	e->wfd = e->evfd = e->peer_evfd = -1;
-}
-
 static int set_blocking(int fd, bool blocking)
 {
 	int fl = fcntl(fd, F_GETFL);
@@ -61,8 +54,8 @@ static int open_static(struct bench_pair *p, const struct bench_cfg *cfg,
 				 cfg->ring_bytes, &proto, &app);
 	if (err)
 		return err;
-	ep_init(&p->a, proto);
-	ep_init(&p->b, app);
+	bench_ep_init(&p->a, proto);
+	bench_ep_init(&p->b, app);
 	err = set_blocking(proto, blocking);
 	if (!err)
 		err = set_blocking(app, blocking);

@@ -118,3 +118,34 @@ int bench_pair_bufs(struct bench_pair *p, size_t max)
 	p->a.cap = p->b.cap = max;
 	return p->a.buf && p->b.buf ? 0 : -ENOMEM;
 }
+
+void bench_ep_init(struct bench_ep *e, int fd)
+{
+	memset(e, 0, sizeof(*e));
+	e->fd = fd;
+	e->wfd = e->evfd = e->peer_evfd = -1;
+}
+
+/* Unmap, close and free whatever an endpoint holds; it is fresh again. */
+void bench_ep_close(struct bench_ep *e)
+{
+	wtsvc_ring_unmap(e->ring);	/* fd < 0 (memring): frees only */
+	if (e->has_uring)
+		io_uring_queue_exit(&e->uring);
+	if (e->fd >= 0)
+		close(e->fd);
+	if (e->wfd >= 0)
+		close(e->wfd);
+	if (e->evfd >= 0)
+		close(e->evfd);
+	free(e->buf);
+	bench_ep_init(e, -1);
+}
+
+void bench_pair_init(struct bench_pair *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->ctl = -1;
+	bench_ep_init(&p->a, -1);
+	bench_ep_init(&p->b, -1);
+}

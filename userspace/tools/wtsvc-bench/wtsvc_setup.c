@@ -112,25 +112,10 @@ int bench_wtsvc_wake(struct bench_pair *p, struct bench_wake *w)
 	return 0;
 }
 
-static void close_ep(struct bench_ep *e)
-{
-	if (e->ring)
-		wtsvc_ring_unmap(e->ring);
-	if (e->has_uring)
-		io_uring_queue_exit(&e->uring);
-	if (e->fd >= 0)
-		close(e->fd);
-	free(e->buf);
-	e->ring = NULL;
-	e->has_uring = false;
-	e->fd = -1;
-	e->buf = NULL;
-}
-
 void bench_wtsvc_close(struct bench_pair *p)
 {
-	close_ep(&p->a);
-	close_ep(&p->b);
+	bench_ep_close(&p->a);
+	bench_ep_close(&p->b);
 	if (p->ctl >= 0 && !p->shared_session)
 		close(p->ctl);		/* autodestroy: the session goes */
 	p->ctl = -1;
