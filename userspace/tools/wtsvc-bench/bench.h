@@ -148,13 +148,15 @@ int bench_verify(const struct bench_payload *pl, const void *msg, size_t len,
 void bench_die(const char *fmt, ...) __attribute__((format(printf, 1, 2),
 						   noreturn));
 
-/* util.c */
-uint64_t bench_now_ns(void);
+/* endpoint.c */
 int bench_uring_one(struct bench_ep *e);
 int bench_pair_bufs(struct bench_pair *p, size_t max);
 void bench_ep_init(struct bench_ep *e, int fd);
 void bench_ep_close(struct bench_ep *e);
 void bench_pair_init(struct bench_pair *p);
+
+/* util.c */
+uint64_t bench_now_ns(void);
 void bench_pin(int cpu);
 int bench_ncpus(void);
 
