@@ -50,9 +50,12 @@ HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
 		 $(BUILD)/host/bench_test
 LIB_BINS := $(BUILD)/lib/libwtsvc.a $(BUILD)/lib/$(LIB_SONAME) \
 	    $(BUILD)/lib/pkgconfig/wtsvc.pc
+RDP_BINS := $(BUILD)/bin/wtsvc-rdpd $(BUILD)/bin/wtsvc-echo-plugin \
+	    $(BUILD)/bin/wtsvc-cliprdr-plugin
 TOOL_BINS := $(BUILD)/bin/wtsvc-demo $(LIB_BINS) \
-	     $(BUILD)/bin/winpr-echo-app $(BUILD)/bin/wtsvcctl \
-	     $(BUILD)/bin/wtsvc-bench
+	     $(BUILD)/bin/winpr-echo-app $(BUILD)/bin/winpr-dvc-echo \
+	     $(BUILD)/bin/wtsvcctl \
+	     $(BUILD)/bin/wtsvc-bench $(RDP_BINS)
 CTL_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvcctl/*.c)
 BENCH_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-bench/*.c)
 UAPI := $(TOP)/include/uapi/linux/wtsvc.h
@@ -127,8 +130,10 @@ install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl
 	install -D -m 0644 $(TOP)/Documentation/wtsvcctl.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/wtsvcctl.8
 
-# A program that knows only WinPR: its headers and libwinpr2.
+# Programs that know only WinPR: its headers and libwinpr2.
 $(BUILD)/bin/winpr-echo-app: $(TOP)/tests/winpr/winpr_echo_app.c
+$(BUILD)/bin/winpr-dvc-echo: $(TOP)/tests/winpr/winpr_dvc_echo.c
+$(BUILD)/bin/winpr-echo-app $(BUILD)/bin/winpr-dvc-echo:
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror \
 		$$(pkg-config --cflags winpr2) -o $@ $< $$(pkg-config --libs winpr2)
@@ -195,6 +200,32 @@ $(BUILD)/bin/wtsvc-bench: $(BENCH_SRCS) \
 		$(TOP)/userspace/tools/wtsvc-bench/bench.h $(BUILD)/lib/libwtsvc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -O2 $(LIB_CFLAGS) -o $@ $(BENCH_SRCS) \
+		$(BUILD)/lib/libwtsvc.a -luring -lpthread -ldl
+
+# The RDP bridge (FreeRDP 2) and the sample plugins (libwtsvc only).
+# FreeRDP's headers are system headers to the warning flags.
+RDPD_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-rdpd/*.c)
+RDPD_HDRS := $(wildcard $(TOP)/userspace/tools/wtsvc-rdpd/*.h)
+PLUGIN_DIR := $(TOP)/userspace/tools/plugins
+ECHO_WORK := $(PLUGIN_DIR)/echo_work.c $(PLUGIN_DIR)/echo_work.h
+FREERDP_PKGS := freerdp-server2 freerdp2 winpr2
+FREERDP_CFLAGS = $(shell pkg-config --cflags $(FREERDP_PKGS) | \
+		   sed 's/-I/-isystem /g')
+FREERDP_LIBS = $(shell pkg-config --libs $(FREERDP_PKGS)) -lcrypto
+
+$(BUILD)/bin/wtsvc-rdpd: $(RDPD_SRCS) $(RDPD_HDRS) $(ECHO_WORK) \
+		$(BUILD)/lib/libwtsvc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include -I$(PLUGIN_DIR) \
+		$(FREERDP_CFLAGS) -o $@ $(RDPD_SRCS) $(PLUGIN_DIR)/echo_work.c \
+		$(BUILD)/lib/libwtsvc.a $(FREERDP_LIBS) -luring -lpthread -ldl
+
+$(BUILD)/bin/wtsvc-%-plugin: $(PLUGIN_DIR)/%_plugin.c \
+		$(PLUGIN_DIR)/plugin_common.c $(PLUGIN_DIR)/plugin_common.h \
+		$(ECHO_WORK) $(BUILD)/lib/libwtsvc.a
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include -o $@ $< \
+		$(PLUGIN_DIR)/plugin_common.c $(PLUGIN_DIR)/echo_work.c \
 		$(BUILD)/lib/libwtsvc.a -luring -lpthread -ldl
 
 checkpatch: $(KSRC)/.extracted

@@ -178,6 +178,34 @@ BOOL wtsvc_manager_answer(WTSVC_MANAGER *m, UINT64 Id, DWORD Error,
 BOOL wtsvc_manager_set_listener(WTSVC_MANAGER *m, struct wtsvc_listener *l);
 BOOL wtsvc_manager_delete_listener(WTSVC_MANAGER *m, const char *name);
 
+/* ---- the protocol end (RDP servers and bridges) ------------------------ */
+
+/*
+ * What an RDP server does on a session it manages (manager privilege:
+ * ERROR_ACCESS_DENIED otherwise).  Each returns a new fd (close it to end
+ * that channel instance or listener) or -1 with the last error set.
+ *
+ * wtsvc_protocol_announce: the client joined static channel Name (1 to 7
+ *	bytes); the fd is its protocol end, to map with wtsvc_ring_map() or
+ *	use with read()/write().  ERROR_ALREADY_EXISTS if Name is live.
+ *	Options: 0 or WTSVC_OPTION_SHOW_PROTOCOL.
+ * wtsvc_protocol_listen: the session's dynamic-channel listener
+ *	(non-blocking; readable while offers wait).  ERROR_BUSY if the
+ *	session has one.
+ * wtsvc_protocol_next_offer: the next dynamic open an application made
+ *	(FALSE with ERROR_NO_DATA when none waits).
+ * wtsvc_protocol_accept: the client accepted the offer; the fd is the
+ *	channel's protocol end and the application's open returns.
+ *	ERROR_FILE_NOT_FOUND when the offer is gone (its opener timed out).
+ * wtsvc_protocol_refuse: the client refused; Status (an HRESULT, < 0) is
+ *	what the opener's WTSVirtualChannelOpenEx reports.
+ */
+int wtsvc_protocol_announce(DWORD SessionId, const char *Name, DWORD Options);
+int wtsvc_protocol_listen(DWORD SessionId);
+BOOL wtsvc_protocol_next_offer(int ListenFd, struct wtsvc_offer *Offer);
+int wtsvc_protocol_accept(DWORD SessionId, UINT64 OfferId);
+BOOL wtsvc_protocol_refuse(int ListenFd, UINT64 OfferId, INT32 Status);
+
 /* ---- WinPR provider -------------------------------------------------- */
 
 /*

@@ -488,6 +488,7 @@ static int unprivileged_requests(void *arg)
 TEST_F(sess, requests_to_the_manager)
 {
 	struct mgr g = { 0 };
+	WTSVC_REQUEST idle;
 	DWORD resp = 0;
 	uint64_t t0;
 	pthread_t t;
@@ -556,6 +557,12 @@ TEST_F(sess, requests_to_the_manager)
 	EXPECT_EQ(WTS_WSD_LOGOFF, g.last_arg);
 	pthread_join(t, NULL);
 	EXPECT_EQ(10, g.handled);
+	/* Nothing queued: next_request returns after its TimeOut. */
+	t0 = wt_now_ms();
+	EXPECT_FALSE(wtsvc_manager_next_request(g.m, 100, &idle));
+	EXPECT_EQ(ERROR_TIMEOUT, GetLastError());
+	EXPECT_GE(wt_now_ms() - t0, 90);
+	EXPECT_LT(wt_now_ms() - t0, 3000);
 	wtsvc_manager_close(g.m);
 }
 

@@ -69,13 +69,11 @@ int wtsvc_cl_announce(struct wtsvc_client *c, struct wtsvc_cl_chan *ch)
 	};
 	int fd, ret;
 
-	fd = wtsvc_session_open(c->session, O_RDWR);
+	memcpy(op.name, ch->name, sizeof(ch->name));
+	fd = wtsvc_protocol_bind(c->session, &op);
 	if (fd < 0)
 		return fd;
-	memcpy(op.name, ch->name, sizeof(ch->name));
-	ret = ioctl(fd, WTSVC_IOC_CHANNEL_OPEN, &op) ? -errno : 0;
-	if (!ret)
-		ret = wtsvc_ring_map(fd, &ch->ring);
+	ret = wtsvc_ring_map(fd, &ch->ring);
 	if (!ret)
 		ret = wtsvc_ring_set_chunked(ch->ring, CHANNEL_CHUNK_LENGTH,
 					     true);

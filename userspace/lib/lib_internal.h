@@ -82,6 +82,8 @@ int wtsvc_uring_wait(const int *fds, const short *events, short *revents,
 
 /* Open the device of a session (WTS_CURRENT_SESSION resolved). */
 int wtsvc_session_open(DWORD session_id, int flags);
+/* A session-device fd bound as a protocol end (op filled in); -errno. */
+int wtsvc_protocol_bind(DWORD session, struct wtsvc_channel_open *op);
 
 /* The caller's own session (WTS_CURRENT_SESSION), or a negative errno. */
 int wtsvc_current_session(DWORD *id);

@@ -50,8 +50,10 @@ WTSVC_EXPORT WTSVC_MANAGER *wtsvc_manager_open(BOOL serve_requests)
 		close(fd);
 		return NULL;
 	}
+	/* next_request reads first and waits only on EAGAIN: its TimeOut. */
 	m = calloc(1, sizeof(*m));
-	if (!m) {
+	if (!m || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)) {
+		free(m);
 		close(fd);
 		wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
 		return NULL;

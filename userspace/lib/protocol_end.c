@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The protocol end of a session's channels (wtsvc.h): what an RDP server
+ * or bridge does on the session device.  It announces the static channels
+ * the client joined, listens for the dynamic opens applications make, and
+ * accepts or refuses each one with the client's answer.  Every call needs
+ * the session manager's privilege, as the kernel checks.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/wtsvc.h>
+
+#include "lib_internal.h"
+
+/* A new session-device fd bound as the protocol end described by op. */
+int wtsvc_protocol_bind(DWORD session, struct wtsvc_channel_open *op)
+{
+	int fd = wtsvc_session_open(session, O_RDWR);
+
+	if (fd < 0)
+		return fd;
+	if (ioctl(fd, WTSVC_IOC_CHANNEL_OPEN, op)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int bind_or_fail(DWORD session, struct wtsvc_channel_open *op)
+{
+	int fd;
+
+	if (!session || session == WTS_CURRENT_SESSION ||
+	    session > WTSVC_SESSION_ID_MAX) {
+		wtsvc_fail(ERROR_INVALID_PARAMETER);
+		return -1;
+	}
+	fd = wtsvc_protocol_bind(session, op);
+	if (fd < 0) {
+		wtsvc_fail(fd == -EPERM ? ERROR_ACCESS_DENIED :
+			   fd == -ENODEV ? ERROR_NOT_FOUND :
+			   wtsvc_errno_to_win32(fd));
+		return -1;
+	}
+	wtsvc_ok();
+	return fd;
+}
+
+WTSVC_EXPORT int wtsvc_protocol_announce(DWORD SessionId, const char *Name,
+					 DWORD Options)
+{
+	struct wtsvc_channel_open op = {
+		.size = sizeof(op),
+		.end = WTSVC_END_PROTOCOL,
+		.options = Options,
+	};
+
+	if (!Name || !*Name || strlen(Name) > WTSVC_STATIC_NAME_MAX ||
+	    (Options & ~WTSVC_OPTION_SHOW_PROTOCOL)) {
+		wtsvc_fail(ERROR_INVALID_PARAMETER);
+		return -1;
+	}
+	strcpy(op.name, Name);
+	return bind_or_fail(SessionId, &op);
+}
+
+WTSVC_EXPORT int wtsvc_protocol_accept(DWORD SessionId, UINT64 OfferId)
+{
+	struct wtsvc_channel_open op = {
+		.size = sizeof(op),
+		.end = WTSVC_END_PROTOCOL,
+		.offer_id = OfferId,
+	};
+
+	if (!OfferId) {
+		wtsvc_fail(ERROR_INVALID_PARAMETER);
+		return -1;
+	}
+	return bind_or_fail(SessionId, &op);
+}
+
+WTSVC_EXPORT int wtsvc_protocol_listen(DWORD SessionId)
+{
+	struct wtsvc_listen l = { .size = sizeof(l) };
+	int fd, ret;
+
+	if (!SessionId || SessionId == WTS_CURRENT_SESSION ||
+	    SessionId > WTSVC_SESSION_ID_MAX) {
+		wtsvc_fail(ERROR_INVALID_PARAMETER);
+		return -1;
+	}
+	fd = wtsvc_session_open(SessionId, O_RDWR | O_NONBLOCK);
+	if (fd < 0) {
+		wtsvc_fail(fd == -ENODEV ? ERROR_NOT_FOUND :
+			   wtsvc_errno_to_win32(fd));
+		return -1;
+	}
+	ret = ioctl(fd, WTSVC_IOC_LISTEN, &l) ? -errno : 0;
+	if (ret) {
+		close(fd);
+		wtsvc_fail(ret == -EPERM ? ERROR_ACCESS_DENIED :
+			   wtsvc_errno_to_win32(ret));
+		return -1;
+	}
+	wtsvc_ok();
+	return fd;
+}
+
+WTSVC_EXPORT BOOL wtsvc_protocol_next_offer(int ListenFd,
+					    struct wtsvc_offer *Offer)
+{
+	ssize_t n;
+
+	if (ListenFd < 0 || !Offer)
+		return wtsvc_fail(ERROR_INVALID_PARAMETER);
+	n = read(ListenFd, Offer, sizeof(*Offer));
+	if (n < 0)
+		return wtsvc_fail(errno == EAGAIN ? ERROR_NO_DATA :
+				  wtsvc_errno_to_win32(-errno));
+	if ((size_t)n < sizeof(*Offer) ||
+	    Offer->name[sizeof(Offer->name) - 1])
+		return wtsvc_fail(ERROR_INVALID_DATA);
+	return wtsvc_ok();
+}
+
+WTSVC_EXPORT BOOL wtsvc_protocol_refuse(int ListenFd, UINT64 OfferId,
+					INT32 Status)
+{
+	struct wtsvc_offer_refuse r = {
+		.size = sizeof(r),
+		.status = Status,
+		.offer_id = OfferId,
+	};
+
+	if (ListenFd < 0 || Status >= 0)
+		return wtsvc_fail(ERROR_INVALID_PARAMETER);
+	if (ioctl(ListenFd, WTSVC_IOC_OFFER_REFUSE, &r))
+		return wtsvc_fail_errno(-errno);
+	return wtsvc_ok();
+}

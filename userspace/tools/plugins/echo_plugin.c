@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvc-echo-plugin: a channel plugin that uses libwtsvc only.  It opens
+ * the ECHO dynamic channel of a session (the RDP client's MS-RDPEECO
+ * listener returns every message) and checks what comes back, byte for
+ * byte:
+ *
+ *   wtsvc-echo-plugin [--session N] [--wait MS] [--check]
+ *                     [--bench SIZE:COUNT:WINDOW[,...]]
+ *
+ * --check (the default): 1 B, 1,600 B, 64 KiB and 1 MiB, then 1,000
+ * round trips of 64 B.  --bench: median and 99th-percentile round-trip
+ * time over COUNT round trips, then throughput with WINDOW messages in
+ * flight, one "echo-bench:" line per size.  Exit 0 when everything came
+ * back intact, 1 otherwise, 2 on bad usage.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "echo_work.h"
+#include "plugin_common.h"
+
+static int ch_send(void *t, const void *buf, size_t len)
+{
+	ULONG written = 0;
+
+	if (!WTSVirtualChannelWrite(t, (PCHAR)buf, (ULONG)len, &written))
+		return -(errno ? errno : EIO);
+	return written == len ? 0 : -EIO;
+}
+
+static ssize_t ch_recv(void *t, void *buf, size_t cap, int timeout_ms)
+{
+	ULONG len = 0;
+
+	if (wtsvc_channel_recv(t, (ULONG)timeout_ms, buf, (ULONG)cap, &len))
+		return len;
+	if (GetLastError() == ERROR_NO_DATA)
+		return -ETIMEDOUT;
+	return -(errno ? errno : EIO);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: wtsvc-echo-plugin [--session N] [--wait MS] [--check] [--bench SIZE:COUNT:WINDOW[,...]]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "session", required_argument, NULL, 's' },
+		{ "wait", required_argument, NULL, 'w' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "bench", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const size_t sizes[] = { 1, 1600, 65536, 1048576 };
+	struct echo_spec spec[ECHO_SPEC_MAX];
+	DWORD session = WTS_CURRENT_SESSION;
+	unsigned int wait_ms = 20000;
+	bool check = false;
+	int n_spec = 0, c, ret = 0;
+	struct echo_ops ops;
+	HANDLE h;
+
+	while ((c = getopt_long(argc, argv, "s:w:cb:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			session = plugin_session_arg(optarg);
+			break;
+		case 'w':
+			wait_ms = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'c':
+			check = true;
+			break;
+		case 'b':
+			n_spec = echo_parse_spec(optarg, spec, ECHO_SPEC_MAX);
+			if (n_spec < 0)
+				usage();
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (!n_spec)
+		check = true;
+	h = plugin_open(session, "ECHO", WTS_CHANNEL_OPTION_DYNAMIC, wait_ms);
+	if (!h)
+		return 1;
+	printf("echo: ECHO open in session %s\n",
+	       session == WTS_CURRENT_SESSION ? "(current)" : "(given)");
+	ops = (struct echo_ops){ .send = ch_send, .recv = ch_recv, .t = h };
+	if (check)
+		ret = echo_check_sizes(&ops, sizes, 4, 20000) ||
+		      echo_check_many(&ops, 64, 1000, 20000);
+	for (int i = 0; !ret && i < n_spec; i++) {
+		struct echo_result r;
+
+		ret = echo_measure(&ops, spec[i].size, spec[i].count,
+				   spec[i].window, 30000, &r);
+		if (!ret)
+			echo_print_result("wtsvc-bridge", &r);
+	}
+	WTSVirtualChannelClose(h);
+	printf("echo: %s\n", ret ? "FAILED" : "all round trips byte-exact");
+	return ret ? 1 : 0;
+}

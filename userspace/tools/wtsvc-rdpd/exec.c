@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --exec: the program each session starts with (the listener's "initial
+ * program").  It runs through /bin/sh -c in its own process group,
+ * attached to the session before it executes (so WTS_CURRENT_SESSION is
+ * its session and its children inherit it), as the session's owner when
+ * the server runs as root, with WTSVC_SESSION_ID in its environment.  Its
+ * exit is logged; when the session ends, the group gets SIGTERM, then
+ * SIGKILL after two seconds.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "peer.h"
+#include "wts_side.h"
+
+static void child(const struct rdpd_config *cfg, uint32_t session, int go)
+{
+	char id[16];
+	char c;
+
+	setpgid(0, 0);
+	if (read(go, &c, 1) != 1)	/* not attached: do not run */
+		_exit(126);
+	close(go);
+	snprintf(id, sizeof(id), "%u", session);
+	setenv("WTSVC_SESSION_ID", id, 1);
+	if (!geteuid() && cfg->owner_uid) {
+		struct passwd *pw = getpwuid(cfg->owner_uid);
+
+		if (!pw || initgroups(pw->pw_name, pw->pw_gid) ||
+		    setgid(pw->pw_gid) || setuid(pw->pw_uid))
+			_exit(126);
+	}
+	execl("/bin/sh", "sh", "-c", cfg->exec_cmd, (char *)NULL);
+	_exit(127);
+}
+
+void rdpd_exec_start(struct rdpd_ctx *ctx)
+{
+	int go[2];
+	pid_t pid;
+
+	if (!ctx->cfg->exec_cmd)
+		return;
+	if (pipe2(go, O_CLOEXEC)) {
+		rdpd_log("session %u: --exec: pipe: %s", ctx->si.session_id,
+			 strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(go[1]);
+		child(ctx->cfg, ctx->si.session_id, go[0]);
+	}
+	close(go[0]);
+	if (pid < 0) {
+		rdpd_log("session %u: --exec: fork: %s", ctx->si.session_id,
+			 strerror(errno));
+	} else if (!wts_attach_process(pid, ctx->si.session_id)) {
+		rdpd_log("session %u: --exec: cannot attach pid %d (Win32 %u)",
+			 ctx->si.session_id, (int)pid, wts_last_error());
+		waitpid(pid, NULL, 0);	/* it exits: the pipe closes */
+	} else {
+		setpgid(pid, pid);
+		if (write(go[1], "g", 1) == 1) {
+			ctx->exec_pid = pid;
+			rdpd_log("session %u: started pid %d: %s",
+				 ctx->si.session_id, (int)pid,
+				 ctx->cfg->exec_cmd);
+		} else {
+			waitpid(pid, NULL, 0);
+		}
+	}
+	close(go[1]);
+}
+
+static void report(struct rdpd_ctx *ctx, int status)
+{
+	if (WIFEXITED(status))
+		rdpd_log("session %u: pid %d exited with status %d",
+			 ctx->si.session_id, (int)ctx->exec_pid,
+			 WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		rdpd_log("session %u: pid %d killed by signal %d",
+			 ctx->si.session_id, (int)ctx->exec_pid,
+			 WTERMSIG(status));
+	ctx->exec_pid = 0;
+}
+
+void rdpd_exec_poll(struct rdpd_ctx *ctx)
+{
+	int status;
+
+	if (ctx->exec_pid > 0 &&
+	    waitpid(ctx->exec_pid, &status, WNOHANG) == ctx->exec_pid)
+		report(ctx, status);
+}
+
+void rdpd_exec_stop(struct rdpd_ctx *ctx)
+{
+	int status;
+
+	if (ctx->exec_pid <= 0)
+		return;
+	kill(-ctx->exec_pid, SIGTERM);
+	for (int i = 0; i < 200; i++) {
+		if (waitpid(ctx->exec_pid, &status, WNOHANG) == ctx->exec_pid) {
+			report(ctx, status);
+			return;
+		}
+		usleep(10000);
+	}
+	kill(-ctx->exec_pid, SIGKILL);
+	if (waitpid(ctx->exec_pid, &status, 0) == ctx->exec_pid)
+		report(ctx, status);
+}

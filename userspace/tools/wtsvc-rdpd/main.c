@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvc-rdpd: an RDP server that bridges every client's virtual channels
+ * to a wtsvc session, so channel plugins in any process of the session
+ * reach the client through the WTS API (libwtsvc or WinPR).  See
+ * Documentation/rdpd.rst.
+ *
+ *   wtsvc-rdpd [--address ADDR] [--port N] [--cert FILE --key FILE]
+ *              [--nla --sam FILE] [--user NAME] [--max-clients N]
+ *              [--exec CMD] [--budget BYTES] [--inproc-echo SPEC] [-v]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <freerdp/listener.h>
+#include <freerdp/channels/channels.h>
+#include <winpr/ssl.h>
+#include <winpr/winsock.h>
+
+#include "peer.h"
+#include "wts_side.h"
+
+PWtsApiFunctionTable rdpd_fr;
+
+static atomic_bool stopping;
+static atomic_uint peers_alive;
+void *rdpd_requests_thread(void *arg);
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&stopping, true);
+}
+
+static void *peer_main(void *arg)
+{
+	rdpd_peer_thread(arg);
+	atomic_fetch_sub(&peers_alive, 1);
+	return NULL;
+}
+
+static BOOL on_accept(freerdp_listener *listener, freerdp_peer *client)
+{
+	const struct rdpd_config *cfg = listener->info;
+	pthread_attr_t attr;
+	pthread_t thread;
+	int ret;
+
+	if (atomic_load(&peers_alive) >= cfg->max_clients) {
+		rdpd_log("%s: refused: %u clients already", client->hostname,
+			 cfg->max_clients);
+		return FALSE;
+	}
+	client->ContextExtra = (void *)cfg;
+	atomic_fetch_add(&peers_alive, 1);
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	ret = pthread_create(&thread, &attr, peer_main, client);
+	pthread_attr_destroy(&attr);
+	if (ret) {
+		atomic_fetch_sub(&peers_alive, 1);
+		rdpd_log("%s: cannot start a thread: %s", client->hostname,
+			 strerror(ret));
+		return FALSE;
+	}
+	rdpd_log("connection from %s", client->hostname);
+	return TRUE;
+}
+
+static int listen_loop(freerdp_listener *l)
+{
+	while (!atomic_load(&stopping)) {
+		HANDLE handles[32];
+		struct pollfd pfd[32];
+		DWORD n = l->GetEventHandles(l, handles, 32);
+		nfds_t k = 0;
+
+		for (DWORD i = 0; i < n; i++) {
+			pfd[k].fd = GetEventFileDescriptor(handles[i]);
+			pfd[k].events = POLLIN;
+			k += pfd[k].fd >= 0;
+		}
+		if (poll(pfd, k, 200) < 0 && errno != EINTR)
+			return -errno;
+		if (!l->CheckFileDescriptor(l)) {
+			rdpd_log("the listener failed");
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+/* Ask every connection to end and wait for them (10 s at most). */
+static void end_all_peers(void)
+{
+	rdpd_registry_end_all(RDPD_END_SHUTDOWN);
+	for (int i = 0; i < 1000 && atomic_load(&peers_alive); i++)
+		usleep(10000);
+	if (atomic_load(&peers_alive))
+		rdpd_log("%u connections did not end",
+			 atomic_load(&peers_alive));
+}
+
+static void usage(FILE *f, int status)
+{
+	fprintf(f,
+		"usage: wtsvc-rdpd [options]\n"
+		"  --address ADDR      listen address (127.0.0.1)\n"
+		"  --port N            TCP port (3389)\n"
+		"  --cert FILE         TLS certificate, PEM (created with --key if both are missing)\n"
+		"  --key FILE          its private key, PEM\n"
+		"  --nla               require NLA (CredSSP); --sam FILE: WinPR SAM file of the accounts\n"
+		"  --user NAME         local account that owns the sessions (the caller)\n"
+		"  --max-clients N     concurrent connections (16)\n"
+		"  --exec CMD          run CMD (sh -c) in each session, as its owner\n"
+		"  --budget BYTES      bytes relayed per channel per loop turn (262144)\n"
+		"  --inproc-echo SPEC  baseline: ECHO over FreeRDP's in-process channels,\n"
+		"                      SIZE:COUNT:WINDOW[,...]; no wtsvc involved\n"
+		"  -v, --verbose       more log lines\n");
+	exit(status);
+}
+
+static unsigned long num_arg(const char *s, unsigned long min,
+			     unsigned long max)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 0);
+
+	if (!*s || *end || v < min || v > max) {
+		fprintf(stderr, "wtsvc-rdpd: bad number \"%s\"\n", s);
+		exit(2);
+	}
+	return v;
+}
+
+static void parse(int argc, char **argv, struct rdpd_config *cfg)
+{
+	static const struct option opts[] = {
+		{ "address", required_argument, NULL, 'a' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "nla", no_argument, NULL, 'N' },
+		{ "sam", required_argument, NULL, 'S' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "max-clients", required_argument, NULL, 'm' },
+		{ "exec", required_argument, NULL, 'e' },
+		{ "budget", required_argument, NULL, 'B' },
+		{ "inproc-echo", required_argument, NULL, 'I' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct passwd *pw;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': cfg->address = optarg; break;
+		case 'p': cfg->port = num_arg(optarg, 1, 65535); break;
+		case 'c': cfg->cert_file = optarg; break;
+		case 'k': cfg->key_file = optarg; break;
+		case 'N': cfg->nla = true; break;
+		case 'S': cfg->sam_file = optarg; break;
+		case 'u': cfg->owner_name = optarg; break;
+		case 'm': cfg->max_clients = num_arg(optarg, 1, 4096); break;
+		case 'e': cfg->exec_cmd = optarg; break;
+		case 'B': cfg->chan_budget = num_arg(optarg, 1600, 64 << 20); break;
+		case 'I': cfg->inproc_echo = optarg; break;
+		case 'v': cfg->verbose++; break;
+		case 'h': usage(stdout, 0); break;
+		default: usage(stderr, 2);
+		}
+	}
+	if (optind != argc)
+		usage(stderr, 2);
+	if (cfg->sam_file && !cfg->nla) {
+		fprintf(stderr, "wtsvc-rdpd: --sam needs --nla\n");
+		exit(2);
+	}
+	pw = cfg->owner_name ? getpwnam(cfg->owner_name) : getpwuid(getuid());
+	if (!pw) {
+		fprintf(stderr, "wtsvc-rdpd: no such user \"%s\"\n",
+			cfg->owner_name ? cfg->owner_name : "(caller)");
+		exit(2);
+	}
+	cfg->owner_uid = pw->pw_uid;
+	rdpd_verbose = cfg->verbose;
+}
+
+int main(int argc, char **argv)
+{
+	struct rdpd_config cfg = {
+		.address = "127.0.0.1",
+		.port = 3389,
+		.cert_file = "/var/lib/wtsvc-rdpd/server.crt",
+		.key_file = "/var/lib/wtsvc-rdpd/server.key",
+		.max_clients = 16,
+		.chan_budget = 256 * 1024,
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	pthread_t requests;
+	freerdp_listener *l;
+	WSADATA wsa;
+	int ret = 1;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	parse(argc, argv, &cfg);
+	/* Before any WTS call: libfreerdp's own calls go to its table. */
+	rdpd_fr = FreeRDP_InitWtsApi();
+	if (!rdpd_fr || !WTSRegisterWtsApiFunctionTable(rdpd_fr)) {
+		rdpd_log("cannot register FreeRDP's WTS table");
+		return 1;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (rdpd_ensure_certificate(cfg.cert_file, cfg.key_file))
+		return 1;
+	winpr_InitializeSSL(WINPR_SSL_INIT_DEFAULT);
+	WSAStartup(MAKEWORD(2, 2), &wsa);
+	if (!cfg.inproc_echo && !wts_manager_open()) {
+		rdpd_log("cannot become the session manager (Win32 %u): is wtsvc.ko loaded, and are we privileged?",
+			 wts_last_error());
+		return 1;
+	}
+	if (!cfg.inproc_echo &&
+	    pthread_create(&requests, NULL, rdpd_requests_thread, &stopping)) {
+		rdpd_log("cannot start the request thread");
+		return 1;
+	}
+	l = freerdp_listener_new();
+	if (l) {
+		l->info = &cfg;
+		l->PeerAccepted = on_accept;
+		if (l->Open(l, cfg.address, (UINT16)cfg.port)) {
+			rdpd_log("listening on %s:%u (TLS%s), sessions owned by uid %u",
+				 cfg.address, cfg.port, cfg.nla ? ", NLA" : "",
+				 (unsigned int)cfg.owner_uid);
+			ret = listen_loop(l) ? 1 : 0;
+			l->Close(l);
+		} else {
+			rdpd_log("cannot listen on %s:%u", cfg.address,
+				 cfg.port);
+		}
+		freerdp_listener_free(l);
+	}
+	atomic_store(&stopping, true);
+	end_all_peers();
+	if (!cfg.inproc_echo) {
+		pthread_join(requests, NULL);
+		wts_manager_close();
+	}
+	WSACleanup();
+	rdpd_log("stopped");
+	return ret;
+}

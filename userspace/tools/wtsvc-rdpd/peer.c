@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One client connection, on its own thread: FreeRDP's peer with TLS (and
+ * NLA when configured), the wtsvc session made at PostConnect and marked
+ * active at Activate, and one poll() loop that serves the client socket,
+ * FreeRDP's channel manager, the session's dynamic-channel listener,
+ * every bridged channel's fd and the server's wake-up eventfd.  When the
+ * client leaves, or the session manager is asked to log it off or
+ * disconnect it, the channels are hung up and the session destroyed.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <winpr/synch.h>
+
+#include "peer.h"
+#include "wts_side.h"
+
+#define PEER_FDS_MAX	32
+#define CHAN_FDS_MAX	256
+
+int64_t rdpd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static BOOL ctx_new(freerdp_peer *client, rdpContext *context)
+{
+	struct rdpd_ctx *ctx = (struct rdpd_ctx *)context;
+
+	ctx->cfg = client->ContextExtra;
+	ctx->listen_fd = -1;
+	/* FreeRDP's provider takes the context as the "server name". */
+	ctx->vcm = rdpd_fr->pOpenServerA((LPSTR)client->context);
+	if (!ctx->vcm || ctx->vcm == INVALID_HANDLE_VALUE)
+		return FALSE;
+	WTSVirtualChannelManagerSetDVCCreationCallback(ctx->vcm,
+						       rdpd_dvc_created, ctx);
+	return TRUE;
+}
+
+static void ctx_free(freerdp_peer *client, rdpContext *context)
+{
+	struct rdpd_ctx *ctx = (struct rdpd_ctx *)context;
+
+	(void)client;
+	if (ctx->vcm && ctx->vcm != INVALID_HANDLE_VALUE)
+		rdpd_fr->pCloseServer(ctx->vcm);
+	ctx->vcm = NULL;
+}
+
+static BOOL on_post_connect(freerdp_peer *client)
+{
+	struct rdpd_ctx *ctx = (struct rdpd_ctx *)client->context;
+	ULONG *sid = NULL;
+	DWORD n = 0;
+
+	if (!rdpd_fr->pQuerySessionInformationA(ctx->vcm, WTS_CURRENT_SESSION,
+						WTSSessionId, (LPSTR *)&sid,
+						&n) || !sid)
+		return FALSE;
+	ctx->frdp_session = *sid;
+	rdpd_fr->pFreeMemory(sid);
+	if (ctx->cfg->inproc_echo)	/* the baseline: no wtsvc at all */
+		return TRUE;
+	if (!rdpd_session_create(ctx))
+		return FALSE;
+	ctx->listen_fd = wts_listen(ctx->si.session_id);
+	if (ctx->listen_fd < 0)
+		rdpd_log("session %u: no dynamic channels (Win32 error %u)",
+			 ctx->si.session_id, wts_last_error());
+	if (!rdpd_channels_announce(ctx))
+		return FALSE;
+	rdpd_exec_start(ctx);
+	return TRUE;
+}
+
+static BOOL on_activate(freerdp_peer *client)
+{
+	struct rdpd_ctx *ctx = (struct rdpd_ctx *)client->context;
+
+	ctx->activated = true;
+	rdpd_session_state(ctx, WTSVC_STATE_ACTIVE);
+	rdpd_log("session %u: active", ctx->si.session_id);
+	return TRUE;
+}
+
+static bool configure(freerdp_peer *client, const struct rdpd_config *cfg)
+{
+	rdpSettings *s = client->settings;
+
+	free(s->CertificateFile);
+	free(s->PrivateKeyFile);
+	free(s->RdpKeyFile);
+	s->CertificateFile = strdup(cfg->cert_file);
+	s->PrivateKeyFile = strdup(cfg->key_file);
+	s->RdpKeyFile = strdup(cfg->key_file);
+	if (!s->CertificateFile || !s->PrivateKeyFile || !s->RdpKeyFile)
+		return false;
+	s->TlsSecurity = TRUE;
+	s->RdpSecurity = FALSE;
+	s->NlaSecurity = cfg->nla ? TRUE : FALSE;
+	if (cfg->nla && cfg->sam_file) {
+		free(s->NtlmSamFile);
+		s->NtlmSamFile = strdup(cfg->sam_file);
+		if (!s->NtlmSamFile)
+			return false;
+	}
+	client->PostConnect = on_post_connect;
+	client->Activate = on_activate;
+	return true;
+}
+
+static void add_fd(struct pollfd *pfd, unsigned int *n, int fd, short ev)
+{
+	if (fd < 0)
+		return;
+	pfd[*n].fd = fd;
+	pfd[*n].events = ev;
+	pfd[*n].revents = 0;
+	(*n)++;
+}
+
+/* Wait for anything the loop serves; false on a poll() failure. */
+static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
+		      bool read_client)
+{
+	struct pollfd pfd[PEER_FDS_MAX + CHAN_FDS_MAX];
+	HANDLE handles[PEER_FDS_MAX];
+	int timeout = 1000;
+	unsigned int n = 0;
+
+	if (read_client) {
+		DWORD count = client->GetEventHandles(client, handles,
+						      PEER_FDS_MAX - 4);
+
+		for (DWORD i = 0; i < count; i++)
+			add_fd(pfd, &n, GetEventFileDescriptor(handles[i]),
+			       POLLIN);
+	}
+	add_fd(pfd, &n, GetEventFileDescriptor(
+		       WTSVirtualChannelManagerGetEventHandle(ctx->vcm)), POLLIN);
+	add_fd(pfd, &n, ctx->conn.wake_fd, POLLIN);
+	add_fd(pfd, &n, ctx->listen_fd, POLLIN);
+	n += rdpd_channels_pollfds(ctx, pfd + n, CHAN_FDS_MAX, &timeout);
+	if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
+		rdpd_log("poll: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Serve the connection until it ends; why it ended. */
+static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
+{
+	for (;;) {
+		bool read_client = !rdpd_channels_inbound_blocked(ctx);
+		int end;
+
+		if (!wait_turn(client, ctx, read_client))
+			return RDPD_END_NONE;
+		end = atomic_load(&ctx->conn.end);
+		if (end != RDPD_END_NONE)
+			return end;
+		if (read_client && !client->CheckFileDescriptor(client))
+			return RDPD_END_NONE;	/* the client left */
+		if (!WTSVirtualChannelManagerCheckFileDescriptor(ctx->vcm))
+			return RDPD_END_NONE;
+		if (ctx->cfg->inproc_echo) {
+			if (WTSVirtualChannelManagerGetDrdynvcState(ctx->vcm) ==
+			    DRDYNVC_STATE_READY) {
+				rdpd_inproc_echo(ctx, client);
+				return RDPD_END_LOGOFF;
+			}
+			continue;
+		}
+		if (ctx->si.session_id) {
+			rdpd_exec_poll(ctx);
+			rdpd_channels_offers(ctx);
+			rdpd_channels_relay(ctx);
+		}
+		/* Send what the relay queued before waiting again. */
+		if (!WTSVirtualChannelManagerCheckFileDescriptor(ctx->vcm))
+			return RDPD_END_NONE;
+	}
+}
+
+static void answer_requests(struct rdpd_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->conn.lock);
+	for (unsigned int i = 0; i < ctx->conn.n_answers; i++)
+		wts_answer(ctx->conn.answers[i], WTS_ERROR_SUCCESS, 0);
+	ctx->conn.n_answers = 0;
+	pthread_mutex_unlock(&ctx->conn.lock);
+}
+
+static const char *end_name(enum rdpd_end why)
+{
+	switch (why) {
+	case RDPD_END_LOGOFF:
+		return "logged off";
+	case RDPD_END_DISCONNECT:
+		return "disconnected by the server";
+	case RDPD_END_SHUTDOWN:
+		return "server shutting down";
+	default:
+		return "client left";
+	}
+}
+
+void *rdpd_peer_thread(void *arg)
+{
+	freerdp_peer *client = arg;
+	const struct rdpd_config *cfg = client->ContextExtra;
+	struct rdpd_ctx *ctx;
+	enum rdpd_end why;
+
+	client->ContextSize = sizeof(struct rdpd_ctx);
+	client->ContextNew = ctx_new;
+	client->ContextFree = ctx_free;
+	if (!freerdp_peer_context_new(client)) {
+		rdpd_log("%s: cannot set up the connection", client->hostname);
+		freerdp_peer_free(client);
+		return NULL;
+	}
+	ctx = (struct rdpd_ctx *)client->context;
+	rdpd_conn_init(&ctx->conn);
+	rdpd_registry_add(&ctx->conn);
+	if (configure(client, cfg) && client->Initialize(client)) {
+		why = serve(client, ctx);
+	} else {
+		rdpd_log("%s: cannot initialise the connection",
+			 client->hostname);
+		why = RDPD_END_NONE;
+	}
+	rdpd_log("session %u: %s", ctx->si.session_id, end_name(why));
+	if (why == RDPD_END_LOGOFF || why == RDPD_END_SHUTDOWN)
+		freerdp_set_error_info(client->context->rdp,
+				       ERRINFO_LOGOFF_BY_USER);
+	else if (why == RDPD_END_DISCONNECT)
+		freerdp_set_error_info(client->context->rdp,
+				       ERRINFO_RPC_INITIATED_DISCONNECT);
+	/* Hang up every channel first: applications see it at once. */
+	rdpd_channels_close_all(ctx);
+	if (ctx->listen_fd >= 0)
+		close(ctx->listen_fd);
+	ctx->listen_fd = -1;
+	if (why != RDPD_END_NONE) {
+		WTSVirtualChannelManagerCheckFileDescriptor(ctx->vcm);
+		client->Close(client);
+	}
+	rdpd_session_state(ctx, WTSVC_STATE_DISCONNECTED);
+	rdpd_exec_stop(ctx);
+	rdpd_registry_del(&ctx->conn);
+	rdpd_session_destroy(ctx);
+	answer_requests(ctx);
+	rdpd_conn_destroy(&ctx->conn);
+	client->Disconnect(client);
+	freerdp_peer_context_free(client);
+	freerdp_peer_free(client);
+	return NULL;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One client connection on the FreeRDP side: its context, its wtsvc
+ * session and the channels bridged between the two.
+ */
+#ifndef RDPD_PEER_H
+#define RDPD_PEER_H
+
+#include <poll.h>
+#include <freerdp/freerdp.h>
+#include <freerdp/peer.h>
+#include <freerdp/channels/wtsvc.h>
+#include <winpr/wtsapi.h>
+#include <wtsvc/ring.h>
+
+#include "rdpd.h"
+
+enum rdpd_chan_state {
+	CH_WAIT_DRDYNVC,	/* offer held until drdynvc is ready */
+	CH_OPENING,		/* DYNVC_CREATE_REQ sent, no answer yet */
+	CH_OPEN,		/* bridged */
+	CH_DEAD,		/* to be freed */
+};
+
+struct rdpd_chan {
+	struct rdpd_chan *next;
+	bool dynamic;
+	enum rdpd_chan_state state;
+	char name[WTSVC_CHANNEL_NAME_SIZE];
+	HANDLE frdp;			/* FreeRDP's channel */
+	UINT32 frdp_id;			/* its DVC id */
+	int fd;				/* wtsvc protocol end, -1 if none */
+	struct wtsvc_ring *ring;
+	uint64_t offer_id;		/* dynamic: the application's open */
+	DWORD options;			/* its WTSVC_OPTION_* */
+	bool answered;			/* the client sent DYNVC_CREATE_RSP */
+	INT32 creation_status;
+	int64_t since_ms;		/* entered the current state */
+	bool in_blocked;		/* a client message waits for ring room */
+	void *in_buf;			/* a message larger than one record */
+	size_t in_len, in_off;
+	uint64_t to_app, to_client;	/* messages relayed */
+};
+
+struct rdpd_ctx {
+	rdpContext base;		/* FreeRDP's, first */
+	const struct rdpd_config *cfg;
+	HANDLE vcm;			/* FreeRDP's channel manager */
+	DWORD frdp_session;		/* its session id (OpenEx wants it) */
+	struct rdpd_conn conn;		/* the server's view */
+	struct wtsvc_session_info si;
+	int listen_fd;			/* dynamic offers, -1 before the session */
+	struct rdpd_chan *chans;
+	pid_t exec_pid;			/* --exec program, 0 if none */
+	bool activated;
+};
+
+/* FreeRDP's own in-process WTS table (the bridge's FreeRDP side). */
+extern PWtsApiFunctionTable rdpd_fr;
+
+int64_t rdpd_now_ms(void);
+
+/* peer.c */
+void *rdpd_peer_thread(void *arg);
+
+/* session.c: the wtsvc session of a connection. */
+bool rdpd_session_create(struct rdpd_ctx *ctx);
+void rdpd_session_state(struct rdpd_ctx *ctx, uint32_t state);
+void rdpd_session_destroy(struct rdpd_ctx *ctx);
+
+/* channels.c: announce, offers, relay. */
+bool rdpd_channels_announce(struct rdpd_ctx *ctx);
+BOOL rdpd_dvc_created(void *userdata, UINT32 channel_id, INT32 status);
+void rdpd_channels_offers(struct rdpd_ctx *ctx);
+void rdpd_channels_relay(struct rdpd_ctx *ctx);
+bool rdpd_channels_inbound_blocked(const struct rdpd_ctx *ctx);
+/* poll() entries for the channels; returns how many were added. */
+unsigned int rdpd_channels_pollfds(struct rdpd_ctx *ctx, struct pollfd *pfd,
+				   unsigned int max, int *timeout_ms);
+void rdpd_channels_close_all(struct rdpd_ctx *ctx);
+
+/* exec.c: the program started in each session. */
+void rdpd_exec_start(struct rdpd_ctx *ctx);
+void rdpd_exec_poll(struct rdpd_ctx *ctx);
+void rdpd_exec_stop(struct rdpd_ctx *ctx);
+
+/* inproc.c: the baseline, FreeRDP's in-process ECHO channel. */
+int rdpd_inproc_echo(struct rdpd_ctx *ctx, freerdp_peer *client);
+
+#endif /* RDPD_PEER_H */

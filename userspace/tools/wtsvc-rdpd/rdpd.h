@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * wtsvc-rdpd: an RDP server (FreeRDP 2) that bridges every client's
+ * virtual channels to a wtsvc session.  This header is neutral: no WinPR
+ * and no wtsvc Windows types, so both sides can include it.
+ */
+#ifndef RDPD_H
+#define RDPD_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/wtsvc.h>
+
+struct rdpd_config {
+	const char *address;		/* listen address */
+	unsigned int port;
+	const char *cert_file;
+	const char *key_file;
+	const char *sam_file;		/* NLA: WinPR SAM file */
+	bool nla;
+	uid_t owner_uid;		/* owner of every session device */
+	const char *owner_name;
+	unsigned int max_clients;
+	const char *exec_cmd;		/* started in each session */
+	unsigned int chan_budget;	/* bytes relayed per channel per turn */
+	const char *inproc_echo;	/* baseline mode: "COUNT:SIZE,..." */
+	int verbose;
+};
+
+/* Why a connection ends (set by the request thread or the server). */
+enum rdpd_end {
+	RDPD_END_NONE = 0,
+	RDPD_END_LOGOFF,
+	RDPD_END_DISCONNECT,
+	RDPD_END_SHUTDOWN,
+};
+
+#define RDPD_MAX_ANSWERS	16
+
+/* One client connection as the rest of the server sees it. */
+struct rdpd_conn {
+	struct rdpd_conn *next;
+	atomic_uint session_id;		/* 0 until the session exists */
+	int wake_fd;			/* eventfd: look at "end" */
+	atomic_int end;			/* enum rdpd_end */
+	pthread_mutex_t lock;		/* answers */
+	uint64_t answers[RDPD_MAX_ANSWERS];	/* requests to answer at the end */
+	unsigned int n_answers;
+};
+
+/* The registry of connections (registry.c). */
+void rdpd_registry_add(struct rdpd_conn *c);
+void rdpd_registry_del(struct rdpd_conn *c);
+unsigned int rdpd_registry_count(void);
+/* Ask the connection of session_id to end; 0, -ENOENT, -EBUSY (answers full). */
+int rdpd_registry_end(uint32_t session_id, enum rdpd_end why, uint64_t answer_id);
+void rdpd_registry_end_all(enum rdpd_end why);
+void rdpd_conn_init(struct rdpd_conn *c);
+/* Signal c (from any thread). */
+void rdpd_conn_signal(struct rdpd_conn *c, enum rdpd_end why);
+void rdpd_conn_destroy(struct rdpd_conn *c);
+
+/* Logging to stderr, one line each, with the connection's session. */
+extern int rdpd_verbose;
+void rdpd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define rdpd_dbg(...) do { if (rdpd_verbose) rdpd_log(__VA_ARGS__); } while (0)
+
+/* The certificate and key: use them, or create both (cert.c). */
+int rdpd_ensure_certificate(const char *cert_file, const char *key_file);
+
+#endif /* RDPD_H */

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The session manager's requests (WTSLogoffSession, WTSDisconnectSession,
+ * WTSSendMessage, ...), served on their own thread.  Logoff and
+ * disconnect end the client's connection; the request is answered once
+ * the connection is gone.  A message is logged (the server has no screen
+ * to show it on) and answered IDOK.  What the bridge cannot do (shutdown,
+ * connecting sessions, remote control) gets ERROR_NOT_SUPPORTED.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdatomic.h>
+
+#include "rdpd.h"
+#include "wts_side.h"
+
+static const char *req_name(uint32_t type)
+{
+	static const char *const names[] = {
+		[WTSVC_REQ_LOGOFF] = "logoff",
+		[WTSVC_REQ_DISCONNECT] = "disconnect",
+		[WTSVC_REQ_MESSAGE] = "message",
+		[WTSVC_REQ_SHUTDOWN] = "shutdown",
+		[WTSVC_REQ_CONNECT] = "connect",
+		[WTSVC_REQ_REMOTE_CONTROL_START] = "remote-control start",
+		[WTSVC_REQ_REMOTE_CONTROL_STOP] = "remote-control stop",
+	};
+
+	return type <= WTSVC_REQ_TYPE_MAX && names[type] ? names[type] : "?";
+}
+
+static void serve_one(struct wts_request *r)
+{
+	int ret;
+
+	rdpd_log("request %llu: %s of session %u from pid %u (uid %u)",
+		 (unsigned long long)r->id, req_name(r->type), r->session_id,
+		 r->pid, r->uid);
+	switch (r->type) {
+	case WTSVC_REQ_LOGOFF:
+	case WTSVC_REQ_DISCONNECT:
+		ret = rdpd_registry_end(r->session_id,
+					r->type == WTSVC_REQ_LOGOFF ?
+					RDPD_END_LOGOFF : RDPD_END_DISCONNECT,
+					r->id);
+		if (ret == -ENOENT)
+			wts_answer(r->id, WTS_ERROR_NOT_FOUND, 0);
+		else if (ret)
+			wts_answer(r->id, WTS_ERROR_CTX_CLOSE_PENDING, 0);
+		/* else: answered by the connection when it is gone */
+		break;
+	case WTSVC_REQ_MESSAGE:
+		rdpd_log("message for session %u: \"%s\": \"%s\" (style 0x%x)",
+			 r->session_id, r->text[0], r->text[1], r->arg);
+		wts_answer(r->id, WTS_ERROR_SUCCESS, WTS_IDOK);
+		break;
+	default:
+		wts_answer(r->id, WTS_ERROR_NOT_SUPPORTED, 0);
+		break;
+	}
+}
+
+/* Until *stop; wakes every 200 ms to look at it. */
+void *rdpd_requests_thread(void *arg)
+{
+	atomic_bool *stop = arg;
+
+	while (!atomic_load(stop)) {
+		struct wts_request r;
+		int ret = wts_next_request(200, &r);
+
+		if (ret < 0) {
+			rdpd_log("reading requests failed (Win32 %u)",
+				 wts_last_error());
+			break;
+		}
+		if (ret) {
+			serve_one(&r);
+			wts_free_request(&r);
+		}
+	}
+	return NULL;
+}

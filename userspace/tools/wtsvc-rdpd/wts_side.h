@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The wtsvc side of the bridge, in neutral types: libwtsvc's manager and
+ * protocol-end calls, wrapped so that the FreeRDP side never includes the
+ * library's Windows headers (WinPR defines the same names).  Failures
+ * return -1 or false and leave a Win32 code in wts_last_error().
+ */
+#ifndef RDPD_WTS_SIDE_H
+#define RDPD_WTS_SIDE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/wtsvc.h>
+
+bool wts_manager_open(void);		/* one per process; serves requests */
+void wts_manager_close(void);
+int wts_manager_fd(void);
+uint32_t wts_last_error(void);
+
+bool wts_session_create(struct wtsvc_session_info *si);
+bool wts_session_update(const struct wtsvc_session_info *si);
+bool wts_session_destroy(uint32_t session_id);
+bool wts_attach_process(pid_t pid, uint32_t session_id);
+
+int wts_announce(uint32_t session_id, const char *name);
+int wts_listen(uint32_t session_id);
+/* 1: an offer; 0: none waits; -1: error. */
+int wts_next_offer(int listen_fd, struct wtsvc_offer *offer);
+int wts_accept(uint32_t session_id, uint64_t offer_id);
+bool wts_refuse(int listen_fd, uint64_t offer_id, int32_t status);
+
+/* A request to the session manager, in neutral form. */
+struct wts_request {
+	uint32_t type;			/* WTSVC_REQ_* */
+	uint32_t flags;
+	uint32_t session_id;
+	uint32_t arg;
+	uint32_t pid;
+	uint32_t uid;
+	uint64_t id;
+	char *text[2];			/* UTF-8, NUL-terminated */
+};
+
+/* 1: a request; 0: none within timeout_ms; -1: error. */
+int wts_next_request(int timeout_ms, struct wts_request *req);
+void wts_free_request(struct wts_request *req);
+bool wts_answer(uint64_t id, uint32_t error, uint32_t response);
+
+/* Win32 codes and message-box answers the bridge reports. */
+#define WTS_ERROR_SUCCESS		0
+#define WTS_ERROR_NOT_FOUND		1168
+#define WTS_ERROR_NOT_SUPPORTED		50
+#define WTS_ERROR_CTX_CLOSE_PENDING	7007
+#define WTS_IDOK			1
+/* HRESULT_FROM_WIN32(ERROR_NOT_FOUND), and E_FAIL. */
+#define WTS_HR_NOT_FOUND		((int32_t)0x80070490)
+#define WTS_HR_FAIL			((int32_t)0x80004005)
+#define WTS_HR_FROM_WIN32(e)	((int32_t)(((e) & 0xffff) | 0x80070000u))
+
+#endif /* RDPD_WTS_SIDE_H */
