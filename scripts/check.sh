@@ -10,7 +10,8 @@
 # --strict on the kernel sources; host unit tests; the VM runner's own
 # failure handling; and the kselftest suites in a VM on each kernel, one
 # boot per suite (the runner unloads the module and checks dmesg after
-# each).  Logs: build/test-logs/.
+# each); the RDP bridge end to end (xfreerdp, wtsvc-rdpd, plugins) in a
+# VM on each kernel.  Logs: build/test-logs/.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -117,6 +118,9 @@ for s in $(scripts/kernels.sh); do
 		--module-params ring_bytes=4194304 \
 		--logs "$top/build/vm-logs/$s-bench" \
 		-- tests/vm/bench_test.sh
+	tap_suite "$s-rdp" tests/vm/run --kernel "$s" \
+		--logs "$top/build/vm-logs/$s-rdp" \
+		-- tests/vm/rdp_test.sh
 	tap_suite "$s-manager_group" tests/vm/run --kernel "$s" \
 		--module-params manager_gid=2000 \
 		--logs "$top/build/vm-logs/$s-manager_group" \

@@ -191,6 +191,35 @@ static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 	}
 }
 
+/*
+ * Deactivate-All, the error info and the MCS Disconnect Provider
+ * Ultimatum, then let the client close its end (2 s at most), reading
+ * what it still sends: a client whose writes hit a closed socket reports
+ * a failed connection instead of the reason it was given.
+ */
+static void close_gracefully(freerdp_peer *client, struct rdpd_ctx *ctx)
+{
+	int64_t end = rdpd_now_ms() + 2000;
+
+	WTSVirtualChannelManagerCheckFileDescriptor(ctx->vcm);
+	if (!client->Close(client))
+		return;
+	while (rdpd_now_ms() < end) {
+		HANDLE handles[PEER_FDS_MAX];
+		struct pollfd pfd[PEER_FDS_MAX];
+		DWORD count = client->GetEventHandles(client, handles,
+						      PEER_FDS_MAX);
+		unsigned int n = 0;
+
+		for (DWORD i = 0; i < count; i++)
+			add_fd(pfd, &n, GetEventFileDescriptor(handles[i]),
+			       POLLIN);
+		if (poll(pfd, n, (int)(end - rdpd_now_ms())) <= 0 ||
+		    !client->CheckFileDescriptor(client))
+			break;
+	}
+}
+
 static void answer_requests(struct rdpd_ctx *ctx)
 {
 	pthread_mutex_lock(&ctx->conn.lock);
@@ -251,10 +280,8 @@ void *rdpd_peer_thread(void *arg)
 	if (ctx->listen_fd >= 0)
 		close(ctx->listen_fd);
 	ctx->listen_fd = -1;
-	if (why != RDPD_END_NONE) {
-		WTSVirtualChannelManagerCheckFileDescriptor(ctx->vcm);
-		client->Close(client);
-	}
+	if (why != RDPD_END_NONE)
+		close_gracefully(client, ctx);
 	rdpd_session_state(ctx, WTSVC_STATE_DISCONNECTED);
 	rdpd_exec_stop(ctx);
 	rdpd_registry_del(&ctx->conn);

@@ -49,6 +49,21 @@ static void client_address(struct wtsvc_session_info *si, int sockfd)
 	}
 }
 
+/* Send the selected fields of the session's info to the kernel. */
+static bool session_update(struct rdpd_ctx *ctx, uint64_t fields)
+{
+	struct wtsvc_session_info u = ctx->si;
+
+	u.flags = 0;		/* create only */
+	u.dev_minor = 0;	/* output only */
+	u.fields = fields;
+	if (wts_session_update(&u))
+		return true;
+	rdpd_log("session %u: update failed (Win32 error %u)", u.session_id,
+		 wts_last_error());
+	return false;
+}
+
 bool rdpd_session_create(struct rdpd_ctx *ctx)
 {
 	freerdp_peer *client = ctx->base.peer;
@@ -76,11 +91,9 @@ bool rdpd_session_create(struct rdpd_ctx *ctx)
 			 client->hostname, wts_last_error());
 		return false;
 	}
-	si->flags = 0;			/* create only */
 	snprintf(si->winstation_name, sizeof(si->winstation_name),
 		 "RDP-Tcp#%u", si->session_id);
-	si->fields = WTSVC_FIELD_WINSTATION;
-	wts_session_update(si);
+	session_update(ctx, WTSVC_FIELD_WINSTATION);
 	ctx->conn.session_id = si->session_id;
 	rdpd_log("session %u: client \"%s\" at %s, user \"%s\", %ux%u, build %u",
 		 si->session_id, si->client_name, client->hostname,
@@ -95,15 +108,14 @@ void rdpd_session_state(struct rdpd_ctx *ctx, uint32_t state)
 
 	if (!si->session_id || si->state == state)
 		return;
+	uint64_t fields = WTSVC_FIELD_STATE;
+
 	si->state = state;
-	si->fields = WTSVC_FIELD_STATE;
 	if (state == WTSVC_STATE_DISCONNECTED) {
 		si->disconnect_time = realtime_ns();
-		si->fields |= WTSVC_FIELD_DISCONNECT_TIME;
+		fields |= WTSVC_FIELD_DISCONNECT_TIME;
 	}
-	if (!wts_session_update(si))
-		rdpd_log("session %u: state update failed (Win32 error %u)",
-			 si->session_id, wts_last_error());
+	session_update(ctx, fields);
 }
 
 void rdpd_session_destroy(struct rdpd_ctx *ctx)

@@ -1,0 +1,237 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The RDP bridge end to end, inside the VM: Debian's xfreerdp under Xvfb
+# connects to wtsvc-rdpd on the loopback, with its built-in ECHO plugin;
+# channel plugins in the session talk to the client through wtsvc.
+# Every process started here runs under timeout and is stopped here.
+# Prints TAP.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+B=$top/build/bin
+C=$B/wtsvcctl
+port=33891
+display=:97
+tmp=$(mktemp -d /tmp/rdp-test.XXXXXX)
+n=0
+pids=()
+
+stop_all() {
+	local p
+	for p in "${pids[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${pids[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	pids=()
+}
+trap 'stop_all; rm -rf "$tmp"' EXIT
+
+ok() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n $2"
+	else
+		echo "not ok $n $2"
+	fi
+}
+
+# check NAME COMMAND...: ok when the command succeeds; output kept.
+check() {
+	local name=$1
+	shift
+	"$@" >"$tmp/out" 2>&1
+	local rc=$?
+	[ $rc = 0 ] || sed 's/^/# /' "$tmp/out" | tail -20
+	ok $rc "$name"
+}
+
+# wait_for SECONDS COMMAND...: poll every 0.1 s until it succeeds.
+wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $end ] && return 1
+		sleep 0.1
+	done
+}
+
+# The session of the client called $1 (empty if none).
+session_of() {
+	$C --json list | tr '{' '\n' | grep "\"client\":\"$1\"" |
+		sed -n 's/.*"id":\([0-9]*\).*/\1/p' | head -1
+}
+
+has_session() { [ -n "$(session_of "$1")" ]; }
+no_session() { [ -z "$(session_of "$1")" ]; }
+
+# start_client NAME [EXTRA...]: xfreerdp as client NAME; sets $cpid.
+start_client() {
+	local name=$1
+	shift
+	DISPLAY=$display stdbuf -oL timeout 240 xfreerdp \
+		/v:127.0.0.1:$port /sec:tls /cert:ignore /size:800x600 \
+		-grab-keyboard /log-level:WARN /client-hostname:"$name" \
+		/u:tester "$@" </dev/null >"$tmp/client-$name.log" 2>&1 &
+	cpid=$!
+	pids+=("$cpid")
+}
+
+# exit_of PID SECONDS: rc = its exit status (124: still running).
+exit_of() {
+	local end=$((SECONDS + $2))
+	while kill -0 "$1" 2>/dev/null; do
+		[ $SECONDS -ge $end ] && { rc=124; return; }
+		sleep 0.1
+	done
+	wait "$1"
+	rc=$?
+}
+
+# client_ended ERRINFO NAME: the client exited (not killed by the test's
+# timeout) after receiving the server's ERRINFO_* reason; else its log.
+client_ended() {
+	[ "$rc" != 124 ] && [ "$rc" != 0 ] &&
+		grep -q "$1" "$tmp/client-$2.log" && return 0
+	grep -v -e com.freerdp.utils -e 'Broken pipe' "$tmp/client-$2.log" |
+		head -30
+	return 1
+}
+
+echo "TAP version 13"
+echo "1..20"
+
+# 1: libfreerdp's own WTS* calls must reach FreeRDP's table, never ours.
+check "wtsvc-rdpd defines no WTS* symbol that could interpose on WinPR's" \
+	sh -c "! nm $B/wtsvc-rdpd | grep -E ' [TtDdBb] (WTS|GetLastError|SetLastError)'"
+
+for tool in xfreerdp Xvfb; do
+	command -v $tool >/dev/null || { echo "Bail out! $tool missing (scripts/deps.sh)"; exit 1; }
+done
+timeout 300 Xvfb $display -screen 0 1024x768x24 -nolisten tcp \
+	>"$tmp/xvfb.log" 2>&1 &
+pids+=($!)
+wait_for 20 test -S /tmp/.X11-unix/X${display#:} ||
+	{ echo "Bail out! Xvfb did not start"; exit 1; }
+
+# 2-3: the server makes its certificate and listens on the loopback only.
+stdbuf -oL timeout 300 $B/wtsvc-rdpd --port $port \
+	--cert "$tmp/server.crt" --key "$tmp/server.key" -v \
+	--exec "$B/wtsvc-echo-plugin --check >$tmp/exec-\$WTSVC_SESSION_ID.log 2>&1" \
+	>"$tmp/rdpd.log" 2>&1 &
+rdpd=$!
+pids+=("$rdpd")
+wait_for 20 grep -q "listening on" "$tmp/rdpd.log"
+check "rdpd creates a self-signed certificate and a 0600 key" sh -c "
+	openssl x509 -in $tmp/server.crt -noout -subject | grep -q wtsvc-rdpd &&
+	[ \$(stat -c %a $tmp/server.key) = 600 ]"
+check "rdpd listens on 127.0.0.1:$port only" sh -c "
+	ss -ltnH | awk '{print \$4}' | grep -qx '127.0.0.1:$port' &&
+	! ss -ltnH | awk '{print \$4}' | grep -qx '\\*:$port'"
+
+# 3: a client connects; its session shows who and where it is.
+start_client e2e-one /echo
+c1=$cpid
+wait_for 60 has_session e2e-one
+sid=$(session_of e2e-one)
+check "session enumeration shows the client's name, address, user, RDP, Active" sh -c "
+	$C --json show $sid | grep -q '\"client\":\"e2e-one\"' &&
+	$C --json show $sid | grep -q '\"address\":\"127.0.0.1\"' &&
+	$C --json show $sid | grep -q '\"user\":\"tester\"' &&
+	$C --json show $sid | grep -q '\"protocol\":2' &&
+	$C --json show $sid | grep -q '\"display\":\[800,600,' &&
+	$C list | grep -q '^$sid .*Active'"
+
+# 4-5: the plugin round-trips through ECHO, by session id and attached.
+check "ECHO through the bridge: 1 B, 1,600 B, 64 KiB, 1 MiB, 1,000 x 64 B" \
+	sh -c "timeout 120 $B/wtsvc-echo-plugin --session $sid --check > $tmp/p1 2>&1;
+	       rc=\$?; cat $tmp/p1; [ \$rc = 0 ] && [ \$(grep -c byte-exact $tmp/p1) = 6 ]"
+check "ECHO from a process attached to the session (WTS_CURRENT_SESSION)" \
+	timeout 120 $C run "$sid" -- $B/wtsvc-echo-plugin --check
+check "the --exec program ran in the session and its ECHO check passed" \
+	wait_for 120 grep -q "pid [0-9]* exited with status 0" "$tmp/rdpd.log"
+
+# 7: the client's clipboard channel, a static channel.
+check "static channel: cliprdr capabilities and format list exchange" \
+	sh -c "timeout 60 $B/wtsvc-cliprdr-plugin --session $sid > $tmp/clip 2>&1;
+	       rc=\$?; cat $tmp/clip; [ \$rc = 0 ] && grep -q 'client format list' $tmp/clip"
+
+# 8: a program that knows only WinPR, with libwtsvc as its provider.
+check "WinPR-only program round-trips ECHO through WTSAPI_LIBRARY" \
+	env WTSAPI_LIBRARY=$top/build/lib/libwtsvc.so \
+	timeout 120 $C run "$sid" -- $B/winpr-dvc-echo
+
+# 9: a plugin killed in the middle of a transfer.
+timeout 120 $B/wtsvc-echo-plugin --session $sid \
+	--bench 1048576:200:4 >"$tmp/killed" 2>&1 &
+victim=$!
+pids+=("$victim")
+sleep 3
+kill -9 $victim 2>/dev/null
+wait $victim 2>/dev/null
+check "a plugin killed mid-transfer: the bridge closes its channel, the session goes on" \
+	sh -c "$(declare -f wait_for); wait_for 20 grep -q 'ECHO: application end closed' $tmp/rdpd.log &&
+	       timeout 120 $B/wtsvc-echo-plugin --session $sid --check"
+
+# 10: WTSSendMessage is logged and answered.
+check "send-message: logged by the server, answered IDOK" sh -c "
+	$C message $sid 'Notice' 'hello from the test' | grep -qx 1 &&
+	grep -q 'message for session $sid: \"Notice\": \"hello from the test\"' $tmp/rdpd.log"
+
+# 11-12: disconnect from the server side ends the client.
+$C disconnect "$sid" >"$tmp/disc" 2>&1
+exit_of "$c1" 30
+check "server-side disconnect ends the client with ERRINFO_RPC_INITIATED_DISCONNECT (exit $rc)" \
+	client_ended ERRINFO_RPC_INITIATED_DISCONNECT e2e-one
+check "the session is gone after the disconnect" wait_for 20 no_session e2e-one
+
+# 13: logoff of a second client.
+start_client e2e-two /echo
+c2=$cpid
+wait_for 60 has_session e2e-two
+sid=$(session_of e2e-two)
+$C logoff "$sid" >"$tmp/logoff" 2>&1
+exit_of "$c2" 30
+check "logoff ends the client with ERRINFO_LOGOFF_BY_USER (exit $rc)" \
+	client_ended ERRINFO_LOGOFF_BY_USER e2e-two
+check "the session is gone after the logoff" wait_for 20 no_session e2e-two
+
+# 14: a client without the ECHO plugin refuses the dynamic channel.
+start_client e2e-three
+c3=$cpid
+wait_for 60 has_session e2e-three
+sid=$(session_of e2e-three)
+check "a client without an ECHO listener: the open is refused, with the client's status" \
+	sh -c "! timeout 60 $B/wtsvc-echo-plugin --session $sid --wait 0 > $tmp/refused 2>&1 &&
+	       grep -q 'cannot open ECHO' $tmp/refused && grep -q 'refused' $tmp/rdpd.log"
+
+# 15-16: the client vanishes in the middle of a transfer.
+start_client e2e-four /echo
+c4=$cpid
+wait_for 60 has_session e2e-four
+sid=$(session_of e2e-four)
+timeout 120 $B/wtsvc-echo-plugin --session $sid \
+	--bench 1048576:200:4 >"$tmp/orphan" 2>&1 &
+orphan=$!
+pids+=("$orphan")
+sleep 3
+kill -9 $(pgrep -P "$c4") "$c4"
+exit_of "$orphan" 30
+check "a client killed mid-transfer: the plugin gets a hang-up, not a hang (exit $rc)" \
+	sh -c "[ $rc != 0 ] && [ $rc != 124 ] && grep -q 'Broken pipe' $tmp/orphan"
+check "... and its session is destroyed" wait_for 20 no_session e2e-four
+
+# 17: a client that quits normally: its session disappears.
+kill -TERM $(pgrep -P "$c3")
+check "a client that quits: its session disappears" wait_for 30 no_session e2e-three
+
+# 18: the server stops cleanly and leaves no session behind.
+kill -TERM "$rdpd"
+exit_of "$rdpd" 20
+check "rdpd exits 0 on SIGTERM (got $rc) and leaves no session" \
+	sh -c "$C list; [ $rc = 0 ] && [ \$($C list | awk 'NR > 1 && \$1 != 0' | wc -l) = 0 ]"
+
+stop_all
+echo "# rdpd log:"
+grep -v 'com.freerdp' "$tmp/rdpd.log" | sed 's/^/# /' | tail -60
