@@ -8,6 +8,8 @@
 #                 test suite on both kernels; ends with "N passed, N failed"
 #   make bench    the benchmark: wtsvc against sockets, pipes and memcpy in
 #                 one guest boot; table, JSON, CSV and plots in build/bench
+#   make bench-rdp  ECHO through wtsvc-rdpd against FreeRDP's in-process
+#                 channels, with xfreerdp, in one guest boot
 #
 # Other targets: deps, modules, selftests, hosttests, tools, checkpatch,
 # install-module (on a host that can load modules), clean.
@@ -61,7 +63,7 @@ BENCH_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-bench/*.c)
 UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 
 .PHONY: all deps modules selftests hosttests tools lib checkpatch run check \
-	bench bench-host install install-module clean
+	bench bench-host bench-rdp install install-module clean
 
 all: modules lib selftests hosttests tools
 
@@ -244,6 +246,11 @@ check: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@$(TOP)/scripts/bench.sh --kernel 6.1 -- $(BENCH_ARGS)
+
+# ECHO through the RDP bridge against FreeRDP's in-process channels.
+bench-rdp: deps
+	@$(MAKE) --no-print-directory all
+	@$(TOP)/scripts/rdp-bench.sh --kernel 6.1
 
 bench-host: deps
 	@$(MAKE) --no-print-directory lib tools

@@ -187,7 +187,7 @@ BOOL wtsvc_manager_delete_listener(WTSVC_MANAGER *m, const char *name);
  *
  * wtsvc_protocol_announce: the client joined static channel Name (1 to 7
  *	bytes); the fd is its protocol end, to map with wtsvc_ring_map() or
- *	use with read()/write().  ERROR_ALREADY_EXISTS if Name is live.
+ *	use with read()/write().  ERROR_BUSY while Name is live.
  *	Options: 0 or WTSVC_OPTION_SHOW_PROTOCOL.
  * wtsvc_protocol_listen: the session's dynamic-channel listener
  *	(non-blocking; readable while offers wait).  ERROR_BUSY if the
@@ -196,7 +196,7 @@ BOOL wtsvc_manager_delete_listener(WTSVC_MANAGER *m, const char *name);
  *	(FALSE with ERROR_NO_DATA when none waits).
  * wtsvc_protocol_accept: the client accepted the offer; the fd is the
  *	channel's protocol end and the application's open returns.
- *	ERROR_FILE_NOT_FOUND when the offer is gone (its opener timed out).
+ *	ERROR_NOT_FOUND when the offer is gone (its opener timed out).
  * wtsvc_protocol_refuse: the client refused; Status (an HRESULT, < 0) is
  *	what the opener's WTSVirtualChannelOpenEx reports.
  */

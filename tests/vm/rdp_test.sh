@@ -204,7 +204,7 @@ wait_for 60 has_session e2e-three
 sid=$(session_of e2e-three)
 check "a client without an ECHO listener: the open is refused, with the client's status" \
 	sh -c "! timeout 60 $B/wtsvc-echo-plugin --session $sid --wait 0 > $tmp/refused 2>&1 &&
-	       grep -q 'cannot open ECHO' $tmp/refused && grep -q 'refused' $tmp/rdpd.log"
+	       grep -q 'cannot open ECHO in session [0-9]*: Win32 error 1168' $tmp/refused && grep -q 'refused' $tmp/rdpd.log"
 
 # 15-16: the client vanishes in the middle of a transfer.
 start_client e2e-four /echo
