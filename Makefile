@@ -116,7 +116,7 @@ $(BUILD)/lib/pkgconfig/wtsvc.pc: $(TOP)/userspace/lib/wtsvc.pc.in $(TOP)/Makefil
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
 
-install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl
+install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(RDP_BINS)
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/wtsvc
 	install -m 0644 $(BUILD)/lib/libwtsvc.a $(DESTDIR)$(LIBDIR)/
 	install -m 0755 $(BUILD)/lib/libwtsvc.so.$(LIB_VERSION) \
@@ -129,6 +129,7 @@ install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl
 		$(DESTDIR)$(INCLUDEDIR)/wtsvc/
 	install -D -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/linux/wtsvc.h
 	install -D -m 0755 $(BUILD)/bin/wtsvcctl $(DESTDIR)$(PREFIX)/bin/wtsvcctl
+	install -m 0755 $(RDP_BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -D -m 0644 $(TOP)/Documentation/wtsvcctl.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/wtsvcctl.8
 
