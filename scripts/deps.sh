@@ -13,7 +13,8 @@ PKGS=(
 	linux-source-6.1
 	qemu-system-x86 busybox-static
 	liburing-dev libwinpr2-dev
-	freerdp2-dev freerdp2-x11 xvfb xauth libssl-dev openssl iproute2
+	freerdp2-dev freerdp2-x11 winpr-utils xvfb xauth libssl-dev openssl
+	iproute2
 	python3 gnuplot-nox
 )
 

@@ -100,7 +100,7 @@ client_ended() {
 }
 
 echo "TAP version 13"
-echo "1..20"
+echo "1..25"
 
 # 1: libfreerdp's own WTS* calls must reach FreeRDP's table, never ours.
 check "wtsvc-rdpd defines no WTS* symbol that could interpose on WinPR's" \
@@ -163,16 +163,54 @@ check "WinPR-only program round-trips ECHO through WTSAPI_LIBRARY" \
 	timeout 120 $C run "$sid" -- $B/winpr-dvc-echo
 
 # 9: a plugin killed in the middle of a transfer.
+closed_before=$(grep -c 'ECHO: application end closed' "$tmp/rdpd.log")
 timeout 120 $B/wtsvc-echo-plugin --session $sid \
 	--bench 1048576:200:4 >"$tmp/killed" 2>&1 &
 victim=$!
 pids+=("$victim")
 sleep 3
-kill -9 $victim 2>/dev/null
+kill -9 $(pgrep -P "$victim") 2>/dev/null	# the plugin, not its timeout
 wait $victim 2>/dev/null
+closed_after() {
+	[ "$(grep -c 'ECHO: application end closed' "$tmp/rdpd.log")" -gt "$closed_before" ]
+}
+survived() {
+	cat "$tmp/killed"
+	echo "closed before: $closed_before, now: $(grep -c 'ECHO: application end closed' "$tmp/rdpd.log")"
+	grep -q 'ECHO open' "$tmp/killed" && ! grep -q 'all round trips' "$tmp/killed" &&
+	wait_for 20 closed_after &&
+		timeout 120 $B/wtsvc-echo-plugin --session "$sid" --check
+}
 check "a plugin killed mid-transfer: the bridge closes its channel, the session goes on" \
-	sh -c "$(declare -f wait_for); wait_for 20 grep -q 'ECHO: application end closed' $tmp/rdpd.log &&
-	       timeout 120 $B/wtsvc-echo-plugin --session $sid --check"
+	survived
+
+# Backpressure: 64 KiB messages offered for 8 s without reading.  The
+# writes must stall once the rings and sockets are full, the server must
+# not buffer what it cannot send, and every echo must come back.
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(pgrep -P "$rdpd" -x wtsvc-rdpd)/status"; }
+rss0=$(rss_kb)
+rss_max=$rss0
+timeout 120 $B/wtsvc-echo-plugin --session "$sid" --flood 8 >"$tmp/flood" 2>&1 &
+flooder=$!
+pids+=("$flooder")
+while kill -0 "$flooder" 2>/dev/null; do
+	r=$(rss_kb)
+	[ "${r:-0}" -gt "$rss_max" ] && rss_max=$r
+	sleep 0.5
+done
+wait "$flooder"
+flood_rc=$?
+flood_ok() {
+	cat "$tmp/flood"
+	echo "rdpd VmRSS: ${rss0} kB before, ${rss_max} kB at most"
+	[ $flood_rc = 0 ] && grep -q 'all [0-9]* echoes came back byte-exact' "$tmp/flood" &&
+	awk '/accepted in/ { mib = $5; sub(/\(/, "", mib); stall = $(NF - 1)
+		exit !(mib + 0 < 64 && stall + 0 >= 2) }' "$tmp/flood"
+}
+check "backpressure: writes stall (< 64 MiB taken, >= 2 s stalled), every echo returns" \
+	flood_ok
+check "backpressure: the server's memory stays bounded (+$(( (rss_max - rss0) / 1024 )) MiB)" \
+	test $((rss_max - rss0)) -lt 65536
 
 # 10: WTSSendMessage is logged and answered.
 check "send-message: logged by the server, answered IDOK" sh -c "
@@ -226,11 +264,53 @@ check "... and its session is destroyed" wait_for 20 no_session e2e-four
 kill -TERM $(pgrep -P "$c3")
 check "a client that quits: its session disappears" wait_for 30 no_session e2e-three
 
-# 18: the server stops cleanly and leaves no session behind.
+# the server stops cleanly and leaves no session behind.
 kill -TERM "$rdpd"
 exit_of "$rdpd" 20
 check "rdpd exits 0 on SIGTERM (got $rc) and leaves no session" \
 	sh -c "$C list; [ $rc = 0 ] && [ \$($C list | awk 'NR > 1 && \$1 != 0' | wc -l) = 0 ]"
+
+# NLA when configured (a second server: the first one is gone, and only
+# one process at a time can serve the manager's requests): the right password logs on as that user, a wrong
+# one is refused before any session exists.
+winpr-hash -u alice -p 's3cret!' -f sam >"$tmp/sam"
+stdbuf -oL timeout 200 $B/wtsvc-rdpd --port $((port + 1)) \
+	--cert "$tmp/server.crt" --key "$tmp/server.key" --nla --sam "$tmp/sam" \
+	>"$tmp/nla.log" 2>&1 &
+nla=$!
+pids+=("$nla")
+wait_for 20 grep -q "listening on .*NLA" "$tmp/nla.log"
+nla_client() {
+	DISPLAY=$display stdbuf -oL timeout 60 xfreerdp \
+		/v:127.0.0.1:$((port + 1)) /sec:nla /cert:ignore /size:800x600 \
+		-grab-keyboard /log-level:WARN /client-hostname:"$1" \
+		/u:alice /p:"$2" </dev/null >"$tmp/client-$1.log" 2>&1 &
+	cpid=$!
+	pids+=("$cpid")
+}
+nla_client e2e-nla 's3cret!'
+c5=$cpid
+nla_ok() {
+	wait_for 60 has_session e2e-nla &&
+		$C --json show "$(session_of e2e-nla)" | grep -q '"user":"alice"' &&
+		return 0
+	$C list
+	grep -v com.freerdp.utils "$tmp/nla.log" | tail -15
+	grep -v com.freerdp.utils "$tmp/client-e2e-nla.log" | tail -15
+	return 1
+}
+check "NLA: the right password connects, as user alice" nla_ok
+nla_client e2e-nla-bad 'wrong'
+c6=$cpid
+exit_of "$c6" 45
+check "NLA: a wrong password is refused (exit $rc) and no session is made" \
+	sh -c "[ $rc != 0 ] && [ $rc != 124 ] &&
+	       ! $C list | grep -q e2e-nla-bad"
+$C logoff "$(session_of e2e-nla)" >/dev/null 2>&1
+exit_of "$c5" 30
+kill -TERM "$nla"
+exit_of "$nla" 20
+check "the NLA server ends its client and exits 0 (got $rc)" test "$rc" = 0
 
 stop_all
 echo "# rdpd log:"

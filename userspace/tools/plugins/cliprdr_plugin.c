@@ -160,6 +160,7 @@ int main(int argc, char **argv)
 	HANDLE h;
 	int c, ret;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* progress survives a kill */
 	while ((c = getopt_long(argc, argv, "s:w:", opts, NULL)) != -1) {
 		if (c == 's')
 			session = plugin_session_arg(optarg);

@@ -6,12 +6,14 @@
  * byte:
  *
  *   wtsvc-echo-plugin [--session N] [--wait MS] [--check]
- *                     [--bench SIZE:COUNT:WINDOW[,...]]
+ *                     [--bench SIZE:COUNT:WINDOW[,...]] [--flood SECONDS]
  *
  * --check (the default): 1 B, 1,600 B, 64 KiB and 1 MiB, then 1,000
  * round trips of 64 B.  --bench: median and 99th-percentile round-trip
  * time over COUNT round trips, then throughput with WINDOW messages in
- * flight, one "echo-bench:" line per size.  Exit 0 when everything came
+ * flight, one "echo-bench:" line per size.  --flood: 64 KiB messages
+ * offered without reading for SECONDS (writes must stall: backpressure),
+ * then every echo read back and checked.  Exit 0 when everything came
  * back intact, 1 otherwise, 2 on bad usage.
  */
 #include <errno.h>
@@ -44,10 +46,22 @@ static ssize_t ch_recv(void *t, void *buf, size_t cap, int timeout_ms)
 	return -(errno ? errno : EIO);
 }
 
+/* Zero copy and never waiting: reserve room in the ring, fill, commit. */
+static int ch_try_send(void *t, const void *buf, size_t len)
+{
+	PVOID rec;
+
+	if (!wtsvc_channel_reserve(t, (ULONG)len, &rec))
+		return GetLastError() == ERROR_BUSY ? -EAGAIN :
+		       -(errno ? errno : EIO);
+	memcpy(rec, buf, len);
+	return wtsvc_channel_commit(t) ? 0 : -(errno ? errno : EIO);
+}
+
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: wtsvc-echo-plugin [--session N] [--wait MS] [--check] [--bench SIZE:COUNT:WINDOW[,...]]\n");
+		"usage: wtsvc-echo-plugin [--session N] [--wait MS] [--check] [--bench SIZE:COUNT:WINDOW[,...]] [--flood SECONDS]\n");
 	exit(2);
 }
 
@@ -58,19 +72,21 @@ int main(int argc, char **argv)
 		{ "wait", required_argument, NULL, 'w' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "bench", required_argument, NULL, 'b' },
+		{ "flood", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const size_t sizes[] = { 1, 1600, 65536, 1048576 };
 	struct echo_spec spec[ECHO_SPEC_MAX];
 	DWORD session = WTS_CURRENT_SESSION;
-	unsigned int wait_ms = 20000;
+	unsigned int wait_ms = 20000, flood_secs = 0;
 	bool check = false;
 	int n_spec = 0, c, ret = 0;
 	struct echo_ops ops;
 	HANDLE h;
 
-	while ((c = getopt_long(argc, argv, "s:w:cb:h", opts, NULL)) != -1) {
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* progress survives a kill */
+	while ((c = getopt_long(argc, argv, "s:w:cb:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			session = plugin_session_arg(optarg);
@@ -80,6 +96,11 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			check = true;
+			break;
+		case 'f':
+			flood_secs = (unsigned int)strtoul(optarg, NULL, 10);
+			if (!flood_secs || flood_secs > 3600)
+				usage();
 			break;
 		case 'b':
 			n_spec = echo_parse_spec(optarg, spec, ECHO_SPEC_MAX);
@@ -92,17 +113,20 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	if (!n_spec)
+	if (!n_spec && !flood_secs)
 		check = true;
 	h = plugin_open(session, "ECHO", WTS_CHANNEL_OPTION_DYNAMIC, wait_ms);
 	if (!h)
 		return 1;
 	printf("echo: ECHO open in session %s\n",
 	       session == WTS_CURRENT_SESSION ? "(current)" : "(given)");
-	ops = (struct echo_ops){ .send = ch_send, .recv = ch_recv, .t = h };
+	ops = (struct echo_ops){ .send = ch_send, .recv = ch_recv,
+				 .try_send = ch_try_send, .t = h };
 	if (check)
 		ret = echo_check_sizes(&ops, sizes, 4, 20000) ||
 		      echo_check_many(&ops, 64, 1000, 20000);
+	if (!ret && flood_secs)
+		ret = echo_flood(&ops, 65536, flood_secs);
 	for (int i = 0; !ret && i < n_spec; i++) {
 		struct echo_result r;
 

@@ -219,3 +219,45 @@ int echo_parse_spec(const char *spec, struct echo_spec *out, unsigned int max)
 	}
 	return (int)n;
 }
+
+int echo_flood(const struct echo_ops *ops, size_t size, unsigned int secs)
+{
+	double start = now_us(), last = start, end = start + secs * 1e6;
+	uint64_t sent = 0;
+	struct bufs b;
+	int ret;
+
+	if (!ops->try_send || bufs_get(&b, size))
+		return -1;
+	while (now_us() < end) {
+		fill(b.out, size, 200000 + sent);
+		ret = ops->try_send(ops->t, b.out, size);
+		if (ret == -EAGAIN) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		if (ret) {
+			fprintf(stderr, "echo: flood: send: %s\n", strerror(-ret));
+			bufs_put(&b);
+			return -1;
+		}
+		sent++;
+		last = now_us();
+	}
+	printf("echo: flood: %llu messages (%.1f MiB) accepted in %u s; writes stalled for the last %.1f s\n",
+	       (unsigned long long)sent, (double)sent * size / (1 << 20), secs,
+	       (end - last) / 1e6);
+	fflush(stdout);
+	ret = 0;
+	for (uint64_t i = 0; !ret && i < sent; i++)
+		ret = take_echo(ops, &b, size, 200000 + i, 30000);
+	bufs_put(&b);
+	if (!ret) {
+		printf("echo: flood: all %llu echoes came back byte-exact\n",
+		       (unsigned long long)sent);
+		fflush(stdout);
+	}
+	return ret;
+}

@@ -18,6 +18,8 @@ struct echo_ops {
 	int (*send)(void *t, const void *buf, size_t len);
 	/* One whole message: its length, -ETIMEDOUT, or a negative errno. */
 	ssize_t (*recv)(void *t, void *buf, size_t cap, int timeout_ms);
+	/* Optional: one whole message if there is room now, else -EAGAIN. */
+	int (*try_send)(void *t, const void *buf, size_t len);
 	void *t;
 };
 
@@ -40,6 +42,14 @@ int echo_check_many(const struct echo_ops *ops, size_t size,
 int echo_measure(const struct echo_ops *ops, size_t size, unsigned int count,
 		 unsigned int window, int timeout_ms, struct echo_result *res);
 void echo_print_result(const char *transport, const struct echo_result *r);
+
+/*
+ * Backpressure: offer messages of size bytes with try_send for secs
+ * seconds without reading, then read every echo back and check it.
+ * Prints what was accepted and how long writes stalled; 0 when every
+ * accepted message came back intact.
+ */
+int echo_flood(const struct echo_ops *ops, size_t size, unsigned int secs);
 
 /* A measurement list, "SIZE:COUNT:WINDOW[,...]"; how many, or -1. */
 struct echo_spec {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -67,6 +68,21 @@ static X509 *self_signed(EVP_PKEY *key)
 	return crt;
 }
 
+/* The directory of path, created (0700) if it is missing. */
+static void make_parent(const char *path)
+{
+	char dir[4096];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		rdpd_log("cannot create %s: %s", dir, strerror(errno));
+}
+
 int rdpd_ensure_certificate(const char *cert_file, const char *key_file)
 {
 	bool have_cert = !access(cert_file, F_OK);
@@ -83,6 +99,8 @@ int rdpd_ensure_certificate(const char *cert_file, const char *key_file)
 			 have_cert ? key_file : cert_file);
 		return -EEXIST;
 	}
+	make_parent(key_file);
+	make_parent(cert_file);
 	key = EVP_RSA_gen(2048);
 	crt = key ? self_signed(key) : NULL;
 	if (!crt) {

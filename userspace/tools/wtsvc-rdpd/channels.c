@@ -16,10 +16,18 @@
  *    FreeRDP into the reserved record); toward the client it is handed
  *    to FreeRDP from where it lies in the ring.
  *  - Backpressure: at most chan_budget bytes per channel per loop turn go
- *    to FreeRDP, which writes them to the socket before the next turn, so
- *    a slow client stops the applications' writes through their rings.
- *    A message for an application whose ring is full stays in FreeRDP,
- *    and the connection stops reading from the client until it fits.
+ *    to FreeRDP, and none while FreeRDP's output buffer holds what the
+ *    socket did not take, so a slow client stops the applications'
+ *    writes through their rings.
+ *    A message for an application whose ring is full is held (copied out
+ *    of FreeRDP, the one extra copy, only then).  Past hold_bytes held
+ *    for a channel nothing more of that channel is sent to the client,
+ *    which stops a request/response peer (ECHO, clipboard, drives) at
+ *    its source without holding up the other channels; past 8 x
+ *    hold_bytes held for the connection it stops reading from the
+ *    client, and TCP pushes back.  FreeRDP 2.11's client drops the connection when its
+ *    writes block for long (its TLS write retry fails), so the soft limit
+ *    is what keeps such a client alive.
  */
 #include <errno.h>
 #include <poll.h>
@@ -45,21 +53,29 @@ static struct rdpd_chan *chan_new(struct rdpd_ctx *ctx, const char *name,
 	snprintf(ch->name, sizeof(ch->name), "%s", name);
 	ch->dynamic = dynamic;
 	ch->fd = -1;
+	ch->held_tail = &ch->held;
 	ch->since_ms = rdpd_now_ms();
 	ch->next = ctx->chans;
 	ctx->chans = ch;
 	return ch;
 }
 
-static void chan_unbind(struct rdpd_chan *ch)
+static void chan_unbind(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 {
 	wtsvc_ring_unmap(ch->ring);
 	ch->ring = NULL;
 	if (ch->fd >= 0)
 		close(ch->fd);
 	ch->fd = -1;
-	free(ch->in_buf);
-	ch->in_buf = NULL;
+	while (ch->held) {
+		struct rdpd_held *h = ch->held;
+
+		ch->held = h->next;
+		ctx->held_bytes -= h->len;
+		free(h);
+	}
+	ch->held_tail = &ch->held;
+	ch->held_bytes = 0;
 	ch->in_blocked = false;
 }
 
@@ -79,10 +95,10 @@ static bool chan_bind(struct rdpd_ctx *ctx, struct rdpd_chan *ch, int fd)
 	return true;
 }
 
-/* The end of a channel instance; FreeRDP's side is closed by the caller. */
-static void chan_kill(struct rdpd_chan *ch)
+/* The end of a channel instance, both sides. */
+static void chan_kill(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 {
-	chan_unbind(ch);
+	chan_unbind(ctx, ch);
 	if (ch->frdp)
 		rdpd_fr->pVirtualChannelClose(ch->frdp);
 	ch->frdp = NULL;
@@ -165,7 +181,7 @@ static void offer_refuse(struct rdpd_ctx *ctx, struct rdpd_chan *ch,
 			 ctx->si.session_id, ch->name, wts_last_error());
 	rdpd_log("session %u: dynamic open of %s refused (0x%08x)",
 		 ctx->si.session_id, ch->name, (unsigned int)status);
-	chan_kill(ch);
+	chan_kill(ctx, ch);
 }
 
 static void dvc_create(struct rdpd_ctx *ctx, struct rdpd_chan *ch,
@@ -220,14 +236,14 @@ static void dvc_answer(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 		/* The opener gave up (timeout, exit): close it at the client. */
 		rdpd_log("session %u: %s: the application's open is gone",
 			 ctx->si.session_id, ch->name);
-		chan_kill(ch);
+		chan_kill(ctx, ch);
 		return;
 	}
 	if (chan_bind(ctx, ch, fd))
 		rdpd_log("session %u: dynamic channel %s open (id %u)",
 			 ctx->si.session_id, ch->name, ch->frdp_id);
 	else
-		chan_kill(ch);
+		chan_kill(ctx, ch);
 }
 
 void rdpd_channels_offers(struct rdpd_ctx *ctx)
@@ -285,11 +301,11 @@ static void app_gone(struct rdpd_ctx *ctx, struct rdpd_chan *ch, int err)
 	ch->to_app = ch->to_client = 0;
 	if (!ch->dynamic) {
 		/* A static channel stays joined: announce it again. */
-		chan_unbind(ch);
+		chan_unbind(ctx, ch);
 		static_announce(ctx, ch);	/* logged if it fails */
 		return;
 	}
-	chan_kill(ch);
+	chan_kill(ctx, ch);
 }
 
 /*
@@ -317,72 +333,132 @@ static bool frdp_take(struct rdpd_chan *ch, void *buf, ULONG len)
 	       got == len;
 }
 
-/* Client to application.  Returns false when the channel ended. */
-static bool to_app(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
+/* Copy the message FreeRDP holds next (len bytes) to the hold queue. */
+static int hold_next(struct rdpd_ctx *ctx, struct rdpd_chan *ch, ULONG len)
+{
+	struct rdpd_held *h = malloc(sizeof(*h) + len);
+
+	if (!h)
+		return -ENOMEM;
+	if (!frdp_take(ch, h->data, len)) {
+		free(h);
+		return -EIO;
+	}
+	h->next = NULL;
+	h->len = len;
+	h->off = 0;
+	*ch->held_tail = h;
+	ch->held_tail = &h->next;
+	ch->held_bytes += len;
+	ctx->held_bytes += len;
+	return 0;
+}
+
+/* Move the oldest held messages into the ring: 1 all, 0 no room, < 0. */
+static int deliver_held(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 {
 	size_t max_rec = wtsvc_ring_max_record(ch->ring);
 
-	ch->in_blocked = false;
-	for (;;) {
-		ULONG len;
+	while (ch->held) {
+		struct rdpd_held *h = ch->held;
 		void *rec;
 		int ret;
 
-		if (ch->in_buf) {
-			ret = wtsvc_ring_send_some(ch->ring, ch->in_buf,
-						   ch->in_len, &ch->in_off);
-			if (ret == 0) {
-				ch->in_blocked = true;
-				return true;
-			}
-			free(ch->in_buf);
-			ch->in_buf = NULL;
+		if (h->len <= max_rec) {
+			ret = wtsvc_ring_reserve(ch->ring, h->len, &rec);
+			if (ret == -EAGAIN)
+				return 0;
 			if (ret < 0)
-				goto gone;
-			ch->to_app++;
-			continue;
+				return ret;
+			memcpy(rec, h->data, h->len);
+			wtsvc_ring_commit(ch->ring);
+		} else {
+			ret = wtsvc_ring_send_some(ch->ring, h->data, h->len,
+						   &h->off);
+			if (ret <= 0)
+				return ret;
 		}
+		ch->held = h->next;
+		if (!ch->held)
+			ch->held_tail = &ch->held;
+		ch->held_bytes -= h->len;
+		ctx->held_bytes -= h->len;
+		free(h);
+		ch->to_app++;
+	}
+	return 1;
+}
+
+/*
+ * Client to application.  Straight from FreeRDP into the reserved ring
+ * record while there is room; once there is none, what FreeRDP holds
+ * moves to the channel's hold queue (accounted), so the loop can keep
+ * serving the client up to the connection's limits.  Returns false when
+ * the channel ended.
+ */
+static bool to_app(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
+{
+	size_t max_rec = wtsvc_ring_max_record(ch->ring);
+	ULONG len;
+	int ret;
+
+	ret = deliver_held(ctx, ch);
+	while (ret == 1) {
+		void *rec;
+
 		ret = frdp_next(ch, &len);
-		if (ret == 0)
+		if (ret == 0) {
+			ch->in_blocked = false;
 			return true;
+		}
 		if (ret < 0) {
 			rdpd_log("session %u: %s: closed by the client",
 				 ctx->si.session_id, ch->name);
-			chan_kill(ch);
+			chan_kill(ctx, ch);
 			return false;
 		}
 		if (!len) {
 			frdp_take(ch, NULL, 0);
 			continue;
 		}
-		if (len > max_rec) {
-			ch->in_buf = malloc(len);
-			ch->in_len = len;
-			ch->in_off = 0;
-			if (!ch->in_buf || !frdp_take(ch, ch->in_buf, len)) {
-				ret = -ENOMEM;
-				goto gone;
-			}
+		if (len > max_rec) {	/* in fragments, from the hold queue */
+			ret = hold_next(ctx, ch, len);
+			if (!ret)
+				ret = deliver_held(ctx, ch);
 			continue;
 		}
 		ret = wtsvc_ring_reserve(ch->ring, len, &rec);
 		if (ret == -EAGAIN) {
-			ch->in_blocked = true;	/* it stays in FreeRDP */
-			return true;
+			ret = 0;
+			break;
 		}
 		if (ret < 0)
-			goto gone;
+			break;
 		if (!frdp_take(ch, rec, len)) {
 			ret = -EIO;
-			goto gone;
+			break;
 		}
 		wtsvc_ring_commit(ch->ring);
 		ch->to_app++;
-		continue;
-gone:
+		ret = 1;
+	}
+	if (ret < 0) {
 		app_gone(ctx, ch, ret);
 		return false;
 	}
+	/* No room: take the rest out of FreeRDP into the hold queue. */
+	while (frdp_next(ch, &len) == 1) {
+		if (!len) {
+			frdp_take(ch, NULL, 0);
+			continue;
+		}
+		if (hold_next(ctx, ch, len)) {
+			app_gone(ctx, ch, -ENOMEM);
+			return false;
+		}
+	}
+	ch->in_blocked = true;
+	return true;
 }
 
 static bool frdp_write(struct rdpd_chan *ch, const void *buf, size_t len)
@@ -448,23 +524,21 @@ static bool to_client(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 	return true;
 }
 
-void rdpd_channels_relay(struct rdpd_ctx *ctx)
+void rdpd_channels_relay(struct rdpd_ctx *ctx, bool may_send)
 {
 	for (struct rdpd_chan *ch = ctx->chans; ch; ch = ch->next) {
 		if (ch->state != CH_OPEN || !ch->ring)
 			continue;
-		if (to_app(ctx, ch) && ch->ring)
+		if (to_app(ctx, ch) && ch->ring && may_send &&
+		    ch->held_bytes < ctx->cfg->hold_bytes)
 			to_client(ctx, ch);
 	}
 	chans_reap(ctx);
 }
 
-bool rdpd_channels_inbound_blocked(const struct rdpd_ctx *ctx)
+bool rdpd_channels_hold_full(const struct rdpd_ctx *ctx)
 {
-	for (const struct rdpd_chan *ch = ctx->chans; ch; ch = ch->next)
-		if (ch->state == CH_OPEN && ch->in_blocked)
-			return true;
-	return false;
+	return ctx->held_bytes >= 8 * ctx->cfg->hold_bytes;
 }
 
 unsigned int rdpd_channels_pollfds(struct rdpd_ctx *ctx, struct pollfd *pfd,
@@ -490,7 +564,7 @@ void rdpd_channels_close_all(struct rdpd_ctx *ctx)
 	for (struct rdpd_chan *ch = ctx->chans; ch; ch = ch->next) {
 		if (ch->state == CH_WAIT_DRDYNVC || ch->state == CH_OPENING)
 			wts_refuse(ctx->listen_fd, ch->offer_id, WTS_HR_FAIL);
-		chan_kill(ch);
+		chan_kill(ctx, ch);
 	}
 	chans_reap(ctx);
 }

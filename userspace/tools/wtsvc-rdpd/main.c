@@ -7,7 +7,8 @@
  *
  *   wtsvc-rdpd [--address ADDR] [--port N] [--cert FILE --key FILE]
  *              [--nla --sam FILE] [--user NAME] [--max-clients N]
- *              [--exec CMD] [--budget BYTES] [--inproc-echo SPEC] [-v]
+ *              [--exec CMD] [--budget BYTES] [--hold BYTES]
+ *              [--inproc-echo SPEC] [-v]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -120,6 +121,9 @@ static void usage(FILE *f, int status)
 		"  --max-clients N     concurrent connections (16)\n"
 		"  --exec CMD          run CMD (sh -c) in each session, as its owner\n"
 		"  --budget BYTES      bytes relayed per channel per loop turn (262144)\n"
+		"  --hold BYTES        client data held for one channel's application\n"
+		"                      before its sending stops (4194304); 8x that held\n"
+		"                      for a connection and reading from the client stops\n"
 		"  --inproc-echo SPEC  baseline: ECHO over FreeRDP's in-process channels,\n"
 		"                      SIZE:COUNT:WINDOW[,...]; no wtsvc involved\n"
 		"  -v, --verbose       more log lines\n");
@@ -152,6 +156,7 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		{ "max-clients", required_argument, NULL, 'm' },
 		{ "exec", required_argument, NULL, 'e' },
 		{ "budget", required_argument, NULL, 'B' },
+		{ "hold", required_argument, NULL, 'H' },
 		{ "inproc-echo", required_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -172,6 +177,7 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		case 'm': cfg->max_clients = num_arg(optarg, 1, 4096); break;
 		case 'e': cfg->exec_cmd = optarg; break;
 		case 'B': cfg->chan_budget = num_arg(optarg, 1600, 64 << 20); break;
+		case 'H': cfg->hold_bytes = num_arg(optarg, 65536, 1UL << 30); break;
 		case 'I': cfg->inproc_echo = optarg; break;
 		case 'v': cfg->verbose++; break;
 		case 'h': usage(stdout, 0); break;
@@ -203,6 +209,7 @@ int main(int argc, char **argv)
 		.key_file = "/var/lib/wtsvc-rdpd/server.key",
 		.max_clients = 16,
 		.chan_budget = 256 * 1024,
+		.hold_bytes = 4 << 20,
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	pthread_t requests;

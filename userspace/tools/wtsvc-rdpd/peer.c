@@ -129,7 +129,7 @@ static void add_fd(struct pollfd *pfd, unsigned int *n, int fd, short ev)
 
 /* Wait for anything the loop serves; false on a poll() failure. */
 static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
-		      bool read_client)
+		      bool read_client, bool out_blocked)
 {
 	struct pollfd pfd[PEER_FDS_MAX + CHAN_FDS_MAX];
 	HANDLE handles[PEER_FDS_MAX];
@@ -146,6 +146,8 @@ static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 	}
 	add_fd(pfd, &n, GetEventFileDescriptor(
 		       WTSVirtualChannelManagerGetEventHandle(ctx->vcm)), POLLIN);
+	if (out_blocked)	/* FreeRDP holds output the socket took not */
+		add_fd(pfd, &n, client->sockfd, POLLOUT);
 	add_fd(pfd, &n, ctx->conn.wake_fd, POLLIN);
 	add_fd(pfd, &n, ctx->listen_fd, POLLIN);
 	n += rdpd_channels_pollfds(ctx, pfd + n, CHAN_FDS_MAX, &timeout);
@@ -156,14 +158,29 @@ static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 	return true;
 }
 
+/*
+ * FreeRDP's server transport never blocks a write: what the socket does
+ * not take waits in its output buffer.  Push it on, and say whether some
+ * is still there: then nothing more is taken from the applications.
+ */
+static bool output_blocked(freerdp_peer *client)
+{
+	if (!client->IsWriteBlocked(client))
+		return false;
+	client->DrainOutputBuffer(client);
+	return client->IsWriteBlocked(client);
+}
+
 /* Serve the connection until it ends; why it ended. */
 static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 {
+	bool out_blocked = false;
+
 	for (;;) {
-		bool read_client = !rdpd_channels_inbound_blocked(ctx);
+		bool read_client = !rdpd_channels_hold_full(ctx);
 		int end;
 
-		if (!wait_turn(client, ctx, read_client))
+		if (!wait_turn(client, ctx, read_client, out_blocked))
 			return RDPD_END_NONE;
 		end = atomic_load(&ctx->conn.end);
 		if (end != RDPD_END_NONE)
@@ -180,14 +197,16 @@ static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 			}
 			continue;
 		}
+		out_blocked = output_blocked(client);
 		if (ctx->si.session_id) {
 			rdpd_exec_poll(ctx);
 			rdpd_channels_offers(ctx);
-			rdpd_channels_relay(ctx);
+			rdpd_channels_relay(ctx, !out_blocked);
 		}
 		/* Send what the relay queued before waiting again. */
 		if (!WTSVirtualChannelManagerCheckFileDescriptor(ctx->vcm))
 			return RDPD_END_NONE;
+		out_blocked = output_blocked(client);
 	}
 }
 

@@ -15,6 +15,13 @@
 
 #include "rdpd.h"
 
+/* A client message held for an application (copied out of FreeRDP). */
+struct rdpd_held {
+	struct rdpd_held *next;
+	size_t len, off;		/* off: bytes already in the ring */
+	unsigned char data[];
+};
+
 enum rdpd_chan_state {
 	CH_WAIT_DRDYNVC,	/* offer held until drdynvc is ready */
 	CH_OPENING,		/* DYNVC_CREATE_REQ sent, no answer yet */
@@ -36,9 +43,10 @@ struct rdpd_chan {
 	bool answered;			/* the client sent DYNVC_CREATE_RSP */
 	INT32 creation_status;
 	int64_t since_ms;		/* entered the current state */
-	bool in_blocked;		/* a client message waits for ring room */
-	void *in_buf;			/* a message larger than one record */
-	size_t in_len, in_off;
+	bool in_blocked;		/* client messages wait for ring room */
+	struct rdpd_held *held;		/* they wait here, oldest first */
+	struct rdpd_held **held_tail;
+	size_t held_bytes;		/* in that queue */
 	uint64_t to_app, to_client;	/* messages relayed */
 };
 
@@ -51,6 +59,7 @@ struct rdpd_ctx {
 	struct wtsvc_session_info si;
 	int listen_fd;			/* dynamic offers, -1 before the session */
 	struct rdpd_chan *chans;
+	size_t held_bytes;		/* client data held for applications */
 	pid_t exec_pid;			/* --exec program, 0 if none */
 	bool activated;
 };
@@ -72,8 +81,11 @@ void rdpd_session_destroy(struct rdpd_ctx *ctx);
 bool rdpd_channels_announce(struct rdpd_ctx *ctx);
 BOOL rdpd_dvc_created(void *userdata, UINT32 channel_id, INT32 status);
 void rdpd_channels_offers(struct rdpd_ctx *ctx);
-void rdpd_channels_relay(struct rdpd_ctx *ctx);
-bool rdpd_channels_inbound_blocked(const struct rdpd_ctx *ctx);
+/* may_send false: the client's socket is full, take nothing from apps. */
+void rdpd_channels_relay(struct rdpd_ctx *ctx, bool may_send);
+/* Client data held for applications past which the connection stops
+ * reading from the client: see channels.c. */
+bool rdpd_channels_hold_full(const struct rdpd_ctx *ctx);
 /* poll() entries for the channels; returns how many were added. */
 unsigned int rdpd_channels_pollfds(struct rdpd_ctx *ctx, struct pollfd *pfd,
 				   unsigned int max, int *timeout_ms);

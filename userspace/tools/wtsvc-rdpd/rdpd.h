@@ -26,6 +26,7 @@ struct rdpd_config {
 	unsigned int max_clients;
 	const char *exec_cmd;		/* started in each session */
 	unsigned int chan_budget;	/* bytes relayed per channel per turn */
+	size_t hold_bytes;		/* client data held for applications */
 	const char *inproc_echo;	/* baseline mode: "COUNT:SIZE,..." */
 	int verbose;
 };
