@@ -13,7 +13,6 @@ C=$B/wtsvcctl
 port=33891
 display=:97
 tmp=$(mktemp -d /tmp/rdp-test.XXXXXX)
-n=0
 pids=()
 
 stop_all() {
@@ -28,24 +27,7 @@ stop_all() {
 }
 trap 'stop_all; rm -rf "$tmp"' EXIT
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-	fi
-}
-
-# check NAME COMMAND...: ok when the command succeeds; output kept.
-check() {
-	local name=$1
-	shift
-	"$@" >"$tmp/out" 2>&1
-	local rc=$?
-	[ $rc = 0 ] || sed 's/^/# /' "$tmp/out" | tail -20
-	ok $rc "$name"
-}
+. "$top/tests/vm/tap.sh"
 
 # wait_for SECONDS COMMAND...: poll every 0.1 s until it succeeds.
 wait_for() {
@@ -315,3 +297,4 @@ check "the NLA server ends its client and exits 0 (got $rc)" test "$rc" = 0
 stop_all
 echo "# rdpd log:"
 grep -v 'com.freerdp' "$tmp/rdpd.log" | sed 's/^/# /' | tail -60
+tap_end

@@ -7,29 +7,9 @@
 set -u
 C=${WTSVCCTL:-$(dirname "$0")/../../build/bin/wtsvcctl}
 tmp=$(mktemp -d)
-n=0
-fails=0
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
 
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fails=$((fails + 1))
-	fi
-}
-
-# check NAME COMMAND...: ok when the command succeeds.
-check() {
-	local name=$1
-	shift
-	"$@" >"$tmp/out" 2>&1
-	local rc=$?
-	[ $rc = 0 ] || sed 's/^/# /' "$tmp/out"
-	ok $rc "$name"
-}
+. "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
 echo "1..12"
@@ -100,5 +80,4 @@ check "unprivileged create is refused; bad usage exits 2" sh -c "
 	$C --help | grep -q channel"
 $C destroy "$s3"
 
-echo "# $n tests, $fails failed"
-[ $fails = 0 ]
+tap_end
