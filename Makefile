@@ -132,6 +132,8 @@ install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(RDP_BINS)
 	install -m 0755 $(RDP_BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -D -m 0644 $(TOP)/Documentation/wtsvcctl.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/wtsvcctl.8
+	install -m 0644 $(TOP)/Documentation/wtsvc-rdpd.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/
 
 # Programs that know only WinPR: its headers and libwinpr2.
 $(BUILD)/bin/winpr-echo-app: $(TOP)/tests/winpr/winpr_echo_app.c
