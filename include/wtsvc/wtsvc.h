@@ -162,6 +162,10 @@ int wtsvc_manager_fd(WTSVC_MANAGER *m);
 /* info->session_id 0 picks one; it and dev_minor are filled in. */
 BOOL wtsvc_manager_create_session(WTSVC_MANAGER *m,
 				  struct wtsvc_session_info *info);
+/*
+ * info->fields selects what changes.  flags and dev_minor (create's) are
+ * ignored, so the struct create filled in may be passed again.
+ */
 BOOL wtsvc_manager_update_session(WTSVC_MANAGER *m,
 				  const struct wtsvc_session_info *info);
 BOOL wtsvc_manager_destroy_session(WTSVC_MANAGER *m, DWORD SessionId);

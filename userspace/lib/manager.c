@@ -92,8 +92,11 @@ WTSVC_EXPORT BOOL wtsvc_manager_update_session(WTSVC_MANAGER *m,
 
 	if (!info)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
+	/* The struct create filled in: its create-only and output members go. */
 	copy = *info;
 	copy.size = sizeof(copy);
+	copy.flags = 0;
+	copy.dev_minor = 0;
 	return mgr_ioctl(m, WTSVC_IOC_SESSION_UPDATE, &copy);
 }
 

@@ -76,7 +76,6 @@ static void chan_unbind(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 	}
 	ch->held_tail = &ch->held;
 	ch->held_bytes = 0;
-	ch->in_blocked = false;
 }
 
 static bool chan_bind(struct rdpd_ctx *ctx, struct rdpd_chan *ch, int fd)
@@ -354,30 +353,19 @@ static int hold_next(struct rdpd_ctx *ctx, struct rdpd_chan *ch, ULONG len)
 	return 0;
 }
 
-/* Move the oldest held messages into the ring: 1 all, 0 no room, < 0. */
+/*
+ * Move the oldest held messages into the ring (in fragments when larger
+ * than one record): 1 all, 0 no room, < 0 an error.
+ */
 static int deliver_held(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 {
-	size_t max_rec = wtsvc_ring_max_record(ch->ring);
-
 	while (ch->held) {
 		struct rdpd_held *h = ch->held;
-		void *rec;
-		int ret;
+		int ret = wtsvc_ring_send_some(ch->ring, h->data, h->len,
+					       &h->off);
 
-		if (h->len <= max_rec) {
-			ret = wtsvc_ring_reserve(ch->ring, h->len, &rec);
-			if (ret == -EAGAIN)
-				return 0;
-			if (ret < 0)
-				return ret;
-			memcpy(rec, h->data, h->len);
-			wtsvc_ring_commit(ch->ring);
-		} else {
-			ret = wtsvc_ring_send_some(ch->ring, h->data, h->len,
-						   &h->off);
-			if (ret <= 0)
-				return ret;
-		}
+		if (ret <= 0)
+			return ret;
 		ch->held = h->next;
 		if (!ch->held)
 			ch->held_tail = &ch->held;
@@ -407,10 +395,8 @@ static bool to_app(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 		void *rec;
 
 		ret = frdp_next(ch, &len);
-		if (ret == 0) {
-			ch->in_blocked = false;
+		if (ret == 0)
 			return true;
-		}
 		if (ret < 0) {
 			rdpd_log("session %u: %s: closed by the client",
 				 ctx->si.session_id, ch->name);
@@ -446,7 +432,11 @@ static bool to_app(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 		app_gone(ctx, ch, ret);
 		return false;
 	}
-	/* No room: take the rest out of FreeRDP into the hold queue. */
+	/*
+	 * No room: the rest comes out of FreeRDP into the hold queue, which
+	 * is then not empty (the message that did not fit is in it): the
+	 * poll loop waits for room.
+	 */
 	while (frdp_next(ch, &len) == 1) {
 		if (!len) {
 			frdp_take(ch, NULL, 0);
@@ -457,7 +447,6 @@ static bool to_app(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 			return false;
 		}
 	}
-	ch->in_blocked = true;
 	return true;
 }
 
@@ -552,7 +541,7 @@ unsigned int rdpd_channels_pollfds(struct rdpd_ctx *ctx, struct pollfd *pfd,
 		if (ch->state != CH_OPEN || ch->fd < 0 || n == max)
 			continue;
 		pfd[n].fd = ch->fd;
-		pfd[n].events = POLLIN | (ch->in_blocked ? POLLOUT : 0);
+		pfd[n].events = POLLIN | (ch->held ? POLLOUT : 0);
 		pfd[n].revents = 0;
 		n++;
 	}

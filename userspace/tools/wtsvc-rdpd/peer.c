@@ -187,23 +187,22 @@ static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 			return end;
 		if (read_client && !client->CheckFileDescriptor(client))
 			return RDPD_END_NONE;	/* the client left */
-		if (!WTSVirtualChannelManagerCheckFileDescriptor(ctx->vcm))
-			return RDPD_END_NONE;
-		if (ctx->cfg->inproc_echo) {
-			if (WTSVirtualChannelManagerGetDrdynvcState(ctx->vcm) ==
-			    DRDYNVC_STATE_READY) {
-				rdpd_inproc_echo(ctx, client);
-				return RDPD_END_LOGOFF;
-			}
-			continue;
+		if (ctx->cfg->inproc_echo &&
+		    WTSVirtualChannelManagerGetDrdynvcState(ctx->vcm) ==
+		    DRDYNVC_STATE_READY) {
+			rdpd_inproc_echo(ctx, client);
+			return RDPD_END_LOGOFF;
 		}
-		out_blocked = output_blocked(client);
 		if (ctx->si.session_id) {
+			out_blocked = output_blocked(client);
 			rdpd_exec_poll(ctx);
 			rdpd_channels_offers(ctx);
 			rdpd_channels_relay(ctx, !out_blocked);
 		}
-		/* Send what the relay queued before waiting again. */
+		/*
+		 * One pass over FreeRDP's queue: what reading the client and
+		 * the relay produced (and, once active, drdynvc's start).
+		 */
 		if (!WTSVirtualChannelManagerCheckFileDescriptor(ctx->vcm))
 			return RDPD_END_NONE;
 		out_blocked = output_blocked(client);

@@ -43,8 +43,8 @@ struct rdpd_chan {
 	bool answered;			/* the client sent DYNVC_CREATE_RSP */
 	INT32 creation_status;
 	int64_t since_ms;		/* entered the current state */
-	bool in_blocked;		/* client messages wait for ring room */
-	struct rdpd_held *held;		/* they wait here, oldest first */
+	struct rdpd_held *held;		/* client messages waiting for ring
+					 * room, oldest first */
 	struct rdpd_held **held_tail;
 	size_t held_bytes;		/* in that queue */
 	uint64_t to_app, to_client;	/* messages relayed */

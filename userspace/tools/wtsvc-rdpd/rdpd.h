@@ -55,7 +55,6 @@ struct rdpd_conn {
 /* The registry of connections (registry.c). */
 void rdpd_registry_add(struct rdpd_conn *c);
 void rdpd_registry_del(struct rdpd_conn *c);
-unsigned int rdpd_registry_count(void);
 /* Ask the connection of session_id to end; 0, -ENOENT, -EBUSY (answers full). */
 int rdpd_registry_end(uint32_t session_id, enum rdpd_end why, uint64_t answer_id);
 void rdpd_registry_end_all(enum rdpd_end why);

@@ -14,7 +14,6 @@
 
 static pthread_mutex_t reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rdpd_conn *reg_head;
-static unsigned int reg_count;
 
 void rdpd_conn_init(struct rdpd_conn *c)
 {
@@ -51,7 +50,6 @@ void rdpd_registry_add(struct rdpd_conn *c)
 	pthread_mutex_lock(&reg_lock);
 	c->next = reg_head;
 	reg_head = c;
-	reg_count++;
 	pthread_mutex_unlock(&reg_lock);
 }
 
@@ -63,21 +61,10 @@ void rdpd_registry_del(struct rdpd_conn *c)
 	for (p = &reg_head; *p; p = &(*p)->next) {
 		if (*p == c) {
 			*p = c->next;
-			reg_count--;
 			break;
 		}
 	}
 	pthread_mutex_unlock(&reg_lock);
-}
-
-unsigned int rdpd_registry_count(void)
-{
-	unsigned int n;
-
-	pthread_mutex_lock(&reg_lock);
-	n = reg_count;
-	pthread_mutex_unlock(&reg_lock);
-	return n;
 }
 
 int rdpd_registry_end(uint32_t session_id, enum rdpd_end why,

@@ -52,15 +52,11 @@ static void client_address(struct wtsvc_session_info *si, int sockfd)
 /* Send the selected fields of the session's info to the kernel. */
 static bool session_update(struct rdpd_ctx *ctx, uint64_t fields)
 {
-	struct wtsvc_session_info u = ctx->si;
-
-	u.flags = 0;		/* create only */
-	u.dev_minor = 0;	/* output only */
-	u.fields = fields;
-	if (wts_session_update(&u))
+	ctx->si.fields = fields;
+	if (wts_session_update(&ctx->si))
 		return true;
-	rdpd_log("session %u: update failed (Win32 error %u)", u.session_id,
-		 wts_last_error());
+	rdpd_log("session %u: update failed (Win32 error %u)",
+		 ctx->si.session_id, wts_last_error());
 	return false;
 }
 

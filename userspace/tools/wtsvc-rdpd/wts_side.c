@@ -27,11 +27,6 @@ void wts_manager_close(void)
 	manager = NULL;
 }
 
-int wts_manager_fd(void)
-{
-	return wtsvc_manager_fd(manager);
-}
-
 uint32_t wts_last_error(void)
 {
 	return GetLastError();

@@ -14,7 +14,6 @@
 
 bool wts_manager_open(void);		/* one per process; serves requests */
 void wts_manager_close(void);
-int wts_manager_fd(void);
 uint32_t wts_last_error(void);
 
 bool wts_session_create(struct wtsvc_session_info *si);
