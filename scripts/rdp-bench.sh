@@ -34,58 +34,37 @@ if [ -z "$inner" ]; then
 fi
 
 # --- inside the guest ------------------------------------------------------
-B=$top/build/bin
 out=$top/build/rdp-bench
 tmp=$(mktemp -d /tmp/rdp-bench.XXXXXX)
 port=33892
-pids=()
-trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null; done; wait; rm -rf "$tmp"' EXIT
+rig_display=:96
+. "$top/tests/vm/rdp_rig.sh"
+rig_loglevel=ERROR
+trap 'rig_stop_all; rm -rf "$tmp"' EXIT
+rig_xvfb 1100 || exit 1
 
-timeout 1100 Xvfb :96 -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
-pids+=($!)
-for _ in $(seq 200); do [ -S /tmp/.X11-unix/X96 ] && break; sleep 0.1; done
-
-# run_server LOG ARGS...: rdpd until "listening"; sets $srv.
-run_server() {
-	local log=$1
-	shift
-	stdbuf -oL timeout 600 "$B/wtsvc-rdpd" --port $port \
-		--cert "$tmp/c.crt" --key "$tmp/c.key" "$@" >"$log" 2>&1 &
-	srv=$!
-	for _ in $(seq 200); do grep -q listening "$log" && return; sleep 0.1; done
-	echo "rdp-bench: the server did not start" >&2
-	exit 1
-}
-
-run_client() {
-	DISPLAY=:96 stdbuf -oL timeout 600 xfreerdp /v:127.0.0.1:$port \
-		/sec:tls /cert:ignore /echo /size:800x600 -grab-keyboard \
-		/log-level:ERROR /client-hostname:rdp-bench /u:bench \
-		</dev/null >"$tmp/client.log" 2>&1 &
-	cli=$!
+# One round: a server (ARGS), the ECHO client; sets $srv and $cpid.
+start_pair() {
+	rig_server "$1" $port 600 "${@:2}" || exit 1
+	rig_client rdp-bench $port 600 /sec:tls /u:bench /echo
 }
 
 bridge_round() {
-	run_server "$tmp/bridge.log"
-	run_client
-	local sid=
-	for _ in $(seq 300); do
-		sid=$("$B/wtsvcctl" list | awk '$5 == "rdp-bench" {print $1}')
-		[ -n "$sid" ] && break
-		sleep 0.1
-	done
+	start_pair "$tmp/bridge.log"
+	wait_for 30 has_session rdp-bench
+	local sid
+	sid=$(session_of rdp-bench)
 	timeout 600 "$B/wtsvc-echo-plugin" --session "$sid" --bench "$spec"
-	"$B/wtsvcctl" logoff "$sid" >/dev/null
-	wait $cli || true
-	kill $srv; wait $srv || true
+	"$C" logoff "$sid" >/dev/null
+	wait "$cpid" || true	# 12: logged off
+	kill "$srv"; wait "$srv" || true
 }
 
 inproc_round() {
-	run_server "$tmp/inproc.log" --inproc-echo "$spec"
-	run_client
-	wait $cli || true
+	start_pair "$tmp/inproc.log" --inproc-echo "$spec"
+	wait "$cpid" || true	# 12: logged off
 	grep '^echo-bench:' "$tmp/inproc.log"
-	kill $srv; wait $srv || true
+	kill "$srv"; wait "$srv" || true
 }
 
 for round in 1 2; do
@@ -93,11 +72,11 @@ for round in 1 2; do
 	inproc_round | tee -a "$out/inproc.txt"
 done
 
-# Ratios per size: bridge / in-process, from the medians over the rounds.
+# Ratios per size: bridge / in-process, each averaged over the rounds.
 awk '
-function val(line, key,   m) { match(line, key "=[0-9.]+"); return substr(line, RSTART + length(key) + 1, RLENGTH - length(key) - 1) }
+function val(line, key) { match(line, key "=[0-9.]+"); return substr(line, RSTART + length(key) + 1, RLENGTH - length(key) - 1) }
 /^echo-bench:/ {
-	t = val($0, "transport") ; size = val($0, "size")
+	size = val($0, "size")
 	tr = ($0 ~ /wtsvc-bridge/) ? "b" : "i"
 	rtt[tr, size] += val($0, "rtt_median_us"); mib[tr, size] += val($0, "mib_per_s"); n[tr, size]++
 	sizes[size] = 1

@@ -8,67 +8,18 @@
 # Prints TAP.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-B=$top/build/bin
-C=$B/wtsvcctl
 port=33891
-display=:97
+rig_display=:97
 tmp=$(mktemp -d /tmp/rdp-test.XXXXXX)
-pids=()
-
-stop_all() {
-	local p
-	for p in "${pids[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-	for p in "${pids[@]}"; do
-		wait "$p" 2>/dev/null
-	done
-	pids=()
-}
-trap 'stop_all; rm -rf "$tmp"' EXIT
-
+. "$top/tests/vm/rdp_rig.sh"
 . "$top/tests/vm/tap.sh"
+trap 'rig_stop_all; rm -rf "$tmp"' EXIT
 
-# wait_for SECONDS COMMAND...: poll every 0.1 s until it succeeds.
-wait_for() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@" >/dev/null 2>&1; do
-		[ $SECONDS -ge $end ] && return 1
-		sleep 0.1
-	done
-}
-
-# The session of the client called $1 (empty if none).
-session_of() {
-	$C --json list | tr '{' '\n' | grep "\"client\":\"$1\"" |
-		sed -n 's/.*"id":\([0-9]*\).*/\1/p' | head -1
-}
-
-has_session() { [ -n "$(session_of "$1")" ]; }
-no_session() { [ -z "$(session_of "$1")" ]; }
-
-# start_client NAME [EXTRA...]: xfreerdp as client NAME; sets $cpid.
+# start_client NAME [EXTRA...]: a TLS client as user tester; sets $cpid.
 start_client() {
 	local name=$1
 	shift
-	DISPLAY=$display stdbuf -oL timeout 240 xfreerdp \
-		/v:127.0.0.1:$port /sec:tls /cert:ignore /size:800x600 \
-		-grab-keyboard /log-level:WARN /client-hostname:"$name" \
-		/u:tester "$@" </dev/null >"$tmp/client-$name.log" 2>&1 &
-	cpid=$!
-	pids+=("$cpid")
-}
-
-# exit_of PID SECONDS: rc = its exit status (124: still running).
-exit_of() {
-	local end=$((SECONDS + $2))
-	while kill -0 "$1" 2>/dev/null; do
-		[ $SECONDS -ge $end ] && { rc=124; return; }
-		sleep 0.1
-	done
-	wait "$1"
-	rc=$?
+	rig_client "$name" $port 240 /sec:tls /u:tester "$@"
 }
 
 # client_ended ERRINFO NAME: the client exited (not killed by the test's
@@ -88,23 +39,12 @@ echo "1..25"
 check "wtsvc-rdpd defines no WTS* symbol that could interpose on WinPR's" \
 	sh -c "! nm $B/wtsvc-rdpd | grep -E ' [TtDdBb] (WTS|GetLastError|SetLastError)'"
 
-for tool in xfreerdp Xvfb; do
-	command -v $tool >/dev/null || { echo "Bail out! $tool missing (scripts/deps.sh)"; exit 1; }
-done
-timeout 300 Xvfb $display -screen 0 1024x768x24 -nolisten tcp \
-	>"$tmp/xvfb.log" 2>&1 &
-pids+=($!)
-wait_for 20 test -S /tmp/.X11-unix/X${display#:} ||
-	{ echo "Bail out! Xvfb did not start"; exit 1; }
+rig_xvfb 300 || { echo "Bail out! no X server"; exit 1; }
 
 # 2-3: the server makes its certificate and listens on the loopback only.
-stdbuf -oL timeout 300 $B/wtsvc-rdpd --port $port \
-	--cert "$tmp/server.crt" --key "$tmp/server.key" -v \
-	--exec "$B/wtsvc-echo-plugin --check >$tmp/exec-\$WTSVC_SESSION_ID.log 2>&1" \
-	>"$tmp/rdpd.log" 2>&1 &
-rdpd=$!
-pids+=("$rdpd")
-wait_for 20 grep -q "listening on" "$tmp/rdpd.log"
+rig_server "$tmp/rdpd.log" $port 300 -v \
+	--exec "$B/wtsvc-echo-plugin --check >$tmp/exec-\$WTSVC_SESSION_ID.log 2>&1"
+rdpd=$srv
 check "rdpd creates a self-signed certificate and a 0600 key" sh -c "
 	openssl x509 -in $tmp/server.crt -noout -subject | grep -q wtsvc-rdpd &&
 	[ \$(stat -c %a $tmp/server.key) = 600 ]"
@@ -256,19 +196,10 @@ check "rdpd exits 0 on SIGTERM (got $rc) and leaves no session" \
 # one process at a time can serve the manager's requests): the right password logs on as that user, a wrong
 # one is refused before any session exists.
 winpr-hash -u alice -p 's3cret!' -f sam >"$tmp/sam"
-stdbuf -oL timeout 200 $B/wtsvc-rdpd --port $((port + 1)) \
-	--cert "$tmp/server.crt" --key "$tmp/server.key" --nla --sam "$tmp/sam" \
-	>"$tmp/nla.log" 2>&1 &
-nla=$!
-pids+=("$nla")
-wait_for 20 grep -q "listening on .*NLA" "$tmp/nla.log"
+rig_server "$tmp/nla.log" $((port + 1)) 200 --nla --sam "$tmp/sam"
+nla=$srv
 nla_client() {
-	DISPLAY=$display stdbuf -oL timeout 60 xfreerdp \
-		/v:127.0.0.1:$((port + 1)) /sec:nla /cert:ignore /size:800x600 \
-		-grab-keyboard /log-level:WARN /client-hostname:"$1" \
-		/u:alice /p:"$2" </dev/null >"$tmp/client-$1.log" 2>&1 &
-	cpid=$!
-	pids+=("$cpid")
+	rig_client "$1" $((port + 1)) 60 /sec:nla /u:alice /p:"$2"
 }
 nla_client e2e-nla 's3cret!'
 c5=$cpid
@@ -294,7 +225,7 @@ kill -TERM "$nla"
 exit_of "$nla" 20
 check "the NLA server ends its client and exits 0 (got $rc)" test "$rc" = 0
 
-stop_all
+rig_stop_all
 echo "# rdpd log:"
 grep -v 'com.freerdp' "$tmp/rdpd.log" | sed 's/^/# /' | tail -60
 tap_end
