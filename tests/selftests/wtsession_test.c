@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -565,6 +566,42 @@ TEST_F(sess, requests_to_the_manager)
 	EXPECT_GE(wt_now_ms() - t0, 90);
 	EXPECT_LT(wt_now_ms() - t0, 3000);
 	wtsvc_manager_close(g.m);
+}
+
+/* ---- the manager's session calls ---- */
+
+/* Create fills in the struct; the same struct can then be updated. */
+TEST(manager_create_update_destroy)
+{
+	WTSVC_MANAGER *m = wtsvc_manager_open(FALSE);
+	struct wtsvc_session_info si;
+	WTS_CONNECTSTATE_CLASS *state = NULL;
+	DWORD len = 0;
+	char path[64];
+	struct stat st;
+
+	ASSERT_NE(NULL, m);
+	wt_info_init(&si, 1000);
+	si.flags = WTSVC_SESSION_F_AUTODESTROY;
+	ASSERT_TRUE(wtsvc_manager_create_session(m, &si));
+	EXPECT_NE(0, si.session_id);
+	wt_session_path(si.session_id, path, sizeof(path));
+	ASSERT_EQ(0, stat(path, &st));
+	EXPECT_EQ(si.dev_minor, minor(st.st_rdev));
+	si.state = WTSVC_STATE_DISCONNECTED;
+	si.fields = WTSVC_FIELD_STATE;
+	EXPECT_TRUE(wtsvc_manager_update_session(m, &si));
+	ASSERT_TRUE(WTSQuerySessionInformationA(NULL, si.session_id,
+						WTSConnectState,
+						(LPSTR *)&state, &len));
+	EXPECT_EQ(WTSDisconnected, *state);
+	WTSFreeMemory(state);
+	si.fields = 0;
+	EXPECT_FALSE(wtsvc_manager_update_session(m, &si));
+	EXPECT_EQ(ERROR_INVALID_PARAMETER, GetLastError());
+	EXPECT_TRUE(wtsvc_manager_destroy_session(m, si.session_id));
+	EXPECT_FALSE(wtsvc_manager_update_session(m, &si));
+	wtsvc_manager_close(m);
 }
 
 /* ---- the protocol end ---- */
