@@ -35,7 +35,7 @@ fi
 
 # --- inside the guest ------------------------------------------------------
 out=$top/build/rdp-bench
-tmp=$(mktemp -d /tmp/rdp-bench.XXXXXX)
+tmp=$(mktemp -d)
 port=33892
 rig_display=:96
 . "$top/tests/vm/rdp_rig.sh"

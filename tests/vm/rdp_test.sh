@@ -10,7 +10,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 port=33891
 rig_display=:97
-tmp=$(mktemp -d /tmp/rdp-test.XXXXXX)
+tmp=$(mktemp -d)
 . "$top/tests/vm/rdp_rig.sh"
 . "$top/tests/vm/tap.sh"
 trap 'rig_stop_all; rm -rf "$tmp"' EXIT
