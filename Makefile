@@ -35,8 +35,8 @@ SELFTESTS := sessions_test channels_test data_test manager_group_test \
 	     winpr_test procs_events_test wtsession_test
 LIB_SRCS := $(wildcard $(TOP)/userspace/lib/*.c)
 LIB_HDRS := $(wildcard $(TOP)/include/wtsvc/*.h) \
-	    $(wildcard $(TOP)/userspace/lib/*.h) $(TOP)/kmod/ring_core.h
-LIB_CFLAGS := -I$(TOP)/include -I$(TOP)/userspace/lib -I$(TOP)/kmod \
+	    $(wildcard $(TOP)/userspace/lib/*.h) $(TOP)/common/ring_core.h
+LIB_CFLAGS := -I$(TOP)/include -I$(TOP)/userspace/lib -I$(TOP)/common \
 	      -fvisibility=hidden
 LIB_LIBS := -luring -lpthread -ldl
 LIB_VERSION := 0.1.0
@@ -151,7 +151,7 @@ $(BUILD)/host/names_test: $(TOP)/tests/host/names_test.c \
 	$(CC) $(TEST_CFLAGS) -I$(TOP)/kmod -o $@ $< $(TOP)/kmod/names.c
 
 $(BUILD)/host/ring_core_test: $(TOP)/tests/host/ring_core_test.c \
-		$(TOP)/kmod/ring_core.h $(LIB_SRCS) $(LIB_HDRS) $(UAPI)
+		$(TOP)/common/ring_core.h $(LIB_SRCS) $(LIB_HDRS) $(UAPI)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SRCS) $(LIB_LIBS)
 

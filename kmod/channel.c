@@ -4,7 +4,7 @@
  *
  * A static channel comes to exist when the protocol end announces it (the
  * client joined it); one application end may then attach.  A dynamic open
- * by an application is queued as an offer to the session's listener; the
+ * by an application is queued as an offer to the session's offer fd; the
  * protocol end accepts it by binding a new fd to the offer, or refuses it.
  * Either end closing, or the session being destroyed, hangs the channel
  * up: the other end drains what was queued, then sees end-of-file.
@@ -202,7 +202,7 @@ static struct wtsvc_offer_req *wtsvc_find_offer(struct wtsvc_session *sess,
 	return NULL;
 }
 
-/* The offer no longer waits to be read by the listener. */
+/* The offer no longer waits to be read from the offer fd. */
 static void wtsvc_offer_mark_delivered(struct wtsvc_session *sess,
 				       struct wtsvc_offer_req *offer)
 {
@@ -262,7 +262,7 @@ static bool wtsvc_offer_settled(struct wtsvc_offer_req *offer)
 	return READ_ONCE(offer->state) != WTSVC_OFFER_PENDING;
 }
 
-/* Offer a dynamic open to the listener and wait for the answer. */
+/* Offer a dynamic open to the offer fd and wait for the answer. */
 static int wtsvc_open_dynamic(struct wtsvc_file *wf,
 			      struct wtsvc_channel_open *op)
 {
@@ -291,7 +291,7 @@ static int wtsvc_open_dynamic(struct wtsvc_file *wf,
 	strscpy(offer->name, op->name, sizeof(offer->name));
 
 	mutex_lock(&sess->lock);
-	if (sess->dead || !sess->listener) {
+	if (sess->dead || !sess->offer_fd) {
 		mutex_unlock(&sess->lock);
 		wtsvc_offer_free(offer);
 		return sess->dead ? -ENODEV : -ENOENT;
@@ -300,7 +300,7 @@ static int wtsvc_open_dynamic(struct wtsvc_file *wf,
 	list_add_tail(&offer->node, &sess->offers);
 	WRITE_ONCE(sess->undelivered, sess->undelivered + 1);
 	mutex_unlock(&sess->lock);
-	wake_up_interruptible_poll(&sess->listener_wq, EPOLLIN | EPOLLRDNORM);
+	wake_up_interruptible_poll(&sess->offer_fd_wq, EPOLLIN | EPOLLRDNORM);
 
 	left = wait_event_interruptible_timeout(sess->offer_wq,
 						wtsvc_offer_settled(offer),
@@ -392,7 +392,7 @@ int wtsvc_channel_open(struct wtsvc_file *wf, struct wtsvc_channel_open *op)
 	return ret;
 }
 
-int wtsvc_listen(struct wtsvc_file *wf)
+int wtsvc_offers_bind(struct wtsvc_file *wf)
 {
 	struct wtsvc_session *sess = wf->sess;
 	int ret = 0;
@@ -406,12 +406,12 @@ int wtsvc_listen(struct wtsvc_file *wf)
 		ret = -EISCONN;
 	} else if (sess->dead) {
 		ret = -ENODEV;
-	} else if (sess->listener) {
+	} else if (sess->offer_fd) {
 		ret = -EBUSY;
 	} else {
-		sess->listener = wf;
+		sess->offer_fd = wf;
 		/* Pairs with smp_load_acquire() in wtsvc_kind(). */
-		smp_store_release(&wf->kind, WTSVC_FILE_LISTENER);
+		smp_store_release(&wf->kind, WTSVC_FILE_OFFERS);
 	}
 	mutex_unlock(&sess->lock);
 	mutex_unlock(&wf->bind_lock);
@@ -429,12 +429,12 @@ static struct wtsvc_offer_req *wtsvc_next_undelivered(struct wtsvc_session *s)
 	return NULL;
 }
 
-static bool wtsvc_listener_ready(struct wtsvc_session *sess)
+static bool wtsvc_offers_ready(struct wtsvc_session *sess)
 {
 	return READ_ONCE(sess->dead) || READ_ONCE(sess->undelivered);
 }
 
-ssize_t wtsvc_listener_read(struct wtsvc_file *wf, struct kiocb *iocb,
+ssize_t wtsvc_offers_read(struct wtsvc_file *wf, struct kiocb *iocb,
 			    struct iov_iter *to)
 {
 	struct wtsvc_session *sess = wf->sess;
@@ -456,8 +456,8 @@ ssize_t wtsvc_listener_read(struct wtsvc_file *wf, struct kiocb *iocb,
 		mutex_unlock(&sess->lock);
 		if (nowait)
 			return -EAGAIN;
-		if (wait_event_interruptible(sess->listener_wq,
-					     wtsvc_listener_ready(sess)))
+		if (wait_event_interruptible(sess->offer_fd_wq,
+					     wtsvc_offers_ready(sess)))
 			return -ERESTARTSYS;
 	}
 	memset(&rec, 0, sizeof(rec));
@@ -484,13 +484,13 @@ ssize_t wtsvc_listener_read(struct wtsvc_file *wf, struct kiocb *iocb,
 	return sizeof(rec);
 }
 
-__poll_t wtsvc_listener_poll(struct wtsvc_file *wf, struct file *file,
+__poll_t wtsvc_offers_poll(struct wtsvc_file *wf, struct file *file,
 			     poll_table *wait)
 {
 	struct wtsvc_session *sess = wf->sess;
 	__poll_t mask = 0;
 
-	poll_wait(file, &sess->listener_wq, wait);
+	poll_wait(file, &sess->offer_fd_wq, wait);
 	if (READ_ONCE(sess->dead))
 		mask = EPOLLIN | EPOLLRDNORM | EPOLLHUP;
 	else if (READ_ONCE(sess->undelivered))
@@ -543,19 +543,19 @@ void wtsvc_session_hangup_locked(struct wtsvc_session *sess, int error)
 	list_for_each_entry_safe(chan, tmp, &sess->channels, node)
 		wtsvc_channel_unlist(chan);
 	wtsvc_fail_offers(sess, error);
-	wake_up_interruptible_poll(&sess->listener_wq,
+	wake_up_interruptible_poll(&sess->offer_fd_wq,
 				   EPOLLIN | EPOLLRDNORM | EPOLLHUP);
 }
 
-/* The file is being released: close its end or stop listening. */
+/* The file is being released: close its end or unbind the offer fd. */
 void wtsvc_file_unbind(struct wtsvc_file *wf)
 {
 	struct wtsvc_session *sess = wf->sess;
 	struct wtsvc_channel *chan = wf->chan;
 
 	mutex_lock(&sess->lock);
-	if (wf->kind == WTSVC_FILE_LISTENER) {
-		sess->listener = NULL;
+	if (wf->kind == WTSVC_FILE_OFFERS) {
+		sess->offer_fd = NULL;
 		wtsvc_fail_offers(sess, -ENOENT);
 	} else if (wf->kind == WTSVC_FILE_CHANNEL) {
 		WRITE_ONCE(chan->end_state[wf->end], WTSVC_END_CLOSED);

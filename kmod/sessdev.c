@@ -3,7 +3,7 @@
  * wtsvc: file operations of the session devices, /dev/wtsvc/session<ID>.
  *
  * A newly opened fd is unbound.  WTSVC_IOC_CHANNEL_OPEN binds it to one
- * end of a channel; WTSVC_IOC_LISTEN makes it the session's listener for
+ * end of a channel; WTSVC_IOC_OFFER_BIND makes it the session's offer fd for
  * dynamic-channel offers.  A binding lasts until the fd is closed.
  */
 #include <linux/fs.h>
@@ -67,8 +67,8 @@ static ssize_t wtsvc_sess_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	switch (wtsvc_kind(wf)) {
 	case WTSVC_FILE_CHANNEL:
 		return wtsvc_chan_read(wf->chan, wf->end, iocb, to);
-	case WTSVC_FILE_LISTENER:
-		return wtsvc_listener_read(wf, iocb, to);
+	case WTSVC_FILE_OFFERS:
+		return wtsvc_offers_read(wf, iocb, to);
 	default:
 		return -ENOTCONN;
 	}
@@ -82,7 +82,7 @@ static ssize_t wtsvc_sess_write_iter(struct kiocb *iocb,
 	switch (wtsvc_kind(wf)) {
 	case WTSVC_FILE_CHANNEL:
 		return wtsvc_chan_write(wf->chan, wf->end, iocb, from);
-	case WTSVC_FILE_LISTENER:
+	case WTSVC_FILE_OFFERS:
 		return -EINVAL;
 	default:
 		return -ENOTCONN;
@@ -96,8 +96,8 @@ static __poll_t wtsvc_sess_poll(struct file *file, poll_table *wait)
 	switch (wtsvc_kind(wf)) {
 	case WTSVC_FILE_CHANNEL:
 		return wtsvc_chan_poll(wf->chan, wf->end, file, wait);
-	case WTSVC_FILE_LISTENER:
-		return wtsvc_listener_poll(wf, file, wait);
+	case WTSVC_FILE_OFFERS:
+		return wtsvc_offers_poll(wf, file, wait);
 	default:
 		return EPOLLERR;
 	}
@@ -138,10 +138,10 @@ static long wtsvc_sess_channel_open(struct wtsvc_file *wf, unsigned int cmd,
 	return ret;
 }
 
-static long wtsvc_sess_listen(struct wtsvc_file *wf, unsigned int cmd,
+static long wtsvc_sess_offer_bind(struct wtsvc_file *wf, unsigned int cmd,
 			      unsigned long arg)
 {
-	struct wtsvc_listen l;
+	struct wtsvc_offer_bind l;
 	u32 usize;
 	int ret;
 
@@ -150,7 +150,7 @@ static long wtsvc_sess_listen(struct wtsvc_file *wf, unsigned int cmd,
 		return ret;
 	if (l.flags || l.reserved)
 		return -EINVAL;
-	return wtsvc_listen(wf);
+	return wtsvc_offers_bind(wf);
 }
 
 static long wtsvc_sess_refuse(struct wtsvc_file *wf, unsigned int cmd,
@@ -165,7 +165,7 @@ static long wtsvc_sess_refuse(struct wtsvc_file *wf, unsigned int cmd,
 		return ret;
 	if (r.reserved)
 		return -EINVAL;
-	if (wtsvc_kind(wf) != WTSVC_FILE_LISTENER)
+	if (wtsvc_kind(wf) != WTSVC_FILE_OFFERS)
 		return -EBADFD;
 	return wtsvc_offer_refuse(wf, r.offer_id, r.status);
 }
@@ -299,8 +299,8 @@ static long wtsvc_sess_ioctl(struct file *file, unsigned int cmd,
 		return wtsvc_sess_query(wf, cmd, arg);
 	case _IOC_NR(WTSVC_IOC_CHANNEL_OPEN):
 		return wtsvc_sess_channel_open(wf, cmd, arg);
-	case _IOC_NR(WTSVC_IOC_LISTEN):
-		return wtsvc_sess_listen(wf, cmd, arg);
+	case _IOC_NR(WTSVC_IOC_OFFER_BIND):
+		return wtsvc_sess_offer_bind(wf, cmd, arg);
 	case _IOC_NR(WTSVC_IOC_OFFER_REFUSE):
 		return wtsvc_sess_refuse(wf, cmd, arg);
 	case _IOC_NR(WTSVC_IOC_PURGE):

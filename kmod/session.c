@@ -249,7 +249,7 @@ int wtsvc_session_create(struct wtsvc_session_info *info, const void *creator)
 	mutex_init(&sess->lock);
 	INIT_LIST_HEAD(&sess->channels);
 	INIT_LIST_HEAD(&sess->offers);
-	init_waitqueue_head(&sess->listener_wq);
+	init_waitqueue_head(&sess->offer_fd_wq);
 	init_waitqueue_head(&sess->offer_wq);
 	sess->next_channel_id = 1;
 	sess->next_offer_id = 1;

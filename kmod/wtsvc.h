@@ -153,7 +153,7 @@ enum wtsvc_offer_state {
 	WTSVC_OFFER_PENDING,
 	WTSVC_OFFER_ACCEPTED,
 	WTSVC_OFFER_REFUSED,
-	WTSVC_OFFER_FAILED,		/* listener or session went away */
+	WTSVC_OFFER_FAILED,		/* offer fd or session went away */
 };
 
 struct wtsvc_offer_req {
@@ -163,7 +163,7 @@ struct wtsvc_offer_req {
 	u32 options;
 	u32 pid;
 	u32 uid;
-	bool delivered;			/* read by the listener */
+	bool delivered;			/* read from the offer fd */
 	enum wtsvc_offer_state state;
 	int error;			/* errno for WTSVC_OFFER_FAILED */
 	s32 status;			/* refusal status */
@@ -183,18 +183,18 @@ struct wtsvc_session {
 	struct wtsvc_session_info info;
 	struct list_head channels;
 	u32 next_channel_id;
-	struct wtsvc_file *listener;
+	struct wtsvc_file *offer_fd;	/* receives the dynamic opens */
 	struct list_head offers;
 	unsigned int undelivered;	/* pending offers not yet read */
 	u64 next_offer_id;
-	wait_queue_head_t listener_wq;
+	wait_queue_head_t offer_fd_wq;
 	wait_queue_head_t offer_wq;
 };
 
 enum wtsvc_file_kind {
 	WTSVC_FILE_UNBOUND,
 	WTSVC_FILE_CHANNEL,
-	WTSVC_FILE_LISTENER,
+	WTSVC_FILE_OFFERS,
 };
 
 /* Private data of an open session device. */
@@ -270,10 +270,10 @@ extern const struct file_operations wtsvc_session_fops;
 
 /* Channels and offers (channel.c). */
 int wtsvc_channel_open(struct wtsvc_file *wf, struct wtsvc_channel_open *op);
-int wtsvc_listen(struct wtsvc_file *wf);
-ssize_t wtsvc_listener_read(struct wtsvc_file *wf, struct kiocb *iocb,
+int wtsvc_offers_bind(struct wtsvc_file *wf);
+ssize_t wtsvc_offers_read(struct wtsvc_file *wf, struct kiocb *iocb,
 			    struct iov_iter *to);
-__poll_t wtsvc_listener_poll(struct wtsvc_file *wf, struct file *file,
+__poll_t wtsvc_offers_poll(struct wtsvc_file *wf, struct file *file,
 			     poll_table *wait);
 int wtsvc_offer_refuse(struct wtsvc_file *wf, u64 offer_id, s32 status);
 void wtsvc_file_unbind(struct wtsvc_file *wf);

@@ -25,6 +25,8 @@ cp -a --update "$top/Kbuild" "$out/"
 mkdir -p "$out/kmod" "$out/include/uapi/linux"
 cp -a --update "$top"/kmod/*.c "$top"/kmod/*.h "$out/kmod/"
 cp -a --update "$top/include/uapi/linux/wtsvc.h" "$out/include/uapi/linux/"
+mkdir -p "$out/common"
+cp -a --update "$top"/common/*.h "$out/common/"
 
 # Compile probes: each kmod/probes/NAME.c that compiles defines HAVE_NAME.
 probes=()

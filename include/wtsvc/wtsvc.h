@@ -187,13 +187,13 @@ BOOL wtsvc_manager_delete_listener(WTSVC_MANAGER *m, const char *name);
 /*
  * What an RDP server does on a session it manages (manager privilege:
  * ERROR_ACCESS_DENIED otherwise).  Each returns a new fd (close it to end
- * that channel instance or listener) or -1 with the last error set.
+ * that channel instance or offer fd) or -1 with the last error set.
  *
  * wtsvc_protocol_announce: the client joined static channel Name (1 to 7
  *	bytes); the fd is its protocol end, to map with wtsvc_ring_map() or
  *	use with read()/write().  ERROR_BUSY while Name is live.
  *	Options: 0 or WTSVC_OPTION_SHOW_PROTOCOL.
- * wtsvc_protocol_listen: the session's dynamic-channel listener
+ * wtsvc_protocol_open_offers: the session's offer fd
  *	(non-blocking; readable while offers wait).  ERROR_BUSY if the
  *	session has one.
  * wtsvc_protocol_next_offer: the next dynamic open an application made
@@ -205,10 +205,10 @@ BOOL wtsvc_manager_delete_listener(WTSVC_MANAGER *m, const char *name);
  *	what the opener's WTSVirtualChannelOpenEx reports.
  */
 int wtsvc_protocol_announce(DWORD SessionId, const char *Name, DWORD Options);
-int wtsvc_protocol_listen(DWORD SessionId);
-BOOL wtsvc_protocol_next_offer(int ListenFd, struct wtsvc_offer *Offer);
+int wtsvc_protocol_open_offers(DWORD SessionId);
+BOOL wtsvc_protocol_next_offer(int OfferFd, struct wtsvc_offer *Offer);
 int wtsvc_protocol_accept(DWORD SessionId, UINT64 OfferId);
-BOOL wtsvc_protocol_refuse(int ListenFd, UINT64 OfferId, INT32 Status);
+BOOL wtsvc_protocol_refuse(int OfferFd, UINT64 OfferId, INT32 Status);
 
 /* ---- WinPR provider -------------------------------------------------- */
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host unit tests of the ring logic, without a kernel: the module's pure
- * record checks (kmod/ring_core.h) and the userspace library (ring.c)
+ * record checks (common/ring_core.h) and the userspace library (ring.c)
  * against each other, on rings mapped twice with a memfd exactly as the
  * module maps them, with PROT_NONE guards so any stray access faults.
  * TAP output.
@@ -16,7 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "ring_internal.h"	/* and with it kmod/ring_core.h */
+#include "ring_internal.h"	/* and with it common/ring_core.h */
 
 static int tests, failed;
 

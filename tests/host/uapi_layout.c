@@ -25,7 +25,7 @@ WT_ASSERT(sizeof(struct wtsvc_session_destroy) == 16, "destroy");
 WT_ASSERT(sizeof(struct wtsvc_session_list) == 24, "list");
 WT_ASSERT(sizeof(struct wtsvc_channel_open) == 312, "channel_open");
 WT_ASSERT(offsetof(struct wtsvc_channel_open, name) == 48, "open.name");
-WT_ASSERT(sizeof(struct wtsvc_listen) == 16, "listen");
+WT_ASSERT(sizeof(struct wtsvc_offer_bind) == 16, "listen");
 WT_ASSERT(sizeof(struct wtsvc_offer) == 296, "offer");
 WT_ASSERT(sizeof(struct wtsvc_offer_refuse) == 24, "refuse");
 WT_ASSERT(sizeof(struct wtsvc_purge) == 32, "purge");
@@ -86,7 +86,7 @@ int main(void)
 		{ WTSVC_IOC_SESSION_UPDATE, sizeof(struct wtsvc_session_info) },
 		{ WTSVC_IOC_SESSION_DESTROY, sizeof(struct wtsvc_session_destroy) },
 		{ WTSVC_IOC_CHANNEL_OPEN, sizeof(struct wtsvc_channel_open) },
-		{ WTSVC_IOC_LISTEN, sizeof(struct wtsvc_listen) },
+		{ WTSVC_IOC_OFFER_BIND, sizeof(struct wtsvc_offer_bind) },
 		{ WTSVC_IOC_OFFER_REFUSE, sizeof(struct wtsvc_offer_refuse) },
 		{ WTSVC_IOC_PURGE, sizeof(struct wtsvc_purge) },
 		{ WTSVC_IOC_CHANNEL_INFO, sizeof(struct wtsvc_channel_info) },

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * wtsvc selftests: channel names, static announce/attach, and dynamic
- * offers (accept, refuse, timeout, no listener, listener gone).
+ * offers (accept, refuse, timeout, no offer fd, offer fd gone).
  */
 #include <poll.h>
 #include <pthread.h>
@@ -68,7 +68,7 @@ TEST_F(sess, static_names)
 	/* a bound fd cannot be bound again */
 	EXPECT_EQ(-EISCONN, wt_chan_open(fd, WTSVC_END_PROTOCOL, "OTHER", 0, 0,
 					 NULL));
-	EXPECT_EQ(-EISCONN, wt_listen(fd));
+	EXPECT_EQ(-EISCONN, wt_offer_bind(fd));
 	close(fd);
 }
 
@@ -127,7 +127,7 @@ TEST_F(sess, dynamic_names)
 	name[WTSVC_DYNAMIC_NAME_MAX + 1] = 0;		/* 261 characters */
 	EXPECT_EQ(-ENAMETOOLONG, wt_chan_open(fd, WTSVC_END_APP, name,
 					      WTSVC_OPTION_DYNAMIC, 0, NULL));
-	name[WTSVC_DYNAMIC_NAME_MAX] = 0;		/* 260: valid, no listener */
+	name[WTSVC_DYNAMIC_NAME_MAX] = 0;		/* 260: valid, no offer fd */
 	EXPECT_EQ(-ENOENT, wt_chan_open(fd, WTSVC_END_APP, name,
 					WTSVC_OPTION_DYNAMIC, 0, NULL));
 	EXPECT_EQ(-EINVAL, wt_chan_open(fd, WTSVC_END_APP, "",
@@ -175,7 +175,7 @@ static int read_offer(int lfd, struct wtsvc_offer *offer, int timeout_ms)
 	return read(lfd, offer, sizeof(*offer)) == sizeof(*offer) ? 0 : -errno;
 }
 
-/* A session fd made the listener; returns the fd or -errno. */
+/* A session fd made the offer fd; returns the fd or -errno. */
 static int listener_fd(int sid, int flags)
 {
 	int fd = wt_session_dev_open(sid, flags);
@@ -183,7 +183,7 @@ static int listener_fd(int sid, int flags)
 
 	if (fd < 0)
 		return fd;
-	ret = wt_listen(fd);
+	ret = wt_offer_bind(fd);
 	if (ret) {
 		close(fd);
 		return ret;
@@ -216,7 +216,7 @@ TEST_F(sess, dynamic_accept)
 	lfd = listener_fd(self->sid, O_NONBLOCK);
 	ASSERT_LE(0, lfd);
 	lfd2 = wt_session_dev_open(self->sid, 0);
-	EXPECT_EQ(-EBUSY, wt_listen(lfd2));
+	EXPECT_EQ(-EBUSY, wt_offer_bind(lfd2));
 	close(lfd2);
 	EXPECT_EQ(-1, read(lfd, &offer, sizeof(offer)));
 	EXPECT_EQ(EAGAIN, errno);
@@ -319,7 +319,7 @@ TEST_F(sess, dynamic_refuse)
 	EXPECT_EQ((int32_t)0x80070002, o.status);
 	/* the refused offer cannot be accepted afterwards */
 	EXPECT_EQ(-ENOENT, wt_accept(self->sid, offer.offer_id, 0));
-	/* refuse needs the listener fd */
+	/* refuse needs the offer fd */
 	{
 		int other = wt_session_dev_open(self->sid, 0);
 
@@ -368,9 +368,9 @@ TEST_F(sess, dynamic_listener_goes_away)
 	EXPECT_EQ(-ENOENT, o.ret);
 	EXPECT_GT(5000, o.elapsed_ms);
 	close(o.fd);
-	/* a new listener may take over */
+	/* a new offer fd may take over */
 	lfd = wt_session_dev_open(self->sid, 0);
-	EXPECT_EQ(0, wt_listen(lfd));
+	EXPECT_EQ(0, wt_offer_bind(lfd));
 	close(lfd);
 }
 
@@ -389,7 +389,7 @@ TEST_F(sess, dynamic_session_destroyed)
 	ASSERT_EQ(0, wt_session_destroy(self->ctl, self->sid));
 	pthread_join(t, NULL);
 	EXPECT_EQ(-ENODEV, o.ret);
-	/* the listener sees a hang-up and end-of-file */
+	/* the offer fd sees a hang-up and end-of-file */
 	p.fd = lfd;
 	p.events = POLLIN;
 	ASSERT_EQ(1, poll(&p, 1, 1000));

@@ -312,7 +312,7 @@ static int unprivileged_checks(void *arg)
 		return 10;
 	if (wt_chan_open(fd, WTSVC_END_PROTOCOL, "CLIP", 0, 0, &op) != -EPERM)
 		return 11;
-	if (wt_listen(fd) != -EPERM)
+	if (wt_offer_bind(fd) != -EPERM)
 		return 12;
 	if (wt_chan_open(fd, WTSVC_END_APP, "CLIP", 0, 0, &op) != -ENOENT)
 		return 13;

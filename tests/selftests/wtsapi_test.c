@@ -455,7 +455,7 @@ static HANDLE dvc_open(struct dvc_server *s, DWORD flags)
 
 	s->accepted = -1;
 	s->lfd = wt_session_dev_open(s->sid, 0);
-	if (s->lfd < 0 || wt_listen(s->lfd))
+	if (s->lfd < 0 || wt_offer_bind(s->lfd))
 		return NULL;
 	pthread_create(&t, NULL, dvc_listener, s);
 	h = WTSVirtualChannelOpenEx(WTS_CURRENT_SESSION, "Test::Echo",

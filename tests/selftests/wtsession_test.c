@@ -623,7 +623,7 @@ static void *open_thread(void *arg)
 	return NULL;
 }
 
-/* The next offer on the listener, waiting up to 5 s for it. */
+/* The next offer on the offer fd, waiting up to 5 s for it. */
 static BOOL next_offer(int lfd, struct wtsvc_offer *o)
 {
 	struct pollfd p = { .fd = lfd, .events = POLLIN };
@@ -638,7 +638,7 @@ static int unprivileged_protocol_end(void *arg)
 	if (wtsvc_protocol_announce(sid, "rdpsnd", 0) != -1 ||
 	    GetLastError() != ERROR_ACCESS_DENIED)
 		return 1;
-	return wtsvc_protocol_listen(sid) == -1 ? 0 : 2;
+	return wtsvc_protocol_open_offers(sid) == -1 ? 0 : 2;
 }
 
 TEST_F(sess, protocol_end)
@@ -675,10 +675,10 @@ TEST_F(sess, protocol_end)
 	WTSVirtualChannelClose(h);
 	close(sfd);
 
-	/* The listener: one per session, non-blocking. */
-	lfd = wtsvc_protocol_listen(self->sid);
+	/* The offer fd: one per session, non-blocking. */
+	lfd = wtsvc_protocol_open_offers(self->sid);
 	ASSERT_GE(lfd, 0);
-	EXPECT_EQ(-1, wtsvc_protocol_listen(self->sid));
+	EXPECT_EQ(-1, wtsvc_protocol_open_offers(self->sid));
 	EXPECT_EQ(ERROR_BUSY, GetLastError());
 	EXPECT_FALSE(wtsvc_protocol_next_offer(lfd, &offer));
 	EXPECT_EQ(ERROR_NO_DATA, GetLastError());

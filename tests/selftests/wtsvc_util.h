@@ -210,11 +210,11 @@ static inline int wt_accept(uint32_t sid, uint64_t offer_id, int flags)
 	return fd;
 }
 
-static inline int wt_listen(int fd)
+static inline int wt_offer_bind(int fd)
 {
-	struct wtsvc_listen l = { .size = sizeof(l) };
+	struct wtsvc_offer_bind l = { .size = sizeof(l) };
 
-	return wt_err(ioctl(fd, WTSVC_IOC_LISTEN, &l));
+	return wt_err(ioctl(fd, WTSVC_IOC_OFFER_BIND, &l));
 }
 
 static inline int wt_refuse(int fd, uint64_t offer_id, int32_t status)

@@ -2,7 +2,7 @@
 /*
  * The protocol end of a session's channels (wtsvc.h): what an RDP server
  * or bridge does on the session device.  It announces the static channels
- * the client joined, listens for the dynamic opens applications make, and
+ * the client joined, takes the dynamic opens applications make, and
  * accepts or refuses each one with the client's answer.  Every call needs
  * the session manager's privilege, as the kernel checks.
  */
@@ -84,9 +84,9 @@ WTSVC_EXPORT int wtsvc_protocol_accept(DWORD SessionId, UINT64 OfferId)
 	return bind_or_fail(SessionId, &op);
 }
 
-WTSVC_EXPORT int wtsvc_protocol_listen(DWORD SessionId)
+WTSVC_EXPORT int wtsvc_protocol_open_offers(DWORD SessionId)
 {
-	struct wtsvc_listen l = { .size = sizeof(l) };
+	struct wtsvc_offer_bind l = { .size = sizeof(l) };
 	int fd, ret;
 
 	if (!SessionId || SessionId == WTS_CURRENT_SESSION ||
@@ -100,7 +100,7 @@ WTSVC_EXPORT int wtsvc_protocol_listen(DWORD SessionId)
 			   wtsvc_errno_to_win32(fd));
 		return -1;
 	}
-	ret = ioctl(fd, WTSVC_IOC_LISTEN, &l) ? -errno : 0;
+	ret = ioctl(fd, WTSVC_IOC_OFFER_BIND, &l) ? -errno : 0;
 	if (ret) {
 		close(fd);
 		wtsvc_fail(ret == -EPERM ? ERROR_ACCESS_DENIED :
@@ -111,14 +111,14 @@ WTSVC_EXPORT int wtsvc_protocol_listen(DWORD SessionId)
 	return fd;
 }
 
-WTSVC_EXPORT BOOL wtsvc_protocol_next_offer(int ListenFd,
+WTSVC_EXPORT BOOL wtsvc_protocol_next_offer(int OfferFd,
 					    struct wtsvc_offer *Offer)
 {
 	ssize_t n;
 
-	if (ListenFd < 0 || !Offer)
+	if (OfferFd < 0 || !Offer)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
-	n = read(ListenFd, Offer, sizeof(*Offer));
+	n = read(OfferFd, Offer, sizeof(*Offer));
 	if (n < 0)
 		return wtsvc_fail(errno == EAGAIN ? ERROR_NO_DATA :
 				  wtsvc_errno_to_win32(-errno));
@@ -128,7 +128,7 @@ WTSVC_EXPORT BOOL wtsvc_protocol_next_offer(int ListenFd,
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL wtsvc_protocol_refuse(int ListenFd, UINT64 OfferId,
+WTSVC_EXPORT BOOL wtsvc_protocol_refuse(int OfferFd, UINT64 OfferId,
 					INT32 Status)
 {
 	struct wtsvc_offer_refuse r = {
@@ -137,9 +137,9 @@ WTSVC_EXPORT BOOL wtsvc_protocol_refuse(int ListenFd, UINT64 OfferId,
 		.offer_id = OfferId,
 	};
 
-	if (ListenFd < 0 || Status >= 0)
+	if (OfferFd < 0 || Status >= 0)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
-	if (ioctl(ListenFd, WTSVC_IOC_OFFER_REFUSE, &r))
+	if (ioctl(OfferFd, WTSVC_IOC_OFFER_REFUSE, &r))
 		return wtsvc_fail_errno(-errno);
 	return wtsvc_ok();
 }

@@ -489,7 +489,7 @@ static int rx_avail(struct wtsvc_ring *r, uint64_t *pos, uint64_t *avail)
 
 /*
  * Copy and check the record at the consumer position, with the checks
- * the module uses (kmod/ring_core.h).  Returns 1 with *rec set, or what
+ * the module uses (common/ring_core.h).  Returns 1 with *rec set, or what
  * rx_avail() returned.
  */
 static int rx_next_rec(struct wtsvc_ring *r, struct wtsvc_rec *rec,

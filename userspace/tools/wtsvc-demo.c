@@ -124,12 +124,12 @@ static void print_counters(const char *label, int fd)
 	       (unsigned long long)ci.rx.purged_msgs);
 }
 
-/* --- the protocol end's side: static reader, dynamic listener + echo --- */
+/* --- the protocol end's side: static reader, offer fd + echo --- */
 
 struct proto_ctx {
 	uint32_t sid;
 	int static_fd;
-	int listener;
+	int offer_fd;
 	int echo_fd;
 };
 
@@ -159,9 +159,9 @@ static void *echo_server(void *arg)
 
 	if (!buf)
 		die("malloc");
-	if (read(p->listener, &offer, sizeof(offer)) != sizeof(offer))
+	if (read(p->offer_fd, &offer, sizeof(offer)) != sizeof(offer))
 		die("read offer");
-	printf("  listener: offer %llu for dynamic \"%s\" from pid %u uid %u, "
+	printf("  offer fd: offer %llu for dynamic \"%s\" from pid %u uid %u, "
 	       "options 0x%x: accepting\n", (unsigned long long)offer.offer_id,
 	       offer.name, offer.pid, offer.uid, offer.options);
 	p->echo_fd = channel_fd(p->sid, WTSVC_END_PROTOCOL, NULL, 0,
@@ -297,7 +297,7 @@ static void run_purge(int proto, int app)
 int main(void)
 {
 	struct wtsvc_features f = { .size = sizeof(f) };
-	struct wtsvc_listen l = { .size = sizeof(l) };
+	struct wtsvc_offer_bind l = { .size = sizeof(l) };
 	struct proto_ctx p = { .echo_fd = -1 };
 	struct wtsvc_channel_open op = { .size = sizeof(op) };
 	int ctl, app_static, app_echo;
@@ -320,12 +320,12 @@ int main(void)
 	p.sid = create_session(ctl);
 	show_session(ctl, p.sid);
 
-	printf("\n2. protocol end: announce static channel CLIPRDR, listen for "
+	printf("\n2. protocol end: announce static channel CLIPRDR, take offers for "
 	       "dynamic opens\n");
 	p.static_fd = channel_fd(p.sid, WTSVC_END_PROTOCOL, "CLIPRDR", 0, 0);
-	p.listener = session_fd(p.sid);
-	if (ioctl(p.listener, WTSVC_IOC_LISTEN, &l))
-		die("WTSVC_IOC_LISTEN");
+	p.offer_fd = session_fd(p.sid);
+	if (ioctl(p.offer_fd, WTSVC_IOC_OFFER_BIND, &l))
+		die("WTSVC_IOC_OFFER_BIND");
 	pthread_create(&echo_thread, NULL, echo_server, &p);
 
 	printf("\n3. application: open CLIPRDR (static) and ECHO (dynamic)\n");
@@ -368,7 +368,7 @@ int main(void)
 	}
 	close(app_static);
 	close(p.static_fd);
-	close(p.listener);
+	close(p.offer_fd);
 	close(ctl);
 
 	lf = fopen("/sys/module/wtsvc/parameters/live", "r");

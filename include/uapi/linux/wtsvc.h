@@ -211,10 +211,10 @@ struct wtsvc_session_list {
  *  end == WTSVC_END_PROTOCOL, static name: announce that the client joined
  *	the static channel; the fd becomes its protocol end.  Manager only.
  *  end == WTSVC_END_PROTOCOL, offer_id != 0: accept a dynamic open read
- *	from the session's listener; the fd becomes its protocol end.
+ *	from the session's offer fd; the fd becomes its protocol end.
  *  end == WTSVC_END_APP, static: attach to an announced static channel.
  *  end == WTSVC_END_APP, WTSVC_OPTION_DYNAMIC: offer the open to the
- *	listener and wait up to timeout_ms (0: module default) for its answer.
+ *	offer fd and wait up to timeout_ms (0: module default) for its answer.
  *	A refusal fails with ECONNREFUSED and "status" holds the protocol
  *	end's status (the struct is copied back in that case too).
  *
@@ -240,25 +240,25 @@ struct wtsvc_channel_open {
 	char name[WTSVC_CHANNEL_NAME_SIZE];
 };
 
-/* Make the fd the session's dynamic-channel listener.  Manager only. */
-struct wtsvc_listen {
+/* Make the fd the session's offer fd.  Manager only. */
+struct wtsvc_offer_bind {
 	__u32 size;
 	__u32 flags;			/* must be 0 */
 	__u64 reserved;
 };
 
-/* What read() on a listener fd returns, one record per call. */
+/* What read() on an offer fd returns, one record per call. */
 struct wtsvc_offer {
 	__u32 size;			/* sizeof(struct wtsvc_offer) */
 	__u32 options;			/* WTSVC_OPTION_* of the open */
 	__u64 offer_id;
-	__u32 pid;			/* opener, in the listener's pid ns */
+	__u32 pid;			/* opener, in the offer fd reader's pid ns */
 	__u32 uid;			/* opener's fsuid */
 	__u64 reserved;
 	char name[WTSVC_CHANNEL_NAME_SIZE];
 };
 
-/* Refuse an offer, on the listener fd.  status must be negative. */
+/* Refuse an offer, on the offer fd.  status must be negative. */
 struct wtsvc_offer_refuse {
 	__u32 size;
 	__s32 status;
@@ -732,7 +732,7 @@ struct wtsvc_channel_list {
 #define WTSVC_IOC_LISTENER_GET	_IOWR(WTSVC_IOC_MAGIC, 0x0d, struct wtsvc_listener)
 /* Session device. */
 #define WTSVC_IOC_CHANNEL_OPEN	_IOWR(WTSVC_IOC_MAGIC, 0x10, struct wtsvc_channel_open)
-#define WTSVC_IOC_LISTEN	_IOWR(WTSVC_IOC_MAGIC, 0x11, struct wtsvc_listen)
+#define WTSVC_IOC_OFFER_BIND	_IOWR(WTSVC_IOC_MAGIC, 0x11, struct wtsvc_offer_bind)
 #define WTSVC_IOC_OFFER_REFUSE	_IOWR(WTSVC_IOC_MAGIC, 0x12, struct wtsvc_offer_refuse)
 #define WTSVC_IOC_PURGE		_IOWR(WTSVC_IOC_MAGIC, 0x13, struct wtsvc_purge)
 #define WTSVC_IOC_CHANNEL_INFO	_IOWR(WTSVC_IOC_MAGIC, 0x14, struct wtsvc_channel_info)

@@ -2,7 +2,7 @@
 /*
  * wtsvc-echo-plugin: a channel plugin that uses libwtsvc only.  It opens
  * the ECHO dynamic channel of a session (the RDP client's MS-RDPEECO
- * listener returns every message) and checks what comes back, byte for
+ * protocol end returns every message) and checks what comes back, byte for
  * byte:
  *
  *   wtsvc-echo-plugin [--session N] [--wait MS] [--check]

@@ -5,7 +5,7 @@
  * WTSVirtualChannelRead, which returns a CHANNEL_PDU_HEADER and at most
  * CHANNEL_CHUNK_LENGTH bytes per call; b reassembles each message from
  * its chunks as a plugin does.  "a" is the protocol end (the RDP server's
- * side), which the benchmark accepts as the session's listener and drives
+ * side), which the benchmark accepts as the session's offer fd and drives
  * with the library's copying ring calls.
  */
 #include <errno.h>
@@ -43,17 +43,17 @@ static void *open_plugin_end(void *arg)
 	return NULL;
 }
 
-/* Be the session's listener: read the plugin's offer and accept it. */
-static int accept_offer(uint32_t sid, int listener)
+/* Be the session's offer fd: read the plugin's offer and accept it. */
+static int accept_offer(uint32_t sid, int offer_fd)
 {
 	struct wtsvc_channel_open op = { .size = sizeof(op) };
-	struct pollfd pfd = { .fd = listener, .events = POLLIN };
+	struct pollfd pfd = { .fd = offer_fd, .events = POLLIN };
 	struct wtsvc_offer offer;
 	int fd;
 
 	if (poll(&pfd, 1, OPEN_WAIT_MS) != 1)
 		return -ETIMEDOUT;
-	if (read(listener, &offer, sizeof(offer)) != sizeof(offer))
+	if (read(offer_fd, &offer, sizeof(offer)) != sizeof(offer))
 		return -EPROTO;
 	fd = bench_session_dev(sid);
 	if (fd < 0)
@@ -71,31 +71,31 @@ static int accept_offer(uint32_t sid, int listener)
 
 static int wtsapi_open(struct bench_pair *p, const struct bench_cfg *cfg)
 {
-	struct wtsvc_listen l = { .size = sizeof(l) };
+	struct wtsvc_offer_bind l = { .size = sizeof(l) };
 	struct opener o = { 0 };
 	size_t max = cfg->sizes[cfg->nsizes - 1];
 	pthread_t t;
-	int listener, fd, err;
+	int offer_fd, fd, err;
 
 	err = bench_wtsvc_session(p);
 	if (err)
 		return err;
-	listener = bench_session_dev(p->sid);
-	if (listener < 0)
-		return listener;
-	if (ioctl(listener, WTSVC_IOC_LISTEN, &l)) {
+	offer_fd = bench_session_dev(p->sid);
+	if (offer_fd < 0)
+		return offer_fd;
+	if (ioctl(offer_fd, WTSVC_IOC_OFFER_BIND, &l)) {
 		err = -errno;
-		close(listener);
+		close(offer_fd);
 		return err;
 	}
 	o.sid = p->sid;
 	if (pthread_create(&t, NULL, open_plugin_end, &o)) {
-		close(listener);
+		close(offer_fd);
 		return -EAGAIN;
 	}
-	fd = accept_offer(p->sid, listener);
+	fd = accept_offer(p->sid, offer_fd);
 	pthread_join(t, NULL);
-	close(listener);
+	close(offer_fd);
 	if (fd < 0 || !o.h) {
 		if (o.h)
 			WTSVirtualChannelClose(o.h);

@@ -7,7 +7,7 @@
  *  - Static channels: each one the client joined (but drdynvc, which
  *    FreeRDP itself runs) is opened in FreeRDP and announced to wtsvc.
  *  - Dynamic channels: an application's open arrives as an offer on the
- *    session's listener; it becomes a DYNVC_CREATE_REQ to the client, and
+ *    session's offer fd; it becomes a DYNVC_CREATE_REQ to the client, and
  *    the client's DYNVC_CREATE_RSP accepts or refuses the offer.
  *  - Data: whole messages.  FreeRDP splits what goes to the client into
  *    1,600-byte chunks with a CHANNEL_PDU_HEADER (static) or DVC data
@@ -175,7 +175,7 @@ bool rdpd_channels_announce(struct rdpd_ctx *ctx)
 static void offer_refuse(struct rdpd_ctx *ctx, struct rdpd_chan *ch,
 			 INT32 status)
 {
-	if (!wts_refuse(ctx->listen_fd, ch->offer_id, status))
+	if (!wts_refuse(ctx->offer_fd, ch->offer_id, status))
 		rdpd_dbg("session %u: %s: refusal not delivered (Win32 %u)",
 			 ctx->si.session_id, ch->name, wts_last_error());
 	rdpd_log("session %u: dynamic open of %s refused (0x%08x)",
@@ -253,11 +253,11 @@ void rdpd_channels_offers(struct rdpd_ctx *ctx)
 	struct wtsvc_offer o;
 	int64_t now = rdpd_now_ms();
 
-	while (ctx->listen_fd >= 0 && wts_next_offer(ctx->listen_fd, &o) == 1) {
+	while (ctx->offer_fd >= 0 && wts_next_offer(ctx->offer_fd, &o) == 1) {
 		struct rdpd_chan *ch = chan_new(ctx, o.name, true);
 
 		if (!ch) {
-			wts_refuse(ctx->listen_fd, o.offer_id,
+			wts_refuse(ctx->offer_fd, o.offer_id,
 				   WTS_HR_FROM_WIN32(8));
 			continue;
 		}
@@ -552,7 +552,7 @@ void rdpd_channels_close_all(struct rdpd_ctx *ctx)
 {
 	for (struct rdpd_chan *ch = ctx->chans; ch; ch = ch->next) {
 		if (ch->state == CH_WAIT_DRDYNVC || ch->state == CH_OPENING)
-			wts_refuse(ctx->listen_fd, ch->offer_id, WTS_HR_FAIL);
+			wts_refuse(ctx->offer_fd, ch->offer_id, WTS_HR_FAIL);
 		chan_kill(ctx, ch);
 	}
 	chans_reap(ctx);

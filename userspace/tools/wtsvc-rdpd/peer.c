@@ -3,7 +3,7 @@
  * One client connection, on its own thread: FreeRDP's peer with TLS (and
  * NLA when configured), the wtsvc session made at PostConnect and marked
  * active at Activate, and one poll() loop that serves the client socket,
- * FreeRDP's channel manager, the session's dynamic-channel listener,
+ * FreeRDP's channel manager, the session's offer fd,
  * every bridged channel's fd and the server's wake-up eventfd.  When the
  * client leaves, or the session manager is asked to log it off or
  * disconnect it, the channels are hung up and the session destroyed.
@@ -35,7 +35,7 @@ static BOOL ctx_new(freerdp_peer *client, rdpContext *context)
 	struct rdpd_ctx *ctx = (struct rdpd_ctx *)context;
 
 	ctx->cfg = client->ContextExtra;
-	ctx->listen_fd = -1;
+	ctx->offer_fd = -1;
 	/* FreeRDP's provider takes the context as the "server name". */
 	ctx->vcm = rdpd_fr->pOpenServerA((LPSTR)client->context);
 	if (!ctx->vcm || ctx->vcm == INVALID_HANDLE_VALUE)
@@ -71,8 +71,8 @@ static BOOL on_post_connect(freerdp_peer *client)
 		return TRUE;
 	if (!rdpd_session_create(ctx))
 		return FALSE;
-	ctx->listen_fd = wts_listen(ctx->si.session_id);
-	if (ctx->listen_fd < 0)
+	ctx->offer_fd = wts_open_offers(ctx->si.session_id);
+	if (ctx->offer_fd < 0)
 		rdpd_log("session %u: no dynamic channels (Win32 error %u)",
 			 ctx->si.session_id, wts_last_error());
 	if (!rdpd_channels_announce(ctx))
@@ -149,7 +149,7 @@ static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 	if (out_blocked)	/* FreeRDP holds output the socket took not */
 		add_fd(pfd, &n, client->sockfd, POLLOUT);
 	add_fd(pfd, &n, ctx->conn.wake_fd, POLLIN);
-	add_fd(pfd, &n, ctx->listen_fd, POLLIN);
+	add_fd(pfd, &n, ctx->offer_fd, POLLIN);
 	n += rdpd_channels_pollfds(ctx, pfd + n, CHAN_FDS_MAX, &timeout);
 	if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
 		rdpd_log("poll: %s", strerror(errno));
@@ -295,9 +295,9 @@ void *rdpd_peer_thread(void *arg)
 				       ERRINFO_RPC_INITIATED_DISCONNECT);
 	/* Hang up every channel first: applications see it at once. */
 	rdpd_channels_close_all(ctx);
-	if (ctx->listen_fd >= 0)
-		close(ctx->listen_fd);
-	ctx->listen_fd = -1;
+	if (ctx->offer_fd >= 0)
+		close(ctx->offer_fd);
+	ctx->offer_fd = -1;
 	if (why != RDPD_END_NONE)
 		close_gracefully(client, ctx);
 	rdpd_session_state(ctx, WTSVC_STATE_DISCONNECTED);

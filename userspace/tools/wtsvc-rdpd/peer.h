@@ -57,7 +57,7 @@ struct rdpd_ctx {
 	DWORD frdp_session;		/* its session id (OpenEx wants it) */
 	struct rdpd_conn conn;		/* the server's view */
 	struct wtsvc_session_info si;
-	int listen_fd;			/* dynamic offers, -1 before the session */
+	int offer_fd;			/* dynamic offers, -1 before the session */
 	struct rdpd_chan *chans;
 	size_t held_bytes;		/* client data held for applications */
 	pid_t exec_pid;			/* --exec program, 0 if none */

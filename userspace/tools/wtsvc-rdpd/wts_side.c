@@ -58,14 +58,14 @@ int wts_announce(uint32_t session_id, const char *name)
 	return wtsvc_protocol_announce(session_id, name, 0);
 }
 
-int wts_listen(uint32_t session_id)
+int wts_open_offers(uint32_t session_id)
 {
-	return wtsvc_protocol_listen(session_id);
+	return wtsvc_protocol_open_offers(session_id);
 }
 
-int wts_next_offer(int listen_fd, struct wtsvc_offer *offer)
+int wts_next_offer(int offer_fd, struct wtsvc_offer *offer)
 {
-	if (wtsvc_protocol_next_offer(listen_fd, offer))
+	if (wtsvc_protocol_next_offer(offer_fd, offer))
 		return 1;
 	return GetLastError() == ERROR_NO_DATA ? 0 : -1;
 }
@@ -75,9 +75,9 @@ int wts_accept(uint32_t session_id, uint64_t offer_id)
 	return wtsvc_protocol_accept(session_id, offer_id);
 }
 
-bool wts_refuse(int listen_fd, uint64_t offer_id, int32_t status)
+bool wts_refuse(int offer_fd, uint64_t offer_id, int32_t status)
 {
-	return wtsvc_protocol_refuse(listen_fd, offer_id, status);
+	return wtsvc_protocol_refuse(offer_fd, offer_id, status);
 }
 
 static char *text_dup(const char *s, DWORD len)

@@ -22,11 +22,11 @@ bool wts_session_destroy(uint32_t session_id);
 bool wts_attach_process(pid_t pid, uint32_t session_id);
 
 int wts_announce(uint32_t session_id, const char *name);
-int wts_listen(uint32_t session_id);
+int wts_open_offers(uint32_t session_id);
 /* 1: an offer; 0: none waits; -1: error. */
-int wts_next_offer(int listen_fd, struct wtsvc_offer *offer);
+int wts_next_offer(int offer_fd, struct wtsvc_offer *offer);
 int wts_accept(uint32_t session_id, uint64_t offer_id);
-bool wts_refuse(int listen_fd, uint64_t offer_id, int32_t status);
+bool wts_refuse(int offer_fd, uint64_t offer_id, int32_t status);
 
 /* A request to the session manager, in neutral form. */
 struct wts_request {

@@ -51,7 +51,7 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* Accept the first dynamic open of "name" on a fresh listener. */
+/* Accept the first dynamic open of "name" on a fresh offer fd. */
 static int accept_dynamic(DWORD id, const char *name)
 {
 	char path[64];
@@ -61,11 +61,11 @@ static int accept_dynamic(DWORD id, const char *name)
 	lfd = open(path, O_RDWR | O_CLOEXEC);
 	if (lfd < 0)
 		return -1;
-	struct wtsvc_listen l = { .size = sizeof(l) };
+	struct wtsvc_offer_bind l = { .size = sizeof(l) };
 
-	if (ioctl(lfd, WTSVC_IOC_LISTEN, &l))
+	if (ioctl(lfd, WTSVC_IOC_OFFER_BIND, &l))
 		goto fail;
-	fprintf(stderr, "listening\n");
+	fprintf(stderr, "waiting for the open\n");
 	for (;;) {
 		struct wtsvc_offer off;
 		struct wtsvc_channel_open op = {
