@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * wtsvc: the pure logic of a channel ring, shared by the module, the
- * userspace ring library (userspace/lib/ring.c) and the host unit tests
+ * userspace ring library (userspace/lib/ring/ring.c) and the host unit tests
  * (tests/host/ring_core_test.c).  Nothing here locks,
  * sleeps or allocates: it is index arithmetic and the validation of what
  * a user may have written into a mapped ring.

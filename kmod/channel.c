@@ -77,6 +77,7 @@ static void wtsvc_channel_link(struct wtsvc_session *sess,
 	chan->dynamic = options & WTSVC_OPTION_DYNAMIC;
 	strscpy(chan->name, name, sizeof(chan->name));
 	list_add_tail(&chan->node, &sess->channels);
+	WRITE_ONCE(chan->state, WTSVC_CHAN_LIVE);
 }
 
 /* Ring sizes from an open request made by end "end", by reader end. */
@@ -101,13 +102,15 @@ static void wtsvc_report_sizes(struct wtsvc_channel_open *op,
 	op->tx_ring_bytes = chan->ring[!end].size;
 }
 
-/* Take a channel out of its session's list.  Caller holds sess->lock. */
+/* Take a channel out of its session's list and hang it up, once. */
 static void wtsvc_channel_unlist(struct wtsvc_channel *chan)
 {
 	lockdep_assert_held(&chan->sess->lock);
-	if (list_empty(&chan->node))
+	if (chan->state != WTSVC_CHAN_LIVE)
 		return;
 	list_del_init(&chan->node);
+	/* Before the state page says CLOSED and the ends are woken. */
+	WRITE_ONCE(chan->state, WTSVC_CHAN_GONE);
 	wtsvc_chan_hangup(chan);
 	wtsvc_channel_put(chan);
 }
@@ -369,7 +372,8 @@ static int wtsvc_check_open(struct wtsvc_file *wf,
 					&len);
 }
 
-int wtsvc_channel_open(struct wtsvc_file *wf, struct wtsvc_channel_open *op)
+/* WTSVC_IOC_CHANNEL_OPEN: bind the fd to one end of a channel. */
+int wtsvc_chan_bind(struct wtsvc_file *wf, struct wtsvc_channel_open *op)
 {
 	int ret;
 
@@ -392,13 +396,12 @@ int wtsvc_channel_open(struct wtsvc_file *wf, struct wtsvc_channel_open *op)
 	return ret;
 }
 
+/* WTSVC_IOC_OFFER_BIND (the manager's; the dispatcher checked). */
 int wtsvc_offers_bind(struct wtsvc_file *wf)
 {
 	struct wtsvc_session *sess = wf->sess;
 	int ret = 0;
 
-	if (!wf->manager)
-		return -EPERM;
 	if (mutex_lock_interruptible(&wf->bind_lock))
 		return -EINTR;
 	mutex_lock(&sess->lock);
@@ -435,7 +438,7 @@ static bool wtsvc_offers_ready(struct wtsvc_session *sess)
 }
 
 ssize_t wtsvc_offers_read(struct wtsvc_file *wf, struct kiocb *iocb,
-			    struct iov_iter *to)
+			  struct iov_iter *to)
 {
 	struct wtsvc_session *sess = wf->sess;
 	bool nowait = wtsvc_nowait(iocb);
@@ -485,7 +488,7 @@ ssize_t wtsvc_offers_read(struct wtsvc_file *wf, struct kiocb *iocb,
 }
 
 __poll_t wtsvc_offers_poll(struct wtsvc_file *wf, struct file *file,
-			     poll_table *wait)
+			   poll_table *wait)
 {
 	struct wtsvc_session *sess = wf->sess;
 	__poll_t mask = 0;
@@ -498,7 +501,7 @@ __poll_t wtsvc_offers_poll(struct wtsvc_file *wf, struct file *file,
 	return mask;
 }
 
-int wtsvc_offer_refuse(struct wtsvc_file *wf, u64 offer_id, s32 status)
+int wtsvc_offers_refuse(struct wtsvc_file *wf, u64 offer_id, s32 status)
 {
 	struct wtsvc_session *sess = wf->sess;
 	struct wtsvc_offer_req *offer;
@@ -525,6 +528,7 @@ static void wtsvc_fail_offers(struct wtsvc_session *sess, int error)
 {
 	struct wtsvc_offer_req *offer;
 
+	lockdep_assert_held(&sess->lock);
 	list_for_each_entry(offer, &sess->offers, node) {
 		if (offer->state == WTSVC_OFFER_PENDING) {
 			offer->state = WTSVC_OFFER_FAILED;
@@ -586,18 +590,18 @@ void wtsvc_channel_report(struct wtsvc_channel *chan, int end,
 		ci->state |= WTSVC_CHAN_APP_OPEN;
 	if (chan->end_state[WTSVC_END_PROTOCOL] == WTSVC_END_OPEN)
 		ci->state |= WTSVC_CHAN_PROTOCOL_OPEN;
-	if (chan->hung_up)
+	if (chan->state == WTSVC_CHAN_GONE)
 		ci->state |= WTSVC_CHAN_HUNG_UP;
 	if (chan->dynamic)
 		ci->state |= WTSVC_CHAN_DYNAMIC;
-	if (READ_ONCE(chan->ring[end].broken))
+	if (wtsvc_kring_broken(&chan->ring[end]))
 		ci->state |= WTSVC_CHAN_RX_BROKEN;
-	if (READ_ONCE(chan->ring[!end].broken))
+	if (wtsvc_kring_broken(&chan->ring[!end]))
 		ci->state |= WTSVC_CHAN_TX_BROKEN;
 	memcpy(ci->name, chan->name, sizeof(ci->name));
 	mutex_unlock(&sess->lock);
-	wtsvc_dir_stats(chan, !end, true, &ci->tx);
-	wtsvc_dir_stats(chan, end, false, &ci->rx);
+	wtsvc_ring_stats(chan, !end, true, &ci->tx);
+	wtsvc_ring_stats(chan, end, false, &ci->rx);
 }
 
 /* Take a reference on up to "cap" live channels; returns how many live. */
@@ -619,25 +623,21 @@ static u32 wtsvc_channels_grab(struct wtsvc_session *sess,
 	return n;
 }
 
-long wtsvc_channel_list(struct wtsvc_session *sess, unsigned int cmd,
-			unsigned long arg)
+/* WTSVC_IOC_CHANNEL_LIST: the session's channels as their apps see them. */
+long wtsvc_chan_list(struct wtsvc_session *sess, struct wtsvc_channel_list *cl)
 {
 	struct wtsvc_channel_info *ci = NULL;
 	struct wtsvc_channel **chans = NULL;
-	struct wtsvc_channel_list cl;
-	u32 usize, cap, total, i;
+	u32 cap, total, i;
 	size_t isz;
-	int ret;
+	int ret = 0;
 
-	ret = wtsvc_copy_arg_in(&cl, sizeof(cl), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (cl.reserved0 || cl.reserved ||
-	    cl.info_size < offsetofend(struct wtsvc_channel_info, rx) ||
-	    (cl.count && !cl.infos_ptr))
+	if (cl->reserved0 || cl->reserved ||
+	    cl->info_size < offsetofend(struct wtsvc_channel_info, rx) ||
+	    (cl->count && !cl->infos_ptr))
 		return -EINVAL;
-	isz = min_t(size_t, cl.info_size, sizeof(*ci));
-	cap = min_t(u32, cl.count, 4096);
+	isz = min_t(size_t, cl->info_size, sizeof(*ci));
+	cap = min_t(u32, cl->count, 4096);
 	if (cap) {
 		chans = kvcalloc(cap, sizeof(*chans), GFP_KERNEL);
 		ci = kzalloc(sizeof(*ci), GFP_KERNEL);
@@ -648,21 +648,19 @@ long wtsvc_channel_list(struct wtsvc_session *sess, unsigned int cmd,
 	}
 	total = wtsvc_channels_grab(sess, chans, cap);
 	for (i = 0; i < min(cap, total); i++) {
-		void __user *dst = u64_to_user_ptr(cl.infos_ptr) +
-				   (u64)i * cl.info_size;
+		void __user *dst = u64_to_user_ptr(cl->infos_ptr) +
+				   (u64)i * cl->info_size;
 
-		ci->size = cl.info_size;
+		ci->size = cl->info_size;
 		wtsvc_channel_report(chans[i], WTSVC_END_APP, ci);
 		ci->size = isz;
 		if (!ret && (copy_to_user(dst, ci, isz) ||
-			     clear_user(dst + isz, cl.info_size - isz)))
+			     clear_user(dst + isz, cl->info_size - isz)))
 			ret = -EFAULT;
 		wtsvc_channel_put(chans[i]);
 	}
-	if (!ret) {
-		cl.count = total;
-		ret = wtsvc_copy_arg_out(arg, &cl, sizeof(cl), usize);
-	}
+	if (!ret)
+		cl->count = total;
 out:
 	kvfree(chans);
 	kfree(ci);

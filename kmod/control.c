@@ -7,8 +7,11 @@
  * submit requests to the session manager.  Creating, updating and
  * destroying sessions, attaching processes, registering as the manager
  * and registering listeners need the session manager's privilege,
- * evaluated when the device is opened.
+ * evaluated when the device is opened.  Ioctls go through the table
+ * below and wtsvc_ioctl_dispatch() (ioctl.c).
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/log2.h>
@@ -24,276 +27,209 @@ struct wtsvc_ctl {
 	kuid_t fsuid;
 };
 
-int wtsvc_copy_arg_in(void *karg, size_t ksize, unsigned int cmd,
-		      unsigned long arg, u32 *usize)
+static struct wtsvc_ctl *wtsvc_call_ctl(struct wtsvc_ioctl_call *c)
 {
-	void __user *uarg = (void __user *)arg;
-	u32 size;
-	int ret;
+	return c->file->private_data;
+}
 
-	if (get_user(size, (u32 __user *)uarg))
-		return -EFAULT;
-	/* The size field must agree with the size encoded in the command. */
-	if (size != _IOC_SIZE(cmd) || size < sizeof(u32))
+/* WTSVC_IOC_GET_FEATURES, on either device. */
+long wtsvc_ioctl_features(struct wtsvc_ioctl_call *c, bool manager)
+{
+	struct wtsvc_features *f = c->arg;
+
+	if (!wtsvc_arg_is_blank(f, sizeof(*f)))
 		return -EINVAL;
-	ret = copy_struct_from_user(karg, ksize, uarg, size);
-	if (ret)
-		return ret;
-	*usize = size;
+	f->abi_version = WTSVC_ABI_VERSION;
+	f->features = WTSVC_FEAT_SESSIONS | WTSVC_FEAT_STATIC_CHANNELS |
+		      WTSVC_FEAT_DYNAMIC_CHANNELS | WTSVC_FEAT_COPY_IO |
+		      WTSVC_FEAT_PURGE | WTSVC_FEAT_COUNTERS |
+		      WTSVC_FEAT_AUTODESTROY | WTSVC_FEAT_MAPPED_RINGS |
+		      WTSVC_FEAT_URING_CMD | WTSVC_FEAT_CHUNKED_READ |
+		      WTSVC_FEAT_EVENTS | WTSVC_FEAT_REQUESTS |
+		      WTSVC_FEAT_LISTENERS | WTSVC_FEAT_CHANNEL_LIST;
+	if (wtsvc_procs_enabled())
+		f->features |= WTSVC_FEAT_PROCESSES;
+	if (manager)
+		f->caller |= WTSVC_CALLER_MANAGER;
+	if (capable(CAP_SYS_BOOT))
+		f->caller |= WTSVC_CALLER_SHUTDOWN;
+	f->max_sessions = wtsvc_max_sessions;
+	f->max_msg_size = READ_ONCE(wtsvc_max_msg_size);
+	f->ring_bytes = 0;
+	wtsvc_ring_check_size(&f->ring_bytes);
+	f->max_ring_bytes = clamp(READ_ONCE(wtsvc_max_ring_bytes),
+				  WTSVC_MIN_RING_BYTES, WTSVC_MAX_RING_LIMIT);
+	f->max_ring_bytes = rounddown_pow_of_two(f->max_ring_bytes);
+	f->min_ring_bytes = WTSVC_MIN_RING_BYTES;
+	f->open_timeout_ms = READ_ONCE(wtsvc_open_timeout_ms);
 	return 0;
 }
 
-int wtsvc_copy_arg_out(unsigned long arg, void *karg, size_t ksize,
-		       u32 usize)
+static long wtsvc_ctl_features(struct wtsvc_ioctl_call *c)
 {
-	u32 out = min_t(u32, usize, ksize);
-
-	*(u32 *)karg = out;
-	return copy_to_user((void __user *)arg, karg, out) ? -EFAULT : 0;
+	return wtsvc_ioctl_features(c, wtsvc_call_ctl(c)->manager);
 }
 
-/* An input struct that carries nothing but its size field. */
-bool wtsvc_arg_is_blank(const void *karg, size_t ksize)
+static long wtsvc_ctl_query(struct wtsvc_ioctl_call *c)
 {
-	return !memchr_inv((const u8 *)karg + sizeof(u32), 0,
-			   ksize - sizeof(u32));
-}
-
-long wtsvc_ioctl_features(unsigned int cmd, unsigned long arg, bool manager)
-{
-	struct wtsvc_features f;
-	u32 usize;
-	int ret;
-
-	ret = wtsvc_copy_arg_in(&f, sizeof(f), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (!wtsvc_arg_is_blank(&f, sizeof(f)))
-		return -EINVAL;
-	f.abi_version = WTSVC_ABI_VERSION;
-	f.features = WTSVC_FEAT_SESSIONS | WTSVC_FEAT_STATIC_CHANNELS |
-		     WTSVC_FEAT_DYNAMIC_CHANNELS | WTSVC_FEAT_COPY_IO |
-		     WTSVC_FEAT_PURGE | WTSVC_FEAT_COUNTERS |
-		     WTSVC_FEAT_AUTODESTROY | WTSVC_FEAT_MAPPED_RINGS |
-		     WTSVC_FEAT_URING_CMD | WTSVC_FEAT_CHUNKED_READ |
-		     WTSVC_FEAT_EVENTS | WTSVC_FEAT_REQUESTS |
-		     WTSVC_FEAT_LISTENERS | WTSVC_FEAT_CHANNEL_LIST;
-	if (wtsvc_procs_enabled())
-		f.features |= WTSVC_FEAT_PROCESSES;
-	if (manager)
-		f.caller |= WTSVC_CALLER_MANAGER;
-	if (capable(CAP_SYS_BOOT))
-		f.caller |= WTSVC_CALLER_SHUTDOWN;
-	f.max_sessions = wtsvc_max_sessions;
-	f.max_msg_size = READ_ONCE(wtsvc_max_msg_size);
-	f.ring_bytes = 0;
-	wtsvc_ring_check_size(&f.ring_bytes);
-	f.max_ring_bytes = clamp(READ_ONCE(wtsvc_max_ring_bytes),
-				 WTSVC_MIN_RING_BYTES, WTSVC_MAX_RING_LIMIT);
-	f.max_ring_bytes = rounddown_pow_of_two(f.max_ring_bytes);
-	f.min_ring_bytes = WTSVC_MIN_RING_BYTES;
-	f.open_timeout_ms = READ_ONCE(wtsvc_open_timeout_ms);
-	return wtsvc_copy_arg_out(arg, &f, sizeof(f), usize);
-}
-
-static long wtsvc_ctl_query(struct wtsvc_ctl *ctl, unsigned int cmd,
-			    unsigned long arg)
-{
-	struct wtsvc_session_info info;
+	struct wtsvc_ctl *ctl = wtsvc_call_ctl(c);
+	struct wtsvc_session_info *info = c->arg;
 	struct wtsvc_session *sess;
-	u32 usize;
 	bool priv;
-	int ret;
 
-	ret = wtsvc_copy_arg_in(&info, sizeof(info), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	sess = wtsvc_session_get_by_id(info.session_id);
+	sess = wtsvc_session_get_by_id(info->session_id);
 	if (!sess)
 		return -ENOENT;
 	priv = wtsvc_session_access_ok(sess, ctl->manager, ctl->fsuid);
-	wtsvc_session_query(sess, priv, &info);
+	wtsvc_session_query(sess, priv, info);
 	wtsvc_session_put(sess);
-	return wtsvc_copy_arg_out(arg, &info, sizeof(info), usize);
+	return 0;
 }
 
-static long wtsvc_ctl_list(unsigned int cmd, unsigned long arg)
+static long wtsvc_ctl_list(struct wtsvc_ioctl_call *c)
 {
-	struct wtsvc_session_list l;
+	struct wtsvc_session_list *l = c->arg;
 	u32 total, cap, *ids = NULL;
-	u32 usize;
-	int ret;
+	int ret = 0;
 
-	ret = wtsvc_copy_arg_in(&l, sizeof(l), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (l.reserved)
+	if (l->reserved)
 		return -EINVAL;
-	cap = min(l.count, wtsvc_max_sessions);
+	cap = min(l->count, wtsvc_max_sessions);
 	if (cap) {
-		if (!l.ids_ptr)
+		if (!l->ids_ptr)
 			return -EFAULT;
 		ids = kvcalloc(cap, sizeof(*ids), GFP_KERNEL);
 		if (!ids)
 			return -ENOMEM;
 	}
-	wtsvc_session_list(ids, cap, &total);
-	if (cap && copy_to_user(u64_to_user_ptr(l.ids_ptr), ids,
+	wtsvc_session_ids(ids, cap, &total);
+	if (cap && copy_to_user(u64_to_user_ptr(l->ids_ptr), ids,
 				min(cap, total) * sizeof(*ids)))
 		ret = -EFAULT;
 	kvfree(ids);
-	if (ret)
-		return ret;
-	l.count = total;
-	return wtsvc_copy_arg_out(arg, &l, sizeof(l), usize);
-}
-
-static long wtsvc_ctl_create(struct file *file, unsigned int cmd,
-			     unsigned long arg)
-{
-	struct wtsvc_session_info info;
-	u32 usize;
-	int ret;
-
-	ret = wtsvc_copy_arg_in(&info, sizeof(info), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	ret = wtsvc_session_create(&info, file);
-	if (ret)
-		return ret;
-	ret = wtsvc_copy_arg_out(arg, &info, sizeof(info), usize);
-	if (ret)
-		wtsvc_session_destroy(info.session_id);
+	if (!ret)
+		l->count = total;
 	return ret;
 }
 
-static long wtsvc_ctl_update(unsigned int cmd, unsigned long arg)
+static long wtsvc_ctl_create(struct wtsvc_ioctl_call *c)
 {
-	struct wtsvc_session_info info;
-	u32 usize;
-	int ret;
-
-	ret = wtsvc_copy_arg_in(&info, sizeof(info), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	return wtsvc_session_update(&info);
+	return wtsvc_session_create(c->arg, c->file);
 }
 
-static long wtsvc_ctl_destroy(unsigned int cmd, unsigned long arg)
+/* The creator never learnt the session's id: take it back. */
+static void wtsvc_ctl_create_undo(struct wtsvc_ioctl_call *c)
 {
-	struct wtsvc_session_destroy d;
-	u32 usize;
-	int ret;
+	struct wtsvc_session_info *info = c->arg;
 
-	ret = wtsvc_copy_arg_in(&d, sizeof(d), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (d.reserved)
+	wtsvc_session_kill_id(info->session_id);
+}
+
+static long wtsvc_ctl_update(struct wtsvc_ioctl_call *c)
+{
+	return wtsvc_session_update(c->arg);
+}
+
+static long wtsvc_ctl_destroy(struct wtsvc_ioctl_call *c)
+{
+	struct wtsvc_session_destroy *d = c->arg;
+
+	if (d->reserved)
 		return -EINVAL;
-	return wtsvc_session_destroy(d.session_id);
+	return wtsvc_session_kill_id(d->session_id);
 }
 
-static long wtsvc_ctl_attach(unsigned int cmd, unsigned long arg)
+static long wtsvc_ctl_attach(struct wtsvc_ioctl_call *c)
 {
-	struct wtsvc_proc_attach pa;
-	u32 usize;
-	int ret;
-
-	ret = wtsvc_copy_arg_in(&pa, sizeof(pa), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	return wtsvc_proc_attach(&pa);
+	return wtsvc_procs_attach(c->arg);
 }
 
-static long wtsvc_ctl_proc_sessions(unsigned int cmd, unsigned long arg)
+static long wtsvc_ctl_proc_sessions(struct wtsvc_ioctl_call *c)
 {
-	struct wtsvc_proc_sessions ps;
+	struct wtsvc_proc_sessions *ps = c->arg;
 	struct wtsvc_proc_entry *e;
-	u32 usize, i;
 	size_t bytes;
-	int ret;
+	long ret = 0;
+	u32 i;
 
-	ret = wtsvc_copy_arg_in(&ps, sizeof(ps), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (ps.reserved || !ps.count || ps.count > WTSVC_PROC_SESSIONS_MAX)
+	if (ps->reserved || !ps->count || ps->count > WTSVC_PROC_SESSIONS_MAX)
 		return -EINVAL;
 	if (!wtsvc_procs_enabled())
 		return -EOPNOTSUPP;
-	bytes = array_size(ps.count, sizeof(*e));
-	e = vmemdup_user(u64_to_user_ptr(ps.entries_ptr), bytes);
+	bytes = array_size(ps->count, sizeof(*e));
+	e = vmemdup_user(u64_to_user_ptr(ps->entries_ptr), bytes);
 	if (IS_ERR(e))
 		return PTR_ERR(e);
-	for (i = 0; i < ps.count; i++)
+	for (i = 0; i < ps->count; i++)
 		e[i].session_id = wtsvc_proc_session(e[i].pid);
-	if (copy_to_user(u64_to_user_ptr(ps.entries_ptr), e, bytes))
+	if (copy_to_user(u64_to_user_ptr(ps->entries_ptr), e, bytes))
 		ret = -EFAULT;
 	kvfree(e);
 	return ret;
 }
 
-/* Ioctls only the session manager may use. */
-static long wtsvc_ctl_manager_ioctl(struct file *file, unsigned int cmd,
-				    unsigned long arg)
+static long wtsvc_ctl_request(struct wtsvc_ioctl_call *c)
 {
-	switch (cmd) {
-	case WTSVC_IOC_SESSION_CREATE:
-		return wtsvc_ctl_create(file, cmd, arg);
-	case WTSVC_IOC_SESSION_UPDATE:
-		return wtsvc_ctl_update(cmd, arg);
-	case WTSVC_IOC_SESSION_DESTROY:
-		return wtsvc_ctl_destroy(cmd, arg);
-	case WTSVC_IOC_PROC_ATTACH:
-		return wtsvc_ctl_attach(cmd, arg);
-	case WTSVC_IOC_MANAGER_REGISTER:
-		return wtsvc_manager_register(file, cmd, arg);
-	case WTSVC_IOC_REQUEST_ANSWER:
-		return wtsvc_request_answer(file, cmd, arg);
-	case WTSVC_IOC_LISTENER_SET:
-		return wtsvc_listener_ioctl(cmd, arg);
-	case WTSVC_IOC_LISTENER_DELETE:
-		return wtsvc_listener_delete(cmd, arg);
-	}
-	return -ENOTTY;
+	return wtsvc_request_submit(c, wtsvc_call_ctl(c)->manager);
 }
+
+static int wtsvc_ctl_allowed(struct file *file, u8 need)
+{
+	struct wtsvc_ctl *ctl = file->private_data;
+
+	if (need == WTSVC_NEED_MANAGER && !ctl->manager)
+		return -EPERM;
+	return 0;
+}
+
+static const struct wtsvc_ioctl wtsvc_ctl_ioctls[] = {
+	/* Anyone. */
+	{ .cmd = WTSVC_IOC_GET_FEATURES, .need = WTSVC_NEED_ANYONE,
+	  .run = wtsvc_ctl_features, .copy_out = true },
+	{ .cmd = WTSVC_IOC_SESSION_QUERY, .need = WTSVC_NEED_ANYONE,
+	  .run = wtsvc_ctl_query, .copy_out = true },
+	{ .cmd = WTSVC_IOC_SESSION_LIST, .need = WTSVC_NEED_ANYONE,
+	  .run = wtsvc_ctl_list, .copy_out = true },
+	{ .cmd = WTSVC_IOC_PROC_SESSIONS, .need = WTSVC_NEED_ANYONE,
+	  .run = wtsvc_ctl_proc_sessions },
+	{ .cmd = WTSVC_IOC_EVENTS_OPEN, .need = WTSVC_NEED_ANYONE,
+	  .run = wtsvc_watch_open, .copy_out = true,
+	  .commit = wtsvc_watch_commit, .undo = wtsvc_watch_undo },
+	{ .cmd = WTSVC_IOC_REQUEST, .need = WTSVC_NEED_ANYONE,
+	  .run = wtsvc_ctl_request, .copy_out = true },
+	/* ENOENT past the end still reports the count. */
+	{ .cmd = WTSVC_IOC_LISTENER_GET, .need = WTSVC_NEED_ANYONE,
+	  .run = wtsvc_lsn_get, .copy_out = true, .out_err = -ENOENT },
+	/* The session manager. */
+	{ .cmd = WTSVC_IOC_SESSION_CREATE, .need = WTSVC_NEED_MANAGER,
+	  .run = wtsvc_ctl_create, .copy_out = true,
+	  .undo = wtsvc_ctl_create_undo },
+	{ .cmd = WTSVC_IOC_SESSION_UPDATE, .need = WTSVC_NEED_MANAGER,
+	  .run = wtsvc_ctl_update },
+	{ .cmd = WTSVC_IOC_SESSION_DESTROY, .need = WTSVC_NEED_MANAGER,
+	  .run = wtsvc_ctl_destroy },
+	{ .cmd = WTSVC_IOC_PROC_ATTACH, .need = WTSVC_NEED_MANAGER,
+	  .run = wtsvc_ctl_attach },
+	{ .cmd = WTSVC_IOC_MANAGER_REGISTER, .need = WTSVC_NEED_MANAGER,
+	  .run = wtsvc_mgr_register },
+	{ .cmd = WTSVC_IOC_REQUEST_ANSWER, .need = WTSVC_NEED_MANAGER,
+	  .run = wtsvc_mgr_answer },
+	{ .cmd = WTSVC_IOC_LISTENER_SET, .need = WTSVC_NEED_MANAGER,
+	  .run = wtsvc_lsn_set },
+	{ .cmd = WTSVC_IOC_LISTENER_DELETE, .need = WTSVC_NEED_MANAGER,
+	  .run = wtsvc_lsn_delete },
+};
+
+static const struct wtsvc_ioctl_table wtsvc_ctl_table = {
+	.ops = wtsvc_ctl_ioctls,
+	.count = ARRAY_SIZE(wtsvc_ctl_ioctls),
+	.allowed = wtsvc_ctl_allowed,
+};
 
 static long wtsvc_ctl_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
-	struct wtsvc_ctl *ctl = file->private_data;
-
-	if (_IOC_TYPE(cmd) != WTSVC_IOC_MAGIC ||
-	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
-		return -ENOTTY;
-
-	switch (_IOC_NR(cmd)) {
-	case _IOC_NR(WTSVC_IOC_GET_FEATURES):
-		return wtsvc_ioctl_features(cmd, arg, ctl->manager);
-	case _IOC_NR(WTSVC_IOC_SESSION_QUERY):
-		return wtsvc_ctl_query(ctl, cmd, arg);
-	case _IOC_NR(WTSVC_IOC_SESSION_LIST):
-		return wtsvc_ctl_list(cmd, arg);
-	case _IOC_NR(WTSVC_IOC_PROC_SESSIONS):
-		return wtsvc_ctl_proc_sessions(cmd, arg);
-	case _IOC_NR(WTSVC_IOC_EVENTS_OPEN):
-		return wtsvc_events_open(cmd, arg);
-	case _IOC_NR(WTSVC_IOC_REQUEST):
-		return wtsvc_request_submit(cmd, arg, ctl->manager);
-	case _IOC_NR(WTSVC_IOC_LISTENER_GET):
-		return wtsvc_listener_ioctl(cmd, arg);
-	case _IOC_NR(WTSVC_IOC_SESSION_CREATE):
-	case _IOC_NR(WTSVC_IOC_SESSION_UPDATE):
-	case _IOC_NR(WTSVC_IOC_SESSION_DESTROY):
-	case _IOC_NR(WTSVC_IOC_PROC_ATTACH):
-	case _IOC_NR(WTSVC_IOC_MANAGER_REGISTER):
-	case _IOC_NR(WTSVC_IOC_REQUEST_ANSWER):
-	case _IOC_NR(WTSVC_IOC_LISTENER_SET):
-	case _IOC_NR(WTSVC_IOC_LISTENER_DELETE):
-		if (!ctl->manager)
-			return -EPERM;
-		return wtsvc_ctl_manager_ioctl(file, cmd, arg);
-	}
-	return -ENOTTY;
+	return wtsvc_ioctl_dispatch(&wtsvc_ctl_table, file, cmd, arg);
 }
 
 static int wtsvc_ctl_open(struct inode *inode, struct file *file)
@@ -313,18 +249,18 @@ static int wtsvc_ctl_open(struct inode *inode, struct file *file)
 static ssize_t wtsvc_ctl_read(struct file *file, char __user *buf,
 			      size_t len, loff_t *ppos)
 {
-	return wtsvc_manager_read(file, file, buf, len);
+	return wtsvc_mgr_read(file, buf, len);
 }
 
 static __poll_t wtsvc_ctl_poll(struct file *file, poll_table *wait)
 {
-	return wtsvc_manager_poll(file, file, wait);
+	return wtsvc_mgr_poll(file, wait);
 }
 
 static int wtsvc_ctl_release(struct inode *inode, struct file *file)
 {
-	wtsvc_manager_release(file);
-	wtsvc_session_destroy_created_by(file);
+	wtsvc_mgr_release(file);
+	wtsvc_session_kill_created_by(file);
 	kfree(file->private_data);
 	return 0;
 }
@@ -339,10 +275,26 @@ static const struct file_operations wtsvc_ctl_fops = {
 	.compat_ioctl = compat_ptr_ioctl,
 };
 
-struct miscdevice wtsvc_ctl_misc = {
+static struct miscdevice wtsvc_ctl_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = "wtsvc-control",
 	.nodename = WTSVC_CONTROL_NODE,
 	.mode = 0666,
 	.fops = &wtsvc_ctl_fops,
 };
+
+/* The parent of every session device. */
+struct device *wtsvc_control_device(void)
+{
+	return wtsvc_ctl_misc.this_device;
+}
+
+int wtsvc_control_init(void)
+{
+	return misc_register(&wtsvc_ctl_misc);
+}
+
+void wtsvc_control_exit(void)
+{
+	misc_deregister(&wtsvc_ctl_misc);
+}

@@ -35,7 +35,7 @@ static DEFINE_SPINLOCK(wtsvc_events_lock);	/* watchers and queues */
 static LIST_HEAD(wtsvc_watchers);
 static u64 wtsvc_event_seq;
 
-void wtsvc_event_post(u32 event, u32 session_id, u32 state)
+void wtsvc_events_post(u32 event, u32 session_id, u32 state)
 {
 	struct wtsvc_watcher *w;
 	struct wtsvc_event *e;
@@ -161,67 +161,58 @@ static const struct file_operations wtsvc_events_fops = {
 	.llseek = noop_llseek,
 };
 
-long wtsvc_events_open(unsigned int cmd, unsigned long arg)
+/*
+ * WTSVC_IOC_EVENTS_OPEN: a new watcher and its file, not yet visible.
+ * The fd is installed by wtsvc_watch_commit() once the caller has its
+ * number, or dropped by wtsvc_watch_undo().
+ */
+long wtsvc_watch_open(struct wtsvc_ioctl_call *c)
 {
-	struct wtsvc_events_open eo;
+	struct wtsvc_events_open *eo = c->arg;
 	struct wtsvc_watcher *w;
 	struct file *file;
-	u32 usize;
 	int ret, fd;
 
-	ret = wtsvc_copy_arg_in(&eo, sizeof(eo), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (eo.flags & ~WTSVC_EVENTS_F_ALL || !eo.mask ||
-	    eo.mask & ~WTSVC_EVENT_ALL || eo.fd || eo.reserved0 ||
-	    eo.reserved)
+	if (eo->flags & ~WTSVC_EVENTS_F_ALL || !eo->mask ||
+	    eo->mask & ~WTSVC_EVENT_ALL || eo->fd || eo->reserved0 ||
+	    eo->reserved)
 		return -EINVAL;
-	if (!eo.queue_len)
-		eo.queue_len = WTSVC_EVENTS_QUEUE_DEFAULT;
-	if (eo.queue_len > WTSVC_EVENTS_QUEUE_MAX ||
-	    !is_power_of_2(eo.queue_len))
+	if (!eo->queue_len)
+		eo->queue_len = WTSVC_EVENTS_QUEUE_DEFAULT;
+	if (eo->queue_len > WTSVC_EVENTS_QUEUE_MAX ||
+	    !is_power_of_2(eo->queue_len))
 		return -EINVAL;
 
 	w = kzalloc(sizeof(*w), GFP_KERNEL_ACCOUNT);
 	if (!w)
 		return -ENOMEM;
-	w->q = kvcalloc(eo.queue_len, sizeof(*w->q), GFP_KERNEL_ACCOUNT);
+	w->q = kvcalloc(eo->queue_len, sizeof(*w->q), GFP_KERNEL_ACCOUNT);
 	if (!w->q) {
 		kfree(w);
 		return -ENOMEM;
 	}
 	init_waitqueue_head(&w->wq);
-	w->mask = eo.mask;
-	w->cap = eo.queue_len;
+	INIT_LIST_HEAD(&w->node);
+	w->mask = eo->mask;
+	w->cap = eo->queue_len;
 
-	fd = get_unused_fd_flags(eo.flags & WTSVC_EVENTS_F_CLOEXEC ?
+	fd = get_unused_fd_flags(eo->flags & WTSVC_EVENTS_F_CLOEXEC ?
 				 O_CLOEXEC : 0);
 	if (fd < 0) {
 		ret = fd;
 		goto out_free;
 	}
 	file = anon_inode_getfile("[wtsvc-events]", &wtsvc_events_fops, w,
-				  O_RDONLY | (eo.flags & WTSVC_EVENTS_F_NONBLOCK ?
+				  O_RDONLY | (eo->flags & WTSVC_EVENTS_F_NONBLOCK ?
 					      O_NONBLOCK : 0));
 	if (IS_ERR(file)) {
 		ret = PTR_ERR(file);
 		goto out_fd;
 	}
-	eo.fd = fd;
-	ret = wtsvc_copy_arg_out(arg, &eo, sizeof(eo), usize);
-	if (ret) {
-		/* Not yet visible: release it without the list. */
-		INIT_LIST_HEAD(&w->node);
-		atomic_long_inc(&wtsvc_live.watchers);
-		fput(file);
-		put_unused_fd(fd);
-		return ret;
-	}
+	/* From here the file owns w: its release frees it. */
 	atomic_long_inc(&wtsvc_live.watchers);
-	spin_lock(&wtsvc_events_lock);
-	list_add_tail(&w->node, &wtsvc_watchers);
-	spin_unlock(&wtsvc_events_lock);
-	fd_install(fd, file);
+	eo->fd = fd;
+	c->priv = file;
 	return 0;
 
 out_fd:
@@ -230,4 +221,26 @@ out_free:
 	kvfree(w->q);
 	kfree(w);
 	return ret;
+}
+
+/* The caller has the fd's number: start queueing and make it real. */
+void wtsvc_watch_commit(struct wtsvc_ioctl_call *c)
+{
+	struct wtsvc_events_open *eo = c->arg;
+	struct file *file = c->priv;
+	struct wtsvc_watcher *w = file->private_data;
+
+	spin_lock(&wtsvc_events_lock);
+	list_add_tail(&w->node, &wtsvc_watchers);
+	spin_unlock(&wtsvc_events_lock);
+	fd_install(eo->fd, file);
+}
+
+/* The fd's number could not be handed back: nobody saw it. */
+void wtsvc_watch_undo(struct wtsvc_ioctl_call *c)
+{
+	struct wtsvc_events_open *eo = c->arg;
+
+	fput(c->priv);
+	put_unused_fd(eo->fd);
 }

@@ -56,7 +56,7 @@ static u8 *wtsvc_lsn_copy_sd(const struct wtsvc_listener *in)
 	return memdup_user(u64_to_user_ptr(in->sd_ptr), in->sd_len);
 }
 
-static int wtsvc_lsn_set(struct wtsvc_listener *in)
+static int wtsvc_lsn_apply(struct wtsvc_listener *in)
 {
 	struct wtsvc_lsn *l, *fresh = NULL;
 	u32 op = in->flags;
@@ -120,7 +120,7 @@ static int wtsvc_lsn_set(struct wtsvc_listener *in)
 	return ret;
 }
 
-static int wtsvc_lsn_get(struct wtsvc_listener *io)
+static int wtsvc_lsn_lookup(struct wtsvc_listener *io)
 {
 	struct wtsvc_lsn *l = NULL, *it;
 	u32 cap = io->sd_len, idx = 0;
@@ -161,49 +161,29 @@ static int wtsvc_lsn_get(struct wtsvc_listener *io)
 	return ret;
 }
 
-long wtsvc_listener_ioctl(unsigned int cmd, unsigned long arg)
+/* WTSVC_IOC_LISTENER_SET (the manager's). */
+long wtsvc_lsn_set(struct wtsvc_ioctl_call *c)
 {
-	struct wtsvc_listener *lsn;
-	u32 usize;
-	long ret;
-
-	lsn = kmalloc(sizeof(*lsn), GFP_KERNEL);
-	if (!lsn)
-		return -ENOMEM;
-	ret = wtsvc_copy_arg_in(lsn, sizeof(*lsn), cmd, arg, &usize);
-	if (ret)
-		goto out;
-	if (cmd == WTSVC_IOC_LISTENER_SET) {
-		ret = wtsvc_lsn_set(lsn);
-		goto out;
-	}
-	ret = wtsvc_lsn_get(lsn);
-	if (!ret || ret == -ENOENT) {
-		long cret = wtsvc_copy_arg_out(arg, lsn, sizeof(*lsn), usize);
-
-		if (cret)
-			ret = cret;
-	}
-out:
-	kfree(lsn);
-	return ret;
+	return wtsvc_lsn_apply(c->arg);
 }
 
-long wtsvc_listener_delete(unsigned int cmd, unsigned long arg)
+/* WTSVC_IOC_LISTENER_GET: ENOENT still reports the count. */
+long wtsvc_lsn_get(struct wtsvc_ioctl_call *c)
 {
-	struct wtsvc_listener_delete d;
-	struct wtsvc_lsn *l;
-	u32 usize;
-	int ret;
+	return wtsvc_lsn_lookup(c->arg);
+}
 
-	ret = wtsvc_copy_arg_in(&d, sizeof(d), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (d.flags || d.reserved ||
-	    wtsvc_check_text_field(d.name, sizeof(d.name)) || !d.name[0])
+/* WTSVC_IOC_LISTENER_DELETE (the manager's). */
+long wtsvc_lsn_delete(struct wtsvc_ioctl_call *c)
+{
+	struct wtsvc_listener_delete *d = c->arg;
+	struct wtsvc_lsn *l;
+
+	if (d->flags || d->reserved ||
+	    wtsvc_check_text_field(d->name, sizeof(d->name)) || !d->name[0])
 		return -EINVAL;
 	mutex_lock(&wtsvc_lsn_lock);
-	l = wtsvc_lsn_find(d.name);
+	l = wtsvc_lsn_find(d->name);
 	if (l) {
 		list_del(&l->node);
 		wtsvc_lsn_count--;

@@ -2,8 +2,10 @@
 /*
  * wtsvc: kernel transport for Remote Desktop virtual channels.
  *
- * Module parameters, live-object accounting and module init/exit.
+ * Module parameters, the manager privilege, and module init/exit.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/capability.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -27,7 +29,8 @@ MODULE_PARM_DESC(max_ring_bytes,
 
 unsigned int wtsvc_max_msg_size = 64U << 20;
 module_param_named(max_msg_size, wtsvc_max_msg_size, uint, 0644);
-MODULE_PARM_DESC(max_msg_size, "Largest message in bytes");
+MODULE_PARM_DESC(max_msg_size,
+		 "Largest message in bytes (a channel keeps the value of its opening)");
 
 unsigned int wtsvc_open_timeout_ms = 5000;
 module_param_named(open_timeout_ms, wtsvc_open_timeout_ms, uint, 0644);
@@ -38,31 +41,6 @@ int wtsvc_manager_gid = -1;
 module_param_named(manager_gid, wtsvc_manager_gid, int, 0444);
 MODULE_PARM_DESC(manager_gid,
 		 "Group whose members act as session manager (-1: none)");
-
-struct wtsvc_live wtsvc_live;
-
-static int wtsvc_live_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf,
-			  "sessions=%ld channels=%ld ring_pages=%ld staged=%ld offers=%ld files=%ld parked=%ld procs=%ld watchers=%ld requests=%ld\n",
-			  atomic_long_read(&wtsvc_live.sessions),
-			  atomic_long_read(&wtsvc_live.channels),
-			  atomic_long_read(&wtsvc_live.ring_pages),
-			  atomic_long_read(&wtsvc_live.staged),
-			  atomic_long_read(&wtsvc_live.offers),
-			  atomic_long_read(&wtsvc_live.files),
-			  atomic_long_read(&wtsvc_live.parked),
-			  atomic_long_read(&wtsvc_live.procs),
-			  atomic_long_read(&wtsvc_live.watchers),
-			  atomic_long_read(&wtsvc_live.requests));
-}
-
-static const struct kernel_param_ops wtsvc_live_ops = {
-	.get = wtsvc_live_get,
-};
-
-module_param_cb(live, &wtsvc_live_ops, NULL, 0444);
-MODULE_PARM_DESC(live, "Objects alive now (read-only, for leak checks)");
 
 bool wtsvc_is_manager(void)
 {
@@ -82,19 +60,33 @@ static int __init wtsvc_init(void)
 	int ret;
 
 	if (wtsvc_max_sessions < 1 || wtsvc_max_sessions > 65536) {
-		pr_err("wtsvc: max_sessions must be 1-65536\n");
+		pr_err("max_sessions must be 1-65536\n");
 		return -EINVAL;
 	}
 	wtsvc_procs_init();
 	ret = wtsvc_sessions_init();
 	if (ret)
-		wtsvc_procs_exit();
+		goto out_procs;
+	/* Last: once the control device exists, sessions can be made. */
+	ret = wtsvc_control_init();
+	if (ret)
+		goto out_sessions;
+	wtsvc_debugfs_init();
+	return 0;
+
+out_sessions:
+	wtsvc_sessions_exit();
+out_procs:
+	wtsvc_procs_exit();
 	return ret;
 }
 
 static void __exit wtsvc_exit(void)
 {
+	wtsvc_debugfs_exit();
+	/* Session devices are children of the control device: first. */
 	wtsvc_sessions_exit();
+	wtsvc_control_exit();
 	wtsvc_procs_exit();
 	wtsvc_listeners_exit();
 	wtsvc_ucmd_exit();

@@ -6,30 +6,17 @@
 
 #include "names.h"
 
-/* Index of the first NUL in buf[0..size), or size when there is none. */
-static size_t wtsvc_strnlen(const char *buf, size_t size)
-{
-	size_t i;
-
-	for (i = 0; i < size; i++)
-		if (!buf[i])
-			break;
-	return i;
-}
-
+/* Every byte after the string's NUL is zero too. */
 static bool wtsvc_tail_is_zero(const char *buf, size_t from, size_t size)
 {
-	for (; from < size; from++)
-		if (buf[from])
-			return false;
-	return true;
+	return !memchr_inv(buf + from, 0, size - from);
 }
 
 int wtsvc_check_channel_name(const char *buf, size_t size, bool dynamic,
 			     size_t *lenp)
 {
 	size_t max = dynamic ? WTSVC_DYNAMIC_NAME_MAX : WTSVC_STATIC_NAME_MAX;
-	size_t len = wtsvc_strnlen(buf, size);
+	size_t len = strnlen(buf, size);
 	size_t i;
 
 	if (len == 0 || len == size)
@@ -50,7 +37,7 @@ int wtsvc_check_channel_name(const char *buf, size_t size, bool dynamic,
 
 int wtsvc_check_text_field(const char *buf, size_t size)
 {
-	size_t len = wtsvc_strnlen(buf, size);
+	size_t len = strnlen(buf, size);
 	size_t i;
 
 	if (len == size)

@@ -9,11 +9,25 @@
 
 #ifdef __KERNEL__
 #include <linux/errno.h>
+#include <linux/string.h>
 #include <linux/types.h>
 #else
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
+
+/* The kernel's memchr_inv(): the first byte that is not c, or NULL. */
+static inline void *memchr_inv(const void *p, int c, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i] != (unsigned char)c)
+			return (void *)(b + i);
+	return NULL;
+}
 #endif
 
 /*

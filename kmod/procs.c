@@ -16,6 +16,8 @@
  * and take only the spinlock.  Should an allocation fail, the child still
  * resolves through its parent while that lives.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/hashtable.h>
 #include <linux/pid.h>
 #include <linux/rculist.h>
@@ -152,7 +154,8 @@ static void wtsvc_probe_exit(void *data, struct task_struct *task)
 	spin_unlock(&wtsvc_procs_lock);
 }
 
-int wtsvc_proc_attach(const struct wtsvc_proc_attach *pa)
+/* WTSVC_IOC_PROC_ATTACH. */
+int wtsvc_procs_attach(const struct wtsvc_proc_attach *pa)
 {
 	struct wtsvc_session *sess = NULL;
 	struct wtsvc_proc *fresh;
@@ -258,7 +261,7 @@ void wtsvc_procs_init(void)
 	wtsvc_procs_on = true;
 	return;
 off:
-	pr_warn("wtsvc: sched tracepoints unavailable, process tracking off\n");
+	pr_warn("sched tracepoints unavailable, process tracking off\n");
 }
 
 bool wtsvc_procs_enabled(void)

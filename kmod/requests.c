@@ -183,56 +183,48 @@ static long wtsvc_req_wait(struct wtsvc_req *req, u32 timeout_ms)
 	return left ? 0 : -ETIMEDOUT;
 }
 
-long wtsvc_request_submit(unsigned int cmd, unsigned long arg, bool manager)
+/* WTSVC_IOC_REQUEST. */
+long wtsvc_request_submit(struct wtsvc_ioctl_call *c, bool manager)
 {
-	struct wtsvc_request r;
+	struct wtsvc_request *r = c->arg;
 	struct wtsvc_req *req;
-	u32 usize;
 	long ret;
 
-	ret = wtsvc_copy_arg_in(&r, sizeof(r), cmd, arg, &usize);
+	ret = wtsvc_req_check(r);
 	if (ret)
 		return ret;
-	ret = wtsvc_req_check(&r);
+	ret = wtsvc_req_check_access(r, manager);
 	if (ret)
 		return ret;
-	ret = wtsvc_req_check_access(&r, manager);
-	if (ret)
-		return ret;
-	req = wtsvc_req_build(&r);
+	req = wtsvc_req_build(r);
 	if (IS_ERR(req))
 		return PTR_ERR(req);
 	ret = wtsvc_req_queue_up(req);
 	if (ret)
 		goto out;
-	r.id = req->hdr.id;
-	if (r.flags & WTSVC_REQ_F_WAIT) {
-		ret = wtsvc_req_wait(req, r.timeout_ms);
+	r->id = req->hdr.id;
+	if (r->flags & WTSVC_REQ_F_WAIT) {
+		ret = wtsvc_req_wait(req, r->timeout_ms);
 		if (ret)
 			goto out;
 		ret = req->fail;
 		if (ret)
 			goto out;
-		r.error = req->error;
-		r.response = req->response;
+		r->error = req->error;
+		r->response = req->response;
 	}
-	ret = wtsvc_copy_arg_out(arg, &r, sizeof(r), usize);
 out:
 	wtsvc_req_put(req);
 	return ret;
 }
 
-long wtsvc_manager_register(const void *owner, unsigned int cmd,
-			    unsigned long arg)
+/* WTSVC_IOC_MANAGER_REGISTER: the calling control file serves requests. */
+long wtsvc_mgr_register(struct wtsvc_ioctl_call *c)
 {
-	struct wtsvc_manager_register mr;
-	u32 usize;
-	int ret;
+	const void *owner = c->file;
+	int ret = 0;
 
-	ret = wtsvc_copy_arg_in(&mr, sizeof(mr), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (!wtsvc_arg_is_blank(&mr, sizeof(mr)))
+	if (!wtsvc_arg_is_blank(c->arg, sizeof(struct wtsvc_manager_register)))
 		return -EINVAL;
 	mutex_lock(&wtsvc_mgr_lock);
 	if (wtsvc_mgr)
@@ -244,7 +236,7 @@ long wtsvc_manager_register(const void *owner, unsigned int cmd,
 }
 
 /* Copy the oldest queued request out; it moves to the in-flight list. */
-static ssize_t wtsvc_manager_take(char __user *buf, size_t len)
+static ssize_t wtsvc_mgr_take(char __user *buf, size_t len)
 {
 	struct wtsvc_req *req;
 	u32 hlen = sizeof(req->hdr);
@@ -262,33 +254,34 @@ static ssize_t wtsvc_manager_take(char __user *buf, size_t len)
 	return req->hdr.size;
 }
 
-static bool wtsvc_manager_readable(const void *owner)
+static bool wtsvc_mgr_readable(const void *owner)
 {
 	return READ_ONCE(wtsvc_mgr) != owner || !list_empty(&wtsvc_req_queue);
 }
 
-ssize_t wtsvc_manager_read(const void *owner, struct file *file,
-			   char __user *buf, size_t len)
+/* read() on the manager's control file: one request per call. */
+ssize_t wtsvc_mgr_read(struct file *file, char __user *buf, size_t len)
 {
+	const void *owner = file;
 	ssize_t ret;
 
 	for (;;) {
 		mutex_lock(&wtsvc_mgr_lock);
-		ret = wtsvc_mgr == owner ? wtsvc_manager_take(buf, len) :
+		ret = wtsvc_mgr == owner ? wtsvc_mgr_take(buf, len) :
 					   -EINVAL;
 		mutex_unlock(&wtsvc_mgr_lock);
 		if (ret != -EAGAIN || file->f_flags & O_NONBLOCK)
 			return ret;
 		ret = wait_event_interruptible(wtsvc_mgr_wq,
-					       wtsvc_manager_readable(owner));
+					       wtsvc_mgr_readable(owner));
 		if (ret)
 			return ret;
 	}
 }
 
-__poll_t wtsvc_manager_poll(const void *owner, struct file *file,
-			    poll_table *wait)
+__poll_t wtsvc_mgr_poll(struct file *file, poll_table *wait)
 {
+	const void *owner = file;
 	__poll_t mask = 0;
 
 	poll_wait(file, &wtsvc_mgr_wq, wait);
@@ -299,18 +292,15 @@ __poll_t wtsvc_manager_poll(const void *owner, struct file *file,
 	return mask;
 }
 
-long wtsvc_request_answer(const void *owner, unsigned int cmd,
-			  unsigned long arg)
+/* WTSVC_IOC_REQUEST_ANSWER: complete one in-flight request. */
+long wtsvc_mgr_answer(struct wtsvc_ioctl_call *c)
 {
-	struct wtsvc_request_answer a;
+	struct wtsvc_request_answer *a = c->arg;
 	struct wtsvc_req *req, *found = NULL;
-	u32 usize;
-	int ret;
+	const void *owner = c->file;
+	int ret = 0;
 
-	ret = wtsvc_copy_arg_in(&a, sizeof(a), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (a.reserved0 || a.reserved || !a.id)
+	if (a->reserved0 || a->reserved || !a->id)
 		return -EINVAL;
 	mutex_lock(&wtsvc_mgr_lock);
 	if (wtsvc_mgr != owner) {
@@ -318,13 +308,13 @@ long wtsvc_request_answer(const void *owner, unsigned int cmd,
 		goto out;
 	}
 	list_for_each_entry(req, &wtsvc_req_inflight, node) {
-		if (req->hdr.id == a.id) {
+		if (req->hdr.id == a->id) {
 			found = req;
 			break;
 		}
 	}
 	if (found)
-		wtsvc_req_finish_locked(found, 0, a.error, a.response);
+		wtsvc_req_finish_locked(found, 0, a->error, a->response);
 	else
 		ret = -ENOENT;
 out:
@@ -333,7 +323,7 @@ out:
 }
 
 /* The manager's control file is closing: fail what it left. */
-void wtsvc_manager_release(const void *owner)
+void wtsvc_mgr_release(const void *owner)
 {
 	struct wtsvc_req *req, *tmp;
 

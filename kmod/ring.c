@@ -65,7 +65,7 @@ int wtsvc_ring_check_size(u32 *bytes)
 	return 0;
 }
 
-static int wtsvc_ring_alloc_data(struct wtsvc_ring *r, u32 size)
+static int wtsvc_ring_alloc_data(struct wtsvc_kring *r, u32 size)
 {
 	unsigned int n = size >> PAGE_SHIFT, i;
 	struct page **twice;
@@ -90,7 +90,7 @@ static int wtsvc_ring_alloc_data(struct wtsvc_ring *r, u32 size)
 	return r->data ? 0 : -ENOMEM;
 }
 
-static void wtsvc_ring_free_data(struct wtsvc_ring *r)
+static void wtsvc_ring_free_data(struct wtsvc_kring *r)
 {
 	unsigned int i;
 
@@ -113,11 +113,13 @@ static void wtsvc_ring_free_data(struct wtsvc_ring *r)
 
 static void wtsvc_ring_init(struct wtsvc_channel *chan, int reader)
 {
-	struct wtsvc_ring *r = &chan->ring[reader];
+	struct wtsvc_kring *r = &chan->ring[reader];
 	struct wtsvc_end_page *rd = wtsvc_end_page(chan, reader);
 	struct wtsvc_end_page *wr = wtsvc_end_page(chan, !reader);
 	struct wtsvc_state_page *st = page_address(chan->state_page);
 
+	/* The limit the channel lives with, whatever the parameter becomes. */
+	r->max_msg = READ_ONCE(wtsvc_max_msg_size);
 	mutex_init(&r->prod_lock);
 	mutex_init(&r->cons_lock);
 	r->prod = &wr->tx_prod;
@@ -167,12 +169,11 @@ void wtsvc_rings_free(struct wtsvc_channel *chan)
 /* The ring end "end" reads holds garbage: stop all I/O on it. */
 void wtsvc_ring_break(struct wtsvc_channel *chan, int end)
 {
-	struct wtsvc_ring *r = &chan->ring[end];
+	struct wtsvc_kring *r = &chan->ring[end];
 
-	if (READ_ONCE(r->broken))
+	if (wtsvc_kring_broken(r))
 		return;
-	WRITE_ONCE(r->broken, true);
-	wtsvc_ring_set_state(r, WTSVC_RING_BROKEN);
+	wtsvc_kring_state_mod(r, WTSVC_RING_BROKEN, 0);
 	wtsvc_chan_wake(chan, end);
 	wtsvc_chan_wake(chan, !end);
 }
@@ -183,7 +184,7 @@ void wtsvc_ring_break(struct wtsvc_channel *chan, int end)
  * data from 2 * PAGE_SIZE.  Read-write area: own index page at 0, tx data
  * from PAGE_SIZE.
  */
-static void wtsvc_geom(struct wtsvc_ring *r, int reader,
+static void wtsvc_geom(struct wtsvc_kring *r, int reader,
 		       struct wtsvc_ring_geom *g, bool rx)
 {
 	const size_t ep = 0;
@@ -210,11 +211,12 @@ static void wtsvc_geom(struct wtsvc_ring *r, int reader,
 		       reader * sizeof(u32);
 }
 
-void wtsvc_ring_info(struct wtsvc_file *wf, struct wtsvc_ring_info *ri)
+/* WTSVC_IOC_RING_INFO: both directions as the fd's end sees them. */
+void wtsvc_ring_layout(struct wtsvc_file *wf, struct wtsvc_ring_info *ri)
 {
 	struct wtsvc_channel *chan = wf->chan;
-	struct wtsvc_ring *rx = &chan->ring[wf->end];
-	struct wtsvc_ring *tx = &chan->ring[!wf->end];
+	struct wtsvc_kring *rx = &chan->ring[wf->end];
+	struct wtsvc_kring *tx = &chan->ring[!wf->end];
 	u32 size = ri->size;
 
 	memset(ri, 0, sizeof(*ri));
@@ -225,6 +227,7 @@ void wtsvc_ring_info(struct wtsvc_file *wf, struct wtsvc_ring_info *ri)
 	ri->rw_len = PAGE_SIZE + 2 * (u64)tx->size;
 	ri->rec_size = sizeof(struct wtsvc_rec);
 	ri->rec_align = WTSVC_REC_ALIGN;
+	ri->max_msg_size = rx->max_msg;
 	wtsvc_geom(rx, wf->end, &ri->rx, true);
 	wtsvc_geom(tx, !wf->end, &ri->tx, false);
 }
@@ -236,11 +239,11 @@ void wtsvc_ring_info(struct wtsvc_file *wf, struct wtsvc_ring_info *ri)
 int wtsvc_ring_mmap(struct wtsvc_file *wf, struct vm_area_struct *vma)
 {
 	struct wtsvc_channel *chan = wf->chan;
-	struct wtsvc_ring *rx = &chan->ring[wf->end];
-	struct wtsvc_ring *tx = &chan->ring[!wf->end];
+	struct wtsvc_kring *rx = &chan->ring[wf->end];
+	struct wtsvc_kring *tx = &chan->ring[!wf->end];
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	unsigned long len = vma->vm_end - vma->vm_start;
-	struct wtsvc_ring *data;
+	struct wtsvc_kring *data;
 	struct page **pages;
 	unsigned long n, num, i, j = 0;
 	bool rw;

@@ -15,12 +15,6 @@
 
 #include "wtsvc.h"
 
-static enum wtsvc_file_kind wtsvc_kind(struct wtsvc_file *wf)
-{
-	/* Pairs with smp_store_release() when the fd is bound. */
-	return smp_load_acquire(&wf->kind);
-}
-
 static int wtsvc_sess_open(struct inode *inode, struct file *file)
 {
 	struct wtsvc_session *sess;
@@ -64,7 +58,7 @@ static ssize_t wtsvc_sess_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct wtsvc_file *wf = iocb->ki_filp->private_data;
 
-	switch (wtsvc_kind(wf)) {
+	switch (wtsvc_file_kind(wf)) {
 	case WTSVC_FILE_CHANNEL:
 		return wtsvc_chan_read(wf->chan, wf->end, iocb, to);
 	case WTSVC_FILE_OFFERS:
@@ -79,7 +73,7 @@ static ssize_t wtsvc_sess_write_iter(struct kiocb *iocb,
 {
 	struct wtsvc_file *wf = iocb->ki_filp->private_data;
 
-	switch (wtsvc_kind(wf)) {
+	switch (wtsvc_file_kind(wf)) {
 	case WTSVC_FILE_CHANNEL:
 		return wtsvc_chan_write(wf->chan, wf->end, iocb, from);
 	case WTSVC_FILE_OFFERS:
@@ -93,7 +87,7 @@ static __poll_t wtsvc_sess_poll(struct file *file, poll_table *wait)
 {
 	struct wtsvc_file *wf = file->private_data;
 
-	switch (wtsvc_kind(wf)) {
+	switch (wtsvc_file_kind(wf)) {
 	case WTSVC_FILE_CHANNEL:
 		return wtsvc_chan_poll(wf->chan, wf->end, file, wait);
 	case WTSVC_FILE_OFFERS:
@@ -103,174 +97,175 @@ static __poll_t wtsvc_sess_poll(struct file *file, poll_table *wait)
 	}
 }
 
-static long wtsvc_sess_query(struct wtsvc_file *wf, unsigned int cmd,
-			     unsigned long arg)
+static struct wtsvc_file *wtsvc_call_file(struct wtsvc_ioctl_call *c)
 {
-	struct wtsvc_session_info info;
-	u32 usize;
-	int ret;
+	return c->file->private_data;
+}
 
-	ret = wtsvc_copy_arg_in(&info, sizeof(info), cmd, arg, &usize);
-	if (ret)
-		return ret;
+static long wtsvc_sess_features(struct wtsvc_ioctl_call *c)
+{
+	return wtsvc_ioctl_features(c, wtsvc_call_file(c)->manager);
+}
+
+static long wtsvc_sess_query(struct wtsvc_ioctl_call *c)
+{
+	struct wtsvc_file *wf = wtsvc_call_file(c);
+	struct wtsvc_session_info *info = c->arg;
+
 	/* 0 means "this device's session". */
-	if (info.session_id && info.session_id != wf->sess->info.session_id)
+	if (info->session_id && info->session_id != wf->sess->info.session_id)
 		return -EINVAL;
-	wtsvc_session_query(wf->sess, true, &info);
-	return wtsvc_copy_arg_out(arg, &info, sizeof(info), usize);
-}
-
-static long wtsvc_sess_channel_open(struct wtsvc_file *wf, unsigned int cmd,
-				    unsigned long arg)
-{
-	struct wtsvc_channel_open op;
-	u32 usize;
-	int ret;
-
-	ret = wtsvc_copy_arg_in(&op, sizeof(op), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	ret = wtsvc_channel_open(wf, &op);
-	if (ret && ret != -ECONNREFUSED)
-		return ret;
-	if (wtsvc_copy_arg_out(arg, &op, sizeof(op), usize))
-		return -EFAULT;
-	return ret;
-}
-
-static long wtsvc_sess_offer_bind(struct wtsvc_file *wf, unsigned int cmd,
-			      unsigned long arg)
-{
-	struct wtsvc_offer_bind l;
-	u32 usize;
-	int ret;
-
-	ret = wtsvc_copy_arg_in(&l, sizeof(l), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (l.flags || l.reserved)
-		return -EINVAL;
-	return wtsvc_offers_bind(wf);
-}
-
-static long wtsvc_sess_refuse(struct wtsvc_file *wf, unsigned int cmd,
-			      unsigned long arg)
-{
-	struct wtsvc_offer_refuse r;
-	u32 usize;
-	int ret;
-
-	ret = wtsvc_copy_arg_in(&r, sizeof(r), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (r.reserved)
-		return -EINVAL;
-	if (wtsvc_kind(wf) != WTSVC_FILE_OFFERS)
-		return -EBADFD;
-	return wtsvc_offer_refuse(wf, r.offer_id, r.status);
-}
-
-static long wtsvc_sess_purge(struct wtsvc_file *wf, unsigned int cmd,
-			     unsigned long arg)
-{
-	struct wtsvc_purge p;
-	u32 usize;
-	int ret;
-
-	ret = wtsvc_copy_arg_in(&p, sizeof(p), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (!p.flags || p.flags & ~WTSVC_PURGE_ALL || p.purged_input ||
-	    p.purged_output || p.reserved)
-		return -EINVAL;
-	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
-		return -ENOTCONN;
-	if (p.flags & WTSVC_PURGE_INPUT)
-		p.purged_input = wtsvc_chan_purge(wf->chan, wf->end, true);
-	if (p.flags & WTSVC_PURGE_OUTPUT)
-		p.purged_output = wtsvc_chan_purge(wf->chan, !wf->end, false);
-	return wtsvc_copy_arg_out(arg, &p, sizeof(p), usize);
-}
-
-/*
- * A report about the fd's channel: the input must be blank but for its
- * size, "fill" writes the answer.
- */
-static long wtsvc_sess_report(struct wtsvc_file *wf, unsigned int cmd,
-			      unsigned long arg, void *buf, size_t size,
-			      void (*fill)(struct wtsvc_file *wf, void *buf))
-{
-	u32 usize;
-	int ret;
-
-	ret = wtsvc_copy_arg_in(buf, size, cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (!wtsvc_arg_is_blank(buf, size))
-		return -EINVAL;
-	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
-		return -ENOTCONN;
-	fill(wf, buf);
-	return wtsvc_copy_arg_out(arg, buf, size, usize);
-}
-
-static void wtsvc_fill_channel_info(struct wtsvc_file *wf, void *buf)
-{
-	wtsvc_channel_report(wf->chan, wf->end, buf);
-}
-
-static void wtsvc_fill_ring_info(struct wtsvc_file *wf, void *buf)
-{
-	wtsvc_ring_info(wf, buf);
-}
-
-static long wtsvc_sess_doorbell(struct wtsvc_file *wf, unsigned int cmd,
-				unsigned long arg)
-{
-	struct wtsvc_doorbell d;
-	u32 usize;
-	int ret;
-
-	ret = wtsvc_copy_arg_in(&d, sizeof(d), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (!d.flags || (d.flags & ~WTSVC_DOORBELL_ALL) || d.reserved)
-		return -EINVAL;
-	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
-		return -ENOTCONN;
-	wtsvc_chan_doorbell(wf->chan, wf->end, d.flags);
+	wtsvc_session_query(wf->sess, true, info);
 	return 0;
 }
 
-static long wtsvc_sess_framing(struct wtsvc_file *wf, unsigned int cmd,
-			       unsigned long arg)
+static long wtsvc_sess_channel_open(struct wtsvc_ioctl_call *c)
 {
-	struct wtsvc_framing f;
-	u32 usize;
-	int ret;
+	return wtsvc_chan_bind(wtsvc_call_file(c), c->arg);
+}
 
-	ret = wtsvc_copy_arg_in(&f, sizeof(f), cmd, arg, &usize);
-	if (ret)
-		return ret;
-	if (f.reserved)
+static long wtsvc_sess_offer_bind(struct wtsvc_ioctl_call *c)
+{
+	struct wtsvc_offer_bind *b = c->arg;
+
+	if (b->flags || b->reserved)
 		return -EINVAL;
-	switch (f.mode) {
+	return wtsvc_offers_bind(wtsvc_call_file(c));
+}
+
+static long wtsvc_sess_refuse(struct wtsvc_ioctl_call *c)
+{
+	struct wtsvc_offer_refuse *r = c->arg;
+
+	if (r->reserved)
+		return -EINVAL;
+	return wtsvc_offers_refuse(wtsvc_call_file(c), r->offer_id, r->status);
+}
+
+static long wtsvc_sess_purge(struct wtsvc_ioctl_call *c)
+{
+	struct wtsvc_file *wf = wtsvc_call_file(c);
+	struct wtsvc_purge *p = c->arg;
+
+	if (!p->flags || p->flags & ~WTSVC_PURGE_ALL || p->purged_input ||
+	    p->purged_output || p->reserved)
+		return -EINVAL;
+	if (p->flags & WTSVC_PURGE_INPUT)
+		p->purged_input = wtsvc_chan_purge(wf->chan, wf->end, true);
+	if (p->flags & WTSVC_PURGE_OUTPUT)
+		p->purged_output = wtsvc_chan_purge(wf->chan, !wf->end, false);
+	return 0;
+}
+
+static long wtsvc_sess_channel_info(struct wtsvc_ioctl_call *c)
+{
+	struct wtsvc_file *wf = wtsvc_call_file(c);
+
+	if (!wtsvc_arg_is_blank(c->arg, sizeof(struct wtsvc_channel_info)))
+		return -EINVAL;
+	wtsvc_channel_report(wf->chan, wf->end, c->arg);
+	return 0;
+}
+
+static long wtsvc_sess_ring_info(struct wtsvc_ioctl_call *c)
+{
+	if (!wtsvc_arg_is_blank(c->arg, sizeof(struct wtsvc_ring_info)))
+		return -EINVAL;
+	wtsvc_ring_layout(wtsvc_call_file(c), c->arg);
+	return 0;
+}
+
+static long wtsvc_sess_doorbell(struct wtsvc_ioctl_call *c)
+{
+	struct wtsvc_file *wf = wtsvc_call_file(c);
+	struct wtsvc_doorbell *d = c->arg;
+
+	if (!d->flags || (d->flags & ~WTSVC_DOORBELL_ALL) || d->reserved)
+		return -EINVAL;
+	wtsvc_chan_doorbell(wf->chan, wf->end, d->flags);
+	return 0;
+}
+
+static long wtsvc_sess_framing(struct wtsvc_ioctl_call *c)
+{
+	struct wtsvc_file *wf = wtsvc_call_file(c);
+	struct wtsvc_framing *f = c->arg;
+
+	if (f->reserved)
+		return -EINVAL;
+	switch (f->mode) {
 	case WTSVC_FRAMING_MESSAGE:
-		if (f.flags || f.chunk_bytes)
+		if (f->flags || f->chunk_bytes)
 			return -EINVAL;
 		break;
 	case WTSVC_FRAMING_CHUNKS:
-		if ((f.flags & ~WTSVC_FRAMING_F_HEADER) ||
-		    f.chunk_bytes < WTSVC_CHUNK_MIN)
+		if ((f->flags & ~WTSVC_FRAMING_F_HEADER) ||
+		    f->chunk_bytes < WTSVC_CHUNK_MIN)
 			return -EINVAL;
 		break;
 	default:
 		return -EINVAL;
 	}
-	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
-		return -ENOTCONN;
-	return wtsvc_chan_set_framing(wf->chan, wf->end, &f);
+	return wtsvc_chan_set_framing(wf->chan, wf->end, f);
 }
+
+static long wtsvc_sess_channel_list(struct wtsvc_ioctl_call *c)
+{
+	return wtsvc_chan_list(wtsvc_call_file(c)->sess, c->arg);
+}
+
+/* What the fd is bound to, against what a command needs. */
+static int wtsvc_sess_allowed(struct file *file, u8 need)
+{
+	struct wtsvc_file *wf = file->private_data;
+
+	switch (need) {
+	case WTSVC_NEED_MANAGER:
+		return wf->manager ? 0 : -EPERM;
+	case WTSVC_NEED_CHANNEL:
+		return wtsvc_file_kind(wf) == WTSVC_FILE_CHANNEL ? 0 :
+								   -ENOTCONN;
+	case WTSVC_NEED_OFFERS:
+		return wtsvc_file_kind(wf) == WTSVC_FILE_OFFERS ? 0 : -EBADFD;
+	}
+	return 0;
+}
+
+/*
+ * The session device's commands.  CHANNEL_OPEN checks the manager
+ * privilege itself: only the protocol end needs it.
+ */
+static const struct wtsvc_ioctl wtsvc_sess_ioctls[] = {
+	{ .cmd = WTSVC_IOC_GET_FEATURES, .need = WTSVC_NEED_ANYONE,
+	  .run = wtsvc_sess_features, .copy_out = true },
+	{ .cmd = WTSVC_IOC_SESSION_QUERY, .need = WTSVC_NEED_ANYONE,
+	  .run = wtsvc_sess_query, .copy_out = true },
+	{ .cmd = WTSVC_IOC_CHANNEL_OPEN, .need = WTSVC_NEED_ANYONE,
+	  .run = wtsvc_sess_channel_open, .copy_out = true,
+	  .out_err = -ECONNREFUSED },
+	{ .cmd = WTSVC_IOC_OFFER_BIND, .need = WTSVC_NEED_MANAGER,
+	  .run = wtsvc_sess_offer_bind },
+	{ .cmd = WTSVC_IOC_OFFER_REFUSE, .need = WTSVC_NEED_OFFERS,
+	  .run = wtsvc_sess_refuse },
+	{ .cmd = WTSVC_IOC_PURGE, .need = WTSVC_NEED_CHANNEL,
+	  .run = wtsvc_sess_purge, .copy_out = true },
+	{ .cmd = WTSVC_IOC_CHANNEL_INFO, .need = WTSVC_NEED_CHANNEL,
+	  .run = wtsvc_sess_channel_info, .copy_out = true },
+	{ .cmd = WTSVC_IOC_RING_INFO, .need = WTSVC_NEED_CHANNEL,
+	  .run = wtsvc_sess_ring_info, .copy_out = true },
+	{ .cmd = WTSVC_IOC_DOORBELL, .need = WTSVC_NEED_CHANNEL,
+	  .run = wtsvc_sess_doorbell },
+	{ .cmd = WTSVC_IOC_SET_FRAMING, .need = WTSVC_NEED_CHANNEL,
+	  .run = wtsvc_sess_framing },
+	{ .cmd = WTSVC_IOC_CHANNEL_LIST, .need = WTSVC_NEED_ANYONE,
+	  .run = wtsvc_sess_channel_list, .copy_out = true },
+};
+
+static const struct wtsvc_ioctl_table wtsvc_sess_table = {
+	.ops = wtsvc_sess_ioctls,
+	.count = ARRAY_SIZE(wtsvc_sess_ioctls),
+	.allowed = wtsvc_sess_allowed,
+};
 
 static long wtsvc_sess_ioctl(struct file *file, unsigned int cmd,
 			     unsigned long arg)
@@ -284,54 +279,18 @@ static long wtsvc_sess_ioctl(struct file *file, unsigned int cmd,
 	if (cmd == FIONREAD) {
 		int n = 0;
 
-		if (wtsvc_kind(wf) == WTSVC_FILE_CHANNEL)
+		if (wtsvc_file_kind(wf) == WTSVC_FILE_CHANNEL)
 			n = wtsvc_chan_next_size(wf->chan, wf->end);
 		return put_user(n, (int __user *)arg);
 	}
-	if (_IOC_TYPE(cmd) != WTSVC_IOC_MAGIC ||
-	    _IOC_DIR(cmd) != (_IOC_READ | _IOC_WRITE))
-		return -ENOTTY;
-
-	switch (_IOC_NR(cmd)) {
-	case _IOC_NR(WTSVC_IOC_GET_FEATURES):
-		return wtsvc_ioctl_features(cmd, arg, wf->manager);
-	case _IOC_NR(WTSVC_IOC_SESSION_QUERY):
-		return wtsvc_sess_query(wf, cmd, arg);
-	case _IOC_NR(WTSVC_IOC_CHANNEL_OPEN):
-		return wtsvc_sess_channel_open(wf, cmd, arg);
-	case _IOC_NR(WTSVC_IOC_OFFER_BIND):
-		return wtsvc_sess_offer_bind(wf, cmd, arg);
-	case _IOC_NR(WTSVC_IOC_OFFER_REFUSE):
-		return wtsvc_sess_refuse(wf, cmd, arg);
-	case _IOC_NR(WTSVC_IOC_PURGE):
-		return wtsvc_sess_purge(wf, cmd, arg);
-	case _IOC_NR(WTSVC_IOC_CHANNEL_INFO): {
-		struct wtsvc_channel_info ci;
-
-		return wtsvc_sess_report(wf, cmd, arg, &ci, sizeof(ci),
-					 wtsvc_fill_channel_info);
-	}
-	case _IOC_NR(WTSVC_IOC_RING_INFO): {
-		struct wtsvc_ring_info ri;
-
-		return wtsvc_sess_report(wf, cmd, arg, &ri, sizeof(ri),
-					 wtsvc_fill_ring_info);
-	}
-	case _IOC_NR(WTSVC_IOC_DOORBELL):
-		return wtsvc_sess_doorbell(wf, cmd, arg);
-	case _IOC_NR(WTSVC_IOC_SET_FRAMING):
-		return wtsvc_sess_framing(wf, cmd, arg);
-	case _IOC_NR(WTSVC_IOC_CHANNEL_LIST):
-		return wtsvc_channel_list(wf->sess, cmd, arg);
-	}
-	return -ENOTTY;
+	return wtsvc_ioctl_dispatch(&wtsvc_sess_table, file, cmd, arg);
 }
 
 static int wtsvc_sess_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct wtsvc_file *wf = file->private_data;
 
-	if (wtsvc_kind(wf) != WTSVC_FILE_CHANNEL)
+	if (wtsvc_file_kind(wf) != WTSVC_FILE_CHANNEL)
 		return -ENOTCONN;
 	return wtsvc_ring_mmap(wf, vma);
 }

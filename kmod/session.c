@@ -2,24 +2,28 @@
 /*
  * wtsvc: sessions and their character devices.
  *
- * Sessions live in an IDR keyed by session id.  Each has a character
+ * Sessions live in an XArray keyed by session id, and in another keyed
+ * by the minor of their device.  Each has a character
  * device, /dev/wtsvc/session<ID>, owned by the session's uid with mode
  * 0600 (0660 with the manager group).  All session devices share one
  * cdev over a minor range; open() maps the minor back to the session.
  */
 #include <linux/cdev.h>
-#include <linux/idr.h>
-#include <linux/miscdevice.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
+#include <linux/xarray.h>
 
 #include "compat.h"
 #include "wtsvc.h"
 
-static DEFINE_MUTEX(wtsvc_sessions_lock);	/* the two tables below */
-static DEFINE_IDR(wtsvc_sessions);		/* id -> session */
-static DEFINE_IDR(wtsvc_minors);		/* minor -> session */
+/*
+ * The tables change only under wtsvc_sessions_lock, which also makes a
+ * lookup and its kref_get() one step against a destroy.
+ */
+static DEFINE_MUTEX(wtsvc_sessions_lock);
+static DEFINE_XARRAY_ALLOC1(wtsvc_sessions);	/* id -> session */
+static DEFINE_XARRAY_ALLOC(wtsvc_minors);	/* minor -> session */
 static dev_t wtsvc_devt;
 static struct cdev wtsvc_cdev;
 
@@ -76,7 +80,7 @@ struct wtsvc_session *wtsvc_session_get_by_id(u32 id)
 	if (id > WTSVC_SESSION_ID_MAX)
 		return NULL;
 	mutex_lock(&wtsvc_sessions_lock);
-	sess = idr_find(&wtsvc_sessions, id);
+	sess = xa_load(&wtsvc_sessions, id);
 	if (sess)
 		kref_get(&sess->ref);
 	mutex_unlock(&wtsvc_sessions_lock);
@@ -87,8 +91,10 @@ struct wtsvc_session *wtsvc_session_get_by_minor(int minor)
 {
 	struct wtsvc_session *sess;
 
+	if (minor < 0)
+		return NULL;
 	mutex_lock(&wtsvc_sessions_lock);
-	sess = idr_find(&wtsvc_minors, minor);
+	sess = xa_load(&wtsvc_minors, minor);
 	if (sess)
 		kref_get(&sess->ref);
 	mutex_unlock(&wtsvc_sessions_lock);
@@ -182,20 +188,20 @@ static void wtsvc_post_changes(const struct wtsvc_session_info *old,
 	bool was_user = old && old->user_name[0];
 
 	if (!old)
-		wtsvc_event_post(WTSVC_EVENT_CREATE, id, st);
+		wtsvc_events_post(WTSVC_EVENT_CREATE, id, st);
 	else if (strcmp(old->winstation_name, cur->winstation_name))
-		wtsvc_event_post(WTSVC_EVENT_RENAME, id, st);
+		wtsvc_events_post(WTSVC_EVENT_RENAME, id, st);
 	if (old && old->state != st)
-		wtsvc_event_post(WTSVC_EVENT_STATECHANGE, id, st);
+		wtsvc_events_post(WTSVC_EVENT_STATECHANGE, id, st);
 	if (wtsvc_state_connected(st) && !was_on)
-		wtsvc_event_post(WTSVC_EVENT_CONNECT, id, st);
+		wtsvc_events_post(WTSVC_EVENT_CONNECT, id, st);
 	if (st == WTSVC_STATE_DISCONNECTED && old &&
 	    old->state != WTSVC_STATE_DISCONNECTED)
-		wtsvc_event_post(WTSVC_EVENT_DISCONNECT, id, st);
+		wtsvc_events_post(WTSVC_EVENT_DISCONNECT, id, st);
 	if (cur->user_name[0] && !was_user)
-		wtsvc_event_post(WTSVC_EVENT_LOGON, id, st);
+		wtsvc_events_post(WTSVC_EVENT_LOGON, id, st);
 	if (!cur->user_name[0] && was_user)
-		wtsvc_event_post(WTSVC_EVENT_LOGOFF, id, st);
+		wtsvc_events_post(WTSVC_EVENT_LOGOFF, id, st);
 }
 
 static int wtsvc_session_add_device(struct wtsvc_session *sess)
@@ -209,7 +215,7 @@ static int wtsvc_session_add_device(struct wtsvc_session *sess)
 	device_initialize(dev);
 	dev->class = &wtsvc_class;
 	dev->type = &wtsvc_session_type;
-	dev->parent = wtsvc_ctl_misc.this_device;
+	dev->parent = wtsvc_control_device();
 	dev->devt = MKDEV(MAJOR(wtsvc_devt), sess->minor);
 	dev->release = wtsvc_dev_release;
 	dev_set_drvdata(dev, sess);
@@ -228,7 +234,7 @@ int wtsvc_session_create(struct wtsvc_session_info *info, const void *creator)
 {
 	struct wtsvc_session *sess;
 	kuid_t uid;
-	u32 id = info->session_id;
+	u32 id = info->session_id, minor;
 	int ret;
 
 	if (info->flags & ~WTSVC_SESSION_F_ALL || info->fields)
@@ -258,22 +264,28 @@ int wtsvc_session_create(struct wtsvc_session_info *info, const void *creator)
 	atomic_long_inc(&wtsvc_live.sessions);
 
 	mutex_lock(&wtsvc_sessions_lock);
-	if (id == WTSVC_SESSION_ID_AUTO)
-		ret = idr_alloc(&wtsvc_sessions, sess, 1,
-				WTSVC_SESSION_ID_MAX, GFP_KERNEL);
-	else
-		ret = idr_alloc(&wtsvc_sessions, sess, id, id + 1, GFP_KERNEL);
-	if (ret == -ENOSPC)
-		ret = id == WTSVC_SESSION_ID_AUTO ? -ENOSPC : -EEXIST;
+	if (id == WTSVC_SESSION_ID_AUTO) {
+		ret = xa_alloc(&wtsvc_sessions, &id, sess,
+			       XA_LIMIT(1, WTSVC_SESSION_ID_MAX - 1),
+			       GFP_KERNEL);
+		if (ret == -EBUSY)
+			ret = -ENOSPC;
+	} else {
+		ret = xa_insert(&wtsvc_sessions, id, sess, GFP_KERNEL);
+		if (ret == -EBUSY)
+			ret = -EEXIST;
+	}
 	if (ret < 0)
 		goto out_unlock;
-	info->session_id = ret;
-	ret = idr_alloc(&wtsvc_minors, sess, 0, wtsvc_max_sessions,
-			GFP_KERNEL);
+	info->session_id = id;
+	ret = xa_alloc(&wtsvc_minors, &minor, sess,
+		       XA_LIMIT(0, wtsvc_max_sessions - 1), GFP_KERNEL);
+	if (ret == -EBUSY)
+		ret = -ENOSPC;
 	if (ret < 0)
 		goto out_remove_id;
-	sess->minor = ret;
-	info->dev_minor = ret;
+	sess->minor = minor;
+	info->dev_minor = minor;
 	sess->info = *info;
 	sess->info.size = sizeof(sess->info);
 	ret = wtsvc_session_add_device(sess);
@@ -286,9 +298,9 @@ int wtsvc_session_create(struct wtsvc_session_info *info, const void *creator)
 	return 0;
 
 out_remove_minor:
-	idr_remove(&wtsvc_minors, sess->minor);
+	xa_erase(&wtsvc_minors, sess->minor);
 out_remove_id:
-	idr_remove(&wtsvc_sessions, info->session_id);
+	xa_erase(&wtsvc_sessions, info->session_id);
 out_unlock:
 	mutex_unlock(&wtsvc_sessions_lock);
 	wtsvc_session_put(sess);
@@ -336,56 +348,59 @@ int wtsvc_session_update(const struct wtsvc_session_info *in)
 static void wtsvc_session_kill(struct wtsvc_session *sess)
 {
 	lockdep_assert_held(&wtsvc_sessions_lock);
-	idr_remove(&wtsvc_sessions, sess->info.session_id);
-	idr_remove(&wtsvc_minors, sess->minor);
+	xa_erase(&wtsvc_sessions, sess->info.session_id);
+	xa_erase(&wtsvc_minors, sess->minor);
 	device_unregister(sess->dev);
 	mutex_lock(&sess->lock);
 	WRITE_ONCE(sess->dead, true);
 	wtsvc_session_hangup_locked(sess, -ENODEV);
 	wtsvc_procs_forget_session(sess->info.session_id);
 	if (sess->info.user_name[0])
-		wtsvc_event_post(WTSVC_EVENT_LOGOFF, sess->info.session_id,
-				 sess->info.state);
-	wtsvc_event_post(WTSVC_EVENT_DELETE, sess->info.session_id,
-			 sess->info.state);
+		wtsvc_events_post(WTSVC_EVENT_LOGOFF, sess->info.session_id,
+				  sess->info.state);
+	wtsvc_events_post(WTSVC_EVENT_DELETE, sess->info.session_id,
+			  sess->info.state);
 	mutex_unlock(&sess->lock);
 	wtsvc_session_put(sess);
 }
 
-int wtsvc_session_destroy(u32 id)
+/* WTSVC_IOC_SESSION_DESTROY. */
+int wtsvc_session_kill_id(u32 id)
 {
 	struct wtsvc_session *sess;
 
 	if (id > WTSVC_SESSION_ID_MAX)
 		return -ENOENT;
 	mutex_lock(&wtsvc_sessions_lock);
-	sess = idr_find(&wtsvc_sessions, id);
+	sess = xa_load(&wtsvc_sessions, id);
 	if (sess)
 		wtsvc_session_kill(sess);
 	mutex_unlock(&wtsvc_sessions_lock);
 	return sess ? 0 : -ENOENT;
 }
 
-void wtsvc_session_destroy_created_by(const void *creator)
+/* The creator's control file closed: its AUTODESTROY sessions go. */
+void wtsvc_session_kill_created_by(const void *creator)
 {
 	struct wtsvc_session *sess;
-	int id;
+	unsigned long id;
 
 	mutex_lock(&wtsvc_sessions_lock);
-	idr_for_each_entry(&wtsvc_sessions, sess, id)
+	xa_for_each(&wtsvc_sessions, id, sess)
 		if (sess->creator == creator)
 			wtsvc_session_kill(sess);
 	mutex_unlock(&wtsvc_sessions_lock);
 }
 
-void wtsvc_session_list(u32 *ids, u32 cap, u32 *total)
+/* Up to cap session ids, ascending, and how many sessions there are. */
+void wtsvc_session_ids(u32 *ids, u32 cap, u32 *total)
 {
 	struct wtsvc_session *sess;
+	unsigned long id;
 	u32 n = 0;
-	int id;
 
 	mutex_lock(&wtsvc_sessions_lock);
-	idr_for_each_entry(&wtsvc_sessions, sess, id) {
+	xa_for_each(&wtsvc_sessions, id, sess) {
 		if (n < cap)
 			ids[n] = id;
 		n++;
@@ -440,13 +455,8 @@ int wtsvc_sessions_init(void)
 	ret = cdev_add(&wtsvc_cdev, wtsvc_devt, wtsvc_max_sessions);
 	if (ret)
 		goto out_region;
-	ret = misc_register(&wtsvc_ctl_misc);
-	if (ret)
-		goto out_cdev;
 	return 0;
 
-out_cdev:
-	cdev_del(&wtsvc_cdev);
 out_region:
 	unregister_chrdev_region(wtsvc_devt, wtsvc_max_sessions);
 out_class:
@@ -461,15 +471,14 @@ out_class:
 void wtsvc_sessions_exit(void)
 {
 	struct wtsvc_session *sess;
-	int id;
+	unsigned long id;
 
 	mutex_lock(&wtsvc_sessions_lock);
-	idr_for_each_entry(&wtsvc_sessions, sess, id)
+	xa_for_each(&wtsvc_sessions, id, sess)
 		wtsvc_session_kill(sess);
 	mutex_unlock(&wtsvc_sessions_lock);
-	idr_destroy(&wtsvc_sessions);
-	idr_destroy(&wtsvc_minors);
-	misc_deregister(&wtsvc_ctl_misc);
+	xa_destroy(&wtsvc_sessions);
+	xa_destroy(&wtsvc_minors);
 	cdev_del(&wtsvc_cdev);
 	unregister_chrdev_region(wtsvc_devt, wtsvc_max_sessions);
 	class_unregister(&wtsvc_class);

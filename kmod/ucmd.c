@@ -87,6 +87,15 @@ static bool wtsvc_unpark(struct wtsvc_channel *chan,
 	return mine;
 }
 
+/* Set the wait flag a parked WAIT of end "end" depends on. */
+static void wtsvc_ucmd_want(struct wtsvc_channel *chan, int end, u16 want)
+{
+	if (want == EPOLLIN)
+		wtsvc_want_data(&chan->ring[end]);
+	else
+		wtsvc_want_room(&chan->ring[!end]);
+}
+
 /*
  * Complete the parked commands of end "end" whose condition holds.  The
  * caller changed the condition and issued a full barrier since.
@@ -94,7 +103,7 @@ static bool wtsvc_unpark(struct wtsvc_channel *chan,
 void wtsvc_ucmd_wake(struct wtsvc_channel *chan, int end)
 {
 	struct wtsvc_ucmd_pdu *pdu, *tmp;
-	struct wtsvc_ring *ring;
+	struct wtsvc_kring *ring;
 	LIST_HEAD(done);
 	__poll_t mask;
 	int pass;
@@ -120,17 +129,9 @@ void wtsvc_ucmd_wake(struct wtsvc_channel *chan, int end)
 		 * A doorbell may have cleared the wait flags of the commands
 		 * that stay parked: set them again, then check once more.
 		 */
-		list_for_each_entry(pdu, &chan->parked[end], node) {
-			ring = &chan->ring[pdu->want == EPOLLIN ? end : !end];
-			if (pdu->want == EPOLLIN) {
-				WRITE_ONCE(*ring->cons_wait, 1);
-				atomic64_inc(&ring->cons_waits);
-			} else {
-				WRITE_ONCE(*ring->prod_wait, 1);
-				atomic64_inc(&ring->prod_waits);
-			}
-		}
-		/* Need-wakeup handshake: flag, full barrier, check again. */
+		list_for_each_entry(pdu, &chan->parked[end], node)
+			wtsvc_ucmd_want(chan, end, pdu->want);
+		/* (W): flag, full barrier, check again. */
 		smp_mb();
 	}
 	spin_unlock(&chan->park_lock);
@@ -237,7 +238,6 @@ static int wtsvc_ucmd_wait(struct io_uring_cmd *cmd, int end, u16 want,
 {
 	struct wtsvc_channel *chan = wtsvc_cmd_chan(cmd);
 	struct wtsvc_ucmd_pdu *pdu = wtsvc_pdu(cmd);
-	struct wtsvc_ring *ring = &chan->ring[want == EPOLLIN ? end : !end];
 	__poll_t mask;
 
 	mask = wtsvc_chan_ready(chan, end, want, room);
@@ -270,14 +270,8 @@ static int wtsvc_ucmd_wait(struct io_uring_cmd *cmd, int end, u16 want,
 	 * lost wakeup.
 	 */
 	smp_mb();
-	if (want == EPOLLIN) {
-		WRITE_ONCE(*ring->cons_wait, 1);
-		atomic64_inc(&ring->cons_waits);
-	} else {
-		WRITE_ONCE(*ring->prod_wait, 1);
-		atomic64_inc(&ring->prod_waits);
-	}
-	/* Pairs with the barrier of the producer that published. */
+	wtsvc_ucmd_want(chan, end, want);
+	/* (W), pairs with the barrier of the side that published or released. */
 	smp_mb();
 	mask = wtsvc_chan_ready(chan, end, want, room);
 	if (mask && wtsvc_unpark(chan, pdu))
@@ -304,8 +298,7 @@ int wtsvc_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	flags = READ_ONCE(u->flags);
 	arg = READ_ONCE(u->arg);
 	reserved = READ_ONCE(u->reserved);
-	/* Pairs with the release that published the binding. */
-	if (smp_load_acquire(&wf->kind) != WTSVC_FILE_CHANNEL)
+	if (wtsvc_file_kind(wf) != WTSVC_FILE_CHANNEL)
 		return -ENOTCONN;
 	end = wf->end;
 	if (reserved)

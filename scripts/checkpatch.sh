@@ -11,7 +11,7 @@ ksrc=$top/build/ksrc
 "$top/scripts/extract-ksrc.sh" "$ksrc" || exit 1
 cd "$top" || exit 1
 
-files=(kmod/*.c kmod/*.h kmod/probes/*.c include/uapi/linux/wtsvc.h)
+files=(kmod/*.c kmod/*.h kmod/probes/*.c common/*.h include/uapi/linux/wtsvc.h)
 echo "TAP version 13"
 echo "1..${#files[@]}"
 n=0

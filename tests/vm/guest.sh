@@ -29,13 +29,24 @@ if [ -n "$VM_MODULE" ]; then
 	fi
 fi
 
+# debugfs: the module's live-object counters (wtsvc/live), for the leak
+# check below and for tests that watch them.
+mountpoint -q /sys/kernel/debug ||
+	mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+
 cd "$VM_CWD" || exit 1
 bash "$res/command"
 rc=$?
 echo "$rc" > "$res/exit"
 
 if [ -n "$VM_MODULE" ] && [ -d /sys/module/wtsvc ]; then
-	live=$(cat /sys/module/wtsvc/parameters/live)
+	# The live-object counters are in debugfs (older builds: a parameter).
+	if [ -r /sys/kernel/debug/wtsvc/live ]; then
+		live=$(cat /sys/kernel/debug/wtsvc/live)
+	else
+		live=$(cat /sys/module/wtsvc/parameters/live 2>/dev/null)
+	fi
+	[ -n "$live" ] || verdict="no live-object counters (debugfs wtsvc/live)"
 	refcnt=$(cat /sys/module/wtsvc/refcnt)
 	if [ "$refcnt" != 0 ]; then
 		verdict="module refcount $refcnt after the command"

@@ -337,6 +337,10 @@ struct wtsvc_channel_info {
  * Because the data is mapped twice, a record that wraps past the end of
  * the ring is contiguous in memory at data + (pos & (size - 1)).
  *
+ * A channel keeps the module's max_msg_size of when it was opened
+ * (RING_INFO's max_msg_size; 0 from a module that predates the field: use
+ * GET_FEATURES'); changing the parameter affects only new channels.
+ *
  * Indices are free-running __u64 byte counts, always multiples of
  * WTSVC_REC_ALIGN: prod counts bytes published, cons bytes released.
  * prod - cons <= size.  Records are a struct wtsvc_rec header followed by
@@ -396,7 +400,9 @@ struct wtsvc_ring_info {
 	__u32 rec_align;		/* out: WTSVC_REC_ALIGN */
 	struct wtsvc_ring_geom rx;	/* the ring this end reads */
 	struct wtsvc_ring_geom tx;	/* the ring this end writes */
-	__u64 reserved[4];
+	__u32 max_msg_size;		/* out: this channel's largest message */
+	__u32 reserved0;
+	__u64 reserved[3];
 };
 
 /* Doorbell flags, relative to the calling end. */
