@@ -11,8 +11,8 @@
 #   make bench-rdp  ECHO through wtsvc-rdpd against FreeRDP's in-process
 #                 channels, with xfreerdp, in one guest boot
 #
-# Other targets: deps, modules, selftests, hosttests, tools, checkpatch,
-# install-module (on a host that can load modules), clean.
+# Other targets: deps, modules, selftests, libtests, hosttests, tools,
+# checkpatch, install-module (on a host that can load modules), clean.
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -30,14 +30,48 @@ TEST_CFLAGS := $(USER_CFLAGS) $(SANITIZE) -I$(KSRC)/tools/testing/selftests \
 	       -Wno-unused-parameter -Wno-sign-compare \
 	       -Wno-misleading-indentation
 
+# Kernel-ABI selftests (tests/selftests): the raw ioctls, no library;
+# three drive the mapped rings with libwtsvc's ring functions
+# (SELFTESTS_RING).  Library tests (tests/lib) link the sanitized
+# libwtsvc.a.  All of them run in the VM (scripts/check.sh).
 SELFTESTS := sessions_test channels_test data_test manager_group_test \
-	     ring_test stress_test framing_test wtsapi_test cchannel_test \
-	     winpr_test procs_events_test wtsession_test
-LIB_SRCS := $(wildcard $(TOP)/userspace/lib/*.c)
+	     ring_test stress_test framing_test procs_test events_test \
+	     requests_test listeners_test channel_list_test \
+	     abi_control_test abi_session_test abi_msg_limit_test
+SELFTESTS_RING := ring_test stress_test framing_test
+LIBTESTS := wtsapi_test cchannel_test winpr_test wts_servers_test \
+	    wts_sessions_test wts_processes_test wts_control_test \
+	    wts_protocol_test wts_events_test wts_listeners_test \
+	    wts_users_test
+
+# libwtsvc: one folder of userspace/lib per public header it implements.
+#   core/      handles, last error, WTS memory, text encodings, the control
+#              and session devices, io_uring waits: what the others use
+#   wtsapi/    wtsapi.h: servers, sessions, processes, events, listeners,
+#              user configuration
+#   vchannel/  wtsapi.h's WTSVirtualChannel*, wtsvc.h's wtsvc_channel_*
+#   cchannel/  cchannel.h's entry points, hosted by wtsvc.h's wtsvc_client_*
+#   ring/      ring.h
+#   wtsvc/     wtsvc.h's own API: session manager, protocol end, WinPR table
+# A wtsvc.h extension of a WTS object lives with that object's code and
+# private struct (channel handles in vchannel/, session notifications and
+# user tokens in wtsapi/, the plugin host in cchannel/); wtsvc/ holds what
+# extends no WTS object.  Internal headers stay in their folder; core/ and
+# ring/ are on the include path because core_internal.h serves every
+# folder and ring_internal.h the host ring tests.  The version script
+# libwtsvc.map alone decides what the shared object exports
+# (tests/host/exports_test.sh checks it against the headers).
+LIB_SRCS := $(wildcard $(TOP)/userspace/lib/*/*.c)
 LIB_HDRS := $(wildcard $(TOP)/include/wtsvc/*.h) \
-	    $(wildcard $(TOP)/userspace/lib/*.h) $(TOP)/common/ring_core.h
-LIB_CFLAGS := -I$(TOP)/include -I$(TOP)/userspace/lib -I$(TOP)/common \
-	      -fvisibility=hidden
+	    $(wildcard $(TOP)/userspace/lib/*/*.h) $(TOP)/common/ring_core.h
+LIB_CFLAGS := -I$(TOP)/include -I$(TOP)/common -I$(TOP)/userspace/lib/core \
+	      -I$(TOP)/userspace/lib/ring
+LIB_MAP := $(TOP)/userspace/lib/libwtsvc.map
+# ar keeps archive members by file name: two sources of one name would
+# leave one of them out of libwtsvc.a.
+ifneq ($(words $(notdir $(LIB_SRCS))),$(words $(sort $(notdir $(LIB_SRCS)))))
+$(error userspace/lib: two source files share a name)
+endif
 LIB_LIBS := -luring -lpthread -ldl
 LIB_VERSION := 0.1.0
 LIB_SONAME := libwtsvc.so.0
@@ -46,6 +80,7 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 PUBLIC_HDRS := wintypes.h pchannel.h wtsapi.h cchannel.h wtsvc.h ring.h
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
+LIBTEST_BINS := $(addprefix $(BUILD)/lib-tests/,$(LIBTESTS))
 HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
 		 $(BUILD)/host/uapi_cxx_test $(BUILD)/host/ring_core_test \
 		 $(BUILD)/host/headers_c_test $(BUILD)/host/headers_cxx_test \
@@ -62,10 +97,10 @@ CTL_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvcctl/*.c)
 BENCH_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-bench/*.c)
 UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 
-.PHONY: all deps modules selftests hosttests tools lib checkpatch run check \
-	bench bench-host bench-rdp install install-module clean
+.PHONY: all deps modules selftests libtests hosttests tools lib checkpatch \
+	run check bench bench-host bench-rdp install install-module clean
 
-all: modules lib selftests hosttests tools
+all: modules lib selftests libtests hosttests tools
 
 deps:
 	@$(TOP)/scripts/deps.sh
@@ -81,32 +116,66 @@ $(KSRC)/.extracted:
 
 selftests: $(SELFTEST_BINS)
 
-# Selftests build the library in, with ASan and UBSan.
-$(BUILD)/selftests/%: $(TOP)/tests/selftests/%.c \
-		$(TOP)/tests/selftests/wtsvc_util.h $(UAPI) $(KSRC)/.extracted \
-		$(LIB_SRCS) $(LIB_HDRS)
+libtests: $(LIBTEST_BINS)
+
+# The tests' copy of the library: built once with ASan and UBSan, objects
+# mirroring userspace/lib's folders.
+LIB_SAN := $(BUILD)/lib-san/libwtsvc.a
+LIB_SAN_OBJS := $(patsubst $(TOP)/userspace/lib/%.c,$(BUILD)/lib-san/obj/%.o,$(LIB_SRCS))
+
+$(BUILD)/lib-san/obj/%.o: $(TOP)/userspace/lib/%.c $(LIB_HDRS) $(UAPI)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SRCS) $(LIB_LIBS)
+	$(CC) $(USER_CFLAGS) $(SANITIZE) $(LIB_CFLAGS) -c -o $@ $<
+
+$(LIB_SAN): $(LIB_SAN_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+# Selftests, with ASan and UBSan: the kernel ABI alone...
+$(BUILD)/selftests/%: $(TOP)/tests/selftests/%.c \
+		$(TOP)/tests/selftests/wtsvc_util.h $(UAPI) $(KSRC)/.extracted
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -o $@ $< -luring -lpthread
+
+# ... or with the ring functions of the library (only they are linked in).
+$(addprefix $(BUILD)/selftests/,$(SELFTESTS_RING)): $(BUILD)/selftests/%: \
+		$(TOP)/tests/selftests/%.c $(TOP)/tests/selftests/wtsvc_util.h \
+		$(UAPI) $(KSRC)/.extracted $(LIB_HDRS) $(LIB_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -I$(TOP)/include -o $@ $< $(LIB_SAN) $(LIB_LIBS)
+
+# The abi_* tests of the two devices share one fixture.
+$(BUILD)/selftests/abi_control_test $(BUILD)/selftests/abi_session_test: \
+		$(TOP)/tests/selftests/abi_size.h
+
+# Library tests: the public API, against the sanitized library.
+$(BUILD)/lib-tests/%: $(TOP)/tests/lib/%.c $(TOP)/tests/lib/wts_fixture.h \
+		$(TOP)/tests/selftests/wtsvc_util.h $(UAPI) $(KSRC)/.extracted \
+		$(LIB_HDRS) $(LIB_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -I$(TOP)/include -o $@ $< $(LIB_SAN) $(LIB_LIBS)
 
 # The library itself, optimised: static, shared (-Bsymbolic: WinPR's
 # exported, table-forwarding WTS* functions of the same names never
-# interpose on its own calls), pkg-config.
+# interpose on its own calls, so the compiler may assume so too:
+# -fno-semantic-interposition), pkg-config.  Objects mirror the folders.
 LIB_OBJS := $(patsubst $(TOP)/userspace/lib/%.c,$(BUILD)/lib/obj/%.o,$(LIB_SRCS))
 
 lib: $(LIB_BINS)
 
 $(BUILD)/lib/obj/%.o: $(TOP)/userspace/lib/%.c $(LIB_HDRS) $(UAPI)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) $(LIB_CFLAGS) -O2 -fPIC -c -o $@ $<
+	$(CC) $(USER_CFLAGS) $(LIB_CFLAGS) -O2 -fPIC \
+		-fno-semantic-interposition -c -o $@ $<
 
 $(BUILD)/lib/libwtsvc.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/lib/$(LIB_SONAME): $(LIB_OBJS)
+$(BUILD)/lib/$(LIB_SONAME): $(LIB_OBJS) $(LIB_MAP)
 	$(CC) -shared -Wl,-soname,$(LIB_SONAME) -Wl,-Bsymbolic \
-		-Wl,--no-undefined -o $(BUILD)/lib/libwtsvc.so.$(LIB_VERSION) \
-		$^ $(LIB_LIBS)
+		-Wl,--no-undefined -Wl,--version-script=$(LIB_MAP) \
+		-o $(BUILD)/lib/libwtsvc.so.$(LIB_VERSION) $(LIB_OBJS) $(LIB_LIBS)
 	ln -sf libwtsvc.so.$(LIB_VERSION) $@
 	ln -sf $(LIB_SONAME) $(BUILD)/lib/libwtsvc.so
 
@@ -151,15 +220,17 @@ $(BUILD)/host/names_test: $(TOP)/tests/host/names_test.c \
 	$(CC) $(TEST_CFLAGS) -I$(TOP)/kmod -o $@ $< $(TOP)/kmod/names.c
 
 $(BUILD)/host/ring_core_test: $(TOP)/tests/host/ring_core_test.c \
-		$(TOP)/common/ring_core.h $(LIB_SRCS) $(LIB_HDRS) $(UAPI)
+		$(TOP)/common/ring_core.h $(LIB_HDRS) $(UAPI) $(KSRC)/.extracted \
+		$(LIB_SAN)
 	@mkdir -p $(dir $@)
-	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SRCS) $(LIB_LIBS)
+	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SAN) $(LIB_LIBS)
 
 # wtsvc-bench's verifier, framing and statistics, with the sanitizers.
 BENCH_CHECKED := $(addprefix $(TOP)/userspace/tools/wtsvc-bench/,payload.c \
 		 framing.c util.c)
 $(BUILD)/host/bench_test: $(TOP)/tests/host/bench_test.c $(BENCH_CHECKED) \
-		$(TOP)/userspace/tools/wtsvc-bench/bench.h $(LIB_HDRS)
+		$(TOP)/userspace/tools/wtsvc-bench/bench.h $(LIB_HDRS) \
+		$(KSRC)/.extracted
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -I$(TOP)/include \
 		-I$(TOP)/userspace/tools/wtsvc-bench -o $@ $< $(BENCH_CHECKED) \
@@ -176,9 +247,13 @@ $(BUILD)/host/headers_cxx_test: $(TOP)/tests/host/headers_test.c $(LIB_HDRS)
 	$(CXX) -x c++ -std=c++17 -Wall -Wextra -Werror -pedantic \
 		-I$(TOP)/include -I$(TOP)/include/uapi -o $@ $<
 
-$(BUILD)/host/uapi_c_test: $(TOP)/tests/host/uapi_layout.c $(UAPI)
+# The UAPI header alone, as C and as C++.  In C the harness is a system
+# header: -pedantic is for the UAPI, not for the harness's GNU C.
+$(BUILD)/host/uapi_c_test: $(TOP)/tests/host/uapi_layout.c $(UAPI) \
+		$(KSRC)/.extracted
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -I$(TOP)/include/uapi \
+	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic \
+		-isystem $(KSRC)/tools/testing/selftests -I$(TOP)/include/uapi \
 		-o $@ $<
 
 $(BUILD)/host/uapi_cxx_test: $(TOP)/tests/host/uapi_layout.c $(UAPI)
@@ -200,11 +275,13 @@ $(BUILD)/bin/wtsvcctl: $(CTL_SRCS) $(TOP)/userspace/tools/wtsvcctl/wtsvcctl.h \
 		$(BUILD)/lib/libwtsvc.a -luring -lpthread -ldl
 
 # The benchmark: optimised, against the static library; memring uses the
-# ring code's internal layout hook (userspace/lib/ring_internal.h).
+# ring code's internal layout hook (userspace/lib/ring/ring_internal.h,
+# which includes common/ring_core.h).
 $(BUILD)/bin/wtsvc-bench: $(BENCH_SRCS) \
 		$(TOP)/userspace/tools/wtsvc-bench/bench.h $(BUILD)/lib/libwtsvc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -O2 $(LIB_CFLAGS) -o $@ $(BENCH_SRCS) \
+	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include -I$(TOP)/common \
+		-I$(TOP)/userspace/lib/ring -o $@ $(BENCH_SRCS) \
 		$(BUILD)/lib/libwtsvc.a -luring -lpthread -ldl
 
 # The RDP bridge (FreeRDP 2) and the sample plugins (libwtsvc only).

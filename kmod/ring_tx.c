@@ -204,9 +204,11 @@ static int wtsvc_tx_wait_room(struct wtsvc_channel *chan, int end, u32 len,
 {
 	struct wtsvc_kring *r = &chan->ring[!end];
 	u64 room = min_t(u64, wtsvc_rec_bytes(len), r->size / 2);
+	bool fed;
 	int ret;
 
 	for (;;) {
+		fed = false;
 		if (nowait) {
 			if (!mutex_trylock(&r->prod_lock))
 				return -EAGAIN;
@@ -218,7 +220,7 @@ static int wtsvc_tx_wait_room(struct wtsvc_channel *chan, int end, u32 len,
 		} else if (wtsvc_peer_gone(chan, end)) {
 			ret = -EPIPE;
 		} else {
-			wtsvc_tx_pump(chan, !end);
+			fed = wtsvc_tx_pump(chan, !end);
 			ret = wtsvc_idx_load(r, ix);
 			if (ret)
 				wtsvc_ring_break(chan, !end);
@@ -228,6 +230,13 @@ static int wtsvc_tx_wait_room(struct wtsvc_channel *chan, int end, u32 len,
 				break;
 		}
 		wtsvc_prod_unlock(chan, !end);
+		/*
+		 * What the pump published must wake the reader before this
+		 * writer sleeps too, or both ends sleep with the fragments in
+		 * the ring.  (Going on to write, wtsvc_chan_write() wakes it.)
+		 */
+		if (fed)
+			wtsvc_ring_wake(chan, !end, !end);
 		if (ret != -EAGAIN)
 			return ret == -EBADMSG ? -EIO : ret;
 		wtsvc_want_room(r);
@@ -270,9 +279,8 @@ ssize_t wtsvc_chan_write(struct wtsvc_channel *chan, int end,
 		atomic64_add(len, &r->enq_bytes);
 	}
 	wtsvc_prod_unlock(chan, !end);
-	if (ret)
-		return ret;
+	/* Also for what the pump fed before a failed copy. */
 	wtsvc_ring_wake(chan, !end, !end);
-	return len;
+	return ret ? ret : len;
 }
 

@@ -8,10 +8,11 @@
 #
 # Suites: module builds (W=1, warning-free) for 6.1 and 6.12; checkpatch
 # --strict on the kernel sources; host unit tests; the VM runner's own
-# failure handling; and the kselftest suites in a VM on each kernel, one
-# boot per suite (the runner unloads the module and checks dmesg after
-# each); the RDP bridge end to end (xfreerdp, wtsvc-rdpd, plugins) in a
-# VM on each kernel.  Logs: build/test-logs/.
+# failure handling; and the kselftest suites (the kernel ABI, then
+# libwtsvc) in a VM on each kernel, one boot per suite (the runner unloads
+# the module and checks dmesg after each); the RDP bridge end to end
+# (xfreerdp, wtsvc-rdpd, plugins) in a VM on each kernel.  Logs:
+# build/test-logs/.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -87,7 +88,8 @@ for s in $(scripts/kernels.sh); do
 	kver=$(scripts/kernels.sh "$s") || { record "kbuild-$s" 0 1 0; continue; }
 	step "kbuild-$s" scripts/build-kmod.sh "$kver" "$top/build/kmod/$kver"
 done
-step userspace-build make --no-print-directory -s lib selftests hosttests tools
+step userspace-build make --no-print-directory -s lib selftests libtests \
+	hosttests tools
 
 # --- static checks -----------------------------------------------------------
 tap_suite checkpatch scripts/checkpatch.sh
@@ -100,16 +102,33 @@ tap_suite host-ring-core build/host/ring_core_test
 tap_suite host-headers-c build/host/headers_c_test
 tap_suite host-headers-c++ build/host/headers_cxx_test
 tap_suite host-bench build/host/bench_test
+tap_suite host-exports tests/host/exports_test.sh
 tap_suite vm-runner tests/vm/selftest.sh
 
 # --- kselftests in the VM, both kernels ----------------------------------------
+# One boot per test program: vm_suite KERNEL PROGRAM
+vm_suite() {
+	local n=${2##*/}
+
+	n=${n%_test}
+	tap_suite "$1-$n" tests/vm/run --kernel "$1" \
+		--logs "$top/build/vm-logs/$1-$n" -- "$2"
+}
+
 for s in $(scripts/kernels.sh); do
+	# the kernel ABI (tests/selftests)
 	for t in sessions_test channels_test data_test ring_test stress_test \
-		 framing_test wtsapi_test cchannel_test winpr_test \
-		 procs_events_test wtsession_test; do
-		tap_suite "$s-${t%_test}" tests/vm/run --kernel "$s" \
-			--logs "$top/build/vm-logs/$s-${t%_test}" \
-			-- "build/selftests/$t"
+		 framing_test procs_test events_test requests_test \
+		 listeners_test channel_list_test \
+		 abi_control_test abi_session_test abi_msg_limit_test; do
+		vm_suite "$s" "build/selftests/$t"
+	done
+	# libwtsvc against the module (tests/lib)
+	for t in wtsapi_test cchannel_test winpr_test wts_servers_test \
+		 wts_sessions_test wts_processes_test wts_control_test \
+		 wts_protocol_test wts_events_test wts_listeners_test \
+		 wts_users_test; do
+		vm_suite "$s" "build/lib-tests/$t"
 	done
 	tap_suite "$s-wtsvcctl" tests/vm/run --kernel "$s" \
 		--logs "$top/build/vm-logs/$s-wtsvcctl" \

@@ -33,8 +33,6 @@
 extern "C" {
 #endif
 
-#pragma GCC visibility push(default)
-
 struct wtsvc_ring;
 
 /* What this end did, for the notification-suppression measurements. */
@@ -167,8 +165,6 @@ void wtsvc_ring_set_spin(struct wtsvc_ring *r, unsigned int usec);
 
 void wtsvc_ring_get_stats(const struct wtsvc_ring *r,
 			  struct wtsvc_ring_stats *st);
-
-#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

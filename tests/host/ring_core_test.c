@@ -4,7 +4,6 @@
  * record checks (common/ring_core.h) and the userspace library (ring.c)
  * against each other, on rings mapped twice with a memfd exactly as the
  * module maps them, with PROT_NONE guards so any stray access faults.
- * TAP output.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,15 +15,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "kselftest_harness.h"
 #include "ring_internal.h"	/* and with it common/ring_core.h */
-
-static int tests, failed;
-
-static void ok(bool cond, const char *name)
-{
-	printf("%sok %d %s\n", cond ? "" : "not ", ++tests, name);
-	failed += !cond;
-}
 
 /* size bytes mapped twice in a row, with a guard page on each side. */
 static u8 *double_map(u32 size)
@@ -52,28 +44,31 @@ static void put(u8 *base, u32 size, u64 pos, u32 len, u32 flags, u32 msg)
 	memcpy(base + (pos & (size - 1)), &r, sizeof(r));
 }
 
-static void test_arithmetic(void)
+TEST(arithmetic)
 {
 	u64 used;
 
-	ok(wtsvc_rec_bytes(1) == 24 && wtsvc_rec_bytes(8) == 24 &&
-	   wtsvc_rec_bytes(9) == 32, "record sizes round to 8 plus header");
-	ok(wtsvc_rec_fit(16) == 0 && wtsvc_rec_fit(24) == 8 &&
-	   wtsvc_rec_fit(31) == 8, "largest payload that fits");
-	ok(!wtsvc_rc_check_idx(4096 + 64, 64, 4096, &used) && used == 4096,
-	   "full ring is valid");
-	ok(wtsvc_rc_check_idx(4096 + 72, 64, 4096, &used) == -EBADMSG,
-	   "overfull ring is refused");
-	ok(wtsvc_rc_check_idx(8, 16, 4096, &used) == -EBADMSG,
-	   "consumer ahead of producer is refused");
-	ok(wtsvc_rc_check_idx(12, 0, 4096, &used) == -EBADMSG,
-	   "misaligned index is refused");
-	ok(!wtsvc_rc_check_idx(UINT64_MAX - 7 + 16, UINT64_MAX - 7, 4096,
-			       &used) && used == 16,
-	   "indices wrap around 2^64");
+	EXPECT_TRUE(wtsvc_rec_bytes(1) == 24 && wtsvc_rec_bytes(8) == 24 &&
+		    wtsvc_rec_bytes(9) == 32)
+		TH_LOG("record sizes round to 8 plus header");
+	EXPECT_TRUE(wtsvc_rec_fit(16) == 0 && wtsvc_rec_fit(24) == 8 &&
+		    wtsvc_rec_fit(31) == 8)
+		TH_LOG("largest payload that fits");
+	EXPECT_TRUE(!wtsvc_rc_check_idx(4096 + 64, 64, 4096, &used) &&
+		    used == 4096)
+		TH_LOG("full ring is valid");
+	EXPECT_TRUE(wtsvc_rc_check_idx(4096 + 72, 64, 4096, &used) == -EBADMSG)
+		TH_LOG("overfull ring is refused");
+	EXPECT_TRUE(wtsvc_rc_check_idx(8, 16, 4096, &used) == -EBADMSG)
+		TH_LOG("consumer ahead of producer is refused");
+	EXPECT_TRUE(wtsvc_rc_check_idx(12, 0, 4096, &used) == -EBADMSG)
+		TH_LOG("misaligned index is refused");
+	EXPECT_TRUE(!wtsvc_rc_check_idx(UINT64_MAX - 7 + 16, UINT64_MAX - 7,
+					4096, &used) && used == 16)
+		TH_LOG("indices wrap around 2^64");
 }
 
-static void test_records(void)
+TEST(records)
 {
 	const u32 size = 4096;
 	u8 *base = double_map(size);
@@ -81,32 +76,34 @@ static void test_records(void)
 	struct wtsvc_rec r;
 
 	put(base, size, 0, 10, WTSVC_REC_FIRST | WTSVC_REC_LAST, 10);
-	ok(!wtsvc_rc_read_rec(&v, 0, 32, 1000, &r) && r.len == 10,
-	   "a whole record");
-	ok(wtsvc_rc_read_rec(&v, 0, 24, 1000, &r) == -EBADMSG,
-	   "record longer than what was published");
+	EXPECT_TRUE(!wtsvc_rc_read_rec(&v, 0, 32, 1000, &r) && r.len == 10)
+		TH_LOG("a whole record");
+	EXPECT_TRUE(wtsvc_rc_read_rec(&v, 0, 24, 1000, &r) == -EBADMSG)
+		TH_LOG("record longer than what was published");
 	put(base, size, 0, 0, WTSVC_REC_FIRST | WTSVC_REC_LAST, 0);
-	ok(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG, "empty record");
+	EXPECT_TRUE(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG)
+		TH_LOG("empty record");
 	put(base, size, 0, 10, 0x80, 10);
-	ok(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG, "unknown flag");
+	EXPECT_TRUE(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG)
+		TH_LOG("unknown flag");
 	put(base, size, 0, 10, WTSVC_REC_DISCARD, 10);
-	ok(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG,
-	   "discard on a continuation");
+	EXPECT_TRUE(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG)
+		TH_LOG("discard on a continuation");
 	put(base, size, 0, 10, WTSVC_REC_FIRST | WTSVC_REC_LAST, 11);
-	ok(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG,
-	   "whole record with another message length");
+	EXPECT_TRUE(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG)
+		TH_LOG("whole record with another message length");
 	put(base, size, 0, 10, WTSVC_REC_FIRST, 5000);
-	ok(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG,
-	   "message above the size limit");
+	EXPECT_TRUE(wtsvc_rc_read_rec(&v, 0, 64, 1000, &r) == -EBADMSG)
+		TH_LOG("message above the size limit");
 	/* a record wrapping past the end reads contiguously */
 	put(base, size, size - 8, 20, WTSVC_REC_FIRST | WTSVC_REC_LAST, 20);
 	memset(base + 8, 0x77, 20);
-	ok(!wtsvc_rc_read_rec(&v, size - 8, 64, 1000, &r) &&
-	   base[size - 8 + 16] == 0x77 && base[size + 8 + 19] == 0x77,
-	   "wrapped record is contiguous");
+	EXPECT_TRUE(!wtsvc_rc_read_rec(&v, size - 8, 64, 1000, &r) &&
+		    base[size - 8 + 16] == 0x77 && base[size + 8 + 19] == 0x77)
+		TH_LOG("wrapped record is contiguous");
 }
 
-static void test_reassembly(void)
+TEST(reassembly)
 {
 	const u32 size = 4096;
 	u8 *base = double_map(size);
@@ -118,38 +115,42 @@ static void test_reassembly(void)
 
 	put(base, size, 0, 100, WTSVC_REC_FIRST, 250);
 	put(base, size, 120, 100, 0, 250);
-	ok(!wtsvc_rc_scan_msg(&v, 0, 240, 1000, &a, &s) && !s.complete &&
-	   s.records == 2 && s.msg_len == 250, "incomplete message");
+	EXPECT_TRUE(!wtsvc_rc_scan_msg(&v, 0, 240, 1000, &a, &s) &&
+		    !s.complete && s.records == 2 && s.msg_len == 250)
+		TH_LOG("incomplete message");
 	put(base, size, 240, 50, WTSVC_REC_LAST, 250);
-	ok(!wtsvc_rc_scan_msg(&v, 0, 312, 1000, &a, &s) && s.complete &&
-	   s.end == 312 && s.records == 3, "complete after its last fragment");
+	EXPECT_TRUE(!wtsvc_rc_scan_msg(&v, 0, 312, 1000, &a, &s) &&
+		    s.complete && s.end == 312 && s.records == 3)
+		TH_LOG("complete after its last fragment");
 	put(base, size, 240, 60, WTSVC_REC_LAST, 250);
-	ok(wtsvc_rc_scan_msg(&v, 0, 320, 1000, &a, &s) == -EBADMSG,
-	   "fragments longer than the message");
+	EXPECT_TRUE(wtsvc_rc_scan_msg(&v, 0, 320, 1000, &a, &s) == -EBADMSG)
+		TH_LOG("fragments longer than the message");
 	put(base, size, 240, 40, WTSVC_REC_LAST, 250);
-	ok(wtsvc_rc_scan_msg(&v, 0, 304, 1000, &a, &s) == -EBADMSG,
-	   "last fragment before the end");
+	EXPECT_TRUE(wtsvc_rc_scan_msg(&v, 0, 304, 1000, &a, &s) == -EBADMSG)
+		TH_LOG("last fragment before the end");
 	put(base, size, 240, 50, WTSVC_REC_FIRST | WTSVC_REC_LAST, 50);
-	ok(wtsvc_rc_scan_msg(&v, 0, 312, 1000, &a, &s) == -EBADMSG,
-	   "new message inside another");
-	ok(wtsvc_rc_scan_msg(&v, 120, 240, 1000, &a, &s) == -EBADMSG,
-	   "fragment of nothing");
+	EXPECT_TRUE(wtsvc_rc_scan_msg(&v, 0, 312, 1000, &a, &s) == -EBADMSG)
+		TH_LOG("new message inside another");
+	EXPECT_TRUE(wtsvc_rc_scan_msg(&v, 120, 240, 1000, &a, &s) == -EBADMSG)
+		TH_LOG("fragment of nothing");
 	/* a purged message is skipped whole */
 	put(base, size, 0, 100, WTSVC_REC_FIRST | WTSVC_REC_DISCARD, 250);
 	put(base, size, 240, 50, WTSVC_REC_LAST, 250);
-	ok(!wtsvc_rc_scan_msg(&v, 0, 312, 1000, &a, &s) && s.complete && s.skip,
-	   "purged message");
+	EXPECT_TRUE(!wtsvc_rc_scan_msg(&v, 0, 312, 1000, &a, &s) &&
+		    s.complete && s.skip)
+		TH_LOG("purged message");
 	while (pos < 312) {
 		wtsvc_rc_read_rec(&v, pos, 312 - pos, 1000, &r);
 		if (!(wtsvc_rc_asm_feed(&a, &r) & WTSVC_RC_SKIP))
 			break;
 		pos += wtsvc_rec_bytes(r.len);
 	}
-	ok(pos == 312 && !a.open, "every fragment of it is dropped");
+	EXPECT_TRUE(pos == 312 && !a.open)
+		TH_LOG("every fragment of it is dropped");
 }
 
 /* The chunked reader's step (wtsvc_rc_chunk) over a fragmented message. */
-static void test_chunks(void)
+TEST(chunks)
 {
 	const u32 size = 4096;
 	u8 *base = double_map(size);
@@ -175,8 +176,9 @@ static void test_chunks(void)
 		cons = ch.next_cons;
 		n++;
 	}
-	ok(!ret && got == 250 && n == 5 && !flags && cons == 312 &&
-	   !c.flags && !c.part && !c.got, "chunks of a fragmented message");
+	EXPECT_TRUE(!ret && got == 250 && n == 5 && !flags && cons == 312 &&
+		    !c.flags && !c.part && !c.got)
+		TH_LOG("chunks of a fragmented message");
 	/* A purge mark on the first record skips the whole message. */
 	put(base, size, 0, 100, WTSVC_REC_FIRST | WTSVC_REC_DISCARD, 250);
 	memset(&c, 0, sizeof(c));
@@ -184,32 +186,35 @@ static void test_chunks(void)
 	     (ret = wtsvc_rc_chunk(&v, cons, 312, 1000, 64, &c, &ch)) ==
 	     WTSVC_RC_SKIP; n++)
 		cons = ch.next_cons;
-	ok(!ret && n == 3 && cons == 312 && !c.flags, "purged message skipped");
+	EXPECT_TRUE(!ret && n == 3 && cons == 312 && !c.flags)
+		TH_LOG("purged message skipped");
 	/* ... but not once the reader is inside it. */
 	c = (struct wtsvc_rx_cursor){ 10, 0, 250, WTSVC_CURSOR_OPEN };
-	ok(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &c, &ch) == WTSVC_RC_DATA &&
-	   ch.len == 64 && !ch.flags && c.part == 74, "purge inside ignored");
+	EXPECT_TRUE(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &c, &ch) ==
+		    WTSVC_RC_DATA && ch.len == 64 && !ch.flags && c.part == 74)
+		TH_LOG("purge inside ignored");
 	/* Cursors a user could write. */
 	bad = (struct wtsvc_rx_cursor){ 100, 0, 250, WTSVC_CURSOR_OPEN };
-	ok(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &bad, &ch) == -EBADMSG,
-	   "cursor past its record");
+	EXPECT_TRUE(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &bad, &ch) == -EBADMSG)
+		TH_LOG("cursor past its record");
 	bad = (struct wtsvc_rx_cursor){ 0, 0, 250, 0 };
-	ok(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &bad, &ch) == -EBADMSG,
-	   "closed cursor with a length");
+	EXPECT_TRUE(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &bad, &ch) == -EBADMSG)
+		TH_LOG("closed cursor with a length");
 	bad = (struct wtsvc_rx_cursor){ 0, 300, 250, WTSVC_CURSOR_OPEN };
-	ok(wtsvc_rc_chunk(&v, 120, 312, 1000, 64, &bad, &ch) == -EBADMSG,
-	   "cursor beyond its message");
+	EXPECT_TRUE(wtsvc_rc_chunk(&v, 120, 312, 1000, 64, &bad, &ch) ==
+		    -EBADMSG)
+		TH_LOG("cursor beyond its message");
 	bad = (struct wtsvc_rx_cursor){ 5, 0, 250,
 					WTSVC_CURSOR_OPEN | WTSVC_CURSOR_SKIP };
-	ok(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &bad, &ch) == -EBADMSG,
-	   "skipping cursor inside a record");
+	EXPECT_TRUE(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &bad, &ch) == -EBADMSG)
+		TH_LOG("skipping cursor inside a record");
 	bad = (struct wtsvc_rx_cursor){ 0, 0, 0, 0x80 };
-	ok(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &bad, &ch) == -EBADMSG,
-	   "unknown cursor flags");
+	EXPECT_TRUE(wtsvc_rc_chunk(&v, 0, 312, 1000, 64, &bad, &ch) == -EBADMSG)
+		TH_LOG("unknown cursor flags");
 }
 
 /* Random bytes never make the checks read outside the ring. */
-static void test_garbage(void)
+TEST(garbage)
 {
 	const u32 size = 4096;
 	u8 *base = double_map(size);
@@ -232,7 +237,8 @@ static void test_garbage(void)
 		memset(&a, 0, sizeof(a));
 		refused += wtsvc_rc_scan_msg(&v, cons, prod, 1 << 20, &a, &s) < 0;
 	}
-	ok(refused > 10000, "garbage is refused, never read out of bounds");
+	EXPECT_TRUE(refused > 10000)
+		TH_LOG("garbage is refused, never read out of bounds");
 }
 
 /* ---- the library, two ends over memory shared like the module's ------- */
@@ -372,7 +378,7 @@ static void *producer(void *arg)
 	return NULL;
 }
 
-static void test_library_streams(void)
+TEST(library_streams)
 {
 	const u32 count = 200000;
 	struct producer_arg pa;
@@ -404,8 +410,8 @@ static void test_library_streams(void)
 		bad += n != (ssize_t)len || !check(buf, len, i);
 	}
 	pthread_join(t, NULL);
-	ok(!pa.err && !bad && i == count,
-	   "200000 messages, zero-copy and fragmented, in order and intact");
+	EXPECT_TRUE(!pa.err && !bad && i == count)
+		TH_LOG("200000 messages, zero-copy and fragmented, in order and intact");
 	/* and the kernel's checks accept what the library wrote */
 	{
 		long pg = sysconf(_SC_PAGESIZE);
@@ -418,23 +424,12 @@ static void test_library_streams(void)
 		fill(big, sizeof(big), 9);
 		wtsvc_ring_send(&a, big, 10000, 0);
 		prod = *(u64 *)(c.ro[1] + pg + 128);
-		ok(!wtsvc_rc_scan_msg(&v, cons, prod, 1 << 20, &as, &s) &&
-		   s.complete &&
-		   s.msg_len == 10000 && s.records == 2,
-		   "the module's checks accept the library's fragments");
+		EXPECT_TRUE(!wtsvc_rc_scan_msg(&v, cons, prod, 1 << 20, &as,
+					       &s) &&
+			    s.complete && s.msg_len == 10000 && s.records == 2)
+			TH_LOG("the module's checks accept the library's fragments");
 	}
 	free(buf);
 }
 
-int main(void)
-{
-	printf("TAP version 13\n");
-	test_arithmetic();
-	test_records();
-	test_reassembly();
-	test_chunks();
-	test_garbage();
-	test_library_streams();
-	printf("1..%d\n", tests);
-	return failed ? 1 : 0;
-}
+TEST_HARNESS_MAIN

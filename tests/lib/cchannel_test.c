@@ -10,7 +10,7 @@
 #include <stdlib.h>
 
 #include "kselftest_harness.h"
-#include "wtsvc_util.h"
+#include "../selftests/wtsvc_util.h"
 #include "wtsvc/wtsvc.h"
 
 /* What the plugin saw; one plugin per test process. */

@@ -5,14 +5,14 @@
  * WTSAPI_LIBRARY=build/lib/libwtsvc.so.0 and talks to an echoing cchannel
  * plugin hosted here on the protocol end.  Without WTSAPI_LIBRARY the
  * same program must fail to reach any provider, which shows the traffic
- * really went through WinPR's provider table.
+ * really went through WinPR's provider table, which must be complete.
  */
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "wtsvc_util.h"
+#include "../selftests/wtsvc_util.h"
 #include "wtsvc/wtsvc.h"
 
 #define APP	"build/bin/winpr-echo-app"
@@ -128,6 +128,22 @@ TEST_F(winpr, program_through_wtsapi_library)
 TEST_F(winpr, no_provider_no_channel)
 {
 	EXPECT_EQ(3, run_app(self->sid, false));
+}
+
+TEST(winpr_table_is_complete)
+{
+	const struct {
+		DWORD version, flags;
+		void *fn[67];
+	} *t = wtsvc_InitWtsApi();
+
+	for (int i = 0; i < 67; i++) {
+		EXPECT_NE(NULL, t->fn[i]);
+	}
+	EXPECT_EQ((void *)WTSStopRemoteControlSession, t->fn[0]);
+	EXPECT_EQ((void *)WTSWaitSystemEvent, t->fn[30]);
+	EXPECT_EQ((void *)WTSGetActiveConsoleSessionId, t->fn[62]);
+	EXPECT_EQ((void *)WTSStartRemoteControlSessionExA, t->fn[66]);
 }
 
 TEST_HARNESS_MAIN

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "kselftest_harness.h"
-#include "wtsvc_util.h"
+#include "../selftests/wtsvc_util.h"
 #include "wtsvc/wtsvc.h"
 
 #define HDR	((ULONG)sizeof(CHANNEL_PDU_HEADER))

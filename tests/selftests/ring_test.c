@@ -369,7 +369,7 @@ static long read_long(const char *path, const char *key)
 
 static long live_ring_pages(void)
 {
-	return read_long("/sys/module/wtsvc/parameters/live", "ring_pages=");
+	return read_long("/sys/kernel/debug/wtsvc/live", "ring_pages=");
 }
 
 TEST_F(ring, memcg_charge)
@@ -721,7 +721,7 @@ TEST_F(ring, uring_doorbells_and_waits_stress)
 
 static long live_count(const char *key)
 {
-	return read_long("/sys/module/wtsvc/parameters/live", key);
+	return read_long("/sys/kernel/debug/wtsvc/live", key);
 }
 
 /* A process dies with commands parked and the rings mapped. */

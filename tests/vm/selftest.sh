@@ -29,10 +29,17 @@ expect() {
 
 mkdir -p "$(dirname "$logs")"
 echo "TAP version 13"
-echo "1..7"
+echo "1..9"
 expect 0 "command_success" -- true
 expect 3 "exit_status_passthrough" -- sh -c 'exit 3'
 expect 0 "module_loaded" -- sh -c 'test -c /dev/wtsvc/control && test -d /sys/module/wtsvc'
+expect 0 "live_counters_in_debugfs" -- sh -c 'grep -q "^sessions=0 channels=0 " /sys/kernel/debug/wtsvc/live'
+# --module loads the given file instead of the build's: one that is no
+# module must fail to load (126)
+other=$top/build/vm-logs/runner-selftest-not-a-module.ko
+echo "not a module" > "$other" || exit 1
+expect 126 "module_option_used" --module "$other" -- true
+rm -f "$other"
 expect 97 "kernel_warning_detected" -- sh -c 'echo "<4>WARNING: CPU: 0 PID: 1 at selftest" > /dev/kmsg'
 expect 125 "guest_panic_detected" -- sh -c 'echo c > /proc/sysrq-trigger'
 expect 124 "guest_timeout_detected" --timeout 20 -- sleep 600

@@ -371,7 +371,7 @@ int main(void)
 	close(p.offer_fd);
 	close(ctl);
 
-	lf = fopen("/sys/module/wtsvc/parameters/live", "r");
+	lf = fopen("/sys/kernel/debug/wtsvc/live", "r");
 	if (lf) {
 		if (!fgets(live, sizeof(live), lf))
 			live[0] = 0;

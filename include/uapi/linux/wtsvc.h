@@ -6,10 +6,14 @@
  * reference.  Rules that hold for every ioctl below:
  *
  *  - Every argument struct starts with "__u32 size", which userspace sets
- *    to sizeof(struct) as it knows it.  The kernel accepts smaller (older)
- *    structs by treating the missing tail as zero, and larger (newer) ones
- *    when the unknown tail is zero; otherwise it fails with E2BIG.  The
- *    kernel writes back at most "size" bytes.
+ *    to sizeof(struct) as it knows it, the size its command encodes
+ *    (EINVAL otherwise).  The kernel finds a command by its number alone,
+ *    so older and newer programs reach the same handler.  It accepts a
+ *    smaller (older) struct down to the size the command had in its first
+ *    ABI version (EINVAL below that; the missing tail reads as zero), and
+ *    a larger (newer) one when the unknown tail is zero (E2BIG otherwise).
+ *    The kernel writes back at most "size" bytes and sets "size" to what
+ *    it wrote.
  *  - Unknown flag bits and non-zero reserved fields give EINVAL.
  *  - Strings are NUL-terminated inside their array; the bytes after the
  *    NUL must be zero.

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The client side (cchannel host): client.c, client_api.c, client_io.c. */
-#ifndef WTSVC_CLIENT_INTERNAL_H
-#define WTSVC_CLIENT_INTERNAL_H
+/*
+ * The client side (cchannel host): client_host.c, entry_points.c,
+ * client_dispatch.c.
+ */
+#ifndef WTSVC_CCHANNEL_INTERNAL_H
+#define WTSVC_CCHANNEL_INTERNAL_H
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 struct wtsvc_client;
 
@@ -53,13 +56,13 @@ struct wtsvc_client {
 	atomic_bool stop;
 };
 
-/* client_api.c: the entry points handed to plugins. */
+/* entry_points.c: the entry points handed to plugins. */
 extern const CHANNEL_ENTRY_POINTS wtsvc_cl_entry_points;
 extern const CHANNEL_ENTRY_POINTS_EX wtsvc_cl_entry_points_ex;
 /* The plugin this thread is loading (VirtualChannelInit's check). */
 void wtsvc_cl_set_loading(struct wtsvc_cl_plugin *p);
 
-/* client.c: the registry that maps open handles (DWORD) to channels. */
+/* client_host.c: the registry that maps open handles (DWORD) to channels. */
 int wtsvc_cl_register(struct wtsvc_client *c);
 void wtsvc_cl_unregister(struct wtsvc_client *c);
 /* Find the channel of an open handle and lock its client, or NULL. */
@@ -70,7 +73,7 @@ struct wtsvc_cl_plugin *wtsvc_cl_plugin_lock(LPVOID init_handle);
 DWORD wtsvc_cl_open_handle(struct wtsvc_client *c, struct wtsvc_cl_chan *ch);
 void wtsvc_cl_wake(struct wtsvc_client *c);
 
-/* client_io.c: the dispatcher thread and its events. */
+/* client_dispatch.c: the dispatcher thread and its events. */
 int wtsvc_cl_announce(struct wtsvc_client *c, struct wtsvc_cl_chan *ch);
 void wtsvc_cl_chan_down(struct wtsvc_cl_chan *ch);
 void *wtsvc_cl_dispatch(void *arg);
@@ -83,4 +86,4 @@ void wtsvc_cl_open_event(struct wtsvc_client *c, struct wtsvc_cl_chan *ch,
 void wtsvc_cl_init_event(struct wtsvc_cl_plugin *p, UINT event, LPVOID data,
 			 UINT len);
 
-#endif /* WTSVC_CLIENT_INTERNAL_H */
+#endif /* WTSVC_CCHANNEL_INTERNAL_H */

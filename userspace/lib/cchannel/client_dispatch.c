@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "client_internal.h"
+#include "cchannel_internal.h"
 
 #define CHUNKS_PER_TURN	64		/* fairness between channels */
 

@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "client_internal.h"
+#include "cchannel_internal.h"
 
 #define CHAN_BITS	5		/* CHANNEL_MAX_COUNT + 1 < 32 */
 #define REG_MAX		4096
@@ -108,7 +108,7 @@ void wtsvc_cl_wake(struct wtsvc_client *c)
 		return;		/* already signalled to the limit: awake */
 }
 
-WTSVC_EXPORT WTSVC_CLIENT *wtsvc_client_new(DWORD SessionId)
+WTSVC_CLIENT *wtsvc_client_new(DWORD SessionId)
 {
 	struct wtsvc_client *c;
 
@@ -202,20 +202,20 @@ static UINT client_load(struct wtsvc_client *c, PVIRTUALCHANNELENTRY entry,
 	return plugin_loaded(c, p, ok);
 }
 
-WTSVC_EXPORT UINT wtsvc_client_load(WTSVC_CLIENT *client,
-				    PVIRTUALCHANNELENTRY entry)
+UINT wtsvc_client_load(WTSVC_CLIENT *client,
+		       PVIRTUALCHANNELENTRY entry)
 {
 	return client_load(client, entry, NULL, NULL);
 }
 
-WTSVC_EXPORT UINT wtsvc_client_load_ex(WTSVC_CLIENT *client,
-				       PVIRTUALCHANNELENTRYEX entry)
+UINT wtsvc_client_load_ex(WTSVC_CLIENT *client,
+			  PVIRTUALCHANNELENTRYEX entry)
 {
 	return client_load(client, NULL, entry, NULL);
 }
 
-WTSVC_EXPORT UINT wtsvc_client_load_library(WTSVC_CLIENT *client,
-					    const char *path)
+UINT wtsvc_client_load_library(WTSVC_CLIENT *client,
+			       const char *path)
 {
 	PVIRTUALCHANNELENTRYEX ex;
 	PVIRTUALCHANNELENTRY en;
@@ -236,8 +236,8 @@ WTSVC_EXPORT UINT wtsvc_client_load_library(WTSVC_CLIENT *client,
 	return rc;
 }
 
-WTSVC_EXPORT UINT wtsvc_client_connect(WTSVC_CLIENT *c,
-				       const char *server_name)
+UINT wtsvc_client_connect(WTSVC_CLIENT *c,
+			  const char *server_name)
 {
 	const char *name = server_name ? server_name : "";
 	int i, ret = 0;
@@ -275,7 +275,7 @@ WTSVC_EXPORT UINT wtsvc_client_connect(WTSVC_CLIENT *c,
 	return CHANNEL_RC_OK;
 }
 
-WTSVC_EXPORT UINT wtsvc_client_disconnect(WTSVC_CLIENT *c)
+UINT wtsvc_client_disconnect(WTSVC_CLIENT *c)
 {
 	struct wtsvc_cl_write *lists[CHANNEL_MAX_COUNT];
 	int i;
@@ -315,7 +315,7 @@ WTSVC_EXPORT UINT wtsvc_client_disconnect(WTSVC_CLIENT *c)
 	return CHANNEL_RC_OK;
 }
 
-WTSVC_EXPORT void wtsvc_client_free(WTSVC_CLIENT *c)
+void wtsvc_client_free(WTSVC_CLIENT *c)
 {
 	if (!c)
 		return;

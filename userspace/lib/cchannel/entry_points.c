@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client_internal.h"
+#include "cchannel_internal.h"
 
 static _Thread_local struct wtsvc_cl_plugin *loading;
 

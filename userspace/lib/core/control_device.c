@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 int wtsvc_ctl_open(void)
 {

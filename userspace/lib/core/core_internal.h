@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libwtsvc internals shared between its source files.  Everything here
- * has hidden visibility; only the functions marked WTSVC_EXPORT are part
- * of the shared object's interface.
+ * The library's core, which every folder of userspace/lib uses: last
+ * error, WTS memory, handles, io_uring waits, the session and control
+ * devices, text encodings, TimeOut budgets.  Nothing here is exported:
+ * the version script (userspace/lib/libwtsvc.map) names the interface.
  */
-#ifndef WTSVC_LIB_INTERNAL_H
-#define WTSVC_LIB_INTERNAL_H
+#ifndef WTSVC_CORE_INTERNAL_H
+#define WTSVC_CORE_INTERNAL_H
 
 #include <limits.h>
 #include <pthread.h>
@@ -20,9 +21,7 @@
 #include "wtsvc/wtsvc.h"
 #include "wtsvc/ring.h"
 
-#define WTSVC_EXPORT __attribute__((visibility("default")))
-
-/* ---- last error (lasterror.c) ---- */
+/* ---- last error (last_error.c) ---- */
 
 /* Set the thread's last error (and WinPR's, as a provider); FALSE. */
 BOOL wtsvc_fail(DWORD error);
@@ -33,7 +32,7 @@ BOOL wtsvc_ok(void);
 /* Called once by InitWtsApi: forward errors to WinPR's SetLastError. */
 void wtsvc_lasterror_use_winpr(void);
 
-/* ---- memory for the caller (memory.c) ---- */
+/* ---- memory for the caller (wts_memory.c) ---- */
 
 /* Zeroed memory that WTSFreeMemory and WTSFreeMemoryEx release. */
 void *wtsvc_alloc(size_t size);
@@ -78,7 +77,7 @@ void wtsvc_object_wait_idle(struct wtsvc_object *o);
 int wtsvc_uring_wait(const int *fds, const short *events, short *revents,
 		     unsigned int n, int cancel_fd, int timeout_ms);
 
-/* ---- sessions (session.c) ---- */
+/* ---- session devices (session_device.c) ---- */
 
 /* Open the device of a session (WTS_CURRENT_SESSION resolved). */
 int wtsvc_session_open(DWORD session_id, int flags);
@@ -90,7 +89,7 @@ int wtsvc_current_session(DWORD *id);
 /* The session of pid (kernel's process tracking), or -ESRCH etc. */
 int wtsvc_pid_session(int ctl_fd, pid_t pid, DWORD *id);
 
-/* ---- the control device (control_dev.c) ---- */
+/* ---- the control device (control_device.c) ---- */
 
 /* Open /dev/wtsvc/control, or a negative errno (-ENODEV: no module). */
 int wtsvc_ctl_open(void);
@@ -109,40 +108,10 @@ int wtsvc_ctl_sessions(int fd, struct wtsvc_session_info **out);
 int wtsvc_ctl_call(unsigned long req, void *arg);
 /* Session id's identity (the console's for 0); FALSE with last error set. */
 BOOL wtsvc_query_session(DWORD id, struct wtsvc_session_info *si);
-/* The session's name: its winstation name, else "RDP-Tcp#<id>". */
-const char *wtsvc_winstation(const struct wtsvc_session_info *si,
-			     char *buf, size_t len);
 /* The console session's record, which the kernel does not keep. */
 void wtsvc_console_info(struct wtsvc_session_info *si);
 
-/* ---- server handles (server.c) ---- */
-
-/* hServer is the local server (NULL or a live handle); else fails. */
-BOOL wtsvc_server_check(HANDLE hServer);
-
-/* Someone blocked in WTSWaitSystemEvent on a server handle. */
-struct wtsvc_waiter {
-	struct wtsvc_waiter *next;
-	int wake_fd;			/* eventfd */
-	int why;			/* WTSVC_WAKE_* */
-};
-
-#define WTSVC_WAKE_FLUSH	1
-#define WTSVC_WAKE_CLOSED	2
-
-struct wtsvc_server;
-/* The server behind hServer (NULL: this process's local one), or fail. */
-struct wtsvc_server *wtsvc_server_get(HANDLE hServer);
-void wtsvc_server_put(struct wtsvc_server *s);
-/* Register a waiter; false if the handle is closing. */
-bool wtsvc_server_add_waiter(struct wtsvc_server *s, struct wtsvc_waiter *w);
-void wtsvc_server_del_waiter(struct wtsvc_server *s, struct wtsvc_waiter *w);
-/* Wake every waiter on s with reason why. */
-void wtsvc_server_wake(struct wtsvc_server *s, int why);
-/* Is name this host (NULL, "", ".", "localhost", the host name)? */
-bool wtsvc_is_local_server(const char *name);
-
-/* ---- strings (strconv.c): A is UTF-8, W is UTF-16LE ---- */
+/* ---- text (text_encoding.c): A is UTF-8, W is UTF-16LE ---- */
 
 /* UTF-8 to UTF-16 into out[cap] (truncated, always terminated). */
 size_t wtsvc_utf8_to_utf16(const char *in, WCHAR *out, size_t cap);
@@ -164,23 +133,13 @@ void *wtsvc_pack_put(char **cursor, const char *utf8, bool wide);
 #define WTSVC_SID_BYTES	16
 void wtsvc_uid_sid(uint32_t uid, void *sid);
 
-/* ---- per-user RDS configuration (userconfig.c) ---- */
-
-#define WTSVC_USER_CONFIG_CLASSES	19	/* up to WTSUserConfigUser */
-
-struct wtsvc_user_config {
-	DWORD dw[WTSVC_USER_CONFIG_CLASSES];		/* DWORD classes */
-	char str[WTSVC_USER_CONFIG_CLASSES][MAX_PATH + 1];	/* strings */
-};
-
-/* Load a user's configuration (defaults where unset); -ENOENT: no user. */
-int wtsvc_user_config_load(const char *user, struct wtsvc_user_config *c);
-
 /* Windows FILETIME (100 ns since 1601) of a Unix time in ns. */
 int64_t wtsvc_filetime(int64_t unix_ns);
 
-/* ---- Win32 error for a negative errno ---- */
+/* ---- Win32 error for a negative errno (last_error.c) ---- */
 DWORD wtsvc_errno_to_win32(int neg_errno);
+
+/* ---- TimeOut arguments (deadline.c) ---- */
 
 /* TimeOut in ms as the ring waits take it (INFINITE: -1). */
 int wtsvc_timeout_ms(ULONG timeout);
@@ -195,4 +154,4 @@ void wtsvc_deadline_start(struct wtsvc_deadline *d, int timeout_ms);
 /* Milliseconds left (>= 0), or -1 without a limit. */
 int wtsvc_deadline_left(const struct wtsvc_deadline *d);
 
-#endif /* WTSVC_LIB_INTERNAL_H */
+#endif /* WTSVC_CORE_INTERNAL_H */

@@ -2,7 +2,7 @@
 /* TimeOut arguments: INFINITE, and one budget per call however often it sleeps. */
 #include <time.h>
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 static int64_t now_ms(void)
 {

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 #define SLOT_BITS	24
 #define SLOT_MAX	((1U << SLOT_BITS) - 1)

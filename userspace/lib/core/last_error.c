@@ -7,7 +7,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 static _Thread_local DWORD last_error;
 
@@ -22,12 +22,12 @@ void wtsvc_lasterror_use_winpr(void)
 	atomic_store(&winpr_set_last_error, fn);
 }
 
-WTSVC_EXPORT DWORD wtsvc_get_last_error(void)
+DWORD wtsvc_get_last_error(void)
 {
 	return last_error;
 }
 
-WTSVC_EXPORT void wtsvc_set_last_error(DWORD error)
+void wtsvc_set_last_error(DWORD error)
 {
 	void (*fn)(DWORD) = atomic_load(&winpr_set_last_error);
 

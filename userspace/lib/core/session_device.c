@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Finding a session's device.  WTS_CURRENT_SESSION is the session the
- * calling process belongs to, as the kernel tracks it (the session
- * manager attaches a session's first process; its descendants follow).
- * The environment variable WTSVC_SESSION overrides that, for programs a
- * manager without process tracking starts.  A process in no session
- * belongs to the console session, 0, which has no channels.
+ * Finding and opening a session's device, and binding a protocol end on
+ * it (wtsvc/protocol_end.c, the cchannel host).  WTS_CURRENT_SESSION is
+ * the session the calling process belongs to, as the kernel tracks it
+ * (the session manager attaches a session's first process; its
+ * descendants follow).  The environment variable WTSVC_SESSION overrides
+ * that, for programs a manager without process tracking starts.  A
+ * process in no session belongs to the console session, 0, which has no
+ * channels.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +17,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 static int session_from_env(DWORD *id)
 {
@@ -81,5 +83,21 @@ int wtsvc_session_open(DWORD session_id, int flags)
 	fd = open(path, flags | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? -ENODEV : -errno;
+	return fd;
+}
+
+/* A new session-device fd bound as the protocol end described by op. */
+int wtsvc_protocol_bind(DWORD session, struct wtsvc_channel_open *op)
+{
+	int fd = wtsvc_session_open(session, O_RDWR);
+
+	if (fd < 0)
+		return fd;
+	if (ioctl(fd, WTSVC_IOC_CHANNEL_OPEN, op)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
 	return fd;
 }

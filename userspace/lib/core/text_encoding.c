@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 /* Decode one code point; advances *s.  Invalid input gives U+FFFD. */
 static uint32_t utf8_next(const unsigned char **s)

@@ -16,7 +16,7 @@
 #include <poll.h>
 #include <stdlib.h>
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 #define WAIT_ENTRIES	(2 * (WTSVC_WAIT_MAX + 1))
 #define UD_CANCEL	0xffffffffULL

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 #define WTSVC_MEM_MAGIC	0x5754534d454d3031ULL	/* "WTSMEM01" */
 
@@ -43,7 +43,7 @@ static bool wtsvc_mem_free(void *p)
 	return true;
 }
 
-WTSVC_EXPORT VOID WTSFreeMemory(PVOID pMemory)
+VOID WTSFreeMemory(PVOID pMemory)
 {
 	if (pMemory)
 		wtsvc_mem_free(pMemory);
@@ -67,14 +67,14 @@ static BOOL wtsvc_free_memory_ex(WTS_TYPE_CLASS type, PVOID p, ULONG n)
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL WTSFreeMemoryExA(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory,
-				   ULONG NumberOfEntries)
+BOOL WTSFreeMemoryExA(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory,
+		      ULONG NumberOfEntries)
 {
 	return wtsvc_free_memory_ex(WTSTypeClass, pMemory, NumberOfEntries);
 }
 
-WTSVC_EXPORT BOOL WTSFreeMemoryExW(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory,
-				   ULONG NumberOfEntries)
+BOOL WTSFreeMemoryExW(WTS_TYPE_CLASS WTSTypeClass, PVOID pMemory,
+		      ULONG NumberOfEntries)
 {
 	return wtsvc_free_memory_ex(WTSTypeClass, pMemory, NumberOfEntries);
 }

@@ -111,7 +111,12 @@ int wtsvc_ring_map(int fd, struct wtsvc_ring **out)
 		free(r);
 		return err;
 	}
-	wtsvc_ring_setup(r, fd, ro, rw, &info, f.max_msg_size);
+	/*
+	 * The channel's own limit, fixed when it was opened; a module too old
+	 * to report it has only the global one.
+	 */
+	wtsvc_ring_setup(r, fd, ro, rw, &info,
+			 info.max_msg_size ? info.max_msg_size : f.max_msg_size);
 	*out = r;
 	return 0;
 }

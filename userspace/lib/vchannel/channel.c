@@ -8,7 +8,7 @@
  * room completes in userspace without a system call, and a doorbell is
  * rung only when the peer sleeps.  Waiting (a read with a TimeOut, a
  * write into a full ring) is one io_uring submission on the thread's ring
- * (uring_wait.c), cancelled by WTSVirtualChannelClose.
+ * (core/uring_wait.c), cancelled by WTSVirtualChannelClose.
  *
  * Reads use the kernel's chunked framing (WTSVC_IOC_SET_FRAMING), so the
  * channel fd returned as WTSVirtualFileHandle reads the same chunks, from
@@ -24,7 +24,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "vchannel.h"
+#include "vchannel_internal.h"
 
 #define OPEN_FLAGS_ALL	(WTS_CHANNEL_OPTION_DYNAMIC | \
 			 WTS_CHANNEL_OPTION_DYNAMIC_PRI_REAL | \
@@ -174,14 +174,14 @@ fail:
 	return NULL;
 }
 
-WTSVC_EXPORT HANDLE WTSVirtualChannelOpenEx(DWORD SessionId,
-					    LPSTR pVirtualName, DWORD flags)
+HANDLE WTSVirtualChannelOpenEx(DWORD SessionId,
+			       LPSTR pVirtualName, DWORD flags)
 {
 	return vch_open(SessionId, pVirtualName, flags);
 }
 
-WTSVC_EXPORT HANDLE WTSVirtualChannelOpen(HANDLE hServer, DWORD SessionId,
-					  LPSTR pVirtualName)
+HANDLE WTSVirtualChannelOpen(HANDLE hServer, DWORD SessionId,
+			     LPSTR pVirtualName)
 {
 	if (hServer != WTS_CURRENT_SERVER_HANDLE) {
 		wtsvc_fail(ERROR_INVALID_PARAMETER);
@@ -190,7 +190,7 @@ WTSVC_EXPORT HANDLE WTSVirtualChannelOpen(HANDLE hServer, DWORD SessionId,
 	return vch_open(SessionId, pVirtualName, 0);
 }
 
-WTSVC_EXPORT BOOL WTSVirtualChannelClose(HANDLE hChannelHandle)
+BOOL WTSVirtualChannelClose(HANDLE hChannelHandle)
 {
 	struct wtsvc_vch *ch;
 	uint64_t one = 1;
@@ -216,9 +216,9 @@ static BOOL io_fail(int ret)
 	return wtsvc_fail_errno(ret);
 }
 
-WTSVC_EXPORT BOOL WTSVirtualChannelRead(HANDLE hChannelHandle, ULONG TimeOut,
-					PCHAR Buffer, ULONG BufferSize,
-					PULONG pBytesRead)
+BOOL WTSVirtualChannelRead(HANDLE hChannelHandle, ULONG TimeOut,
+			   PCHAR Buffer, ULONG BufferSize,
+			   PULONG pBytesRead)
 {
 	bool probe = !Buffer || !BufferSize;
 	int timeout = wtsvc_timeout_ms(TimeOut);
@@ -265,8 +265,8 @@ WTSVC_EXPORT BOOL WTSVirtualChannelRead(HANDLE hChannelHandle, ULONG TimeOut,
 	return ok;
 }
 
-WTSVC_EXPORT BOOL WTSVirtualChannelWrite(HANDLE hChannelHandle, PCHAR Buffer,
-					 ULONG Length, PULONG pBytesWritten)
+BOOL WTSVirtualChannelWrite(HANDLE hChannelHandle, PCHAR Buffer,
+			    ULONG Length, PULONG pBytesWritten)
 {
 	struct wtsvc_vch *ch;
 	ssize_t n;
@@ -317,12 +317,12 @@ static BOOL vch_purge(HANDLE h, bool input)
 	return ret ? wtsvc_fail_errno(ret) : wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL WTSVirtualChannelPurgeInput(HANDLE hChannelHandle)
+BOOL WTSVirtualChannelPurgeInput(HANDLE hChannelHandle)
 {
 	return vch_purge(hChannelHandle, true);
 }
 
-WTSVC_EXPORT BOOL WTSVirtualChannelPurgeOutput(HANDLE hChannelHandle)
+BOOL WTSVirtualChannelPurgeOutput(HANDLE hChannelHandle)
 {
 	return vch_purge(hChannelHandle, false);
 }

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "vchannel.h"
+#include "vchannel_internal.h"
 
 /* WinPR's CreateFileDescriptorEventA and its WINPR_FD_READ mode. */
 #define WINPR_FD_READ	1
@@ -64,9 +64,9 @@ static BOOL reply(const void *val, DWORD size, PVOID *out, DWORD *len)
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL WTSVirtualChannelQuery(HANDLE hChannelHandle,
-					 WTS_VIRTUAL_CLASS WtsVirtualClass,
-					 PVOID *ppBuffer, DWORD *pBytesReturned)
+BOOL WTSVirtualChannelQuery(HANDLE hChannelHandle,
+			    WTS_VIRTUAL_CLASS WtsVirtualClass,
+			    PVOID *ppBuffer, DWORD *pBytesReturned)
 {
 	struct wtsvc_vch *ch;
 	DWORD err = ERROR_SUCCESS;

@@ -8,9 +8,9 @@
 #include <errno.h>
 #include <poll.h>
 
-#include "vchannel.h"
+#include "vchannel_internal.h"
 
-WTSVC_EXPORT int wtsvc_channel_fd(HANDLE hChannelHandle)
+int wtsvc_channel_fd(HANDLE hChannelHandle)
 {
 	struct wtsvc_vch *ch = wtsvc_vch_get(hChannelHandle);
 	int fd;
@@ -25,7 +25,7 @@ WTSVC_EXPORT int wtsvc_channel_fd(HANDLE hChannelHandle)
 	return fd;
 }
 
-WTSVC_EXPORT ULONG wtsvc_channel_max_record(HANDLE hChannelHandle)
+ULONG wtsvc_channel_max_record(HANDLE hChannelHandle)
 {
 	struct wtsvc_vch *ch = wtsvc_vch_get(hChannelHandle);
 	ULONG n;
@@ -56,8 +56,8 @@ static BOOL ring_result(int ret)
 	}
 }
 
-WTSVC_EXPORT BOOL wtsvc_channel_reserve(HANDLE hChannelHandle, ULONG Length,
-					PVOID *ppBuffer)
+BOOL wtsvc_channel_reserve(HANDLE hChannelHandle, ULONG Length,
+			   PVOID *ppBuffer)
 {
 	struct wtsvc_vch *ch;
 	int ret;
@@ -74,7 +74,7 @@ WTSVC_EXPORT BOOL wtsvc_channel_reserve(HANDLE hChannelHandle, ULONG Length,
 	return ring_result(ret);
 }
 
-WTSVC_EXPORT BOOL wtsvc_channel_commit(HANDLE hChannelHandle)
+BOOL wtsvc_channel_commit(HANDLE hChannelHandle)
 {
 	struct wtsvc_vch *ch = wtsvc_vch_get(hChannelHandle);
 	int ret;
@@ -104,8 +104,8 @@ static BOOL recv_result(int ret)
 	}
 }
 
-WTSVC_EXPORT BOOL wtsvc_channel_peek(HANDLE hChannelHandle, ULONG TimeOut,
-				     const void **ppData, ULONG *pLength)
+BOOL wtsvc_channel_peek(HANDLE hChannelHandle, ULONG TimeOut,
+			const void **ppData, ULONG *pLength)
 {
 	struct wtsvc_deadline dl;
 	struct wtsvc_vch *ch;
@@ -137,7 +137,7 @@ WTSVC_EXPORT BOOL wtsvc_channel_peek(HANDLE hChannelHandle, ULONG TimeOut,
 	return recv_result(ret);
 }
 
-WTSVC_EXPORT BOOL wtsvc_channel_release(HANDLE hChannelHandle)
+BOOL wtsvc_channel_release(HANDLE hChannelHandle)
 {
 	struct wtsvc_vch *ch = wtsvc_vch_get(hChannelHandle);
 	int ret;
@@ -151,9 +151,9 @@ WTSVC_EXPORT BOOL wtsvc_channel_release(HANDLE hChannelHandle)
 	return ret ? wtsvc_fail(ERROR_INVALID_PARAMETER) : wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL wtsvc_channel_recv(HANDLE hChannelHandle, ULONG TimeOut,
-				     PVOID Buffer, ULONG BufferSize,
-				     ULONG *pLength)
+BOOL wtsvc_channel_recv(HANDLE hChannelHandle, ULONG TimeOut,
+			PVOID Buffer, ULONG BufferSize,
+			ULONG *pLength)
 {
 	struct wtsvc_vch *ch;
 	ssize_t n;
@@ -180,8 +180,8 @@ WTSVC_EXPORT BOOL wtsvc_channel_recv(HANDLE hChannelHandle, ULONG TimeOut,
 	return recv_result((int)n);
 }
 
-WTSVC_EXPORT BOOL wtsvc_wait_channels(const HANDLE *Handles, DWORD *Events,
-				      DWORD Count, ULONG TimeOut)
+BOOL wtsvc_wait_channels(const HANDLE *Handles, DWORD *Events,
+			 DWORD Count, ULONG TimeOut)
 {
 	struct wtsvc_vch *ch[WTSVC_WAIT_MAX];
 	int fds[WTSVC_WAIT_MAX];

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* A server-side channel handle (vchannel.c, vchannel_ext.c). */
-#ifndef WTSVC_VCHANNEL_H
-#define WTSVC_VCHANNEL_H
+/*
+ * A server-side channel handle (channel.c, channel_query.c,
+ * channel_zero_copy.c).
+ */
+#ifndef WTSVC_VCHANNEL_INTERNAL_H
+#define WTSVC_VCHANNEL_INTERNAL_H
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 struct wtsvc_vch {
 	struct wtsvc_object obj;	/* first: handles.c hands this out */
@@ -22,4 +25,4 @@ void wtsvc_vch_put(struct wtsvc_vch *ch);
 /* Close the WinPR event WTSVirtualEventHandle created, if any. */
 void wtsvc_vch_close_event(struct wtsvc_vch *ch);
 
-#endif /* WTSVC_VCHANNEL_H */
+#endif /* WTSVC_VCHANNEL_INTERNAL_H */

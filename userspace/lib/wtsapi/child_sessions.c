@@ -5,15 +5,15 @@
  * ERROR_NOT_SUPPORTED, they are reported disabled, and no session has
  * one.  Documentation/libwtsvc.rst gives the reason.
  */
-#include "lib_internal.h"
+#include "core_internal.h"
 
-WTSVC_EXPORT BOOL WTSEnableChildSessions(BOOL bEnable)
+BOOL WTSEnableChildSessions(BOOL bEnable)
 {
 	(void)bEnable;
 	return wtsvc_fail(ERROR_NOT_SUPPORTED);
 }
 
-WTSVC_EXPORT BOOL WTSIsChildSessionsEnabled(PBOOL pbEnabled)
+BOOL WTSIsChildSessionsEnabled(PBOOL pbEnabled)
 {
 	if (!pbEnabled)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
@@ -21,7 +21,7 @@ WTSVC_EXPORT BOOL WTSIsChildSessionsEnabled(PBOOL pbEnabled)
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL WTSGetChildSessionId(PULONG pSessionId)
+BOOL WTSGetChildSessionId(PULONG pSessionId)
 {
 	if (!pSessionId)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "lib_internal.h"
+#include "wtsapi_internal.h"
 
 /* WTS_SECURITY_USER_ACCESS: CONNECT | CURRENT_GUEST_ACCESS | QUERY_INFORMATION */
 #define USER_ACCESS	(WTS_SECURITY_CONNECT | WTS_SECURITY_LOGON | \
@@ -110,19 +110,19 @@ static BOOL enumerate(HANDLE hServer, PVOID pReserved, DWORD Reserved,
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL WTSEnumerateListenersA(HANDLE hServer, PVOID pReserved,
-					 DWORD Reserved,
-					 PWTSLISTENERNAMEA pListeners,
-					 DWORD *pCount)
+BOOL WTSEnumerateListenersA(HANDLE hServer, PVOID pReserved,
+			    DWORD Reserved,
+			    PWTSLISTENERNAMEA pListeners,
+			    DWORD *pCount)
 {
 	return enumerate(hServer, pReserved, Reserved, pListeners, pCount,
 			 false);
 }
 
-WTSVC_EXPORT BOOL WTSEnumerateListenersW(HANDLE hServer, PVOID pReserved,
-					 DWORD Reserved,
-					 PWTSLISTENERNAMEW pListeners,
-					 DWORD *pCount)
+BOOL WTSEnumerateListenersW(HANDLE hServer, PVOID pReserved,
+			    DWORD Reserved,
+			    PWTSLISTENERNAMEW pListeners,
+			    DWORD *pCount)
 {
 	return enumerate(hServer, pReserved, Reserved, pListeners, pCount,
 			 true);
@@ -168,17 +168,17 @@ static BOOL query_config(HANDLE hServer, PVOID pReserved, DWORD Reserved,
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL WTSQueryListenerConfigA(HANDLE hServer, PVOID pReserved,
-					  DWORD Reserved, LPSTR pListenerName,
-					  PWTSLISTENERCONFIGA pBuffer)
+BOOL WTSQueryListenerConfigA(HANDLE hServer, PVOID pReserved,
+			     DWORD Reserved, LPSTR pListenerName,
+			     PWTSLISTENERCONFIGA pBuffer)
 {
 	return query_config(hServer, pReserved, Reserved, pListenerName,
 			    pBuffer, false);
 }
 
-WTSVC_EXPORT BOOL WTSQueryListenerConfigW(HANDLE hServer, PVOID pReserved,
-					  DWORD Reserved, LPWSTR pListenerName,
-					  PWTSLISTENERCONFIGW pBuffer)
+BOOL WTSQueryListenerConfigW(HANDLE hServer, PVOID pReserved,
+			     DWORD Reserved, LPWSTR pListenerName,
+			     PWTSLISTENERCONFIGW pBuffer)
 {
 	return query_config(hServer, pReserved, Reserved, pListenerName,
 			    pBuffer, true);
@@ -267,17 +267,17 @@ static BOOL create_listener(HANDLE hServer, PVOID pReserved, DWORD Reserved,
 	return listener_set(&l);
 }
 
-WTSVC_EXPORT BOOL WTSCreateListenerA(HANDLE hServer, PVOID pReserved,
-				     DWORD Reserved, LPSTR pListenerName,
-				     PWTSLISTENERCONFIGA pBuffer, DWORD flag)
+BOOL WTSCreateListenerA(HANDLE hServer, PVOID pReserved,
+			DWORD Reserved, LPSTR pListenerName,
+			PWTSLISTENERCONFIGA pBuffer, DWORD flag)
 {
 	return create_listener(hServer, pReserved, Reserved, pListenerName,
 			       pBuffer, flag, false);
 }
 
-WTSVC_EXPORT BOOL WTSCreateListenerW(HANDLE hServer, PVOID pReserved,
-				     DWORD Reserved, LPWSTR pListenerName,
-				     PWTSLISTENERCONFIGW pBuffer, DWORD flag)
+BOOL WTSCreateListenerW(HANDLE hServer, PVOID pReserved,
+			DWORD Reserved, LPWSTR pListenerName,
+			PWTSLISTENERCONFIGW pBuffer, DWORD flag)
 {
 	return create_listener(hServer, pReserved, Reserved, pListenerName,
 			       pBuffer, flag, true);
@@ -420,22 +420,22 @@ static BOOL get_security(HANDLE hServer, PVOID pReserved, DWORD Reserved,
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL WTSGetListenerSecurityA(HANDLE hServer, PVOID pReserved,
-					  DWORD Reserved, LPSTR pListenerName,
-					  SECURITY_INFORMATION SecurityInformation,
-					  PSECURITY_DESCRIPTOR pSecurityDescriptor,
-					  DWORD nLength, LPDWORD lpnLengthNeeded)
+BOOL WTSGetListenerSecurityA(HANDLE hServer, PVOID pReserved,
+			     DWORD Reserved, LPSTR pListenerName,
+			     SECURITY_INFORMATION SecurityInformation,
+			     PSECURITY_DESCRIPTOR pSecurityDescriptor,
+			     DWORD nLength, LPDWORD lpnLengthNeeded)
 {
 	return get_security(hServer, pReserved, Reserved, pListenerName,
 			    SecurityInformation, pSecurityDescriptor, nLength,
 			    lpnLengthNeeded, false);
 }
 
-WTSVC_EXPORT BOOL WTSGetListenerSecurityW(HANDLE hServer, PVOID pReserved,
-					  DWORD Reserved, LPWSTR pListenerName,
-					  SECURITY_INFORMATION SecurityInformation,
-					  PSECURITY_DESCRIPTOR pSecurityDescriptor,
-					  DWORD nLength, LPDWORD lpnLengthNeeded)
+BOOL WTSGetListenerSecurityW(HANDLE hServer, PVOID pReserved,
+			     DWORD Reserved, LPWSTR pListenerName,
+			     SECURITY_INFORMATION SecurityInformation,
+			     PSECURITY_DESCRIPTOR pSecurityDescriptor,
+			     DWORD nLength, LPDWORD lpnLengthNeeded)
 {
 	return get_security(hServer, pReserved, Reserved, pListenerName,
 			    SecurityInformation, pSecurityDescriptor, nLength,
@@ -467,19 +467,19 @@ static BOOL set_security(HANDLE hServer, PVOID pReserved, DWORD Reserved,
 	return listener_set(&l);
 }
 
-WTSVC_EXPORT BOOL WTSSetListenerSecurityA(HANDLE hServer, PVOID pReserved,
-					  DWORD Reserved, LPSTR pListenerName,
-					  SECURITY_INFORMATION SecurityInformation,
-					  PSECURITY_DESCRIPTOR pSecurityDescriptor)
+BOOL WTSSetListenerSecurityA(HANDLE hServer, PVOID pReserved,
+			     DWORD Reserved, LPSTR pListenerName,
+			     SECURITY_INFORMATION SecurityInformation,
+			     PSECURITY_DESCRIPTOR pSecurityDescriptor)
 {
 	return set_security(hServer, pReserved, Reserved, pListenerName,
 			    SecurityInformation, pSecurityDescriptor, false);
 }
 
-WTSVC_EXPORT BOOL WTSSetListenerSecurityW(HANDLE hServer, PVOID pReserved,
-					  DWORD Reserved, LPWSTR pListenerName,
-					  SECURITY_INFORMATION SecurityInformation,
-					  PSECURITY_DESCRIPTOR pSecurityDescriptor)
+BOOL WTSSetListenerSecurityW(HANDLE hServer, PVOID pReserved,
+			     DWORD Reserved, LPWSTR pListenerName,
+			     SECURITY_INFORMATION SecurityInformation,
+			     PSECURITY_DESCRIPTOR pSecurityDescriptor)
 {
 	return set_security(hServer, pReserved, Reserved, pListenerName,
 			    SecurityInformation, pSecurityDescriptor, true);

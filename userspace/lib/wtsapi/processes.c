@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "lib_internal.h"
+#include "wtsapi_internal.h"
 
 struct proc {
 	uint32_t pid, uid, session;
@@ -277,19 +277,19 @@ static BOOL enumerate(HANDLE hServer, DWORD Reserved, DWORD Version,
 	return build(0, WTS_ANY_SESSION, wide, pp, pCount);
 }
 
-WTSVC_EXPORT BOOL WTSEnumerateProcessesA(HANDLE hServer, DWORD Reserved,
-					 DWORD Version,
-					 PWTS_PROCESS_INFOA *ppProcessInfo,
-					 DWORD *pCount)
+BOOL WTSEnumerateProcessesA(HANDLE hServer, DWORD Reserved,
+			    DWORD Version,
+			    PWTS_PROCESS_INFOA *ppProcessInfo,
+			    DWORD *pCount)
 {
 	return enumerate(hServer, Reserved, Version, (void **)ppProcessInfo,
 			 pCount, false);
 }
 
-WTSVC_EXPORT BOOL WTSEnumerateProcessesW(HANDLE hServer, DWORD Reserved,
-					 DWORD Version,
-					 PWTS_PROCESS_INFOW *ppProcessInfo,
-					 DWORD *pCount)
+BOOL WTSEnumerateProcessesW(HANDLE hServer, DWORD Reserved,
+			    DWORD Version,
+			    PWTS_PROCESS_INFOW *ppProcessInfo,
+			    DWORD *pCount)
 {
 	return enumerate(hServer, Reserved, Version, (void **)ppProcessInfo,
 			 pCount, true);
@@ -317,25 +317,25 @@ static BOOL enumerate_ex(HANDLE hServer, DWORD *pLevel, DWORD SessionId,
 	return build(*pLevel, SessionId, wide, pp, pCount);
 }
 
-WTSVC_EXPORT BOOL WTSEnumerateProcessesExA(HANDLE hServer, DWORD *pLevel,
-					   DWORD SessionId,
-					   LPSTR *ppProcessInfo, DWORD *pCount)
+BOOL WTSEnumerateProcessesExA(HANDLE hServer, DWORD *pLevel,
+			      DWORD SessionId,
+			      LPSTR *ppProcessInfo, DWORD *pCount)
 {
 	return enumerate_ex(hServer, pLevel, SessionId, (void **)ppProcessInfo,
 			    pCount, false);
 }
 
-WTSVC_EXPORT BOOL WTSEnumerateProcessesExW(HANDLE hServer, DWORD *pLevel,
-					   DWORD SessionId,
-					   LPWSTR *ppProcessInfo, DWORD *pCount)
+BOOL WTSEnumerateProcessesExW(HANDLE hServer, DWORD *pLevel,
+			      DWORD SessionId,
+			      LPWSTR *ppProcessInfo, DWORD *pCount)
 {
 	return enumerate_ex(hServer, pLevel, SessionId, (void **)ppProcessInfo,
 			    pCount, true);
 }
 
 /* ExitCode cannot be imposed on Linux: the process is killed (SIGKILL). */
-WTSVC_EXPORT BOOL WTSTerminateProcess(HANDLE hServer, DWORD ProcessId,
-				      DWORD ExitCode)
+BOOL WTSTerminateProcess(HANDLE hServer, DWORD ProcessId,
+			 DWORD ExitCode)
 {
 	(void)ExitCode;
 	if (!wtsvc_server_check(hServer))
@@ -348,7 +348,7 @@ WTSVC_EXPORT BOOL WTSTerminateProcess(HANDLE hServer, DWORD ProcessId,
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL ProcessIdToSessionId(DWORD dwProcessId, DWORD *pSessionId)
+BOOL ProcessIdToSessionId(DWORD dwProcessId, DWORD *pSessionId)
 {
 	DWORD id;
 	int fd, ret;
@@ -373,7 +373,7 @@ WTSVC_EXPORT BOOL ProcessIdToSessionId(DWORD dwProcessId, DWORD *pSessionId)
 }
 
 /* The console session, 0, is always attached to the physical console. */
-WTSVC_EXPORT DWORD WTSGetActiveConsoleSessionId(void)
+DWORD WTSGetActiveConsoleSessionId(void)
 {
 	return WTSVC_SESSION_CONSOLE;
 }

@@ -15,7 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "lib_internal.h"
+#include "wtsapi_internal.h"
 
 struct wtsvc_server {
 	struct wtsvc_object obj;
@@ -89,27 +89,27 @@ static HANDLE open_server_w(LPWSTR name)
 	return h;
 }
 
-WTSVC_EXPORT HANDLE WTSOpenServerA(LPSTR pServerName)
+HANDLE WTSOpenServerA(LPSTR pServerName)
 {
 	return open_server(pServerName);
 }
 
-WTSVC_EXPORT HANDLE WTSOpenServerW(LPWSTR pServerName)
+HANDLE WTSOpenServerW(LPWSTR pServerName)
 {
 	return open_server_w(pServerName);
 }
 
-WTSVC_EXPORT HANDLE WTSOpenServerExA(LPSTR pServerName)
+HANDLE WTSOpenServerExA(LPSTR pServerName)
 {
 	return open_server(pServerName);
 }
 
-WTSVC_EXPORT HANDLE WTSOpenServerExW(LPWSTR pServerName)
+HANDLE WTSOpenServerExW(LPWSTR pServerName)
 {
 	return open_server_w(pServerName);
 }
 
-WTSVC_EXPORT VOID WTSCloseServer(HANDLE hServer)
+VOID WTSCloseServer(HANDLE hServer)
 {
 	struct wtsvc_object *o;
 	struct wtsvc_server *s;
@@ -220,20 +220,20 @@ static BOOL enumerate_servers(bool wide, DWORD Reserved, DWORD Version,
 }
 
 /* pDomainName: any domain is this host's (there is no other). */
-WTSVC_EXPORT BOOL WTSEnumerateServersA(LPSTR pDomainName, DWORD Reserved,
-				       DWORD Version,
-				       PWTS_SERVER_INFOA *ppServerInfo,
-				       DWORD *pCount)
+BOOL WTSEnumerateServersA(LPSTR pDomainName, DWORD Reserved,
+			  DWORD Version,
+			  PWTS_SERVER_INFOA *ppServerInfo,
+			  DWORD *pCount)
 {
 	(void)pDomainName;
 	return enumerate_servers(false, Reserved, Version,
 				 (void **)ppServerInfo, pCount);
 }
 
-WTSVC_EXPORT BOOL WTSEnumerateServersW(LPWSTR pDomainName, DWORD Reserved,
-				       DWORD Version,
-				       PWTS_SERVER_INFOW *ppServerInfo,
-				       DWORD *pCount)
+BOOL WTSEnumerateServersW(LPWSTR pDomainName, DWORD Reserved,
+			  DWORD Version,
+			  PWTS_SERVER_INFOW *ppServerInfo,
+			  DWORD *pCount)
 {
 	(void)pDomainName;
 	return enumerate_servers(true, Reserved, Version,

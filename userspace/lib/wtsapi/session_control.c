@@ -14,7 +14,7 @@
 #include <string.h>
 #include <linux/wtsvc.h>
 
-#include "lib_internal.h"
+#include "wtsapi_internal.h"
 
 static DWORD request_error(int err, uint32_t type)
 {
@@ -91,14 +91,14 @@ static BOOL session_request(HANDLE hServer, DWORD id, uint32_t type,
 	return submit(&r, NULL);
 }
 
-WTSVC_EXPORT BOOL WTSLogoffSession(HANDLE hServer, DWORD SessionId,
-				   BOOL bWait)
+BOOL WTSLogoffSession(HANDLE hServer, DWORD SessionId,
+		      BOOL bWait)
 {
 	return session_request(hServer, SessionId, WTSVC_REQ_LOGOFF, bWait);
 }
 
-WTSVC_EXPORT BOOL WTSDisconnectSession(HANDLE hServer, DWORD SessionId,
-				       BOOL bWait)
+BOOL WTSDisconnectSession(HANDLE hServer, DWORD SessionId,
+			  BOOL bWait)
 {
 	return session_request(hServer, SessionId, WTSVC_REQ_DISCONNECT,
 			       bWait);
@@ -135,11 +135,11 @@ static BOOL send_message(HANDLE hServer, DWORD id, const char *title,
 	return TRUE;
 }
 
-WTSVC_EXPORT BOOL WTSSendMessageA(HANDLE hServer, DWORD SessionId,
-				  LPSTR pTitle, DWORD TitleLength,
-				  LPSTR pMessage, DWORD MessageLength,
-				  DWORD Style, DWORD Timeout, DWORD *pResponse,
-				  BOOL bWait)
+BOOL WTSSendMessageA(HANDLE hServer, DWORD SessionId,
+		     LPSTR pTitle, DWORD TitleLength,
+		     LPSTR pMessage, DWORD MessageLength,
+		     DWORD Style, DWORD Timeout, DWORD *pResponse,
+		     BOOL bWait)
 {
 	return send_message(hServer, SessionId, pTitle, TitleLength, pMessage,
 			    MessageLength, Style, Timeout, pResponse, bWait);
@@ -170,11 +170,11 @@ static char *w_text(const WCHAR *s, DWORD bytes, bool *bad)
 	return out;
 }
 
-WTSVC_EXPORT BOOL WTSSendMessageW(HANDLE hServer, DWORD SessionId,
-				  LPWSTR pTitle, DWORD TitleLength,
-				  LPWSTR pMessage, DWORD MessageLength,
-				  DWORD Style, DWORD Timeout, DWORD *pResponse,
-				  BOOL bWait)
+BOOL WTSSendMessageW(HANDLE hServer, DWORD SessionId,
+		     LPWSTR pTitle, DWORD TitleLength,
+		     LPWSTR pMessage, DWORD MessageLength,
+		     DWORD Style, DWORD Timeout, DWORD *pResponse,
+		     BOOL bWait)
 {
 	bool bad = false;
 	char *t = w_text(pTitle, TitleLength, &bad);
@@ -193,7 +193,7 @@ WTSVC_EXPORT BOOL WTSSendMessageW(HANDLE hServer, DWORD SessionId,
 	return ok;
 }
 
-WTSVC_EXPORT BOOL WTSShutdownSystem(HANDLE hServer, DWORD ShutdownFlag)
+BOOL WTSShutdownSystem(HANDLE hServer, DWORD ShutdownFlag)
 {
 	struct wtsvc_request r = {
 		.type = WTSVC_REQ_SHUTDOWN, .flags = WTSVC_REQ_F_WAIT,
@@ -229,14 +229,14 @@ static BOOL connect_session(ULONG LogonId, ULONG TargetLogonId,
 	return submit(&r, NULL);
 }
 
-WTSVC_EXPORT BOOL WTSConnectSessionA(ULONG LogonId, ULONG TargetLogonId,
-				     PSTR pPassword, BOOL bWait)
+BOOL WTSConnectSessionA(ULONG LogonId, ULONG TargetLogonId,
+			PSTR pPassword, BOOL bWait)
 {
 	return connect_session(LogonId, TargetLogonId, pPassword, bWait);
 }
 
-WTSVC_EXPORT BOOL WTSConnectSessionW(ULONG LogonId, ULONG TargetLogonId,
-				     PWSTR pPassword, BOOL bWait)
+BOOL WTSConnectSessionW(ULONG LogonId, ULONG TargetLogonId,
+			PWSTR pPassword, BOOL bWait)
 {
 	char *pw;
 	BOOL ok;
@@ -275,20 +275,20 @@ static BOOL start_remote_control(const char *server, ULONG target, BYTE vk,
 	return submit(&r, NULL);
 }
 
-WTSVC_EXPORT BOOL WTSStartRemoteControlSessionA(LPSTR pTargetServerName,
-						ULONG TargetLogonId,
-						BYTE HotkeyVk,
-						USHORT HotkeyModifiers)
+BOOL WTSStartRemoteControlSessionA(LPSTR pTargetServerName,
+				   ULONG TargetLogonId,
+				   BYTE HotkeyVk,
+				   USHORT HotkeyModifiers)
 {
 	return start_remote_control(pTargetServerName, TargetLogonId, HotkeyVk,
 				    HotkeyModifiers, 0);
 }
 
-WTSVC_EXPORT BOOL WTSStartRemoteControlSessionExA(LPSTR pTargetServerName,
-						  ULONG TargetLogonId,
-						  BYTE HotkeyVk,
-						  USHORT HotkeyModifiers,
-						  DWORD flags)
+BOOL WTSStartRemoteControlSessionExA(LPSTR pTargetServerName,
+				     ULONG TargetLogonId,
+				     BYTE HotkeyVk,
+				     USHORT HotkeyModifiers,
+				     DWORD flags)
 {
 	return start_remote_control(pTargetServerName, TargetLogonId, HotkeyVk,
 				    HotkeyModifiers, flags);
@@ -307,26 +307,26 @@ static BOOL start_remote_control_w(LPWSTR server, ULONG target, BYTE vk,
 	return ok;
 }
 
-WTSVC_EXPORT BOOL WTSStartRemoteControlSessionW(LPWSTR pTargetServerName,
-						ULONG TargetLogonId,
-						BYTE HotkeyVk,
-						USHORT HotkeyModifiers)
+BOOL WTSStartRemoteControlSessionW(LPWSTR pTargetServerName,
+				   ULONG TargetLogonId,
+				   BYTE HotkeyVk,
+				   USHORT HotkeyModifiers)
 {
 	return start_remote_control_w(pTargetServerName, TargetLogonId,
 				      HotkeyVk, HotkeyModifiers, 0);
 }
 
-WTSVC_EXPORT BOOL WTSStartRemoteControlSessionExW(LPWSTR pTargetServerName,
-						  ULONG TargetLogonId,
-						  BYTE HotkeyVk,
-						  USHORT HotkeyModifiers,
-						  DWORD flags)
+BOOL WTSStartRemoteControlSessionExW(LPWSTR pTargetServerName,
+				     ULONG TargetLogonId,
+				     BYTE HotkeyVk,
+				     USHORT HotkeyModifiers,
+				     DWORD flags)
 {
 	return start_remote_control_w(pTargetServerName, TargetLogonId,
 				      HotkeyVk, HotkeyModifiers, flags);
 }
 
-WTSVC_EXPORT BOOL WTSStopRemoteControlSession(ULONG LogonId)
+BOOL WTSStopRemoteControlSession(ULONG LogonId)
 {
 	struct wtsvc_request r = {
 		.type = WTSVC_REQ_REMOTE_CONTROL_STOP,

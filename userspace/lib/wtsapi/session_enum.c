@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "lib_internal.h"
+#include "wtsapi_internal.h"
 
 const char *wtsvc_winstation(const struct wtsvc_session_info *si,
 			     char *buf, size_t len)
@@ -144,37 +144,37 @@ static BOOL enumerate_ex(HANDLE hServer, DWORD *pLevel, DWORD Filter,
 	return enumerate(hServer, true, pp, pCount, wide);
 }
 
-WTSVC_EXPORT BOOL WTSEnumerateSessionsA(HANDLE hServer, DWORD Reserved,
-					DWORD Version,
-					PWTS_SESSION_INFOA *ppSessionInfo,
-					DWORD *pCount)
+BOOL WTSEnumerateSessionsA(HANDLE hServer, DWORD Reserved,
+			   DWORD Version,
+			   PWTS_SESSION_INFOA *ppSessionInfo,
+			   DWORD *pCount)
 {
 	return enumerate_v1(hServer, Reserved, Version,
 			    (void **)ppSessionInfo, pCount, false);
 }
 
-WTSVC_EXPORT BOOL WTSEnumerateSessionsW(HANDLE hServer, DWORD Reserved,
-					DWORD Version,
-					PWTS_SESSION_INFOW *ppSessionInfo,
-					DWORD *pCount)
+BOOL WTSEnumerateSessionsW(HANDLE hServer, DWORD Reserved,
+			   DWORD Version,
+			   PWTS_SESSION_INFOW *ppSessionInfo,
+			   DWORD *pCount)
 {
 	return enumerate_v1(hServer, Reserved, Version,
 			    (void **)ppSessionInfo, pCount, true);
 }
 
-WTSVC_EXPORT BOOL WTSEnumerateSessionsExA(HANDLE hServer, DWORD *pLevel,
-					  DWORD Filter,
-					  PWTS_SESSION_INFO_1A *ppSessionInfo,
-					  DWORD *pCount)
+BOOL WTSEnumerateSessionsExA(HANDLE hServer, DWORD *pLevel,
+			     DWORD Filter,
+			     PWTS_SESSION_INFO_1A *ppSessionInfo,
+			     DWORD *pCount)
 {
 	return enumerate_ex(hServer, pLevel, Filter, (void **)ppSessionInfo,
 			    pCount, false);
 }
 
-WTSVC_EXPORT BOOL WTSEnumerateSessionsExW(HANDLE hServer, DWORD *pLevel,
-					  DWORD Filter,
-					  PWTS_SESSION_INFO_1W *ppSessionInfo,
-					  DWORD *pCount)
+BOOL WTSEnumerateSessionsExW(HANDLE hServer, DWORD *pLevel,
+			     DWORD Filter,
+			     PWTS_SESSION_INFO_1W *ppSessionInfo,
+			     DWORD *pCount)
 {
 	return enumerate_ex(hServer, pLevel, Filter, (void **)ppSessionInfo,
 			    pCount, true);

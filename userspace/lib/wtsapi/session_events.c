@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "lib_internal.h"
+#include "wtsapi_internal.h"
 
 /* A new kernel events fd for mask, or a negative errno. */
 static int events_open(uint32_t mask, uint32_t queue_len)
@@ -60,8 +60,8 @@ static DWORD drain(int fd, uint32_t mask)
 	return flags & mask;
 }
 
-WTSVC_EXPORT BOOL WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask,
-				     DWORD *pEventFlags)
+BOOL WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask,
+			DWORD *pEventFlags)
 {
 	struct wtsvc_waiter w = { .wake_fd = -1 };
 	struct wtsvc_server *s;
@@ -227,26 +227,26 @@ static BOOL reg_del(HWND hwnd)
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL WTSRegisterSessionNotification(HWND hWnd, DWORD dwFlags)
+BOOL WTSRegisterSessionNotification(HWND hWnd, DWORD dwFlags)
 {
 	return reg_add(hWnd, dwFlags);
 }
 
-WTSVC_EXPORT BOOL WTSUnRegisterSessionNotification(HWND hWnd)
+BOOL WTSUnRegisterSessionNotification(HWND hWnd)
 {
 	return reg_del(hWnd);
 }
 
-WTSVC_EXPORT BOOL WTSRegisterSessionNotificationEx(HANDLE hServer, HWND hWnd,
-						   DWORD dwFlags)
+BOOL WTSRegisterSessionNotificationEx(HANDLE hServer, HWND hWnd,
+				      DWORD dwFlags)
 {
 	if (!wtsvc_server_check(hServer))
 		return FALSE;
 	return reg_add(hWnd, dwFlags);
 }
 
-WTSVC_EXPORT BOOL WTSUnRegisterSessionNotificationEx(HANDLE hServer,
-						     HWND hWnd)
+BOOL WTSUnRegisterSessionNotificationEx(HANDLE hServer,
+					HWND hWnd)
 {
 	if (!wtsvc_server_check(hServer))
 		return FALSE;
@@ -269,7 +269,7 @@ static int reg_fd(HWND hwnd, DWORD *only)
 	return fd;
 }
 
-WTSVC_EXPORT int wtsvc_session_notification_fd(HWND hWnd)
+int wtsvc_session_notification_fd(HWND hWnd)
 {
 	struct registration *r;
 	int fd = -1;
@@ -308,9 +308,9 @@ static WPARAM change_code(const struct wtsvc_event *e)
 	}
 }
 
-WTSVC_EXPORT BOOL wtsvc_read_session_notification(HWND hWnd, DWORD TimeOut,
-						  WPARAM *pCode,
-						  LPARAM *pSessionId)
+BOOL wtsvc_read_session_notification(HWND hWnd, DWORD TimeOut,
+				     WPARAM *pCode,
+				     LPARAM *pSessionId)
 {
 	struct wtsvc_deadline dl;
 	DWORD only;

@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "lib_internal.h"
+#include "wtsapi_internal.h"
 
 /* Everything one query needs, read once. */
 struct query {
@@ -398,19 +398,19 @@ static BOOL query(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS cls,
 	return ok;
 }
 
-WTSVC_EXPORT BOOL WTSQuerySessionInformationA(HANDLE hServer, DWORD SessionId,
-					      WTS_INFO_CLASS WTSInfoClass,
-					      LPSTR *ppBuffer,
-					      DWORD *pBytesReturned)
+BOOL WTSQuerySessionInformationA(HANDLE hServer, DWORD SessionId,
+				 WTS_INFO_CLASS WTSInfoClass,
+				 LPSTR *ppBuffer,
+				 DWORD *pBytesReturned)
 {
 	return query(hServer, SessionId, WTSInfoClass, ppBuffer,
 		     pBytesReturned, false);
 }
 
-WTSVC_EXPORT BOOL WTSQuerySessionInformationW(HANDLE hServer, DWORD SessionId,
-					      WTS_INFO_CLASS WTSInfoClass,
-					      LPWSTR *ppBuffer,
-					      DWORD *pBytesReturned)
+BOOL WTSQuerySessionInformationW(HANDLE hServer, DWORD SessionId,
+				 WTS_INFO_CLASS WTSInfoClass,
+				 LPWSTR *ppBuffer,
+				 DWORD *pBytesReturned)
 {
 	return query(hServer, SessionId, WTSInfoClass, (LPSTR *)ppBuffer,
 		     pBytesReturned, true);

@@ -19,7 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib_internal.h"
+#include "wtsapi_internal.h"
 
 static const char *const class_names[WTSVC_USER_CONFIG_CLASSES] = {
 	"InitialProgram", "WorkingDirectory", "fInheritInitialProgram",
@@ -285,17 +285,17 @@ static BOOL query(const void *server, const void *user_in,
 	return buf ? wtsvc_ok() : wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);
 }
 
-WTSVC_EXPORT BOOL WTSQueryUserConfigA(LPSTR pServerName, LPSTR pUserName,
-				      WTS_CONFIG_CLASS WTSConfigClass,
-				      LPSTR *ppBuffer, DWORD *pBytesReturned)
+BOOL WTSQueryUserConfigA(LPSTR pServerName, LPSTR pUserName,
+			 WTS_CONFIG_CLASS WTSConfigClass,
+			 LPSTR *ppBuffer, DWORD *pBytesReturned)
 {
 	return query(pServerName, pUserName, WTSConfigClass, ppBuffer,
 		     pBytesReturned, false);
 }
 
-WTSVC_EXPORT BOOL WTSQueryUserConfigW(LPWSTR pServerName, LPWSTR pUserName,
-				      WTS_CONFIG_CLASS WTSConfigClass,
-				      LPWSTR *ppBuffer, DWORD *pBytesReturned)
+BOOL WTSQueryUserConfigW(LPWSTR pServerName, LPWSTR pUserName,
+			 WTS_CONFIG_CLASS WTSConfigClass,
+			 LPWSTR *ppBuffer, DWORD *pBytesReturned)
 {
 	return query(pServerName, pUserName, WTSConfigClass,
 		     (LPSTR *)ppBuffer, pBytesReturned, true);
@@ -361,17 +361,17 @@ out:
 	return ok;
 }
 
-WTSVC_EXPORT BOOL WTSSetUserConfigA(LPSTR pServerName, LPSTR pUserName,
-				    WTS_CONFIG_CLASS WTSConfigClass,
-				    LPSTR pBuffer, DWORD DataLength)
+BOOL WTSSetUserConfigA(LPSTR pServerName, LPSTR pUserName,
+		       WTS_CONFIG_CLASS WTSConfigClass,
+		       LPSTR pBuffer, DWORD DataLength)
 {
 	return set(pServerName, pUserName, WTSConfigClass, pBuffer, DataLength,
 		   false);
 }
 
-WTSVC_EXPORT BOOL WTSSetUserConfigW(LPWSTR pServerName, LPWSTR pUserName,
-				    WTS_CONFIG_CLASS WTSConfigClass,
-				    LPWSTR pBuffer, DWORD DataLength)
+BOOL WTSSetUserConfigW(LPWSTR pServerName, LPWSTR pUserName,
+		       WTS_CONFIG_CLASS WTSConfigClass,
+		       LPWSTR pBuffer, DWORD DataLength)
 {
 	return set(pServerName, pUserName, WTSConfigClass, pBuffer, DataLength,
 		   true);

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 struct token {
 	struct wtsvc_object obj;
@@ -39,7 +39,7 @@ static bool have_setuid_cap(void)
 	return ok;
 }
 
-WTSVC_EXPORT BOOL WTSQueryUserToken(ULONG SessionId, PHANDLE phToken)
+BOOL WTSQueryUserToken(ULONG SessionId, PHANDLE phToken)
 {
 	struct wtsvc_session_info si;
 	struct token *t;
@@ -72,7 +72,7 @@ WTSVC_EXPORT BOOL WTSQueryUserToken(ULONG SessionId, PHANDLE phToken)
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL wtsvc_token_uid(HANDLE hToken, DWORD *pUid)
+BOOL wtsvc_token_uid(HANDLE hToken, DWORD *pUid)
 {
 	struct wtsvc_object *o;
 
@@ -86,7 +86,7 @@ WTSVC_EXPORT BOOL wtsvc_token_uid(HANDLE hToken, DWORD *pUid)
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL wtsvc_close_token(HANDLE hToken)
+BOOL wtsvc_close_token(HANDLE hToken)
 {
 	struct wtsvc_object *o = wtsvc_handle_remove(hToken,
 						     WTSVC_HANDLE_TOKEN);

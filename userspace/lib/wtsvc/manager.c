@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 struct wtsvc_manager {
 	int fd;
@@ -31,7 +31,7 @@ static BOOL mgr_ioctl(WTSVC_MANAGER *m, unsigned long cmd, void *arg)
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT WTSVC_MANAGER *wtsvc_manager_open(BOOL serve_requests)
+WTSVC_MANAGER *wtsvc_manager_open(BOOL serve_requests)
 {
 	struct wtsvc_manager_register mr = { .size = sizeof(mr) };
 	WTSVC_MANAGER *m;
@@ -63,7 +63,7 @@ WTSVC_EXPORT WTSVC_MANAGER *wtsvc_manager_open(BOOL serve_requests)
 	return m;
 }
 
-WTSVC_EXPORT void wtsvc_manager_close(WTSVC_MANAGER *m)
+void wtsvc_manager_close(WTSVC_MANAGER *m)
 {
 	if (!m)
 		return;
@@ -71,13 +71,13 @@ WTSVC_EXPORT void wtsvc_manager_close(WTSVC_MANAGER *m)
 	free(m);
 }
 
-WTSVC_EXPORT int wtsvc_manager_fd(WTSVC_MANAGER *m)
+int wtsvc_manager_fd(WTSVC_MANAGER *m)
 {
 	return m ? m->fd : -1;
 }
 
-WTSVC_EXPORT BOOL wtsvc_manager_create_session(WTSVC_MANAGER *m,
-					       struct wtsvc_session_info *info)
+BOOL wtsvc_manager_create_session(WTSVC_MANAGER *m,
+				  struct wtsvc_session_info *info)
 {
 	if (!info)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
@@ -85,8 +85,8 @@ WTSVC_EXPORT BOOL wtsvc_manager_create_session(WTSVC_MANAGER *m,
 	return mgr_ioctl(m, WTSVC_IOC_SESSION_CREATE, info);
 }
 
-WTSVC_EXPORT BOOL wtsvc_manager_update_session(WTSVC_MANAGER *m,
-				const struct wtsvc_session_info *info)
+BOOL wtsvc_manager_update_session(WTSVC_MANAGER *m,
+		   const struct wtsvc_session_info *info)
 {
 	struct wtsvc_session_info copy;
 
@@ -100,8 +100,8 @@ WTSVC_EXPORT BOOL wtsvc_manager_update_session(WTSVC_MANAGER *m,
 	return mgr_ioctl(m, WTSVC_IOC_SESSION_UPDATE, &copy);
 }
 
-WTSVC_EXPORT BOOL wtsvc_manager_destroy_session(WTSVC_MANAGER *m,
-						DWORD SessionId)
+BOOL wtsvc_manager_destroy_session(WTSVC_MANAGER *m,
+				   DWORD SessionId)
 {
 	struct wtsvc_session_destroy d = {
 		.size = sizeof(d), .session_id = SessionId,
@@ -110,9 +110,9 @@ WTSVC_EXPORT BOOL wtsvc_manager_destroy_session(WTSVC_MANAGER *m,
 	return mgr_ioctl(m, WTSVC_IOC_SESSION_DESTROY, &d);
 }
 
-WTSVC_EXPORT BOOL wtsvc_manager_attach_process(WTSVC_MANAGER *m,
-					       DWORD ProcessId,
-					       DWORD SessionId)
+BOOL wtsvc_manager_attach_process(WTSVC_MANAGER *m,
+				  DWORD ProcessId,
+				  DWORD SessionId)
 {
 	struct wtsvc_proc_attach pa = {
 		.size = sizeof(pa), .pid = ProcessId, .session_id = SessionId,
@@ -121,8 +121,8 @@ WTSVC_EXPORT BOOL wtsvc_manager_attach_process(WTSVC_MANAGER *m,
 	return mgr_ioctl(m, WTSVC_IOC_PROC_ATTACH, &pa);
 }
 
-WTSVC_EXPORT BOOL wtsvc_manager_next_request(WTSVC_MANAGER *m, DWORD TimeOut,
-					     WTSVC_REQUEST *req)
+BOOL wtsvc_manager_next_request(WTSVC_MANAGER *m, DWORD TimeOut,
+				WTSVC_REQUEST *req)
 {
 	struct wtsvc_mgr_request *hdr;
 	size_t cap = sizeof(*hdr) + 2 * WTSVC_REQ_TEXT_MAX;
@@ -188,7 +188,7 @@ WTSVC_EXPORT BOOL wtsvc_manager_next_request(WTSVC_MANAGER *m, DWORD TimeOut,
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT void wtsvc_manager_free_request(WTSVC_REQUEST *req)
+void wtsvc_manager_free_request(WTSVC_REQUEST *req)
 {
 	if (req) {
 		free(req->Text[0]);
@@ -196,8 +196,8 @@ WTSVC_EXPORT void wtsvc_manager_free_request(WTSVC_REQUEST *req)
 	}
 }
 
-WTSVC_EXPORT BOOL wtsvc_manager_answer(WTSVC_MANAGER *m, UINT64 Id,
-				       DWORD Error, DWORD Response)
+BOOL wtsvc_manager_answer(WTSVC_MANAGER *m, UINT64 Id,
+			  DWORD Error, DWORD Response)
 {
 	struct wtsvc_request_answer a = {
 		.size = sizeof(a), .id = Id, .error = Error,
@@ -207,8 +207,8 @@ WTSVC_EXPORT BOOL wtsvc_manager_answer(WTSVC_MANAGER *m, UINT64 Id,
 	return mgr_ioctl(m, WTSVC_IOC_REQUEST_ANSWER, &a);
 }
 
-WTSVC_EXPORT BOOL wtsvc_manager_set_listener(WTSVC_MANAGER *m,
-					     struct wtsvc_listener *l)
+BOOL wtsvc_manager_set_listener(WTSVC_MANAGER *m,
+				struct wtsvc_listener *l)
 {
 	if (!l)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
@@ -216,8 +216,8 @@ WTSVC_EXPORT BOOL wtsvc_manager_set_listener(WTSVC_MANAGER *m,
 	return mgr_ioctl(m, WTSVC_IOC_LISTENER_SET, l);
 }
 
-WTSVC_EXPORT BOOL wtsvc_manager_delete_listener(WTSVC_MANAGER *m,
-						const char *name)
+BOOL wtsvc_manager_delete_listener(WTSVC_MANAGER *m,
+				   const char *name)
 {
 	struct wtsvc_listener_delete d = { .size = sizeof(d) };
 

@@ -13,23 +13,7 @@
 #include <unistd.h>
 #include <linux/wtsvc.h>
 
-#include "lib_internal.h"
-
-/* A new session-device fd bound as the protocol end described by op. */
-int wtsvc_protocol_bind(DWORD session, struct wtsvc_channel_open *op)
-{
-	int fd = wtsvc_session_open(session, O_RDWR);
-
-	if (fd < 0)
-		return fd;
-	if (ioctl(fd, WTSVC_IOC_CHANNEL_OPEN, op)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
+#include "core_internal.h"
 
 static int bind_or_fail(DWORD session, struct wtsvc_channel_open *op)
 {
@@ -51,8 +35,8 @@ static int bind_or_fail(DWORD session, struct wtsvc_channel_open *op)
 	return fd;
 }
 
-WTSVC_EXPORT int wtsvc_protocol_announce(DWORD SessionId, const char *Name,
-					 DWORD Options)
+int wtsvc_protocol_announce(DWORD SessionId, const char *Name,
+			    DWORD Options)
 {
 	struct wtsvc_channel_open op = {
 		.size = sizeof(op),
@@ -69,7 +53,7 @@ WTSVC_EXPORT int wtsvc_protocol_announce(DWORD SessionId, const char *Name,
 	return bind_or_fail(SessionId, &op);
 }
 
-WTSVC_EXPORT int wtsvc_protocol_accept(DWORD SessionId, UINT64 OfferId)
+int wtsvc_protocol_accept(DWORD SessionId, UINT64 OfferId)
 {
 	struct wtsvc_channel_open op = {
 		.size = sizeof(op),
@@ -84,7 +68,7 @@ WTSVC_EXPORT int wtsvc_protocol_accept(DWORD SessionId, UINT64 OfferId)
 	return bind_or_fail(SessionId, &op);
 }
 
-WTSVC_EXPORT int wtsvc_protocol_open_offers(DWORD SessionId)
+int wtsvc_protocol_open_offers(DWORD SessionId)
 {
 	struct wtsvc_offer_bind l = { .size = sizeof(l) };
 	int fd, ret;
@@ -111,8 +95,8 @@ WTSVC_EXPORT int wtsvc_protocol_open_offers(DWORD SessionId)
 	return fd;
 }
 
-WTSVC_EXPORT BOOL wtsvc_protocol_next_offer(int OfferFd,
-					    struct wtsvc_offer *Offer)
+BOOL wtsvc_protocol_next_offer(int OfferFd,
+			       struct wtsvc_offer *Offer)
 {
 	ssize_t n;
 
@@ -128,8 +112,8 @@ WTSVC_EXPORT BOOL wtsvc_protocol_next_offer(int OfferFd,
 	return wtsvc_ok();
 }
 
-WTSVC_EXPORT BOOL wtsvc_protocol_refuse(int OfferFd, UINT64 OfferId,
-					INT32 Status)
+BOOL wtsvc_protocol_refuse(int OfferFd, UINT64 OfferId,
+			   INT32 Status)
 {
 	struct wtsvc_offer_refuse r = {
 		.size = sizeof(r),

@@ -19,7 +19,7 @@
  */
 #include <stdint.h>
 
-#include "lib_internal.h"
+#include "core_internal.h"
 
 #define WTSAPI_SLOTS		67
 
@@ -126,15 +126,15 @@ static void table_init(void)
 	table.fn[SLOT_LOGOFF_USER - 1] = (void *)not_supported;
 }
 
-WTSVC_EXPORT const void *wtsvc_InitWtsApi(void)
+const void *wtsvc_InitWtsApi(void)
 {
 	pthread_once(&table_once, table_init);
 	return &table;
 }
 
 /* The name WinPR looks up in WTSAPI_LIBRARY (not in any header). */
-WTSVC_EXPORT const void *InitWtsApi(void);
-WTSVC_EXPORT const void *InitWtsApi(void)
+const void *InitWtsApi(void);
+const void *InitWtsApi(void)
 {
 	wtsvc_lasterror_use_winpr();
 	return wtsvc_InitWtsApi();

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libwtsvc's system events: WTSWaitSystemEvent woken by an event, by a
+ * flush and by closing its server handle; session notifications
+ * (registration counted, the messages of a session's life).
+ */
+#include <pthread.h>
+
+#include "wts_fixture.h"
+
+struct waiter {
+	HANDLE server;
+	DWORD mask, flags;
+	BOOL ok;
+	DWORD err;
+};
+
+static void *wait_thread(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->ok = WTSWaitSystemEvent(w->server, w->mask, &w->flags);
+	w->err = GetLastError();
+	return NULL;
+}
+
+TEST_F(sess, wait_system_event)
+{
+	struct waiter w1 = { .mask = WTS_EVENT_CREATE | WTS_EVENT_LOGON };
+	struct waiter w2 = { .mask = WTS_EVENT_ALL };
+	struct waiter w3 = { .mask = WTS_EVENT_ALL };
+	DWORD flags = 1;
+	pthread_t t1, t2, t3;
+	int sid;
+
+	EXPECT_FALSE(WTSWaitSystemEvent(NULL, WTS_EVENT_ALL, NULL));
+	EXPECT_EQ(ERROR_INVALID_PARAMETER, GetLastError());
+	/* Woken by an event: the batch that happened. */
+	ASSERT_EQ(0, pthread_create(&t1, NULL, wait_thread, &w1));
+	usleep(300000);
+	sid = wt_session_new(self->ctl, 0);
+	pthread_join(t1, NULL);
+	EXPECT_TRUE(w1.ok);
+	EXPECT_NE(0, w1.flags & WTS_EVENT_CREATE);
+	EXPECT_EQ(0, w1.flags & ~(WTS_EVENT_CREATE | WTS_EVENT_LOGON));
+	wt_session_destroy(self->ctl, sid);
+
+	/* Woken by flush: WTS_EVENT_NONE, and the flusher returns at once. */
+	ASSERT_EQ(0, pthread_create(&t2, NULL, wait_thread, &w2));
+	usleep(300000);
+	EXPECT_TRUE(WTSWaitSystemEvent(NULL, WTS_EVENT_FLUSH, &flags));
+	EXPECT_EQ(WTS_EVENT_NONE, flags);
+	pthread_join(t2, NULL);
+	EXPECT_TRUE(w2.ok);
+	EXPECT_EQ(WTS_EVENT_NONE, w2.flags);
+
+	/* Closing the server handle fails its waiters. */
+	w3.server = WTSOpenServerA(NULL);
+	ASSERT_NE(NULL, w3.server);
+	ASSERT_EQ(0, pthread_create(&t3, NULL, wait_thread, &w3));
+	usleep(300000);
+	WTSCloseServer(w3.server);
+	pthread_join(t3, NULL);
+	EXPECT_FALSE(w3.ok);
+	EXPECT_EQ(ERROR_INVALID_HANDLE, w3.err);
+}
+
+TEST_F(sess, session_notifications)
+{
+	HWND wnd = (HWND)0x1234;
+	WPARAM code = 0;
+	LPARAM id = 0;
+	int sid, fd;
+
+	EXPECT_FALSE(WTSRegisterSessionNotification(wnd, 2));
+	EXPECT_EQ(ERROR_INVALID_PARAMETER, GetLastError());
+	ASSERT_TRUE(WTSRegisterSessionNotification(wnd,
+						   NOTIFY_FOR_ALL_SESSIONS));
+	ASSERT_TRUE(WTSRegisterSessionNotificationEx(NULL, wnd,
+						     NOTIFY_FOR_ALL_SESSIONS));
+	ASSERT_TRUE(WTSRegisterSessionNotification(NULL,
+						   NOTIFY_FOR_ALL_SESSIONS));
+	fd = wtsvc_session_notification_fd(wnd);
+	ASSERT_GE(fd, 0);
+	EXPECT_FALSE(wtsvc_read_session_notification(wnd, 0, &code, &id));
+	EXPECT_EQ(ERROR_TIMEOUT, GetLastError());
+	sid = wt_session_new(self->ctl, 0);
+	ASSERT_TRUE(wtsvc_read_session_notification(wnd, 1000, &code, &id));
+	EXPECT_EQ(WTS_SESSION_CREATE, code);
+	EXPECT_EQ(sid, id);
+	ASSERT_TRUE(wtsvc_read_session_notification(wnd, 1000, &code, &id));
+	EXPECT_EQ(WTS_REMOTE_CONNECT, code);
+	ASSERT_TRUE(wtsvc_read_session_notification(wnd, 1000, &code, &id));
+	EXPECT_EQ(WTS_SESSION_LOGON, code);
+	wt_session_destroy(self->ctl, sid);
+	ASSERT_TRUE(wtsvc_read_session_notification(wnd, 1000, &code, &id));
+	EXPECT_EQ(WTS_SESSION_LOGOFF, code);
+	ASSERT_TRUE(wtsvc_read_session_notification(wnd, 1000, &code, &id));
+	EXPECT_EQ(WTS_SESSION_TERMINATE, code);
+	/* Counted: two registrations need two unregistrations. */
+	EXPECT_TRUE(WTSUnRegisterSessionNotification(wnd));
+	EXPECT_GE(wtsvc_session_notification_fd(wnd), 0);
+	EXPECT_TRUE(WTSUnRegisterSessionNotificationEx(NULL, wnd));
+	EXPECT_EQ(-1, wtsvc_session_notification_fd(wnd));
+	EXPECT_FALSE(WTSUnRegisterSessionNotification(wnd));
+	EXPECT_EQ(ERROR_NOT_FOUND, GetLastError());
+	EXPECT_TRUE(WTSUnRegisterSessionNotification(NULL));
+}
+
+TEST_HARNESS_MAIN
