@@ -27,24 +27,8 @@ undeclared_exports="InitWtsApi"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
-
-# ok COND NAME [DETAIL]: one TAP line; DETAIL goes out as diagnostics.
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		failed=$((failed + 1))
-		if [ -n "${3:-}" ]; then
-			while IFS= read -r line; do
-				echo "#   $line"
-			done <<<"$3"
-		fi
-	fi
-}
+# shellcheck source=../tap.sh
+. "$top/tests/tap.sh"
 
 # only_in A B LABEL: "LABEL: names" for the names of sorted file A that
 # sorted file B lacks, or nothing.
@@ -148,4 +132,4 @@ ok $? "every export carries a version node of the script (${nodes//|/, })" \
 	"not bound to one: $d"
 
 echo "# $(wc -l < "$tmp/exported") exports"
-[ "$failed" -eq 0 ]
+tap_end

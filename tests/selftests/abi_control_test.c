@@ -11,45 +11,6 @@
 #define ANSWER_ERROR	1460		/* ERROR_TIMEOUT */
 #define ANSWER_RESPONSE	32000		/* IDTIMEOUT */
 
-static int proc_attach(int ctl, uint32_t pid, uint32_t sid)
-{
-	struct wtsvc_proc_attach pa = {
-		.size = sizeof(pa), .pid = pid, .session_id = sid,
-	};
-
-	return wt_err(ioctl(ctl, WTSVC_IOC_PROC_ATTACH, &pa));
-}
-
-/* The session of pid, or -errno. */
-static int64_t session_of(int ctl, uint32_t pid)
-{
-	struct wtsvc_proc_entry e = { .pid = pid };
-	struct wtsvc_proc_sessions ps = {
-		.size = sizeof(ps), .count = 1, .entries_ptr = (uintptr_t)&e,
-	};
-
-	if (ioctl(ctl, WTSVC_IOC_PROC_SESSIONS, &ps))
-		return -errno;
-	return e.session_id;
-}
-
-static int manager_register(int ctl)
-{
-	struct wtsvc_manager_register mr = { .size = sizeof(mr) };
-
-	return wt_err(ioctl(ctl, WTSVC_IOC_MANAGER_REGISTER, &mr));
-}
-
-static int answer(int ctl, uint64_t id, uint32_t error, uint32_t response)
-{
-	struct wtsvc_request_answer a = {
-		.size = sizeof(a), .id = id, .error = error,
-		.response = response,
-	};
-
-	return wt_err(ioctl(ctl, WTSVC_IOC_REQUEST_ANSWER, &a));
-}
-
 static const uint8_t sd_blob[12] = {
 	1, 0, 4, 0x80, 0x14, 0, 0, 0, 0x24, 0, 0, 0,
 };
@@ -249,7 +210,7 @@ static int prep_attach(struct __test_metadata *_metadata, struct abi_fx *fx,
 {
 	struct wtsvc_proc_attach *pa = arg;
 
-	ASSERT_EQ(WTSVC_SESSION_CONSOLE, session_of(fx->ctl, getpid()));
+	ASSERT_EQ(WTSVC_SESSION_CONSOLE, wt_session_of(fx->ctl, getpid()));
 	pa->size = sizeof(*pa);
 	pa->session_id = fx->sid;
 	return fx->ctl;
@@ -258,7 +219,7 @@ static int prep_attach(struct __test_metadata *_metadata, struct abi_fx *fx,
 static void check_attach(struct __test_metadata *_metadata, struct abi_fx *fx,
 			 void *arg)
 {
-	EXPECT_EQ(fx->sid, session_of(fx->ctl, getpid()));
+	EXPECT_EQ(fx->sid, wt_session_of(fx->ctl, getpid()));
 }
 
 /* The struct is input; the answers go to the entries, poisoned. */
@@ -268,7 +229,7 @@ static int prep_proc_sessions(struct __test_metadata *_metadata,
 	struct wtsvc_proc_sessions *ps = arg;
 	int i;
 
-	ASSERT_EQ(0, proc_attach(fx->ctl, 0, fx->sid));
+	ASSERT_EQ(0, wt_proc_attach(fx->ctl, 0, fx->sid));
 	fx->ents[0].pid = getpid();
 	fx->ents[1].pid = 1;
 	fx->ents[2].pid = NO_PID;
@@ -353,8 +314,8 @@ static void check_register(struct __test_metadata *_metadata,
 	int other = wt_ctl_open();
 
 	ASSERT_LE(0, other);
-	EXPECT_EQ(-EALREADY, manager_register(fx->ctl));
-	EXPECT_EQ(-EBUSY, manager_register(other));
+	EXPECT_EQ(-EALREADY, wt_mgr_register(fx->ctl));
+	EXPECT_EQ(-EBUSY, wt_mgr_register(other));
 	close(other);
 }
 
@@ -383,7 +344,7 @@ static void *answer_one(void *p)
 		memcpy(fx->seen_text, u.b + sizeof(u.h),
 		       n - sizeof(u.h) < sizeof(fx->seen_text) ?
 		       n - sizeof(u.h) : sizeof(fx->seen_text));
-		fx->thread_ret = answer(fx->ctl, u.h.id, ANSWER_ERROR,
+		fx->thread_ret = wt_mgr_answer(fx->ctl, u.h.id, ANSWER_ERROR,
 					ANSWER_RESPONSE);
 		return NULL;
 	}
@@ -411,7 +372,7 @@ static void request_fill(struct abi_fx *fx, struct wtsvc_request *r)
 static int prep_request(struct __test_metadata *_metadata, struct abi_fx *fx,
 			void *arg)
 {
-	ASSERT_EQ(0, manager_register(fx->ctl));
+	ASSERT_EQ(0, wt_mgr_register(fx->ctl));
 	fx->ctl2 = wt_ctl_open();
 	ASSERT_LE(0, fx->ctl2);
 	start_thread(_metadata, fx, answer_one);
@@ -474,7 +435,7 @@ static int prep_answer(struct __test_metadata *_metadata, struct abi_fx *fx,
 		char b[256];
 	} u;
 
-	ASSERT_EQ(0, manager_register(fx->ctl));
+	ASSERT_EQ(0, wt_mgr_register(fx->ctl));
 	fx->ctl2 = wt_ctl_open();
 	ASSERT_LE(0, fx->ctl2);
 	start_thread(_metadata, fx, submit_one);
@@ -498,7 +459,7 @@ static void check_answer(struct __test_metadata *_metadata, struct abi_fx *fx,
 	EXPECT_EQ(ANSWER_ERROR, fx->req.error);
 	EXPECT_EQ(ANSWER_RESPONSE, fx->req.response);
 	/* Answered: it is gone. */
-	EXPECT_EQ(-ENOENT, answer(fx->ctl, a->id, 0, 0));
+	EXPECT_EQ(-ENOENT, wt_mgr_answer(fx->ctl, a->id, 0, 0));
 }
 
 /* ---- LISTENER_SET, LISTENER_GET, LISTENER_DELETE ------------------------ */

@@ -11,28 +11,6 @@
 #include "kselftest_harness.h"
 #include "wtsvc_util.h"
 
-static int attach(int ctl, uint32_t pid, uint32_t sid)
-{
-	struct wtsvc_proc_attach pa = {
-		.size = sizeof(pa), .pid = pid, .session_id = sid,
-	};
-
-	return wt_err(ioctl(ctl, WTSVC_IOC_PROC_ATTACH, &pa));
-}
-
-/* The session of pid, or -errno; WTSVC_SESSION_NONE for no process. */
-static int64_t session_of(int ctl, uint32_t pid)
-{
-	struct wtsvc_proc_entry e = { .pid = pid };
-	struct wtsvc_proc_sessions ps = {
-		.size = sizeof(ps), .count = 1, .entries_ptr = (uintptr_t)&e,
-	};
-
-	if (ioctl(ctl, WTSVC_IOC_PROC_SESSIONS, &ps))
-		return -errno;
-	return e.session_id;
-}
-
 TEST(attach_fork_exec_reparent)
 {
 	int ctl = wt_ctl_open(), p[2], go[2];
@@ -45,9 +23,9 @@ TEST(attach_fork_exec_reparent)
 	ASSERT_GT(sid, 0);
 	ASSERT_GT(sid2, 0);
 	/* Not attached: the console session. */
-	EXPECT_EQ(0, session_of(ctl, getpid()));
-	EXPECT_EQ(WTSVC_SESSION_NONE, session_of(ctl, 0x3fffff));
-	EXPECT_EQ(WTSVC_SESSION_NONE, session_of(ctl, 0));
+	EXPECT_EQ(0, wt_session_of(ctl, getpid()));
+	EXPECT_EQ(WTSVC_SESSION_NONE, wt_session_of(ctl, 0x3fffff));
+	EXPECT_EQ(WTSVC_SESSION_NONE, wt_session_of(ctl, 0));
 
 	ASSERT_EQ(0, pipe(p));
 	ASSERT_EQ(0, pipe(go));
@@ -73,26 +51,26 @@ TEST(attach_fork_exec_reparent)
 	ASSERT_GT(read(p[0], gcbuf, sizeof(gcbuf)), 0);
 	pid_t gc = atoi(gcbuf);
 
-	ASSERT_EQ(0, attach(ctl, child, sid));
-	EXPECT_EQ(sid, session_of(ctl, child));
+	ASSERT_EQ(0, wt_proc_attach(ctl, child, sid));
+	EXPECT_EQ(sid, wt_session_of(ctl, child));
 	/* Forked before the attach: belongs through its parent. */
-	EXPECT_EQ(sid, session_of(ctl, gc));
+	EXPECT_EQ(sid, wt_session_of(ctl, gc));
 	/* Attaching elsewhere overrides the ancestor. */
-	ASSERT_EQ(0, attach(ctl, gc, sid2));
-	EXPECT_EQ(sid2, session_of(ctl, gc));
-	ASSERT_EQ(0, attach(ctl, gc, sid));
+	ASSERT_EQ(0, wt_proc_attach(ctl, gc, sid2));
+	EXPECT_EQ(sid2, wt_session_of(ctl, gc));
+	ASSERT_EQ(0, wt_proc_attach(ctl, gc, sid));
 	write(go[1], "x", 1);		/* the grandchild execs sleep */
 	usleep(200000);
-	EXPECT_EQ(sid, session_of(ctl, gc));
+	EXPECT_EQ(sid, wt_session_of(ctl, gc));
 	/* Kill the parent: the grandchild is reparented but stays. */
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	usleep(100000);
-	EXPECT_EQ(sid, session_of(ctl, gc));
-	EXPECT_EQ(0, session_of(ctl, getpid()));
+	EXPECT_EQ(sid, wt_session_of(ctl, gc));
+	EXPECT_EQ(0, wt_session_of(ctl, getpid()));
 	/* Destroying the session detaches its processes. */
 	EXPECT_EQ(0, wt_session_destroy(ctl, sid));
-	EXPECT_EQ(0, session_of(ctl, gc));
+	EXPECT_EQ(0, wt_session_of(ctl, gc));
 	kill(gc, SIGKILL);
 	EXPECT_EQ(0, wt_session_destroy(ctl, sid2));
 	close(p[0]);
@@ -116,7 +94,7 @@ TEST(attach_children_inherit_after_fork)
 	if (child == 0) {
 		int c = wt_ctl_open();
 
-		if (attach(c, 0, sid))
+		if (wt_proc_attach(c, 0, sid))
 			_exit(1);
 		/* Fork after the attach: each generation inherits. */
 		pid_t g = fork();
@@ -125,7 +103,7 @@ TEST(attach_children_inherit_after_fork)
 			pid_t gg = fork();
 
 			if (gg == 0)
-				_exit(session_of(c, getpid()) == sid ? 0 : 3);
+				_exit(wt_session_of(c, getpid()) == sid ? 0 : 3);
 			waitpid(gg, &st, 0);
 			_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 4);
 		}
@@ -152,8 +130,8 @@ TEST(attach_arguments)
 	int ctl = wt_ctl_open();
 
 	ASSERT_GE(ctl, 0);
-	EXPECT_EQ(-ENOENT, attach(ctl, 0, 12345));
-	EXPECT_EQ(-ESRCH, attach(ctl, 0x3ffffe, 0));
+	EXPECT_EQ(-ENOENT, wt_proc_attach(ctl, 0, 12345));
+	EXPECT_EQ(-ESRCH, wt_proc_attach(ctl, 0x3ffffe, 0));
 	pa.flags = 1;
 	EXPECT_EQ(-EINVAL, wt_err(ioctl(ctl, WTSVC_IOC_PROC_ATTACH, &pa)));
 	pa.flags = 0;
@@ -179,9 +157,9 @@ TEST(attach_arguments)
 		if (setresgid(1000, 1000, 1000) || setresuid(1000, 1000, 1000))
 			_exit(9);
 		c = wt_ctl_open();
-		if (attach(c, 0, 0) != -EPERM)
+		if (wt_proc_attach(c, 0, 0) != -EPERM)
 			_exit(1);
-		_exit(session_of(c, getpid()) == 0 ? 0 : 2);
+		_exit(wt_session_of(c, getpid()) == 0 ? 0 : 2);
 	}
 	int st;
 

@@ -18,23 +18,6 @@ static int request(int ctl, struct wtsvc_request *r)
 	return wt_err(ioctl(ctl, WTSVC_IOC_REQUEST, r));
 }
 
-static int mgr_register(int ctl)
-{
-	struct wtsvc_manager_register mr = { .size = sizeof(mr) };
-
-	return wt_err(ioctl(ctl, WTSVC_IOC_MANAGER_REGISTER, &mr));
-}
-
-static int answer(int ctl, uint64_t id, uint32_t error, uint32_t response)
-{
-	struct wtsvc_request_answer a = {
-		.size = sizeof(a), .id = id, .error = error,
-		.response = response,
-	};
-
-	return wt_err(ioctl(ctl, WTSVC_IOC_REQUEST_ANSWER, &a));
-}
-
 struct mgr_thread {
 	int fd;
 	int answered;
@@ -58,7 +41,7 @@ static void *mgr_main(void *arg)
 			memcpy(m->text, buf + sizeof(*h) + h->text_len[0],
 			       h->text_len[1]);
 		}
-		answer(m->fd, h->id, h->type == WTSVC_REQ_LOGOFF ? 5 : 0,
+		wt_mgr_answer(m->fd, h->id, h->type == WTSVC_REQ_LOGOFF ? 5 : 0,
 		       h->type == WTSVC_REQ_MESSAGE ? 6 : 0);
 	}
 	return NULL;
@@ -82,11 +65,11 @@ TEST(requests_answered_timed_out_and_without_manager)
 	EXPECT_LT(wt_now_ms() - t0, 100);
 
 	m.fd = wt_ctl_open();
-	ASSERT_EQ(0, mgr_register(m.fd));
-	EXPECT_EQ(-EALREADY, mgr_register(m.fd));
+	ASSERT_EQ(0, wt_mgr_register(m.fd));
+	EXPECT_EQ(-EALREADY, wt_mgr_register(m.fd));
 	int other = wt_ctl_open();
 
-	EXPECT_EQ(-EBUSY, mgr_register(other));
+	EXPECT_EQ(-EBUSY, wt_mgr_register(other));
 	close(other);
 	ASSERT_EQ(0, pthread_create(&t, NULL, mgr_main, &m));
 
@@ -173,7 +156,7 @@ TEST(requests_permissions_and_arguments)
 	int st;
 
 	ASSERT_GE(ctl, 0);
-	ASSERT_EQ(0, mgr_register(mgr));
+	ASSERT_EQ(0, wt_mgr_register(mgr));
 	s1000 = wt_session_new(ctl, 1000);
 	s1001 = wt_session_new(ctl, 1001);
 	r.session_id = 0x7ffffff0;
@@ -222,7 +205,7 @@ TEST(requests_permissions_and_arguments)
 		u.arg = 2;
 		if (request(c, &u) != -EPERM)
 			_exit(3);
-		if (mgr_register(c) != -EPERM)
+		if (wt_mgr_register(c) != -EPERM)
 			_exit(4);
 		_exit(0);
 	}

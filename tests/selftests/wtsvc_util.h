@@ -253,6 +253,49 @@ static inline int wt_next_size(int fd)
 	return n;
 }
 
+/* Attach pid (0: the caller) to session sid (0: detach); 0 or -errno. */
+static inline int wt_proc_attach(int ctl, uint32_t pid, uint32_t sid)
+{
+	struct wtsvc_proc_attach pa = {
+		.size = sizeof(pa), .pid = pid, .session_id = sid,
+	};
+
+	return wt_err(ioctl(ctl, WTSVC_IOC_PROC_ATTACH, &pa));
+}
+
+/* The session of pid, or -errno; WTSVC_SESSION_NONE for no process. */
+static inline int64_t wt_session_of(int ctl, uint32_t pid)
+{
+	struct wtsvc_proc_entry e = { .pid = pid };
+	struct wtsvc_proc_sessions ps = {
+		.size = sizeof(ps), .count = 1, .entries_ptr = (uintptr_t)&e,
+	};
+
+	if (ioctl(ctl, WTSVC_IOC_PROC_SESSIONS, &ps))
+		return -errno;
+	return e.session_id;
+}
+
+/* Register the control fd as the session manager; 0 or -errno. */
+static inline int wt_mgr_register(int ctl)
+{
+	struct wtsvc_manager_register mr = { .size = sizeof(mr) };
+
+	return wt_err(ioctl(ctl, WTSVC_IOC_MANAGER_REGISTER, &mr));
+}
+
+/* Complete the manager's request id; 0 or -errno. */
+static inline int wt_mgr_answer(int ctl, uint64_t id, uint32_t error,
+				uint32_t response)
+{
+	struct wtsvc_request_answer a = {
+		.size = sizeof(a), .id = id, .error = error,
+		.response = response,
+	};
+
+	return wt_err(ioctl(ctl, WTSVC_IOC_REQUEST_ANSWER, &a));
+}
+
 static inline uint64_t wt_now_ms(void)
 {
 	struct timespec ts;

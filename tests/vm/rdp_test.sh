@@ -12,7 +12,7 @@ port=33891
 rig_display=:97
 tmp=$(mktemp -d)
 . "$top/tests/vm/rdp_rig.sh"
-. "$top/tests/vm/tap.sh"
+. "$top/tests/tap.sh"
 trap 'rig_stop_all; rm -rf "$tmp"' EXIT
 
 # start_client NAME [EXTRA...]: a TLS client as user tester; sets $cpid.

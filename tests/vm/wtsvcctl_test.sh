@@ -9,7 +9,7 @@ C=${WTSVCCTL:-$(dirname "$0")/../../build/bin/wtsvcctl}
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
 
-. "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/../tap.sh"
 
 echo "TAP version 13"
 echo "1..12"
