@@ -35,10 +35,11 @@ TEST_CFLAGS := $(USER_CFLAGS) $(SANITIZE) -I$(KSRC)/tools/testing/selftests \
 # (SELFTESTS_RING).  Library tests (tests/lib) link the sanitized
 # libwtsvc.a.  All of them run in the VM (scripts/check.sh).
 SELFTESTS := sessions_test channels_test data_test manager_group_test \
-	     ring_test stress_test framing_test procs_test events_test \
-	     requests_test listeners_test channel_list_test \
-	     abi_control_test abi_session_test abi_msg_limit_test
-SELFTESTS_RING := ring_test stress_test framing_test
+	     ring_test ring_peer_test stress_test framing_test procs_test \
+	     events_test requests_test listeners_test channel_list_test \
+	     abi_control_test abi_session_test abi_msg_limit_test \
+	     ucmd_result_test wakeup_test
+SELFTESTS_RING := ring_test ring_peer_test stress_test framing_test
 LIBTESTS := wtsapi_test cchannel_test winpr_test wts_servers_test \
 	    wts_sessions_test wts_processes_test wts_control_test \
 	    wts_protocol_test wts_events_test wts_listeners_test \

@@ -53,6 +53,11 @@ static inline const void *wtsvc_ucmd_payload(struct io_uring_cmd *cmd)
 /*
  * HAVE_URING_CMD_CANCELABLE: io_uring cancels parked commands itself
  * (IO_URING_F_CANCEL); without it a monitor does (ucmd.c).
+ * HAVE_URING_CTX_REFS: the monitor can see a ring being torn down.
  */
+#ifdef HAVE_URING_CTX_REFS
+#include <linux/io_uring_types.h>
+#include <linux/percpu-refcount.h>
+#endif
 
 #endif /* _WTSVC_COMPAT_H */

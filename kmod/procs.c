@@ -12,6 +12,13 @@
  * covers children forked before the attach), else to the console
  * session, 0.
  *
+ * An entry for the console session exists only to override an ancestor
+ * in another session (or was inherited through fork from such a one):
+ * a detach that overrides nothing removes the entry, and destroying a
+ * session removes the console entries it leaves overriding nothing.
+ * An entry is never made for a process whose threads have all exited,
+ * as the exit probe would not see it again.
+ *
  * The probes run with preemption disabled: they allocate with GFP_ATOMIC
  * and take only the spinlock.  Should an allocation fail, the child still
  * resolves through its parent while that lives.
@@ -86,26 +93,46 @@ static void wtsvc_proc_set_locked(struct pid *pid, u32 session_id,
 	atomic_long_inc(&wtsvc_live.procs);
 }
 
+/* The entry of "task" or of its nearest ancestor with one; RCU held. */
+static struct wtsvc_proc *wtsvc_proc_nearest(struct task_struct *task)
+{
+	struct wtsvc_proc *p;
+
+	for (;;) {
+		p = wtsvc_proc_find(task_tgid(task));
+		if (p || task->pid <= 1)
+			return p;
+		task = rcu_dereference(task->real_parent);
+	}
+}
+
 /* The session of a task: its own entry, else its nearest ancestor's. */
 static u32 wtsvc_task_session(struct task_struct *task)
 {
 	struct wtsvc_proc *p;
+	u32 id = WTSVC_SESSION_CONSOLE;
 
 	rcu_read_lock();
-	for (;;) {
-		p = wtsvc_proc_find(task_tgid(task));
-		if (p) {
-			u32 id = READ_ONCE(p->session_id);
-
-			rcu_read_unlock();
-			return id;
-		}
-		if (task->pid <= 1)
-			break;
-		task = rcu_dereference(task->real_parent);
-	}
+	p = wtsvc_proc_nearest(task);
+	if (p)
+		id = READ_ONCE(p->session_id);
 	rcu_read_unlock();
-	return WTSVC_SESSION_CONSOLE;
+	return id;
+}
+
+/*
+ * Whether a console entry of thread-group leader "task" overrides an
+ * ancestor in another session.  RCU and wtsvc_procs_lock held.
+ */
+static bool wtsvc_console_needed(struct task_struct *task)
+{
+	struct wtsvc_proc *p;
+
+	lockdep_assert_held(&wtsvc_procs_lock);
+	if (task->pid <= 1)
+		return false;
+	p = wtsvc_proc_nearest(rcu_dereference(task->real_parent));
+	return p && p->session_id != WTSVC_SESSION_CONSOLE;
 }
 
 static void wtsvc_probe_fork(void *data, struct task_struct *parent,
@@ -154,6 +181,52 @@ static void wtsvc_probe_exit(void *data, struct task_struct *task)
 	spin_unlock(&wtsvc_procs_lock);
 }
 
+/* Whether thread group "pid" has a thread that has not begun exiting. */
+static bool wtsvc_pid_live(struct pid *pid)
+{
+	struct task_struct *task;
+	bool live;
+
+	rcu_read_lock();
+	task = pid_task(pid, PIDTYPE_TGID);
+	live = task && atomic_read(&task->signal->live);
+	rcu_read_unlock();
+	return live;
+}
+
+static void wtsvc_proc_drop_locked(struct pid *pid)
+{
+	struct wtsvc_proc *p = wtsvc_proc_find(pid);
+
+	if (p)
+		wtsvc_proc_unlink(p);
+}
+
+/* Attach "pid" to "session_id"; "fresh" is used or freed. */
+static int wtsvc_proc_attach_locked(struct pid *pid, u32 session_id,
+				    struct wtsvc_proc *fresh)
+{
+	struct task_struct *task;
+	int ret = 0;
+
+	lockdep_assert_held(&wtsvc_procs_lock);
+	rcu_read_lock();
+	task = pid_task(pid, PIDTYPE_TGID);
+	if (!task || !atomic_read(&task->signal->live)) {
+		kfree(fresh);
+		ret = -ESRCH;
+	} else if (session_id == WTSVC_SESSION_CONSOLE &&
+		   !wtsvc_console_needed(task)) {
+		/* Detach: nothing to override, no entry. */
+		kfree(fresh);
+		wtsvc_proc_drop_locked(pid);
+	} else {
+		wtsvc_proc_set_locked(pid, session_id, fresh);
+	}
+	rcu_read_unlock();
+	return ret;
+}
+
 /* WTSVC_IOC_PROC_ATTACH. */
 int wtsvc_procs_attach(const struct wtsvc_proc_attach *pa)
 {
@@ -189,11 +262,24 @@ int wtsvc_procs_attach(const struct wtsvc_proc_attach *pa)
 		ret = -ENOENT;
 	} else {
 		spin_lock(&wtsvc_procs_lock);
-		wtsvc_proc_set_locked(pid, pa->session_id, fresh);
+		ret = wtsvc_proc_attach_locked(pid, pa->session_id, fresh);
 		spin_unlock(&wtsvc_procs_lock);
 	}
 	if (sess)
 		mutex_unlock(&sess->lock);
+	/*
+	 * An exit probe that ran before our entry was visible missed it:
+	 * our insertion against its decrement of signal->live, full
+	 * barriers both sides (atomic_dec_and_test() there).  Take the
+	 * entry back if the process has no live thread left.
+	 */
+	smp_mb();
+	if (!ret && !wtsvc_pid_live(pid)) {
+		spin_lock(&wtsvc_procs_lock);
+		wtsvc_proc_drop_locked(pid);
+		spin_unlock(&wtsvc_procs_lock);
+		ret = -ESRCH;
+	}
 out:
 	put_pid(pid);
 	if (sess)
@@ -217,9 +303,14 @@ u32 wtsvc_proc_session(u32 nr)
 	return id;
 }
 
-/* Called with the session's lock held, after it was marked dead. */
+/*
+ * Called with the session's lock held, after it was marked dead: drop
+ * the session's entries, then the console entries left overriding
+ * nothing (dropping one of those changes no process's session).
+ */
 void wtsvc_procs_forget_session(u32 session_id)
 {
+	struct task_struct *task;
 	struct wtsvc_proc *p;
 	struct hlist_node *tmp;
 	int bkt;
@@ -228,6 +319,15 @@ void wtsvc_procs_forget_session(u32 session_id)
 	hash_for_each_safe(wtsvc_procs, bkt, tmp, p, node)
 		if (p->session_id == session_id)
 			wtsvc_proc_unlink(p);
+	rcu_read_lock();
+	hash_for_each_safe(wtsvc_procs, bkt, tmp, p, node) {
+		if (p->session_id != WTSVC_SESSION_CONSOLE)
+			continue;
+		task = pid_task(p->pid, PIDTYPE_TGID);
+		if (!task || !wtsvc_console_needed(task))
+			wtsvc_proc_unlink(p);
+	}
+	rcu_read_unlock();
 	spin_unlock(&wtsvc_procs_lock);
 }
 

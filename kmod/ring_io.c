@@ -79,15 +79,17 @@ bool wtsvc_rx_ready(struct wtsvc_channel *chan, int end)
 bool wtsvc_tx_ready(struct wtsvc_channel *chan, int end, u64 room)
 {
 	struct wtsvc_kring *r = &chan->ring[!end];
-	u64 used;
+	u64 prod, used;
 
 	if (wtsvc_kring_broken(r) || wtsvc_peer_gone(chan, end))
 		return true;
 	if (READ_ONCE(r->tx_stage))
 		return false;
+	prod = READ_ONCE(*r->prod);
 	/* (A), pairs with (D): that space is free. */
-	used = READ_ONCE(*r->prod) - smp_load_acquire(r->cons);
-	return used > r->size || r->size - used >= room;
+	if (wtsvc_rc_check_idx(prod, smp_load_acquire(r->cons), r->size, &used))
+		return true;	/* garbage: the writer reports it (EIO) */
+	return r->size - used >= room;
 }
 
 /*

@@ -183,6 +183,11 @@ static int wtsvc_tx_enqueue(struct wtsvc_kring *r, struct wtsvc_idx *ix,
 		r->tx_stage_msg = len;
 		atomic_long_add(len - first, &wtsvc_live.staged);
 		wtsvc_kring_state_mod(r, WTSVC_RING_PENDING, 0);
+		/*
+		 * A mapped consumer must ring when it frees room for the
+		 * rest; set before (B), so whoever sees the record sees it.
+		 */
+		wtsvc_want_room(r);
 	}
 	/* (B), pairs with (C). */
 	smp_store_release(r->prod, ix->prod + wtsvc_rec_bytes(first));

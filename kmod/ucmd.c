@@ -10,11 +10,12 @@
  * A parked command pins the channel's file, so release() cannot clean it
  * up.  Where io_uring has the cancelable-command API, io_uring calls us
  * with IO_URING_F_CANCEL when the ring or its task goes away.  Where it
- * has not (6.1), a monitor looks at the submitters of parked commands
- * every WTSVC_MONITOR_PERIOD and cancels those of exiting tasks, as ublk
- * did on those kernels.
+ * has not (6.1), a monitor looks at parked commands every
+ * WTSVC_MONITOR_PERIOD and cancels those of exiting tasks, as ublk did on
+ * those kernels, and those of rings being torn down.
  */
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -158,7 +159,34 @@ static void wtsvc_monitor_add(struct wtsvc_channel *chan)
 	schedule_delayed_work(&wtsvc_monitor, WTSVC_MONITOR_PERIOD);
 }
 
-/* Move the commands of exiting tasks to "out"; true if any stay parked. */
+/*
+ * Nobody will wait for the parked command any more, and io_uring of
+ * these kernels would wait for it for ever:
+ * - its submitter exits;
+ * - its submitter's thread group exits: an SQPOLL ring's thread (the
+ *   submitter there) waits for its own requests before it is marked
+ *   exiting, and holds the process's files, so the ring is not closed
+ *   either; the process stays unreaped;
+ * - its ring is being torn down (its fd closed while the task lives on):
+ *   io_ring_exit_work() waits, and WARNs after 300 s.  Teardown kills
+ *   the ring's refs first; the parked request holds one, so the ring is
+ *   there to look at.
+ */
+static bool wtsvc_ucmd_orphan(struct wtsvc_ucmd_pdu *pdu)
+{
+	struct task_struct *task = pdu->task;
+#ifdef HAVE_URING_CTX_REFS
+	struct io_kiocb *req = cmd_to_io_kiocb(wtsvc_pdu_cmd(pdu));
+
+	if (percpu_ref_is_dying(&req->ctx->refs))
+		return true;
+#endif
+	/* Our reference to the task keeps its signal_struct. */
+	return (READ_ONCE(task->flags) & PF_EXITING) ||
+	       (READ_ONCE(task->signal->flags) & SIGNAL_GROUP_EXIT);
+}
+
+/* Move the orphaned commands to "out"; true if any stay parked. */
 static bool wtsvc_monitor_chan(struct wtsvc_channel *chan,
 			       struct list_head *out)
 {
@@ -169,7 +197,7 @@ static bool wtsvc_monitor_chan(struct wtsvc_channel *chan,
 	spin_lock(&chan->park_lock);
 	for (e = 0; e < 2; e++) {
 		list_for_each_entry_safe(pdu, tmp, &chan->parked[e], node) {
-			if (!(READ_ONCE(pdu->task->flags) & PF_EXITING))
+			if (!wtsvc_ucmd_orphan(pdu))
 				continue;
 			pdu->state = WTSVC_COMPLETING;
 			list_move_tail(&pdu->node, out);
@@ -279,7 +307,7 @@ static int wtsvc_ucmd_wait(struct io_uring_cmd *cmd, int end, u16 want,
 	return -EIOCBQUEUED;
 }
 
-int wtsvc_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
+static int wtsvc_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags)
 {
 	struct wtsvc_file *wf = cmd->file->private_data;
 	const struct wtsvc_ucmd *u;
@@ -287,12 +315,6 @@ int wtsvc_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	u64 reserved;
 	int end;
 
-#ifdef HAVE_URING_CMD_CANCELABLE
-	if (issue_flags & IO_URING_F_CANCEL) {
-		wtsvc_ucmd_cancel(cmd, issue_flags);
-		return 0;
-	}
-#endif
 	/* The SQE stays writable by userspace: load each field once. */
 	u = wtsvc_ucmd_payload(cmd);
 	flags = READ_ONCE(u->flags);
@@ -333,4 +355,30 @@ int wtsvc_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	}
 	}
 	return -ENOTTY;
+}
+
+int wtsvc_uring_cmd(struct io_uring_cmd *cmd, unsigned int issue_flags)
+{
+	int ret;
+
+#ifdef HAVE_URING_CMD_CANCELABLE
+	if (issue_flags & IO_URING_F_CANCEL) {
+		wtsvc_ucmd_cancel(cmd, issue_flags);
+		return 0;
+	}
+#endif
+	ret = wtsvc_ucmd_issue(cmd, issue_flags);
+	/*
+	 * A positive result (a WAIT's poll mask, a PURGE's count) goes
+	 * through io_uring_cmd_done(): some kernels (6.1) take any result of
+	 * ->uring_cmd() other than 0 as an error and fail the request, which
+	 * cancels its IOSQE_IO_LINK successor, or, from an io-wq worker
+	 * (IOSQE_ASYNC), never complete it at all.  Completing it ourselves
+	 * and returning -EIOCBQUEUED is right on every kernel.
+	 */
+	if (ret > 0) {
+		wtsvc_ucmd_done(cmd, ret, issue_flags);
+		return -EIOCBQUEUED;
+	}
+	return ret;
 }

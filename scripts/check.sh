@@ -117,10 +117,11 @@ vm_suite() {
 
 for s in $(scripts/kernels.sh); do
 	# the kernel ABI (tests/selftests)
-	for t in sessions_test channels_test data_test ring_test stress_test \
-		 framing_test procs_test events_test requests_test \
-		 listeners_test channel_list_test \
-		 abi_control_test abi_session_test abi_msg_limit_test; do
+	for t in sessions_test channels_test data_test ring_test \
+		 ring_peer_test stress_test framing_test procs_test \
+		 events_test requests_test listeners_test channel_list_test \
+		 abi_control_test abi_session_test abi_msg_limit_test \
+		 ucmd_result_test wakeup_test; do
 		vm_suite "$s" "build/selftests/$t"
 	done
 	# libwtsvc against the module (tests/lib)

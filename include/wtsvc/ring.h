@@ -16,7 +16,8 @@
  *   -EAGAIN    no room / nothing to read, and no waiting was asked for
  *   -EPIPE     the channel hung up (producer side)
  *   -EMSGSIZE  a buffer is too small, or a zero-copy record too large
- *   -EIO       the ring holds garbage (the peer wrote it) or broke
+ *   -EIO       the ring holds garbage (the peer wrote it, data or an
+ *              index) or broke
  *   -ETIMEDOUT the wait ran out
  * End of data is a return of 0 from wtsvc_ring_recv() and
  * wtsvc_ring_peek() after the peer closed and everything was consumed.
@@ -83,8 +84,9 @@ int wtsvc_ring_send_some(struct wtsvc_ring *r, const void *buf, size_t len,
 /*
  * Consumer, zero copy: look at the next message if it is one record.
  * Returns 1 with *buf and *len set, 0 at end of data, -EAGAIN when nothing is
- * there, -EMSGSIZE when the next message is fragmented (use recv).  The
- * memory stays valid until wtsvc_ring_release().
+ * there, -EMSGSIZE when the next message is fragmented (use recv), -EBUSY
+ * while wtsvc_ring_recv() holds part of a message.  The memory stays valid
+ * until wtsvc_ring_release().
  */
 int wtsvc_ring_peek(struct wtsvc_ring *r, const void **buf, size_t *len);
 int wtsvc_ring_release(struct wtsvc_ring *r);
@@ -92,7 +94,13 @@ int wtsvc_ring_release(struct wtsvc_ring *r);
 /*
  * Consumer, one copy: receive the next whole message, reassembling its
  * fragments.  Returns its length, 0 at end of data, or an error;
- * -EMSGSIZE leaves the message in place.
+ * -EMSGSIZE leaves the message in place.  timeout_ms < 0 waits as long as
+ * needed, 0 never waits; it bounds the whole call, also inside a message
+ * whose producer stops: then (-ETIMEDOUT, -EAGAIN, or the sleep's error)
+ * the part received is kept in the library and the next call continues
+ * the message (its buffer must hold the whole message, -EMSGSIZE
+ * otherwise); until then wtsvc_ring_peek() and wtsvc_ring_recv_chunk()
+ * return -EBUSY, wtsvc_ring_next_size() the message's length.
  */
 ssize_t wtsvc_ring_recv(struct wtsvc_ring *r, void *buf, size_t cap,
 			int timeout_ms);
@@ -104,9 +112,13 @@ ssize_t wtsvc_ring_next_size(struct wtsvc_ring *r);
 int wtsvc_ring_purge_input(struct wtsvc_ring *r, uint64_t *purged);
 
 /*
- * Sleep until the rx ring has data (events POLLIN) or the tx ring has
- * room for a maximal record (POLLOUT), using the need-wakeup handshake.
- * Returns the ready events, or -ETIMEDOUT.
+ * Sleep until the rx ring has data or the stream ended (events POLLIN)
+ * or the tx ring has room for a maximal record or the channel hung up
+ * (POLLOUT), using the need-wakeup handshake.  While the kernel holds the
+ * rest of a message written with write() and the rx ring is empty, it
+ * rings a doorbell so the kernel feeds it, then looks again.  Garbage the
+ * peer stored in an index counts as ready: the next call reports -EIO.
+ * Returns the ready events, -ETIMEDOUT, or -EAGAIN (timeout_ms 0).
  */
 int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms);
 

@@ -3,9 +3,10 @@
  * Sessions' processes through the raw ioctls (WTSVC_IOC_PROC_ATTACH,
  * WTSVC_IOC_PROC_SESSIONS): attach, inheritance through fork, exec and
  * reparenting, detach when the session is destroyed, argument checks,
- * an unprivileged caller.
+ * an unprivileged caller; a detach leaves no process entry behind.
  */
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "kselftest_harness.h"
@@ -165,6 +166,140 @@ TEST(attach_arguments)
 
 	waitpid(child, &st, 0);
 	EXPECT_EQ(0, WEXITSTATUS(st));
+	close(ctl);
+}
+
+/* The live process entries (debugfs), or -1 without debugfs. */
+static long live_procs(void)
+{
+	char buf[512], *at;
+	FILE *f = fopen("/sys/kernel/debug/wtsvc/live", "r");
+	long n = -1;
+
+	if (!f)
+		return -1;
+	if (fgets(buf, sizeof(buf), f)) {
+		at = strstr(buf, "procs=");
+		if (at)
+			n = strtol(at + 6, NULL, 10);
+	}
+	fclose(f);
+	return n;
+}
+
+/* A child that waits to be killed; with gc, it forks one of its own. */
+static pid_t sleeper(pid_t *gc)
+{
+	int p[2];
+	pid_t child;
+
+	if (pipe(p))
+		return -1;
+	child = fork();
+	if (child == 0) {
+		pid_t g = 0;
+
+		if (gc) {
+			g = fork();
+			if (g == 0) {
+				pause();
+				_exit(0);
+			}
+		}
+		write(p[1], &g, sizeof(g));
+		pause();
+		_exit(0);
+	}
+	if (child < 0 || read(p[0], gc ? gc : &(pid_t){ 0 },
+			      sizeof(pid_t)) != sizeof(pid_t))
+		child = -1;
+	close(p[0]);
+	close(p[1]);
+	return child;
+}
+
+/*
+ * Finding 8 of issue 16: PROC_ATTACH to session 0 kept a process entry
+ * no session destroy removed (and an entry for an exited process was
+ * never removed at all); the VM runner then failed with procs=N.
+ */
+TEST(detach_leaves_no_entry)
+{
+	int ctl = wt_ctl_open();
+	long base = live_procs();
+	pid_t child, gc, zombie;
+	char path[64], st = 0;
+	FILE *f;
+	int sid;
+
+	ASSERT_GE(ctl, 0);
+	if (base < 0)
+		SKIP(return, "no <debugfs>/wtsvc/live");
+	sid = wt_session_new(ctl, 0);
+	ASSERT_GT(sid, 0);
+
+	/* Attach then detach: the entry goes. */
+	child = sleeper(NULL);
+	ASSERT_GT(child, 0);
+	ASSERT_EQ(0, wt_proc_attach(ctl, child, sid));
+	EXPECT_EQ(base + 1, live_procs());
+	ASSERT_EQ(0, wt_proc_attach(ctl, child, 0));
+	EXPECT_EQ(0, wt_session_of(ctl, child));
+	EXPECT_EQ(base, live_procs());
+	/* Detaching an unattached process (init, ourselves) makes none. */
+	EXPECT_EQ(0, wt_proc_attach(ctl, 1, 0));
+	EXPECT_EQ(0, wt_proc_attach(ctl, 0, 0));
+	EXPECT_EQ(base, live_procs());
+	EXPECT_EQ(0, wt_session_of(ctl, 1));
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+
+	/*
+	 * Detaching a process that would belong through its parent keeps
+	 * an entry while it overrides the parent; the parent's session
+	 * destroyed, it overrides nothing and goes.
+	 */
+	child = sleeper(&gc);
+	ASSERT_GT(child, 0);
+	ASSERT_GT(gc, 0);
+	ASSERT_EQ(0, wt_proc_attach(ctl, child, sid));
+	EXPECT_EQ(sid, wt_session_of(ctl, gc));
+	ASSERT_EQ(0, wt_proc_attach(ctl, gc, 0));
+	EXPECT_EQ(0, wt_session_of(ctl, gc));
+	EXPECT_EQ(sid, wt_session_of(ctl, child));
+	EXPECT_EQ(base + 2, live_procs());
+	EXPECT_EQ(0, wt_session_destroy(ctl, sid));
+	EXPECT_EQ(0, wt_session_of(ctl, gc));
+	EXPECT_EQ(0, wt_session_of(ctl, child));
+	EXPECT_EQ(base, live_procs());
+	kill(gc, SIGKILL);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+
+	/* An exited, unreaped process: no entry, in no session. */
+	sid = wt_session_new(ctl, 0);
+	ASSERT_GT(sid, 0);
+	zombie = fork();
+	ASSERT_GE(zombie, 0);
+	if (zombie == 0)
+		_exit(0);
+	snprintf(path, sizeof(path), "/proc/%d/stat", zombie);
+	for (int i = 0; i < 500 && st != 'Z'; i++) {
+		f = fopen(path, "r");
+		ASSERT_NE(NULL, f);
+		if (fscanf(f, "%*d %*s %c", &st) != 1)
+			st = 0;
+		fclose(f);
+		if (st != 'Z')
+			usleep(10000);
+	}
+	ASSERT_EQ('Z', st);
+	EXPECT_EQ(-ESRCH, wt_proc_attach(ctl, zombie, 0));
+	EXPECT_EQ(-ESRCH, wt_proc_attach(ctl, zombie, sid));
+	EXPECT_EQ(base, live_procs());
+	waitpid(zombie, NULL, 0);
+	EXPECT_EQ(0, wt_session_destroy(ctl, sid));
+	EXPECT_EQ(base, live_procs());
 	close(ctl);
 }
 

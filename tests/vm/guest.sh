@@ -7,6 +7,10 @@
 #   exit        the command's exit status
 #   verdict     "ok", or what went wrong with the kernel side
 #   dmesg       the whole kernel log
+#   dmesg-problems  the kernel log's lines that fail the run
+#   crashes     the kernel's reports of programs killed by a fault in
+#               user space ("traps: ...", "...: segfault at ..."): the
+#               command's own failure, not the kernel's
 res=$1
 # shellcheck source=/dev/null
 . "$res/env"
@@ -17,6 +21,16 @@ ip link set lo up 2>/dev/null
 
 verdict=ok
 problems='WARNING:|BUG:|Oops|general protection fault|Call Trace|UBSAN:|kernel BUG|refcount_t:|list_add corruption|list_del corruption|stack-protector|Unable to handle|RIP:'
+# What the kernel prints when a program faults in user space, one line
+# each (show_signal(), show_signal_msg()):
+#   traps: NAME[PID] general protection fault ip:X sp:X error:X in LIB[X+X]
+#   traps: NAME[PID] trap invalid opcode ip:X sp:X error:X in ...
+#   NAME[PID]: segfault at X ip X sp X error X in LIB[X+X]
+# and, with print-fatal-signals, user-mode registers ("RIP: 0033:").  A
+# kernel GPF is "general protection fault, ...: 0000 [#1] ..." with
+# "RIP: 0010:" and a call trace, which these do not match.
+user_crash='traps: .*\[[0-9]+\] .* ip:[0-9a-f]+ sp:[0-9a-f]+ error:[0-9a-f]+|\[[0-9]+\]: segfault at [0-9a-f]+ ip [0-9a-f]+ sp [0-9a-f]+ error [0-9a-f]+'
+user_regs='RIP: 00[23]3:'
 
 if [ -n "$VM_MODULE" ]; then
 	# shellcheck disable=SC2086
@@ -61,7 +75,9 @@ if [ -n "$VM_MODULE" ] && [ -d /sys/module/wtsvc ]; then
 fi
 
 dmesg > "$res/dmesg"
-if grep -E "$problems" "$res/dmesg" > "$res/dmesg-problems"; then
+grep -E "$user_crash" "$res/dmesg" > "$res/crashes"
+if grep -vE "$user_crash|$user_regs" "$res/dmesg" |
+   grep -E "$problems" > "$res/dmesg-problems"; then
 	verdict="kernel log has warnings or oopses"
 fi
 echo "$verdict" > "$res/verdict"

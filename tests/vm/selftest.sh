@@ -3,7 +3,8 @@
 #
 # Tests of tests/vm/run itself: it hands back the command's exit status,
 # loads the module, and fails clearly on a kernel-log problem, a panic and
-# a timeout.  TAP output.
+# a timeout; a program crashing in user space is the command's failure
+# (named), not a kernel problem.  TAP output.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -12,16 +13,26 @@ logs=$top/build/vm-logs/runner-selftest
 n=0
 bad=0
 
+# expect STATUS NAME [--said REGEX] [RUN-OPTION...] -- COMMAND...: the
+# runner exits with STATUS (and its output matches REGEX)
 expect() {
-	local want=$1 name=$2 rc
+	local want=$1 name=$2 said="" rc why=""
 	shift 2
+	if [ "$1" = --said ]; then
+		said=$2
+		shift 2
+	fi
 	"$run" --kernel 6.1 --logs "$logs" "$@" > "$logs.out" 2>&1
 	rc=$?
 	n=$((n + 1))
-	if [ "$rc" = "$want" ]; then
+	[ "$rc" = "$want" ] || why="exit $rc, expected $want"
+	if [ -n "$said" ] && ! grep -qE -- "$said" "$logs.out"; then
+		why="${why:+$why; }no line matching '$said' in the output"
+	fi
+	if [ -z "$why" ]; then
 		echo "ok $n $name"
 	else
-		echo "not ok $n $name # exit $rc, expected $want"
+		echo "not ok $n $name # $why"
 		sed 's/^/# /' "$logs.out" | tail -8
 		bad=$((bad + 1))
 	fi
@@ -29,7 +40,7 @@ expect() {
 
 mkdir -p "$(dirname "$logs")"
 echo "TAP version 13"
-echo "1..9"
+echo "1..12"
 expect 0 "command_success" -- true
 expect 3 "exit_status_passthrough" -- sh -c 'exit 3'
 expect 0 "module_loaded" -- sh -c 'test -c /dev/wtsvc/control && test -d /sys/module/wtsvc'
@@ -41,6 +52,24 @@ echo "not a module" > "$other" || exit 1
 expect 126 "module_option_used" --module "$other" -- true
 rm -f "$other"
 expect 97 "kernel_warning_detected" -- sh -c 'echo "<4>WARNING: CPU: 0 PID: 1 at selftest" > /dev/kmsg'
+# A program that crashes in user space is a failed command, not a kernel
+# problem: its own status (139 from the shell for SIGSEGV) and its name in
+# the runner's output.  A NULL write gives a "segfault at" line; a write to
+# a non-canonical address, in libc's memset, a "traps: ... general
+# protection fault ... in libc" line.  A kernel GPF stays a kernel problem.
+crash=$top/build/vm/vm-crashme
+mkdir -p "${crash%/*}"
+printf '%s\n' '#include <stdlib.h>' '#include <string.h>' \
+	'int main(int argc, char **argv)' \
+	'{ memset((void *)strtoull(argv[1], NULL, 0), 0, 64); return 0; }' |
+	${CC:-cc} -O1 -fno-builtin -x c -o "$crash" - || exit 1
+expect 139 "user_segfault_is_command_failure" \
+	--said 'vm-crashme\[[0-9]+\]: segfault at 0 ' -- "$crash" 0
+expect 139 "user_gpf_in_libc_is_command_failure" \
+	--said 'vm-crashme\[[0-9]+\] general protection fault .* in libc' \
+	-- "$crash" 0x8000000000000000
+expect 97 "kernel_gpf_detected" -- sh -c 'echo "<4>general protection fault, probably for non-canonical address 0x8000000000000000: 0000 [#1] PREEMPT SMP NOPTI" > /dev/kmsg'
+rm -f "$crash"
 expect 125 "guest_panic_detected" -- sh -c 'echo c > /proc/sysrq-trigger'
 expect 124 "guest_timeout_detected" --timeout 20 -- sleep 600
 # a working directory under /tmp, which the guest covers with a tmpfs

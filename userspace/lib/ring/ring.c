@@ -129,6 +129,7 @@ void wtsvc_ring_unmap(struct wtsvc_ring *r)
 		munmap(r->ro, r->ro_len);
 		munmap(r->rw, r->rw_len);
 	}
+	free(r->held);
 	free(r);
 }
 
@@ -165,14 +166,17 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Room in the tx ring, or -EIO if the peer's index is garbage. */
+/*
+ * Room in the tx ring, or -EIO if the peer's index is garbage.  Only a
+ * valid index is cached: the fast paths compute room from the cache.
+ */
 static int64_t tx_room(struct wtsvc_ring *r)
 {
-	uint64_t used;
+	uint64_t cons = ld_acquire(r->tx.cons), used;
 
-	r->tx.cached = ld_acquire(r->tx.cons);
-	if (wtsvc_rc_check_idx(*r->tx.prod, r->tx.cached, r->tx.size, &used))
+	if (wtsvc_rc_check_idx(*r->tx.prod, cons, r->tx.size, &used))
 		return -EIO;
+	r->tx.cached = cons;
 	return r->tx.size - used;
 }
 
@@ -181,17 +185,47 @@ static bool rx_has_data(struct wtsvc_ring *r)
 	return ld_acquire(r->rx.prod) != *r->rx.cons;
 }
 
+/*
+ * The kernel holds the rest of a message written with write() (PENDING)
+ * and the ring is empty: ask it to feed (a doorbell for released space
+ * does).  Nothing else may: a consumer that released without ringing
+ * (the producer did not ask) and a peer that hung up would otherwise
+ * wait for data nobody puts in.  Returns true if it rang.
+ */
+static bool rx_feed(struct wtsvc_ring *r, uint32_t st)
+{
+	if (!(st & WTSVC_RING_PENDING) || (st & WTSVC_RING_BROKEN) ||
+	    ld_acquire(r->rx.prod) != *r->rx.cons)
+		return false;
+	wtsvc_ring_doorbell(r, WTSVC_DOORBELL_RX);
+	return true;
+}
+
+/*
+ * Readable: data, a broken ring, or the end of data (CLOSED and nothing
+ * PENDING).  Writable: room for a maximal record, a hang-up, or garbage
+ * in the consumer's index (the send then fails with EIO).
+ */
 static short ring_ready(struct wtsvc_ring *r, short events)
 {
 	short ready = 0;
+	uint32_t st;
 
-	if ((events & POLLIN) &&
-	    (rx_has_data(r) || (ld32(r->rx.state) & WTSVC_RING_CLOSED)))
-		ready |= POLLIN;
-	if ((events & POLLOUT) &&
-	    (tx_room(r) >= (int64_t)r->tx.size / 2 ||
-	     (ld32(r->tx.state) & WTSVC_RING_CLOSED)))
-		ready |= POLLOUT;
+	if (events & POLLIN) {
+		/* State before prod, as in rx_avail(). */
+		st = ld32(r->rx.state);
+		if (rx_has_data(r) || (st & WTSVC_RING_BROKEN) ||
+		    (st & (WTSVC_RING_CLOSED | WTSVC_RING_PENDING)) ==
+		    WTSVC_RING_CLOSED)
+			ready |= POLLIN;
+	}
+	if (events & POLLOUT) {
+		int64_t room = tx_room(r);
+
+		if (room < 0 || room >= (int64_t)r->tx.size / 2 ||
+		    (ld32(r->tx.state) & (WTSVC_RING_CLOSED | WTSVC_RING_BROKEN)))
+			ready |= POLLOUT;
+	}
 	return ready;
 }
 
@@ -271,6 +305,9 @@ int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
 		/* Flag, full fence, check again: pairs with the peer's fence. */
 		full_fence();
 		ready = ring_ready(r, events);
+		if (!ready && (events & POLLIN) &&
+		    rx_feed(r, ld32(r->rx.state)))
+			ready = ring_ready(r, events);
 		if (!ready && timeout_ms != 0) {
 			int left = timeout_ms < 0 ? -1 : (int)(end - now_ms());
 
@@ -465,14 +502,18 @@ static void rx_release(struct wtsvc_ring *r, uint64_t pos)
 /*
  * Where the consumer stands: *pos = cons and *avail published bytes after
  * it.  The producer's index is reloaded only when the cached copy shows
- * nothing to read.  Returns 1 with data, 0 at end of data, -EAGAIN when
- * empty, -EIO for garbage or a broken ring.
+ * nothing to read; an empty ring while the kernel holds the rest of a
+ * write() asks it to feed once.  Returns 1 with data, 0 at end of data,
+ * -EAGAIN when empty, -EIO for garbage or a broken ring.
  */
 static int rx_avail(struct wtsvc_ring *r, uint64_t *pos, uint64_t *avail)
 {
 	uint64_t cons = *r->rx.cons;
-	uint32_t st = 0;
+	bool fed = false;
+	uint32_t st;
 
+again:
+	st = 0;
 	/* The kernel may move cons (purge): a stale cache is reloaded too. */
 	if (r->rx.cached - cons == 0 || r->rx.cached - cons > r->rx.size) {
 		/* State before prod: all data published before the end is seen. */
@@ -486,6 +527,10 @@ static int rx_avail(struct wtsvc_ring *r, uint64_t *pos, uint64_t *avail)
 	if (!*avail) {
 		if ((st & WTSVC_RING_CLOSED) && !(st & WTSVC_RING_PENDING))
 			return 0;
+		if (!fed && rx_feed(r, st)) {
+			fed = true;
+			goto again;
+		}
 		return -EAGAIN;
 	}
 	*pos = cons;
@@ -551,7 +596,7 @@ int wtsvc_ring_peek(struct wtsvc_ring *r, const void **buf, size_t *len)
 	uint64_t pos;
 	int ret;
 
-	if (r->peeked || cursor_open(r))
+	if (r->peeked || r->held || cursor_open(r))
 		return -EBUSY;
 	ret = rx_first(r, &rec, &pos);
 	if (ret <= 0)
@@ -571,6 +616,8 @@ ssize_t wtsvc_ring_next_size(struct wtsvc_ring *r)
 	uint64_t pos;
 	int ret;
 
+	if (r->held)
+		return r->asm_state.msg_len;	/* a recv began it */
 	if (cursor_open(r))
 		return -EBUSY;
 	ret = rx_first(r, &rec, &pos);
@@ -587,10 +634,45 @@ int wtsvc_ring_release(struct wtsvc_ring *r)
 	return 0;
 }
 
+/*
+ * A receive that runs out of time inside a message keeps what it gathered
+ * (r->held, the message's size) and the reassembly state; the next
+ * receive puts it back into its buffer and goes on.  Returns false if
+ * there is no memory for that (the caller then waits for the rest).
+ */
+static bool rx_hold(struct wtsvc_ring *r, const uint8_t *dst)
+{
+	if (!r->held) {
+		r->held = malloc(r->asm_state.msg_len);
+		if (!r->held)
+			return false;
+	}
+	memcpy(r->held, dst, r->asm_state.got);
+	return true;
+}
+
+/* A receive's wait: one timeout per call, its clock started at the first. */
+static int recv_wait(struct wtsvc_ring *r, int timeout_ms, int64_t *end)
+{
+	int64_t left = timeout_ms;
+	int ret;
+
+	if (timeout_ms > 0) {
+		if (!*end)
+			*end = now_ms() + timeout_ms;
+		left = *end - now_ms();
+		if (left <= 0)
+			return -ETIMEDOUT;
+	}
+	ret = wtsvc_ring_wait(r, POLLIN, (int)left);
+	return ret > 0 ? 0 : ret;
+}
+
 ssize_t wtsvc_ring_recv(struct wtsvc_ring *r, void *buf, size_t cap,
 			int timeout_ms)
 {
 	struct wtsvc_rc_asm *a = &r->asm_state;
+	int64_t end = 0;
 	uint8_t *dst = buf;
 	struct wtsvc_rec rec;
 	uint64_t pos;
@@ -598,8 +680,17 @@ ssize_t wtsvc_ring_recv(struct wtsvc_ring *r, void *buf, size_t cap,
 
 	if (r->peeked || cursor_open(r))
 		return -EBUSY;
+	if (r->held) {
+		/* An earlier receive ran out of time inside this message. */
+		if (a->msg_len > cap)
+			return -EMSGSIZE;	/* nothing consumed */
+		memcpy(dst, r->held, a->got);
+		free(r->held);
+		r->held = NULL;
+		goto more;
+	}
 	while ((ret = rx_first(r, &rec, &pos)) == -EAGAIN) {
-		ret = wtsvc_ring_wait(r, POLLIN, timeout_ms);
+		ret = recv_wait(r, timeout_ms, &end);
 		if (ret < 0)
 			return ret;
 	}
@@ -617,11 +708,20 @@ ssize_t wtsvc_ring_recv(struct wtsvc_ring *r, void *buf, size_t cap,
 		rx_release(r, pos + wtsvc_rec_bytes(rec.len));
 		if (ret & WTSVC_RC_END)
 			break;
-		/* The rest is on its way: wait for it whatever the timeout. */
+more:
+		/*
+		 * The rest is on its way; a peer may never send it, so the
+		 * timeout holds (the message is kept for the next call).
+		 */
 		while ((ret = rx_next_rec(r, &rec, &pos)) == -EAGAIN) {
-			ret = wtsvc_ring_wait(r, POLLIN, -1);
-			if (ret < 0)
+			ret = recv_wait(r, timeout_ms, &end);
+			if (!ret)
+				continue;
+			if (rx_hold(r, dst))
 				return ret;
+			if (ret != -ETIMEDOUT && ret != -EAGAIN)
+				return ret;
+			timeout_ms = -1;	/* no memory to keep it: wait */
 		}
 		if (ret <= 0)
 			return ret ? ret : -EPIPE;	/* cut short */
@@ -686,7 +786,7 @@ ssize_t wtsvc_ring_recv_chunk(struct wtsvc_ring *r, void *buf, size_t cap,
 
 	if (!r->chunk_bytes)
 		return -EINVAL;
-	if (r->peeked)
+	if (r->peeked || r->held)
 		return -EBUSY;
 	for (;;) {
 		/* The step checks the record at pos itself: read it once. */

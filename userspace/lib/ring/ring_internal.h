@@ -49,6 +49,7 @@ struct wtsvc_ring {
 	bool peeked;
 	uint64_t peek_end;
 	struct wtsvc_rc_asm asm_state;	/* where the consumer is in a message */
+	uint8_t *held;			/* what a timed-out recv gathered of it */
 	uint32_t chunk_bytes;		/* 0: whole messages */
 	bool chunk_hdr;
 	/* how to sleep (default: poll on fd) */

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wtsvc selftests: libwtsvc's ring functions against awkward and hostile
+ * peers.  A message the kernel holds (PENDING) when the writer hangs up
+ * or dies, and when the reader sleeps in an io_uring WAIT; a consumer
+ * that stores garbage in its index while the library's send sleeps; a
+ * timed receive inside a message the peer stopped sending.  Every test
+ * is bounded by alarm(): a hang or a spin fails it.
+ */
+#include <liburing.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "wtsvc_util.h"
+#include "wtsvc/ring.h"
+
+#define RING_BYTES	4096
+#define BIG		(3 * RING_BYTES + 100)	/* three rings' worth */
+#define LIMIT_S		10			/* per test */
+
+FIXTURE(peer) {
+	int ctl;
+	int sid;
+	int proto;
+	int app;
+};
+
+FIXTURE_SETUP(peer)
+{
+	struct wtsvc_channel_open op;
+
+	alarm(LIMIT_S);
+	self->ctl = wt_ctl_open();
+	ASSERT_LE(0, self->ctl);
+	self->sid = wt_session_new(self->ctl, 0);
+	ASSERT_LT(0, self->sid);
+	self->proto = wt_chan_fd_sized(self->sid, "PEER", RING_BYTES,
+				       RING_BYTES, &op);
+	ASSERT_LE(0, self->proto);
+	self->app = wt_chan_fd(self->sid, WTSVC_END_APP, "PEER", 0,
+			       O_NONBLOCK);
+	ASSERT_LE(0, self->app);
+}
+
+FIXTURE_TEARDOWN(peer)
+{
+	if (self->app >= 0)
+		close(self->app);
+	close(self->proto);
+	wt_session_destroy(self->ctl, self->sid);
+	close(self->ctl);
+}
+
+/* ---- helpers ------------------------------------------------------------- */
+
+struct raw_map {
+	struct wtsvc_ring_info ri;
+	uint8_t *ro, *rw;
+};
+
+static int raw_map(int fd, struct raw_map *m)
+{
+	memset(&m->ri, 0, sizeof(m->ri));
+	m->ri.size = sizeof(m->ri);
+	if (ioctl(fd, WTSVC_IOC_RING_INFO, &m->ri))
+		return -1;
+	m->ro = mmap(NULL, m->ri.ro_len, PROT_READ, MAP_SHARED, fd,
+		     m->ri.ro_offset);
+	m->rw = mmap(NULL, m->ri.rw_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		     m->ri.rw_offset);
+	return m->ro == MAP_FAILED || m->rw == MAP_FAILED ? -1 : 0;
+}
+
+static void raw_unmap(struct raw_map *m)
+{
+	munmap(m->ro, m->ri.ro_len);
+	munmap(m->rw, m->ri.rw_len);
+}
+
+static int doorbell(int fd, uint32_t flags)
+{
+	struct wtsvc_doorbell d = { .size = sizeof(d), .flags = flags };
+
+	return ioctl(fd, WTSVC_IOC_DOORBELL, &d) ? -errno : 0;
+}
+
+/*
+ * A sleep that is one io_uring WAIT_READABLE/WAIT_WRITABLE command: unlike
+ * poll(), it never makes the kernel feed a held message.
+ */
+static int ucmd_sleep(void *ctx, int fd, short events, int timeout_ms)
+{
+	struct __kernel_timespec ts = {
+		.tv_sec = timeout_ms / 1000,
+		.tv_nsec = (timeout_ms % 1000) * 1000000LL,
+	};
+	struct wtsvc_ucmd u = { 0 };
+	struct io_uring *ring = ctx;
+	struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
+	struct io_uring_cqe *cqe;
+	int ret;
+
+	io_uring_prep_rw(IORING_OP_URING_CMD, sqe, fd, NULL, 0, 0);
+	sqe->cmd_op = events & POLLIN ? WTSVC_UCMD_WAIT_READABLE :
+					WTSVC_UCMD_WAIT_WRITABLE;
+	memcpy(sqe->cmd, &u, sizeof(u));
+	if (io_uring_submit(ring) != 1)
+		return -EIO;
+	ret = timeout_ms < 0 ? io_uring_wait_cqe(ring, &cqe) :
+			       io_uring_wait_cqe_timeout(ring, &cqe, &ts);
+	if (ret == -ETIME)
+		return 0;	/* left parked: completes later, harmless */
+	if (ret)
+		return ret;
+	ret = cqe->res;
+	io_uring_cqe_seen(ring, cqe);
+	return ret < 0 ? ret : 0;
+}
+
+/* Read everything as WTSVirtualChannelRead does: chunks, a wait between. */
+static ssize_t read_chunks(struct wtsvc_ring *r, unsigned char *out,
+			   size_t cap, int *eof)
+{
+	unsigned char buf[1600 + sizeof(struct wtsvc_chunk_hdr)];
+	struct wtsvc_chunk_hdr h;
+	size_t got = 0;
+	ssize_t n;
+
+	*eof = 0;
+	for (;;) {
+		n = wtsvc_ring_recv_chunk(r, buf, sizeof(buf), NULL);
+		if (n == -EAGAIN) {
+			n = wtsvc_ring_wait(r, POLLIN, -1);
+			if (n < 0)
+				return n;
+			continue;
+		}
+		if (n == 0) {
+			*eof = 1;
+			return got;
+		}
+		if (n < (ssize_t)sizeof(h))
+			return n < 0 ? n : -EPROTO;
+		memcpy(&h, buf, sizeof(h));
+		if (got + n - sizeof(h) > cap)
+			return -EMSGSIZE;
+		memcpy(out + got, buf + sizeof(h), n - sizeof(h));
+		got += n - sizeof(h);
+		if (h.flags & WTSVC_CHUNK_LAST)
+			return got;
+	}
+}
+
+/* ---- finding 4: the rest of a held message, then the end ----------------- */
+
+/* The writer hangs up while the kernel holds most of its message. */
+TEST_F(peer, recv_held_message_then_hangup)
+{
+	static unsigned char buf[BIG], in[BIG];
+	struct wtsvc_ring *r;
+
+	ASSERT_EQ(0, wtsvc_ring_map(self->proto, &r));
+	wt_fill(buf, BIG, 7);
+	ASSERT_EQ(BIG, write(self->app, buf, BIG));	/* 1 fragment + held */
+	close(self->app);
+	self->app = -1;
+	ASSERT_EQ(BIG, wtsvc_ring_recv(r, in, sizeof(in), -1));
+	EXPECT_EQ(0, wt_check(in, BIG, 7));
+	EXPECT_EQ(0, wtsvc_ring_recv(r, in, sizeof(in), -1));
+	EXPECT_EQ(0, wtsvc_ring_recv(r, in, sizeof(in), 100));
+	wtsvc_ring_unmap(r);
+}
+
+/* The same when the writer is killed right after its write. */
+TEST_F(peer, recv_held_message_then_writer_killed)
+{
+	static unsigned char buf[BIG], in[BIG];
+	struct wtsvc_ring *r;
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, wtsvc_ring_map(self->proto, &r));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		wt_fill(buf, BIG, 8);
+		if (write(self->app, buf, BIG) != BIG)
+			_exit(1);
+		raise(SIGKILL);
+	}
+	close(self->app);
+	self->app = -1;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(BIG, wtsvc_ring_recv(r, in, sizeof(in), 5000));
+	EXPECT_EQ(0, wt_check(in, BIG, 8));
+	EXPECT_EQ(0, wtsvc_ring_recv(r, in, sizeof(in), 5000));
+	wtsvc_ring_unmap(r);
+}
+
+/* Chunked reads with poll() as the sleep, writer gone. */
+TEST_F(peer, chunks_held_message_then_hangup)
+{
+	static unsigned char buf[BIG], in[BIG];
+	struct wtsvc_ring *r;
+	int eof;
+
+	ASSERT_EQ(0, wtsvc_ring_map(self->proto, &r));
+	ASSERT_EQ(0, wtsvc_ring_set_chunked(r, 1600, true));
+	wt_fill(buf, BIG, 9);
+	ASSERT_EQ(BIG, write(self->app, buf, BIG));
+	close(self->app);
+	self->app = -1;
+	ASSERT_EQ(BIG, read_chunks(r, in, sizeof(in), &eof));
+	EXPECT_EQ(0, wt_check(in, BIG, 9));
+	EXPECT_EQ(0, read_chunks(r, in, sizeof(in), &eof));
+	EXPECT_EQ(1, eof);
+	wtsvc_ring_unmap(r);
+}
+
+/*
+ * Chunked and whole reads sleeping in io_uring WAIT_READABLE, with the
+ * writer alive and then gone: a WAIT does not feed, the library asks.
+ */
+TEST_F(peer, uring_wait_held_message)
+{
+	static unsigned char buf[BIG], in[BIG];
+	struct io_uring ring;
+	struct wtsvc_ring *r;
+	int eof, i;
+
+	ASSERT_EQ(0, io_uring_queue_init(8, &ring, 0));
+	ASSERT_EQ(0, wtsvc_ring_map(self->proto, &r));
+	wtsvc_ring_set_sleep(r, ucmd_sleep, &ring);
+	for (i = 0; i < 3; i++) {
+		wt_fill(buf, BIG, 10 + i);
+		ASSERT_EQ(BIG, write(self->app, buf, BIG));
+		ASSERT_EQ(BIG, wtsvc_ring_recv(r, in, sizeof(in), -1));
+		ASSERT_EQ(0, wt_check(in, BIG, 10 + i));
+	}
+	ASSERT_EQ(0, wtsvc_ring_set_chunked(r, 1600, true));
+	for (i = 0; i < 3; i++) {
+		wt_fill(buf, BIG, 20 + i);
+		ASSERT_EQ(BIG, write(self->app, buf, BIG));
+		ASSERT_EQ(BIG, read_chunks(r, in, sizeof(in), &eof));
+		ASSERT_EQ(0, wt_check(in, BIG, 20 + i));
+	}
+	wt_fill(buf, BIG, 30);
+	ASSERT_EQ(BIG, write(self->app, buf, BIG));
+	close(self->app);
+	self->app = -1;
+	ASSERT_EQ(BIG, read_chunks(r, in, sizeof(in), &eof));
+	EXPECT_EQ(0, wt_check(in, BIG, 30));
+	EXPECT_EQ(0, read_chunks(r, in, sizeof(in), &eof));
+	EXPECT_EQ(1, eof);
+	wtsvc_ring_unmap(r);
+	io_uring_queue_exit(&ring);
+}
+
+/* ---- finding 6: garbage in the consumer's index while send sleeps -------- */
+
+/*
+ * On a new channel, fill the ring of a mapped producer, start a send that
+ * must wait in a child, let "scribble" spoil the app end's consumer index
+ * and ring, and return 0 if the child's send failed with EIO, -ETIMEDOUT
+ * if it had not returned after 3 s, else another code.
+ */
+static int blocked_send_vs(int sid, const char *name,
+			   uint64_t (*scribble)(uint64_t prod, uint64_t cons))
+{
+	unsigned char buf[1000] = { 0 };
+	struct wtsvc_channel_open op;
+	volatile uint32_t *prod_wait;
+	uint64_t *cons, *prod;
+	struct wtsvc_ring *r;
+	struct raw_map m;
+	int status, i, proto, app;
+	pid_t pid;
+
+	proto = wt_chan_fd_sized(sid, name, RING_BYTES, RING_BYTES, &op);
+	app = wt_chan_fd(sid, WTSVC_END_APP, name, 0, O_NONBLOCK);
+	if (proto < 0 || app < 0 || wtsvc_ring_map(proto, &r) ||
+	    raw_map(app, &m))
+		return -ENODEV;
+	while (wtsvc_ring_send(r, buf, sizeof(buf), 0) == sizeof(buf))
+		;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		ssize_t n = wtsvc_ring_send(r, buf, sizeof(buf), -1);
+
+		_exit(n == -EIO ? 0 : n >= 0 ? 2 : 3);
+	}
+	/* the app end's view of the ring the child writes */
+	prod_wait = (uint32_t *)(m.ro + m.ri.rx.prod_wait_off);
+	prod = (uint64_t *)(m.ro + m.ri.rx.prod_off);
+	cons = (uint64_t *)(m.rw + m.ri.rx.cons_off);
+	for (i = 0; i < 200 && !*prod_wait; i++)
+		usleep(10000);
+	usleep(50000);			/* into poll() */
+	*cons = scribble(*prod, *cons);
+	doorbell(app, WTSVC_DOORBELL_RX);
+	for (i = 0; i < 300; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		usleep(10000);
+	}
+	raw_unmap(&m);
+	wtsvc_ring_unmap(r);
+	close(app);
+	close(proto);
+	if (i == 300) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		return -ETIMEDOUT;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -EINTR;
+}
+
+static uint64_t past_prod(uint64_t prod, uint64_t cons)
+{
+	return prod + 2 * RING_BYTES;
+}
+
+static uint64_t misaligned_low(uint64_t prod, uint64_t cons)
+{
+	return cons + 4;		/* little room: the kernel says full */
+}
+
+static uint64_t misaligned_high(uint64_t prod, uint64_t cons)
+{
+	return prod - 4;		/* much room: the kernel says writable */
+}
+
+TEST_F(peer, send_vs_index_past_producer)
+{
+	EXPECT_EQ(0, blocked_send_vs(self->sid, "PAST", past_prod));
+}
+
+TEST_F(peer, send_vs_misaligned_index)
+{
+	EXPECT_EQ(0, blocked_send_vs(self->sid, "HIGH", misaligned_high));
+	EXPECT_EQ(0, blocked_send_vs(self->sid, "LOW", misaligned_low));
+}
+
+/* ---- finding 7: a timed receive inside a message ------------------------- */
+
+TEST_F(peer, recv_timeout_inside_message)
+{
+	const size_t len = 100000;
+	unsigned char *buf, *in;
+	struct wtsvc_ring *rp, *ra;
+	const void *p;
+	uint64_t t0;
+	size_t off = 0, plen;
+	ssize_t n;
+	int i;
+
+	buf = wt_map_buf(len);
+	in = wt_map_buf(len);
+	ASSERT_NE(MAP_FAILED, buf);
+	ASSERT_NE(MAP_FAILED, in);
+	ASSERT_EQ(0, wtsvc_ring_map(self->proto, &rp));
+	ASSERT_EQ(0, wtsvc_ring_map(self->app, &ra));
+	wt_fill(buf, len, 40);
+	/* the peer publishes what fits of the message, then stops */
+	ASSERT_EQ(0, wtsvc_ring_send_some(ra, buf, len, &off));
+	ASSERT_LT(0, off);
+	t0 = wt_now_ms();
+	EXPECT_EQ(-ETIMEDOUT, wtsvc_ring_recv(rp, in, len, 200));
+	EXPECT_LE(150, wt_now_ms() - t0);
+	EXPECT_GT(2000, wt_now_ms() - t0);
+	/* the part read is kept: the message is still the next one */
+	EXPECT_EQ(-EAGAIN, wtsvc_ring_recv(rp, in, len, 0));
+	EXPECT_EQ(-EMSGSIZE, wtsvc_ring_recv(rp, in, len - 1, 0));
+	EXPECT_EQ(-EBUSY, wtsvc_ring_peek(rp, &p, &plen));
+	EXPECT_EQ((ssize_t)len, wtsvc_ring_next_size(rp));
+	/* the rest comes, with receives (no wait, short waits) in between */
+	for (i = 0; wtsvc_ring_send_some(ra, buf, len, &off) == 0; i++) {
+		n = wtsvc_ring_recv(rp, in, len, i & 1 ? 0 : 10);
+		ASSERT_EQ(i & 1 ? -EAGAIN : -ETIMEDOUT, n);
+	}
+	ASSERT_EQ((ssize_t)len, wtsvc_ring_recv(rp, in, len, 1000));
+	EXPECT_EQ(0, wt_check(in, len, 40));
+	/* and the stream goes on */
+	ASSERT_EQ(1, wtsvc_ring_send_some(ra, "next", 4, &(size_t){ 0 }));
+	ASSERT_EQ(4, wtsvc_ring_recv(rp, in, len, 200));
+	EXPECT_EQ(0, memcmp(in, "next", 4));
+	wtsvc_ring_unmap(ra);
+	wtsvc_ring_unmap(rp);
+	munmap(buf, len);
+	munmap(in, len);
+}
+
+TEST_HARNESS_MAIN
