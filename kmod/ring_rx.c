@@ -455,6 +455,40 @@ void wtsvc_rx_released(struct wtsvc_channel *chan, int reader)
 }
 
 /*
+ * wtsvc_rx_skip_purged() for a consumer that mapped the ring and is not
+ * inside a message of the kernel reader: its place inside a message is
+ * its own (the library's reassembly state), not kasm.  Release only purged
+ * messages that are whole in the ring and stop at anything else: a live
+ * message, a purged one still arriving (the consumer skips it itself,
+ * seeing DISCARD on its first record), or a record that is not FIRST (the
+ * consumer is inside a message).  Taking part of a message into kasm
+ * would hand the consumer the rest as a fragment of nothing.
+ */
+static int wtsvc_rx_skip_whole(struct wtsvc_kring *r, struct wtsvc_rx_msg *m)
+{
+	struct wtsvc_rc_view v = wtsvc_view(r);
+	u32 max = r->max_msg;
+	struct wtsvc_rc_scan s;
+	struct wtsvc_rec rec;
+	struct wtsvc_idx ix;
+	int ret;
+
+	for (;;) {
+		ret = wtsvc_idx_load(r, &ix);
+		if (ret || !ix.used)
+			return ret;
+		ret = wtsvc_rc_read_rec(&v, ix.cons, ix.used, max, &rec);
+		if (ret || !(rec.flags & WTSVC_REC_FIRST))
+			return ret;
+		ret = wtsvc_rc_scan_msg(&v, ix.cons, ix.prod, max, &r->kasm,
+					&s);
+		if (ret || !s.complete || !s.skip)
+			return ret;
+		wtsvc_rx_release(r, s.end, m);
+	}
+}
+
+/*
  * Release the records of purged messages at the consumer position, as
  * the kernel reader would on its next read.  Caller holds cons_lock.
  * Returns -EBADMSG if the ring holds garbage, else 0 or more.
@@ -465,6 +499,9 @@ int wtsvc_rx_skip_purged(struct wtsvc_kring *r, struct wtsvc_rx_msg *m)
 	struct wtsvc_rc_chunk ch;
 
 	lockdep_assert_held(&r->cons_lock);
-	return r->chunk_bytes ? wtsvc_rx_chunk_next(r, &c, &ch, m) :
-				wtsvc_rx_next(r, m);
+	if (r->chunk_bytes)	/* the cursor is shared with the consumer */
+		return wtsvc_rx_chunk_next(r, &c, &ch, m);
+	if (READ_ONCE(r->zc_consumer) && !r->kasm.open && !r->rx_stage)
+		return wtsvc_rx_skip_whole(r, m);
+	return wtsvc_rx_next(r, m);
 }

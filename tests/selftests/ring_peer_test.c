@@ -4,8 +4,9 @@
  * peers.  A message the kernel holds (PENDING) when the writer hangs up
  * or dies, and when the reader sleeps in an io_uring WAIT; a consumer
  * that stores garbage in its index while the library's send sleeps; a
- * timed receive inside a message the peer stopped sending.  Every test
- * is bounded by alarm(): a hang or a spin fails it.
+ * timed receive inside a message the peer stopped sending; a mapped
+ * consumer that purges its input while the producer is inside a message.
+ * Every test is bounded by alarm(): a hang or a spin fails it.
  */
 #include <liburing.h>
 #include <poll.h>
@@ -395,6 +396,146 @@ TEST_F(peer, recv_timeout_inside_message)
 	wtsvc_ring_unmap(rp);
 	munmap(buf, len);
 	munmap(in, len);
+}
+
+/* ---- finding 5: a mapped consumer purges inside the producer's message ---- */
+
+#define NEXT_MSGS	6
+
+/* The later messages: sizes up to a ring's worth and more, seeds from 60. */
+static size_t next_len(int i)
+{
+	static const size_t lens[NEXT_MSGS] = {
+		12, 100, 1500, RING_BYTES - 100, BIG, 16,
+	};
+
+	return lens[i];
+}
+
+/* Receive the later messages whole and in order, never EIO. */
+static int recv_next_msgs(struct wtsvc_ring *r, int seed)
+{
+	static unsigned char in[BIG];
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < NEXT_MSGS; i++) {
+		n = wtsvc_ring_recv(r, in, sizeof(in), 5000);
+		if (n != (ssize_t)next_len(i))
+			return n < 0 ? (int)n : -EPROTO;
+		if (wt_check(in, n, seed + i))
+			return -EBADMSG;
+	}
+	return 0;
+}
+
+/*
+ * A copying producer writes a message larger than the free ring space (a
+ * first fragment, the rest held by the kernel), the mapped consumer
+ * purges, then a child writes more messages: the purged one is lost
+ * whole, the later ones arrive intact.  Twice (and a purge while the
+ * rest is still coming), so that the kernel's own reader state stays
+ * right too.
+ */
+TEST_F(peer, purge_mapped_inside_written_message)
+{
+	static unsigned char buf[BIG];
+	struct wtsvc_ring_stats st;
+	struct wtsvc_ring *r;
+	uint64_t purged;
+	int round, status, ret, i;
+	pid_t pid;
+
+	ASSERT_EQ(0, wtsvc_ring_map(self->proto, &r));
+	for (round = 0; round < 2; round++) {
+		wt_fill(buf, BIG, 50 + round);
+		ASSERT_EQ(BIG, write(self->app, buf, BIG)); /* 1 frag + held */
+		purged = 0;
+		ASSERT_EQ(0, wtsvc_ring_purge_input(r, &purged));
+		EXPECT_EQ(1, purged);
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			struct pollfd p = { .fd = self->app, .events = POLLOUT };
+
+			alarm(LIMIT_S);		/* not inherited */
+			for (i = 0; i < NEXT_MSGS; i++) {
+				wt_fill(buf, next_len(i), 60 + 10 * round + i);
+				while (write(self->app, buf, next_len(i)) < 0) {
+					if (errno != EAGAIN)
+						_exit(1);
+					poll(&p, 1, 1000);
+				}
+			}
+			_exit(0);
+		}
+		/* nothing new yet: a second purge finds nothing to drop */
+		if (round) {
+			ASSERT_EQ(0, wtsvc_ring_purge_input(r, &purged));
+		}
+		ret = recv_next_msgs(r, 60 + 10 * round);
+		if (ret)
+			kill(pid, SIGKILL);	/* it may wait for room */
+		EXPECT_EQ(0, ret);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+	EXPECT_EQ(-EAGAIN, wtsvc_ring_recv(r, buf, sizeof(buf), 0));
+	wtsvc_ring_get_stats(r, &st);
+	EXPECT_EQ(2 * NEXT_MSGS, st.recv_msgs);
+	wtsvc_ring_unmap(r);
+}
+
+/*
+ * The producer is mapped too: it publishes the start of a message and
+ * stops, the consumer purges, then a child finishes that message and
+ * sends more while the consumer purges again and receives: the later
+ * messages arrive intact.
+ */
+TEST_F(peer, purge_mapped_inside_sent_message)
+{
+	static unsigned char buf[BIG];
+	struct wtsvc_ring *rp, *ra;
+	uint64_t purged = 0;
+	size_t off = 0;
+	int status, ret, i;
+	pid_t pid;
+
+	ASSERT_EQ(0, wtsvc_ring_map(self->proto, &rp));
+	ASSERT_EQ(0, wtsvc_ring_map(self->app, &ra));
+	wt_fill(buf, BIG, 70);
+	ASSERT_EQ(0, wtsvc_ring_send_some(ra, buf, BIG, &off));
+	ASSERT_LT(0, off);
+	ASSERT_EQ(0, wtsvc_ring_purge_input(rp, &purged));
+	EXPECT_EQ(1, purged);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		alarm(LIMIT_S);		/* not inherited */
+		usleep(20000);
+		while (wtsvc_ring_send_some(ra, buf, BIG, &off) == 0)
+			if (wtsvc_ring_wait(ra, POLLOUT, -1) < 0)
+				_exit(1);
+		for (i = 0; i < NEXT_MSGS; i++) {
+			wt_fill(buf, next_len(i), 80 + i);
+			if (wtsvc_ring_send(ra, buf, next_len(i), -1) !=
+			    (ssize_t)next_len(i))
+				_exit(2);
+		}
+		_exit(0);
+	}
+	/* the rest of the purged message is still coming */
+	EXPECT_EQ(-EAGAIN, wtsvc_ring_recv(rp, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, wtsvc_ring_purge_input(rp, &purged));
+	ret = recv_next_msgs(rp, 80);
+	if (ret)
+		kill(pid, SIGKILL);	/* it may wait for room */
+	EXPECT_EQ(0, ret);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	EXPECT_EQ(-EAGAIN, wtsvc_ring_recv(rp, buf, sizeof(buf), 0));
+	wtsvc_ring_unmap(ra);
+	wtsvc_ring_unmap(rp);
 }
 
 TEST_HARNESS_MAIN

@@ -829,7 +829,13 @@ int wtsvc_ring_purge_input(struct wtsvc_ring *r, uint64_t *purged)
 {
 	struct wtsvc_purge p = { .size = sizeof(p), .flags = WTSVC_PURGE_INPUT };
 
-	if (r->peeked || r->asm_state.open)
+	/*
+	 * Between messages, or while skipping a purged one: the kernel then
+	 * releases only purged messages that are whole at the consumer
+	 * position and leaves one still arriving (or the rest of the one
+	 * being skipped) to rx_first(), which drops it whole.
+	 */
+	if (r->peeked || (r->asm_state.open && !r->asm_state.skip))
 		return -EBUSY;
 	if (r->fd < 0 || ioctl(r->fd, WTSVC_IOC_PURGE, &p))
 		return r->fd < 0 ? -ENOTCONN : -errno;
