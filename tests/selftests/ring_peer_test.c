@@ -58,30 +58,6 @@ FIXTURE_TEARDOWN(peer)
 
 /* ---- helpers ------------------------------------------------------------- */
 
-struct raw_map {
-	struct wtsvc_ring_info ri;
-	uint8_t *ro, *rw;
-};
-
-static int raw_map(int fd, struct raw_map *m)
-{
-	memset(&m->ri, 0, sizeof(m->ri));
-	m->ri.size = sizeof(m->ri);
-	if (ioctl(fd, WTSVC_IOC_RING_INFO, &m->ri))
-		return -1;
-	m->ro = mmap(NULL, m->ri.ro_len, PROT_READ, MAP_SHARED, fd,
-		     m->ri.ro_offset);
-	m->rw = mmap(NULL, m->ri.rw_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		     m->ri.rw_offset);
-	return m->ro == MAP_FAILED || m->rw == MAP_FAILED ? -1 : 0;
-}
-
-static void raw_unmap(struct raw_map *m)
-{
-	munmap(m->ro, m->ri.ro_len);
-	munmap(m->rw, m->ri.rw_len);
-}
-
 static int doorbell(int fd, uint32_t flags)
 {
 	struct wtsvc_doorbell d = { .size = sizeof(d), .flags = flags };
@@ -278,14 +254,14 @@ static int blocked_send_vs(int sid, const char *name,
 	volatile uint32_t *prod_wait;
 	uint64_t *cons, *prod;
 	struct wtsvc_ring *r;
-	struct raw_map m;
+	struct wt_raw_map m;
 	int status, i, proto, app;
 	pid_t pid;
 
 	proto = wt_chan_fd_sized(sid, name, RING_BYTES, RING_BYTES, &op);
 	app = wt_chan_fd(sid, WTSVC_END_APP, name, 0, O_NONBLOCK);
 	if (proto < 0 || app < 0 || wtsvc_ring_map(proto, &r) ||
-	    raw_map(app, &m))
+	    wt_raw_map(app, &m))
 		return -ENODEV;
 	while (wtsvc_ring_send(r, buf, sizeof(buf), 0) == sizeof(buf))
 		;
@@ -311,7 +287,7 @@ static int blocked_send_vs(int sid, const char *name,
 			break;
 		usleep(10000);
 	}
-	raw_unmap(&m);
+	wt_raw_unmap(&m);
 	wtsvc_ring_unmap(r);
 	close(app);
 	close(proto);

@@ -779,28 +779,6 @@ TEST_F(ring, killed_with_parked_commands)
 
 /* ---- hostile ends ----------------------------------------------------------- */
 
-struct raw_map {
-	struct wtsvc_ring_info ri;
-	uint8_t *ro, *rw;
-};
-
-static int raw_map(int fd, struct raw_map *m)
-{
-	if (ring_info(fd, &m->ri))
-		return -1;
-	m->ro = mmap(NULL, m->ri.ro_len, PROT_READ, MAP_SHARED, fd,
-		     m->ri.ro_offset);
-	m->rw = mmap(NULL, m->ri.rw_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		     m->ri.rw_offset);
-	return m->ro == MAP_FAILED || m->rw == MAP_FAILED ? -1 : 0;
-}
-
-static void raw_unmap(struct raw_map *m)
-{
-	munmap(m->ro, m->ri.ro_len);
-	munmap(m->rw, m->ri.rw_len);
-}
-
 /* Random garbage in a producer's index and records: clean errors only. */
 TEST_F(ring, hostile_producer)
 {
@@ -812,7 +790,7 @@ TEST_F(ring, hostile_producer)
 	srand(1234);
 	for (iter = 0; iter < 300; iter++) {
 		struct wtsvc_channel_open op;
-		struct raw_map m;
+		struct wt_raw_map m;
 		uint64_t *prod;
 		int p, a, i;
 		ssize_t n;
@@ -821,7 +799,7 @@ TEST_F(ring, hostile_producer)
 		ASSERT_LE(0, p);
 		a = wt_chan_fd(self->sid, WTSVC_END_APP, "EVIL", 0, O_NONBLOCK);
 		ASSERT_LE(0, a);
-		ASSERT_EQ(0, raw_map(p, &m));
+		ASSERT_EQ(0, wt_raw_map(p, &m));
 		prod = (uint64_t *)(m.rw + m.ri.tx.prod_off);
 		for (i = 0; i < 4096; i++)
 			m.rw[m.ri.tx.data_off + i] = rand();
@@ -854,7 +832,7 @@ TEST_F(ring, hostile_producer)
 		ASSERT_EQ(0, wt_info(a, &ci));
 		if (n < 0 && errno == EIO)
 			EXPECT_TRUE(ci.state & WTSVC_CHAN_RX_BROKEN);
-		raw_unmap(&m);
+		wt_raw_unmap(&m);
 		close(a);
 		close(p);
 	}
@@ -869,18 +847,18 @@ TEST_F(ring, hostile_producer)
 /* A consumer that writes garbage into its index: the writer gets EIO. */
 TEST_F(ring, hostile_consumer)
 {
-	struct raw_map m;
+	struct wt_raw_map m;
 	unsigned char buf[100];
 	uint64_t *cons;
 
-	ASSERT_EQ(0, raw_map(self->app, &m));
+	ASSERT_EQ(0, wt_raw_map(self->app, &m));
 	cons = (uint64_t *)(m.rw + m.ri.rx.cons_off);
 	*cons = 12345;		/* misaligned and ahead of prod */
 	EXPECT_EQ(-1, write(self->proto, buf, sizeof(buf)));
 	EXPECT_EQ(EIO, errno);
 	EXPECT_EQ(-1, read(self->app, buf, sizeof(buf)));
 	EXPECT_EQ(EIO, errno);
-	raw_unmap(&m);
+	wt_raw_unmap(&m);
 	/* the other direction still works */
 	ASSERT_EQ(3, write(self->app, "abc", 3));
 	ASSERT_EQ(3, read(self->proto, buf, sizeof(buf)));

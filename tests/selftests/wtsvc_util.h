@@ -296,6 +296,31 @@ static inline int wt_mgr_answer(int ctl, uint64_t id, uint32_t error,
 	return wt_err(ioctl(ctl, WTSVC_IOC_REQUEST_ANSWER, &a));
 }
 
+/* Both areas of a channel fd mapped by hand, as RING_INFO lays them out. */
+struct wt_raw_map {
+	struct wtsvc_ring_info ri;
+	uint8_t *ro, *rw;
+};
+
+static inline int wt_raw_map(int fd, struct wt_raw_map *m)
+{
+	memset(&m->ri, 0, sizeof(m->ri));
+	m->ri.size = sizeof(m->ri);
+	if (ioctl(fd, WTSVC_IOC_RING_INFO, &m->ri))
+		return -1;
+	m->ro = mmap(NULL, m->ri.ro_len, PROT_READ, MAP_SHARED, fd,
+		     m->ri.ro_offset);
+	m->rw = mmap(NULL, m->ri.rw_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		     m->ri.rw_offset);
+	return m->ro == MAP_FAILED || m->rw == MAP_FAILED ? -1 : 0;
+}
+
+static inline void wt_raw_unmap(struct wt_raw_map *m)
+{
+	munmap(m->ro, m->ri.ro_len);
+	munmap(m->rw, m->ri.rw_len);
+}
+
 static inline uint64_t wt_now_ms(void)
 {
 	struct timespec ts;
