@@ -146,7 +146,10 @@ ssize_t wtsvc_ring_recv_chunk(struct wtsvc_ring *r, void *buf, size_t cap,
  * How wtsvc_ring_wait() and the waits inside send/recv sleep once the
  * need-wakeup handshake says they must: fn(ctx, fd, events, timeout_ms)
  * returns >= 0 when the ring should be checked again, or a negative errno
- * that ends the wait (returned to the caller).  Default: poll() on the fd.
+ * that ends the wait (returned to the caller).  A result >= 0 may carry
+ * the poll events the fd reported (0 when unknown): POLLERR or POLLNVAL
+ * while the ring is not ready ends the wait with -EIO, since the fd of a
+ * broken channel never sleeps again.  Default: poll() on the fd.
  */
 typedef int (*wtsvc_ring_sleep_fn)(void *ctx, int fd, short events,
 				   int timeout_ms);

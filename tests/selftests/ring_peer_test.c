@@ -95,7 +95,7 @@ static int ucmd_sleep(void *ctx, int fd, short events, int timeout_ms)
 		return ret;
 	ret = cqe->res;
 	io_uring_cqe_seen(ring, cqe);
-	return ret < 0 ? ret : 0;
+	return ret;		/* the poll events, or -errno */
 }
 
 /* Read everything as WTSVirtualChannelRead does: chunks, a wait between. */
@@ -323,6 +323,61 @@ TEST_F(peer, send_vs_misaligned_index)
 {
 	EXPECT_EQ(0, blocked_send_vs(self->sid, "HIGH", misaligned_high));
 	EXPECT_EQ(0, blocked_send_vs(self->sid, "LOW", misaligned_low));
+}
+
+/*
+ * A send waiting for room on a channel whose other ring broke: the fd
+ * reports POLLERR at once from then on, so the wait must end with EIO
+ * rather than poll again and again until its timeout (fuzzer seed
+ * 1796088772250283), with poll() and with io_uring waits.
+ */
+static void send_vs_broken_rx(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(peer) *self, struct io_uring *ring)
+{
+	unsigned char buf[1000] = { 0 };
+	struct timespec c0, c1;
+	struct wtsvc_ring *r;
+	struct wt_raw_map m;
+	uint64_t t0, cpu_ms;
+	ssize_t n;
+
+	ASSERT_EQ(0, wtsvc_ring_map(self->app, &r));
+	ASSERT_EQ(0, wt_raw_map(self->proto, &m));
+	if (ring)
+		wtsvc_ring_set_sleep(r, ucmd_sleep, ring);
+	while (wtsvc_ring_send(r, buf, sizeof(buf), 0) == sizeof(buf))
+		;
+	/* The protocol end publishes a producer index past the ring. */
+	*(volatile uint64_t *)(m.rw + m.ri.tx.prod_off) += 2 * RING_BYTES;
+	EXPECT_EQ(0, doorbell(self->proto, WTSVC_DOORBELL_TX));
+	EXPECT_EQ(-1, read(self->app, buf, sizeof(buf)));
+	EXPECT_EQ(EIO, errno);
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+	t0 = wt_now_ms();
+	n = wtsvc_ring_send(r, buf, sizeof(buf), 500);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+	cpu_ms = (c1.tv_sec - c0.tv_sec) * 1000 +
+		 (c1.tv_nsec - c0.tv_nsec) / 1000000;
+	EXPECT_EQ(-EIO, n);
+	EXPECT_GT(400, wt_now_ms() - t0);
+	EXPECT_GT(100, cpu_ms);
+	wt_raw_unmap(&m);
+	wtsvc_ring_unmap(r);
+}
+
+TEST_F(peer, send_vs_broken_other_ring_poll)
+{
+	send_vs_broken_rx(_metadata, self, NULL);
+}
+
+TEST_F(peer, send_vs_broken_other_ring_uring)
+{
+	struct io_uring ring;
+
+	ASSERT_EQ(0, io_uring_queue_init(4, &ring, 0));
+	send_vs_broken_rx(_metadata, self, &ring);
+	io_uring_queue_exit(&ring);
 }
 
 /* ---- finding 7: a timed receive inside a message ------------------------- */

@@ -323,12 +323,16 @@ int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
 					return ret;
 				}
 				ready = ring_ready(r, events);
+				if (!ready && (ret & (POLLERR | POLLNVAL)))
+					goto broken;
 			} else if (r->fd >= 0) {
 				struct pollfd p = { .fd = r->fd, .events = events };
 
 				r->st.sleeps++;
 				poll(&p, 1, left);
 				ready = ring_ready(r, events);
+				if (!ready && (p.revents & (POLLERR | POLLNVAL)))
+					goto broken;
 			} else {
 				sched_yield();
 				continue;
@@ -340,6 +344,14 @@ int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
 		if (timeout_ms >= 0 && (timeout_ms == 0 || now_ms() >= end))
 			return timeout_ms ? -ETIMEDOUT : -EAGAIN;
 	}
+broken:
+	/*
+	 * The channel is broken (either ring: the fd reports POLLERR at once
+	 * from now on) and what we wait for is not there: waiting again
+	 * would spin.
+	 */
+	ring_wait_done(r, events);
+	return -EIO;
 }
 
 /* ---- producer ------------------------------------------------------------ */

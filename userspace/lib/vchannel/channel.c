@@ -51,7 +51,7 @@ static int vch_sleep(void *ctx, int fd, short events, int timeout_ms)
 
 	ret = wtsvc_uring_wait(&fd, &events, &rev, 1, ch->cancel_fd,
 			       timeout_ms);
-	return ret < 0 ? ret : 0;
+	return ret < 0 ? ret : ret > 0 ? rev : 0;
 }
 
 static void vch_free(struct wtsvc_vch *ch)
