@@ -66,7 +66,10 @@ int wtsvc_ring_commit(struct wtsvc_ring *r);
  * max_msg_size), split into fragments as room appears.  timeout_ms < 0
  * waits as long as needed, 0 never waits.  Returns len or an error; a
  * message is either fully sent or (-EAGAIN, -ETIMEDOUT before its first
- * fragment) not at all.
+ * fragment) not at all.  So the timeout bounds only the wait for the
+ * first fragment: once it is out, the call waits as long as the reader
+ * takes to make room for the rest (a hang-up ends that wait with -EPIPE,
+ * a broken channel with -EIO).  wtsvc_ring_send_some() never waits.
  */
 ssize_t wtsvc_ring_send(struct wtsvc_ring *r, const void *buf, size_t len,
 			int timeout_ms);
