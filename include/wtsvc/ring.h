@@ -14,7 +14,11 @@
  *
  * Errors are returned as negative errno values:
  *   -EAGAIN    no room / nothing to read, and no waiting was asked for
- *   -EPIPE     the channel hung up (producer side)
+ *   -EPIPE     the channel hung up (producer side); from a receive: it
+ *              hung up inside a message a mapped producer was sending
+ *              fragment by fragment (the rest was never published, so
+ *              the message is lost; one written with write() is whole in
+ *              the kernel and always arrives whole)
  *   -EMSGSIZE  a buffer is too small, or a zero-copy record too large
  *   -EIO       the ring holds garbage (the peer wrote it, data or an
  *              index) or broke
