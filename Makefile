@@ -38,7 +38,7 @@ SELFTESTS := sessions_test channels_test data_test manager_group_test \
 	     ring_test ring_peer_test stress_test framing_test procs_test \
 	     events_test requests_test listeners_test channel_list_test \
 	     abi_control_test abi_session_test abi_msg_limit_test \
-	     ucmd_result_test wakeup_test
+	     ucmd_result_test wakeup_test fault_inject_test
 SELFTESTS_RING := ring_test ring_peer_test stress_test framing_test
 LIBTESTS := wtsapi_test cchannel_test winpr_test wts_servers_test \
 	    wts_sessions_test wts_processes_test wts_control_test \
@@ -82,6 +82,8 @@ INCLUDEDIR ?= $(PREFIX)/include
 PUBLIC_HDRS := wintypes.h pchannel.h wtsapi.h cchannel.h wtsvc.h ring.h
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
 LIBTEST_BINS := $(addprefix $(BUILD)/lib-tests/,$(LIBTESTS))
+STORM_BINS := $(BUILD)/storm/wtsvc-kill-storm $(BUILD)/storm/wtsvc-soak
+FUZZ_BIN := $(BUILD)/fuzz/wtsvc-fuzz
 HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
 		 $(BUILD)/host/uapi_cxx_test $(BUILD)/host/ring_core_test \
 		 $(BUILD)/host/headers_c_test $(BUILD)/host/headers_cxx_test \
@@ -99,7 +101,7 @@ BENCH_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-bench/*.c)
 UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 
 .PHONY: all deps modules selftests libtests hosttests tools lib checkpatch \
-	run check bench bench-host bench-rdp install install-module clean
+	run check check-debug fuzz bench bench-host bench-rdp install install-module clean
 
 all: modules lib selftests libtests hosttests tools
 
@@ -115,7 +117,7 @@ modules:
 $(KSRC)/.extracted:
 	@$(TOP)/scripts/extract-ksrc.sh $(KSRC)
 
-selftests: $(SELFTEST_BINS)
+selftests: $(SELFTEST_BINS) $(STORM_BINS) $(FUZZ_BIN)
 
 libtests: $(LIBTEST_BINS)
 
@@ -155,6 +157,29 @@ $(BUILD)/lib-tests/%: $(TOP)/tests/lib/%.c $(TOP)/tests/lib/wts_fixture.h \
 		$(LIB_HDRS) $(LIB_SAN)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -I$(TOP)/include -o $@ $< $(LIB_SAN) $(LIB_LIBS)
+
+# The kill storm and the soak (tests/storm), against the sanitized library;
+# built with the selftests, run in the VM for --duration seconds.
+STORM_SHARED := $(TOP)/tests/storm/common.c $(TOP)/tests/storm/msg.c
+STORM_DEPS := $(TOP)/tests/storm/storm.h $(TOP)/tests/selftests/wtsvc_util.h \
+	      $(UAPI) $(LIB_HDRS) $(LIB_SAN) $(KSRC)/.extracted
+$(BUILD)/storm/wtsvc-kill-storm: $(TOP)/tests/storm/kill_storm.c \
+		$(TOP)/tests/storm/storm_end.c $(TOP)/tests/storm/kill_storm.h
+$(BUILD)/storm/wtsvc-soak: $(TOP)/tests/storm/soak.c \
+		$(TOP)/tests/storm/soak_flow.c $(TOP)/tests/storm/soak.h
+$(STORM_BINS): $(STORM_SHARED) $(STORM_DEPS)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -I$(TOP)/include -I$(TOP)/tests/selftests \
+		-o $@ $(filter %.c,$^) $(LIB_SAN) $(LIB_LIBS)
+
+# The ABI fuzzer (tests/fuzz), against the sanitized library; built with
+# the selftests, run in the VM for --duration seconds (`make fuzz`).
+FUZZ_SRCS := $(wildcard $(TOP)/tests/fuzz/*.c)
+$(FUZZ_BIN): $(FUZZ_SRCS) $(TOP)/tests/fuzz/fuzz.h \
+		$(TOP)/tests/selftests/wtsvc_util.h $(UAPI) $(LIB_HDRS) $(LIB_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $(SANITIZE) -I$(TOP)/include -o $@ $(FUZZ_SRCS) \
+		$(LIB_SAN) $(LIB_LIBS)
 
 # The library itself, optimised: static, shared (-Bsymbolic: WinPR's
 # exported, table-forwarding WTS* functions of the same names never
@@ -322,6 +347,20 @@ run: deps
 # Every test suite, on both kernels.
 check: deps
 	@$(TOP)/scripts/check.sh
+
+# Only the debug kernel's suites (KASAN, lockdep, kmemleak, UBSAN,
+# allocation-failure injection); builds the kernel first when needed.
+check-debug: deps
+	@CHECK_DEBUG=only $(TOP)/scripts/check.sh
+
+# A long fuzzer run in one guest: make fuzz [DURATION=600] [SEED=S]
+# [KERNEL=6.1|6.12] [MODE=all|manager|user|lib]; logs in build/vm-logs.
+fuzz: $(FUZZ_BIN)
+	@$(TOP)/tests/vm/run --kernel $(or $(KERNEL),6.1) \
+		--timeout $$(( $(or $(DURATION),600) + 300 )) \
+		--logs $(BUILD)/vm-logs/fuzz-$(or $(KERNEL),6.1) \
+		-- $(FUZZ_BIN) --duration $(or $(DURATION),600) \
+		$(if $(SEED),--seed $(SEED)) $(if $(MODE),--mode $(MODE))
 
 # The benchmark in a 6.1 guest (BENCH_ARGS go to wtsvc-bench), or natively.
 bench: deps

@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build wtsvc.ko for one kernel: build-kmod.sh KVER OUTDIR
+# Build wtsvc.ko for one kernel: build-kmod.sh KVER OUTDIR [KDIR]
 #
+# KDIR is the kernel's build tree (default /lib/modules/KVER/build; the
+# debug kernel's is build/debug-kernel/current/obj).
 # The sources are copied to OUTDIR (one build tree per kernel), the
 # compile probes in kmod/probes/ are run against the kernel's headers to
 # generate OUTDIR/generated/compat_probes.h, and the module is built with
@@ -13,7 +15,7 @@ kver=$1
 mkdir -p "$2"
 out=$(cd "$2" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
-kdir=/lib/modules/$kver/build
+kdir=${3:-/lib/modules/$kver/build}
 
 if [ ! -d "$kdir" ]; then
 	echo "build-kmod: no headers for $kver at $kdir (run scripts/deps.sh)" >&2

@@ -10,9 +10,18 @@
 # --strict on the kernel sources; host unit tests; the VM runner's own
 # failure handling; and the kselftest suites (the kernel ABI, then
 # libwtsvc) in a VM on each kernel, one boot per suite (the runner unloads
-# the module and checks dmesg after each); the RDP bridge end to end
-# (xfreerdp, wtsvc-rdpd, plugins) in a VM on each kernel.  Logs:
-# build/test-logs/.
+# the module and checks dmesg after each); the ABI fuzzer, the kill storm
+# and the soak, each for a fixed time; the RDP bridge end to end
+# (xfreerdp, wtsvc-rdpd, plugins) in a VM on each kernel.  Then the debug
+# kernel (scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak, UBSAN,
+# allocation-failure injection): built, the module built against it, and
+# the kernel ABI suites, allocation-failure injection, the fuzzer and the
+# storm run on it.  Logs: build/test-logs/.
+#
+# Time budgets in seconds (the environment may override them):
+#   FUZZ_SECS (60), STORM_SECS (30), SOAK_SECS (30) on 6.1 and 6.12;
+#   DEBUG_FUZZ_SECS (60), DEBUG_STORM_SECS (30) on the debug kernel.
+# CHECK_DEBUG=0 leaves the debug kernel out; CHECK_DEBUG=only runs only it.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -83,54 +92,72 @@ tap_suite() {
 	fi
 }
 
+FUZZ_SECS=${FUZZ_SECS:-60}
+STORM_SECS=${STORM_SECS:-30}
+SOAK_SECS=${SOAK_SECS:-30}
+DEBUG_FUZZ_SECS=${DEBUG_FUZZ_SECS:-60}
+DEBUG_STORM_SECS=${DEBUG_STORM_SECS:-30}
+CHECK_DEBUG=${CHECK_DEBUG:-1}
+kernels=$(scripts/kernels.sh)
+[ "$CHECK_DEBUG" = only ] && kernels=
+
+# The kernel ABI suites (tests/selftests), each in its own boot.
+abi_suites="sessions_test channels_test data_test ring_test ring_peer_test
+	stress_test framing_test procs_test events_test requests_test
+	listeners_test channel_list_test abi_control_test abi_session_test
+	abi_msg_limit_test ucmd_result_test wakeup_test"
+# libwtsvc against the module (tests/lib)
+lib_suites="wtsapi_test cchannel_test winpr_test wts_servers_test
+	wts_sessions_test wts_processes_test wts_control_test
+	wts_protocol_test wts_events_test wts_listeners_test wts_users_test"
+
+# One boot per test program: vm_suite KERNEL PROGRAM [ARG...]
+vm_suite() {
+	local k=$1 n=${2##*/}
+
+	n=${n%_test}
+	n=${n#wtsvc-}
+	shift
+	tap_suite "$k-$n" tests/vm/run --kernel "$k" \
+		--logs "$top/build/vm-logs/$k-$n" -- "$@"
+}
+
 # --- build -----------------------------------------------------------------
-for s in $(scripts/kernels.sh); do
+for s in $kernels; do
 	kver=$(scripts/kernels.sh "$s") || { record "kbuild-$s" 0 1 0; continue; }
 	step "kbuild-$s" scripts/build-kmod.sh "$kver" "$top/build/kmod/$kver"
 done
 step userspace-build make --no-print-directory -s lib selftests libtests \
 	hosttests tools
 
-# --- static checks -----------------------------------------------------------
-tap_suite checkpatch scripts/checkpatch.sh
+if [ "$CHECK_DEBUG" != only ]; then
+	# --- static checks -----------------------------------------------------
+	tap_suite checkpatch scripts/checkpatch.sh
 
-# --- host tests ----------------------------------------------------------------
-tap_suite host-names build/host/names_test
-tap_suite host-uapi-c build/host/uapi_c_test
-tap_suite host-uapi-c++ build/host/uapi_cxx_test
-tap_suite host-ring-core build/host/ring_core_test
-tap_suite host-headers-c build/host/headers_c_test
-tap_suite host-headers-c++ build/host/headers_cxx_test
-tap_suite host-bench build/host/bench_test
-tap_suite host-exports tests/host/exports_test.sh
-tap_suite vm-runner tests/vm/selftest.sh
+	# --- host tests --------------------------------------------------------
+	tap_suite host-names build/host/names_test
+	tap_suite host-uapi-c build/host/uapi_c_test
+	tap_suite host-uapi-c++ build/host/uapi_cxx_test
+	tap_suite host-ring-core build/host/ring_core_test
+	tap_suite host-headers-c build/host/headers_c_test
+	tap_suite host-headers-c++ build/host/headers_cxx_test
+	tap_suite host-bench build/host/bench_test
+	tap_suite host-exports tests/host/exports_test.sh
+	tap_suite vm-runner tests/vm/selftest.sh
+fi
 
 # --- kselftests in the VM, both kernels ----------------------------------------
-# One boot per test program: vm_suite KERNEL PROGRAM
-vm_suite() {
-	local n=${2##*/}
-
-	n=${n%_test}
-	tap_suite "$1-$n" tests/vm/run --kernel "$1" \
-		--logs "$top/build/vm-logs/$1-$n" -- "$2"
-}
-
-for s in $(scripts/kernels.sh); do
-	# the kernel ABI (tests/selftests)
-	for t in sessions_test channels_test data_test ring_test \
-		 ring_peer_test stress_test framing_test procs_test \
-		 events_test requests_test listeners_test channel_list_test \
-		 abi_control_test abi_session_test abi_msg_limit_test \
-		 ucmd_result_test wakeup_test; do
+for s in $kernels; do
+	for t in $abi_suites; do
 		vm_suite "$s" "build/selftests/$t"
 	done
-	# libwtsvc against the module (tests/lib)
-	for t in wtsapi_test cchannel_test winpr_test wts_servers_test \
-		 wts_sessions_test wts_processes_test wts_control_test \
-		 wts_protocol_test wts_events_test wts_listeners_test \
-		 wts_users_test; do
+	for t in $lib_suites; do
 		vm_suite "$s" "build/lib-tests/$t"
 	done
+	vm_suite "$s" build/fuzz/wtsvc-fuzz --duration "$FUZZ_SECS"
+	vm_suite "$s" build/storm/wtsvc-kill-storm --duration "$STORM_SECS"
+	vm_suite "$s" build/storm/wtsvc-soak --duration "$SOAK_SECS" \
+		--sessions 16 --channels 4
 	tap_suite "$s-wtsvcctl" tests/vm/run --kernel "$s" \
 		--logs "$top/build/vm-logs/$s-wtsvcctl" \
 		-- tests/vm/wtsvcctl_test.sh
@@ -146,6 +173,31 @@ for s in $(scripts/kernels.sh); do
 		--logs "$top/build/vm-logs/$s-manager_group" \
 		-- build/selftests/manager_group_test
 done
+
+# --- the debug kernel ------------------------------------------------------------
+# Built from Debian's linux-source-6.1 (cached in build/debug-kernel/), the
+# module built against it; every report of KASAN, KFENCE, lockdep, UBSAN,
+# debug lists and objects, the hung-task detector or kmemleak (scanned
+# after each suite) fails that suite.
+if [ "$CHECK_DEBUG" != 0 ]; then
+	log=$logs/debug-kernel.log
+	if dbg=$(scripts/build-debug-kernel.sh 2> "$log"); then
+		record debug-kernel 1 0 0
+		dkver=$(cat "$dbg/release")
+		step kbuild-debug scripts/build-kmod.sh "$dkver" \
+			"$top/build/kmod/$dkver" "$dbg/obj"
+		for t in $abi_suites fault_inject_test; do
+			vm_suite debug "build/selftests/$t"
+		done
+		vm_suite debug build/fuzz/wtsvc-fuzz \
+			--duration "$DEBUG_FUZZ_SECS"
+		vm_suite debug build/storm/wtsvc-kill-storm \
+			--duration "$DEBUG_STORM_SECS"
+	else
+		record debug-kernel 0 1 0
+		tail -15 "$log" | sed 's/^/    /'
+	fi
+fi
 
 echo
 if [ ${#failed_suites[@]} -gt 0 ]; then

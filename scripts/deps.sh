@@ -10,7 +10,7 @@ PKGS=(
 	build-essential gcc g++ make pkg-config cpio gzip xz-utils kmod
 	linux-headers-amd64 linux-image-amd64
 	linux-headers-6.12-amd64 linux-image-6.12-amd64
-	linux-source-6.1
+	linux-source-6.1 flex bison bc libelf-dev
 	qemu-system-x86 busybox-static
 	liburing-dev libwinpr2-dev
 	freerdp2-dev freerdp2-x11 winpr-utils xvfb xauth libssl-dev openssl

@@ -3,7 +3,9 @@
 #
 # Build the test VM's initramfs for one kernel: mkinitramfs.sh KVER OUT
 # It holds busybox, tests/vm/init, and the modules (with dependencies)
-# needed to mount the host's filesystem over virtio-9p.
+# needed to mount the host's filesystem over virtio-9p (none for a kernel
+# with no /lib/modules/KVER, such as the debug kernel, which has them built
+# in).
 set -euo pipefail
 
 kver=$1
@@ -35,7 +37,9 @@ add_module() {
 	done
 	order+=("$rel")
 }
-for want in 9pnet_virtio 9p virtio_pci; do
+wants=
+[ -f "$moddir/modules.dep" ] && wants="9pnet_virtio 9p virtio_pci"
+for want in $wants; do
 	rel=$(grep -oE "^[^:]*/$want\.ko(\.xz|\.zst)?:" "$moddir/modules.dep" | tr -d : || true)
 	[ -n "$rel" ] && add_module "$rel"	# built in when absent
 done

@@ -40,7 +40,7 @@ expect() {
 
 mkdir -p "$(dirname "$logs")"
 echo "TAP version 13"
-echo "1..12"
+echo "1..17"
 expect 0 "command_success" -- true
 expect 3 "exit_status_passthrough" -- sh -c 'exit 3'
 expect 0 "module_loaded" -- sh -c 'test -c /dev/wtsvc/control && test -d /sys/module/wtsvc'
@@ -52,6 +52,15 @@ echo "not a module" > "$other" || exit 1
 expect 126 "module_option_used" --module "$other" -- true
 rm -f "$other"
 expect 97 "kernel_warning_detected" -- sh -c 'echo "<4>WARNING: CPU: 0 PID: 1 at selftest" > /dev/kmsg'
+# The debug kernel's reports: a kmemleak finding, a hung task.
+expect 97 "kmemleak_report_detected" -- sh -c 'echo "<3>kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)" > /dev/kmsg'
+expect 97 "hung_task_detected" -- sh -c 'echo "<3>INFO: task selftest:1 blocked for more than 120 seconds." > /dev/kmsg'
+# The stack dump of an injected allocation failure is expected between
+# the fault-injection markers, and only there; a WARN there still counts.
+k=/dev/kmsg
+expect 0 "injected_failure_dumps_allowed" -- sh -c "echo 'wtsvc-test: fault injection on' > $k; echo '<4>Call Trace:' > $k; echo 'wtsvc-test: fault injection off' > $k"
+expect 97 "dumps_outside_injection_detected" -- sh -c "echo 'wtsvc-test: fault injection on' > $k; echo 'wtsvc-test: fault injection off' > $k; echo '<4>Call Trace:' > $k"
+expect 97 "warning_inside_injection_detected" -- sh -c "echo 'wtsvc-test: fault injection on' > $k; echo '<4>WARNING: CPU: 0 PID: 1 at selftest' > $k; echo 'wtsvc-test: fault injection off' > $k"
 # A program that crashes in user space is a failed command, not a kernel
 # problem: its own status (139 from the shell for SIGSEGV) and its name in
 # the runner's output.  A NULL write gives a "segfault at" line; a write to
