@@ -185,7 +185,7 @@ if [ "$CHECK_DEBUG" != 0 ]; then
 		record debug-kernel 1 0 0
 		dkver=$(cat "$dbg/release")
 		step kbuild-debug scripts/build-kmod.sh "$dkver" \
-			"$top/build/kmod/$dkver" "$dbg/obj"
+			"$top/build/kmod/${dbg##*/}" "$dbg/obj"
 		for t in $abi_suites fault_inject_test; do
 			vm_suite debug "build/selftests/$t"
 		done

@@ -39,6 +39,21 @@ problems='WARNING:|BUG:|Oops|general protection fault|Call Trace|UBSAN:|kernel B
 user_crash='traps: .*\[[0-9]+\] .* ip:[0-9a-f]+ sp:[0-9a-f]+ error:[0-9a-f]+|\[[0-9]+\]: segfault at [0-9a-f]+ ip [0-9a-f]+ sp [0-9a-f]+ error [0-9a-f]+'
 user_regs='RIP: 00[23]3:'
 
+# A report from the kernel's own boot, before the module exists (the
+# debug kernel under TCG has shown one: KASAN in an early interrupt): the
+# runner boots again rather than blame the module or run on a kernel
+# that turned its lock debugging off.
+if dmesg | grep -vE "$user_crash|$user_regs" | grep -E "$problems" \
+	> "$res/boot-problem"; then
+	dmesg > "$res/dmesg"
+	echo "kernel reported a problem while booting, before the module" \
+		> "$res/verdict"
+	echo 125 > "$res/exit"
+	sync
+	exit 0
+fi
+rm -f "$res/boot-problem"
+
 if [ -n "$VM_MODULE" ]; then
 	# shellcheck disable=SC2086
 	if ! insmod "$VM_MODULE" $VM_MODULE_PARAMS; then
