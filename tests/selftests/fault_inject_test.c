@@ -53,6 +53,7 @@ struct fi_run {
 	pthread_t helper;
 	pthread_mutex_t lock;	/* proto, between the acceptor and undo */
 	int helper_on;
+	int stop;		/* the manager thread's */
 	unsigned char *msg, *got;
 };
 
@@ -246,14 +247,28 @@ static int create_op(struct fi_run *r)
 	return ret;
 }
 
+/*
+ * The session works; its device is registered.  The node in /dev is made
+ * by devtmpfs, whose allocation failures the driver core ignores (the
+ * device is in sysfs, udev could still make the node): no node is the one
+ * result of such a failure the module cannot see, so it is accepted when
+ * the device is in sysfs.
+ */
 static int create_verify(struct fi_run *r)
 {
 	struct wtsvc_session_info info;
 	int fd, ret = wt_session_query(r->ctl, r->made_sid, &info);
+	char sys[96];
 
 	if (ret)
 		return ret;
+	snprintf(sys, sizeof(sys), "/sys/class/wtsvc/wtsvc-session%u",
+		 r->made_sid);
+	if (access(sys, F_OK))
+		return -ENODEV;
 	fd = wt_session_dev_open(r->made_sid, 0);
+	if (fd == -ENOENT)
+		return 0;
 	if (fd < 0)
 		return fd;
 	close(fd);
@@ -313,10 +328,12 @@ static void app_unprep(struct fi_run *r)
 	session_unprep(r);
 }
 
+/* The application end's close hangs the static channel up: announce anew. */
 static void app_undo(struct fi_run *r)
 {
 	close_fd(&r->app);
-	/* The protocol end of a static channel outlives its application end. */
+	close_fd(&r->proto);
+	proto_open(r);
 }
 
 static int map_op(struct fi_run *r)
@@ -530,20 +547,25 @@ static int events_verify(struct fi_run *r)
 	return ret;
 }
 
-/* The manager answers every request; it runs until its fd hangs up. */
+/* The manager answers every request until told to stop. */
 static void *mgr_main(void *arg)
 {
 	struct fi_run *r = arg;
 	char buf[1024];
 
-	for (;;) {
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
 		struct wtsvc_mgr_request *h = (void *)buf;
-		ssize_t n = read(r->mgr, buf, sizeof(buf));
+		struct pollfd p = { .fd = r->mgr, .events = POLLIN };
+		ssize_t n;
 
+		if (poll(&p, 1, 100) != 1)
+			continue;
+		n = read(r->mgr, buf, sizeof(buf));
 		if (n < (ssize_t)sizeof(*h))
 			return NULL;
 		wt_mgr_answer(r->mgr, h->id, 0, 6);
 	}
+	return NULL;
 }
 
 static int request_prep(struct fi_run *r)
@@ -580,9 +602,8 @@ static int request_op(struct fi_run *r)
 
 static void request_unprep(struct fi_run *r)
 {
-	/* Shutting the fd down ends the manager's blocking read. */
 	if (r->helper_on) {
-		pthread_cancel(r->helper);
+		__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
 		pthread_join(r->helper, NULL);
 	}
 	r->helper_on = 0;
@@ -598,7 +619,7 @@ static int listener_op(struct fi_run *r)
 	(void)r;
 	memset(sd, 0x5a, sizeof(sd));
 	strcpy(l.name, "FI-Tcp");
-	l.flags = WTSVC_LISTENER_CREATE | WTSVC_LISTENER_SECURITY;
+	l.flags = WTSVC_LISTENER_CREATE;	/* with its descriptor */
 	l.sd_len = sizeof(sd);
 	l.sd_ptr = (uintptr_t)sd;
 	strcpy(l.comment, "fault injection");
