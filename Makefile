@@ -354,7 +354,7 @@ check-debug: deps
 	@CHECK_DEBUG=only $(TOP)/scripts/check.sh
 
 # A long fuzzer run in one guest: make fuzz [DURATION=600] [SEED=S]
-# [KERNEL=6.1|6.12] [MODE=all|manager|user|lib]; logs in build/vm-logs.
+# [KERNEL=6.1|6.12|debug] [MODE=all|manager|user|lib]; logs in build/vm-logs.
 fuzz: $(FUZZ_BIN)
 	@$(TOP)/tests/vm/run --kernel $(or $(KERNEL),6.1) \
 		--timeout $$(( $(or $(DURATION),600) + 300 )) \
