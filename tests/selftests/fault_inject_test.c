@@ -837,4 +837,102 @@ TEST_F_TIMEOUT(fi, every_allocation_fails_cleanly, 1800)
 		       c->name, injected, failed, tolerated);
 }
 
+/*
+ * Every allocation of this thread fails (probability 100 for tasks with
+ * make-it-fail set, and only this thread has it): what one failed
+ * allocation cannot reach, such as the end of a kvmalloc() fallback.
+ * Armed and disarmed by one write each to an fd opened before
+ * (fi_arm_all()): between the two the thread must not take a page fault,
+ * which would retry for ever, so only the call under test runs.
+ */
+static int fi_fail_all(int on)
+{
+	static const char *const attrs[] = { "failslab", "fail_page_alloc" };
+	char path[96];
+	int ret = 0;
+
+	for (int i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/%s/task-filter",
+			 attrs[i]);
+		ret |= fi_write(path, "Y");
+		snprintf(path, sizeof(path), "/sys/kernel/debug/%s/interval",
+			 attrs[i]);
+		ret |= fi_write(path, "1");
+		snprintf(path, sizeof(path), "/sys/kernel/debug/%s/times",
+			 attrs[i]);
+		ret |= fi_write(path, "-1");
+		snprintf(path, sizeof(path),
+			 "/sys/kernel/debug/%s/probability", attrs[i]);
+		ret |= fi_write(path, on ? "100" : "0");
+	}
+	return ret;
+}
+
+static void fi_arm_all(int fd, int on)
+{
+	if (pwrite(fd, on ? "1" : "0", 1, 0) != 1)
+		abort();
+}
+
+/* The kernel-held rest of a message, written and read, without memory. */
+TEST(staging_without_memory)
+{
+	struct fi_run r = { .proto = -1, .app = -1, .fd = -1, .mgr = -1 };
+	char live0[256], live[256];
+	ssize_t n;
+	int ret, mif;
+
+	if (fi_knobs_set())
+		SKIP(return, "no allocation-failure injection in this kernel");
+	r.ctl = wt_ctl_open();
+	ASSERT_LE(0, r.ctl);
+	r.msg = malloc(FI_BIG);
+	r.got = malloc(FI_BIG);
+	ASSERT_NE(NULL, r.msg);
+	ASSERT_NE(NULL, r.got);
+	memset(r.got, 0, FI_BIG);
+	ASSERT_EQ(0, pair_prep(&r));
+	ASSERT_EQ(0, live_read(live0, sizeof(live0)));
+	mif = open("/proc/thread-self/make-it-fail", O_WRONLY);
+	ASSERT_LE(0, mif);
+	ASSERT_EQ(0, fi_fail_all(1));
+
+	/* A write that must stage: nothing of it is queued. */
+	wt_fill(r.msg, FI_BIG, 21);
+	fi_kmsg("on");
+	fi_arm_all(mif, 1);
+	n = write(r.proto, r.msg, FI_BIG);
+	fi_arm_all(mif, 0);
+	ret = n < 0 ? -errno : n == FI_BIG ? 0 : -EBADMSG;
+	fi_kmsg("off");
+	EXPECT_EQ(-ENOMEM, ret);
+	EXPECT_EQ(0, nothing_queued(r.app));
+	EXPECT_EQ(0, live_read(live, sizeof(live)));
+	EXPECT_STREQ(live0, live);
+	EXPECT_EQ(0, write_msg(r.proto, r.msg, FI_BIG));
+	EXPECT_EQ(0, read_msg(r.app, r.got, FI_BIG));
+	EXPECT_EQ(0, wt_check(r.got, FI_BIG, 21));
+
+	/* A read that must stage: the message stays, whole, for the next. */
+	wt_fill(r.msg, FI_BIG, 22);
+	ASSERT_EQ(0, write_msg(r.proto, r.msg, FI_BIG));
+	fi_kmsg("on");
+	fi_arm_all(mif, 1);
+	n = read(r.app, r.got, FI_BIG);
+	fi_arm_all(mif, 0);
+	ret = n < 0 ? -errno : 0;
+	fi_kmsg("off");
+	fi_fail_all(0);
+	close(mif);
+	EXPECT_EQ(-ENOMEM, ret);
+	EXPECT_EQ(0, read_msg(r.app, r.got, FI_BIG));
+	EXPECT_EQ(0, wt_check(r.got, FI_BIG, 22));
+
+	pair_unprep(&r);
+	EXPECT_EQ(0, live_read(live, sizeof(live)));
+	close(r.ctl);
+	free(r.msg);
+	free(r.got);
+}
+
 TEST_HARNESS_MAIN
