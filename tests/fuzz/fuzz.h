@@ -43,11 +43,7 @@ struct fz_rng {
 
 static inline uint64_t fz_next(struct fz_rng *r)
 {
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return wt_splitmix64(&r->s);
 }
 
 static inline uint32_t fz_below(struct fz_rng *r, uint32_t n)

@@ -28,7 +28,6 @@
 #define FI_MAX_N	4000	/* more allocations than any case makes */
 #define FI_RING		4096	/* ring bytes of the data cases */
 #define FI_BIG		(3 * FI_RING)	/* a message the kernel must stage */
-#define FI_LIVE		"/sys/kernel/debug/wtsvc/live"
 
 struct fi_run;
 
@@ -115,21 +114,6 @@ static int fi_left(int nth)
 	if (pread(nth, v, sizeof(v) - 1, 0) <= 0)
 		abort();
 	return atoi(v);
-}
-
-static int live_read(char *buf, size_t len)
-{
-	int fd = open(FI_LIVE, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	buf[n] = 0;
-	return 0;
 }
 
 /* --- shared pieces of the cases -------------------------------------- */
@@ -787,7 +771,7 @@ TEST_F_TIMEOUT(fi, every_allocation_fails_cleanly, 1800)
 
 	if (c->prep)
 		ASSERT_EQ(0, c->prep(r));
-	ASSERT_EQ(0, live_read(self->live0, sizeof(self->live0)));
+	ASSERT_EQ(0, wt_live_read(self->live0, sizeof(self->live0)));
 	fi_kmsg("on");
 	for (n = 1; n < FI_MAX_N; n++) {
 		fi_arm(self->nth, n);
@@ -822,7 +806,7 @@ TEST_F_TIMEOUT(fi, every_allocation_fails_cleanly, 1800)
 				TH_LOG("%s: retry after n=%d", c->name, n);
 		}
 		c->undo(r);
-		EXPECT_EQ(0, live_read(live, sizeof(live)));
+		EXPECT_EQ(0, wt_live_read(live, sizeof(live)));
 		EXPECT_STREQ(self->live0, live)
 			TH_LOG("%s: objects after n=%d", c->name, n);
 		if (_metadata->passed == 0)
@@ -892,7 +876,7 @@ TEST(staging_without_memory)
 	ASSERT_NE(NULL, r.got);
 	memset(r.got, 0, FI_BIG);
 	ASSERT_EQ(0, pair_prep(&r));
-	ASSERT_EQ(0, live_read(live0, sizeof(live0)));
+	ASSERT_EQ(0, wt_live_read(live0, sizeof(live0)));
 	mif = open("/proc/thread-self/make-it-fail", O_WRONLY);
 	ASSERT_LE(0, mif);
 	ASSERT_EQ(0, fi_fail_all(1));
@@ -907,7 +891,7 @@ TEST(staging_without_memory)
 	fi_kmsg("off");
 	EXPECT_EQ(-ENOMEM, ret);
 	EXPECT_EQ(0, nothing_queued(r.app));
-	EXPECT_EQ(0, live_read(live, sizeof(live)));
+	EXPECT_EQ(0, wt_live_read(live, sizeof(live)));
 	EXPECT_STREQ(live0, live);
 	EXPECT_EQ(0, write_msg(r.proto, r.msg, FI_BIG));
 	EXPECT_EQ(0, read_msg(r.app, r.got, FI_BIG));
@@ -929,7 +913,7 @@ TEST(staging_without_memory)
 	EXPECT_EQ(0, wt_check(r.got, FI_BIG, 22));
 
 	pair_unprep(&r);
-	EXPECT_EQ(0, live_read(live, sizeof(live)));
+	EXPECT_EQ(0, wt_live_read(live, sizeof(live)));
 	close(r.ctl);
 	free(r.msg);
 	free(r.got);

@@ -386,6 +386,35 @@ static inline int wt_check(const unsigned char *buf, size_t len, uint32_t seq)
 	return h.sum == wt_sum(buf + sizeof(h), len - sizeof(h)) ? 0 : -1;
 }
 
+/*
+ * The module's live-object counters (debugfs wtsvc/live) as one line
+ * without its newline; 0 or -errno (no debugfs, no module).
+ */
+static inline int wt_live_read(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/kernel/debug/wtsvc/live", "r");
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, (int)len, f))
+		ret = -EIO;
+	fclose(f);
+	if (!ret)
+		buf[strcspn(buf, "\n")] = 0;
+	return ret;
+}
+
+/* One step of splitmix64: the tests' seeded, replayable generator. */
+static inline uint64_t wt_splitmix64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
 /* io_uring worker threads of this process (0 when nothing was punted). */
 static inline int wt_iowq_workers(void)
 {

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+
+#include "wtsvc_util.h"
 #include <unistd.h>
 
 #include "storm.h"
@@ -29,11 +31,7 @@ void st_rng_init(struct st_rng *r, uint64_t seed, uint64_t stream)
 
 uint64_t st_rand(struct st_rng *r)
 {
-	uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	return wt_splitmix64(&r->s);
 }
 
 uint64_t st_range(struct st_rng *r, uint64_t lo, uint64_t hi)
