@@ -180,14 +180,18 @@ static u64 wtsvc_purge_mark(struct wtsvc_kring *r, struct wtsvc_idx *ix)
 u64 wtsvc_chan_purge(struct wtsvc_channel *chan, int reader, bool by_reader)
 {
 	struct wtsvc_kring *r = &chan->ring[reader];
-	bool take_cons = by_reader || !READ_ONCE(r->zc_consumer);
+	bool as_consumer = by_reader || !READ_ONCE(r->zc_consumer);
 	struct wtsvc_rx_msg m = { .released = false };
 	struct wtsvc_idx ix;
 	u64 n = 0;
 
+	/*
+	 * cons_lock even for a consumer that mapped the ring: a read() on
+	 * its fd consumes under it, so no message is both counted here and
+	 * delivered by read() (ring.rst, "Purge").
+	 */
 	mutex_lock(&r->prod_lock);
-	if (take_cons)
-		mutex_lock(&r->cons_lock);
+	mutex_lock(&r->cons_lock);
 	if (!wtsvc_kring_broken(r)) {
 		if (wtsvc_idx_load(r, &ix))
 			wtsvc_ring_break(chan, reader);
@@ -195,11 +199,10 @@ u64 wtsvc_chan_purge(struct wtsvc_channel *chan, int reader, bool by_reader)
 			n = wtsvc_purge_mark(r, &ix);
 	}
 	/* As the consumer: release what was just purged. */
-	if (take_cons && !wtsvc_kring_broken(r) &&
+	if (as_consumer && !wtsvc_kring_broken(r) &&
 	    wtsvc_rx_skip_purged(r, &m) == -EBADMSG)
 		wtsvc_ring_break(chan, reader);
-	if (take_cons)
-		mutex_unlock(&r->cons_lock);
+	mutex_unlock(&r->cons_lock);
 	wtsvc_prod_unlock(chan, reader);
 	atomic64_add(n, &r->purged_msgs);
 	if (m.released)

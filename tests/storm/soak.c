@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 	struct flow_stats *flows;
 	struct session *ss;
 	struct st_tap tap = { 0 };
-	char live[256] = "";
+	char live[256] = "", first_off[192] = "";
 	int ctl, i, hang, live_bad;
 
 	for (i = 1; i < argc; i += 2) {
@@ -289,15 +289,28 @@ int main(int argc, char **argv)
 			unfinished++;
 		flagged += fs->flagged;
 		/*
-		 * Exact for read(): the kernel consumes under the lock the
-		 * purge takes.  A mapped consumer may have read the header
+		 * Exact for read(), mapped or not: the kernel consumes under
+		 * the lock the purge takes.  A mapped consumer may have read the header
 		 * of the message at its index when the producer's purge
 		 * began: the purge counts it, the consumer delivers it
 		 * (ring.rst, "Purge"), at most one per purge.
 		 */
 		if (l > 0 || (fs->cons_mode == C_READ && l) ||
-		    -l > (int64_t)fs->purges_out)
-			mismatched++;
+		    -l > (int64_t)fs->purges_out) {
+			if (!mismatched++)
+				snprintf(first_off, sizeof(first_off),
+					 "; flow %u %s -> %s: sent %llu, "
+					 "delivered %llu, purged %llu+%llu by "
+					 "%llu+%llu purges", f,
+					 prod_mode_names[fs->prod_mode],
+					 cons_mode_names[fs->cons_mode],
+					 (unsigned long long)fs->sent,
+					 (unsigned long long)fs->delivered,
+					 (unsigned long long)fs->purged_out,
+					 (unsigned long long)fs->purged_in,
+					 (unsigned long long)fs->purges_out,
+					 (unsigned long long)fs->purges_in);
+		}
 		else if (l < 0)
 			counted_delivered += -l;
 		lost += l;
@@ -345,8 +358,8 @@ int main(int argc, char **argv)
 	       "peeking consumer\n", (unsigned long long)counted_delivered,
 	       (unsigned long long)flagged);
 	st_tap_line(&tap, !mismatched, "nothing lost: sent = delivered + "
-		    "purged on every flow (%u flows off, net %lld)",
-		    mismatched, (long long)lost);
+		    "purged on every flow (%u flows off, net %lld%s)",
+		    mismatched, (long long)lost, first_off);
 	st_tap_line(&tap, !dup, "nothing duplicated (%llu)",
 		    (unsigned long long)dup);
 	st_tap_line(&tap, !reorder, "nothing reordered or from a purged "
