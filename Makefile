@@ -16,9 +16,9 @@
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
-BUILD := $(TOP)/build
-KSRC := $(BUILD)/ksrc
-SERIES := 6.1 6.12
+BUILD ?= $(TOP)/build
+KSRC ?= $(BUILD)/ksrc
+SERIES := $(shell $(TOP)/scripts/kernels.sh)
 
 CC ?= gcc
 CXX ?= g++
@@ -90,10 +90,27 @@ HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
 		 $(BUILD)/host/bench_test
 LIB_BINS := $(BUILD)/lib/libwtsvc.a $(BUILD)/lib/$(LIB_SONAME) \
 	    $(BUILD)/lib/pkgconfig/wtsvc.pc
-RDP_BINS := $(BUILD)/bin/wtsvc-rdpd $(BUILD)/bin/wtsvc-echo-plugin \
+# FreeRDP: FREERDP=3|2 picks the generation of build/bin/wtsvc-rdpd (the
+# one installed); the other one, when pkg-config finds it, is built too, as
+# build/bin/wtsvc-rdpd-freerdp2 (or -freerdp3).  WinPR-only test programs:
+# winpr-* against WinPR 2, winpr3-* against WinPR 3, each when found.
+FREERDP ?= 3
+ifeq ($(filter 2 3,$(FREERDP)),)
+$(error FREERDP must be 3 or 2, not "$(FREERDP)")
+endif
+FREERDP_OTHER := $(if $(filter 3,$(FREERDP)),2,3)
+pc_exists = $(shell pkg-config --exists $(1) && echo yes)
+RDPD_BINS := $(BUILD)/bin/wtsvc-rdpd \
+	$(if $(call pc_exists,freerdp-server$(FREERDP_OTHER) \
+		freerdp$(FREERDP_OTHER) winpr$(FREERDP_OTHER)), \
+		$(BUILD)/bin/wtsvc-rdpd-freerdp$(FREERDP_OTHER))
+WINPR_BINS := $(if $(call pc_exists,winpr2),$(BUILD)/bin/winpr-echo-app \
+		$(BUILD)/bin/winpr-dvc-echo) \
+	      $(if $(call pc_exists,winpr3),$(BUILD)/bin/winpr3-echo-app \
+		$(BUILD)/bin/winpr3-dvc-echo)
+RDP_BINS := $(RDPD_BINS) $(BUILD)/bin/wtsvc-echo-plugin \
 	    $(BUILD)/bin/wtsvc-cliprdr-plugin
-TOOL_BINS := $(BUILD)/bin/wtsvc-demo $(LIB_BINS) \
-	     $(BUILD)/bin/winpr-echo-app $(BUILD)/bin/winpr-dvc-echo \
+TOOL_BINS := $(BUILD)/bin/wtsvc-demo $(LIB_BINS) $(WINPR_BINS) \
 	     $(BUILD)/bin/wtsvcctl \
 	     $(BUILD)/bin/wtsvc-bench $(RDP_BINS)
 CTL_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvcctl/*.c)
@@ -108,10 +125,13 @@ all: modules lib selftests libtests hosttests tools
 deps:
 	@$(TOP)/scripts/deps.sh
 
+# The module for every test kernel (scripts/kernels.sh fetches and unpacks
+# Debian's packages under build/kernels; nothing is installed).
 modules:
 	@for s in $(SERIES); do \
-		k=$$($(TOP)/scripts/kernels.sh $$s) || exit 1; \
-		$(TOP)/scripts/build-kmod.sh $$k $(BUILD)/kmod/$$k || exit 1; \
+		d=$$($(TOP)/scripts/kernels.sh $$s) || exit 1; \
+		k=$$(cat $$d/release); \
+		$(TOP)/scripts/build-kmod.sh $$k $(BUILD)/kmod/$$k $$d/kdir || exit 1; \
 	done
 
 $(KSRC)/.extracted:
@@ -211,7 +231,11 @@ $(BUILD)/lib/pkgconfig/wtsvc.pc: $(TOP)/userspace/lib/wtsvc.pc.in $(TOP)/Makefil
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
 
-install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(RDP_BINS)
+# Installed: build/bin/wtsvc-rdpd only (FreeRDP $(FREERDP)).
+INSTALL_RDP_BINS := $(BUILD)/bin/wtsvc-rdpd $(BUILD)/bin/wtsvc-echo-plugin \
+		    $(BUILD)/bin/wtsvc-cliprdr-plugin
+
+install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(INSTALL_RDP_BINS)
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/wtsvc
 	install -m 0644 $(BUILD)/lib/libwtsvc.a $(DESTDIR)$(LIBDIR)/
 	install -m 0755 $(BUILD)/lib/libwtsvc.so.$(LIB_VERSION) \
@@ -224,19 +248,26 @@ install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(RDP_BINS)
 		$(DESTDIR)$(INCLUDEDIR)/wtsvc/
 	install -D -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/linux/wtsvc.h
 	install -D -m 0755 $(BUILD)/bin/wtsvcctl $(DESTDIR)$(PREFIX)/bin/wtsvcctl
-	install -m 0755 $(RDP_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(INSTALL_RDP_BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -D -m 0644 $(TOP)/Documentation/wtsvcctl.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/wtsvcctl.8
 	install -m 0644 $(TOP)/Documentation/wtsvc-rdpd.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/
 
-# Programs that know only WinPR: its headers and libwinpr2.
-$(BUILD)/bin/winpr-echo-app: $(TOP)/tests/winpr/winpr_echo_app.c
-$(BUILD)/bin/winpr-dvc-echo: $(TOP)/tests/winpr/winpr_dvc_echo.c
-$(BUILD)/bin/winpr-echo-app $(BUILD)/bin/winpr-dvc-echo:
+# Programs that know only WinPR: its headers and libwinpr2 (winpr-*) or
+# libwinpr3 (winpr3-*), the same sources.
+$(BUILD)/bin/winpr-echo-app $(BUILD)/bin/winpr3-echo-app: \
+	$(TOP)/tests/winpr/winpr_echo_app.c
+$(BUILD)/bin/winpr-dvc-echo $(BUILD)/bin/winpr3-dvc-echo: \
+	$(TOP)/tests/winpr/winpr_dvc_echo.c
+$(BUILD)/bin/winpr-echo-app $(BUILD)/bin/winpr-dvc-echo: WINPR := winpr2
+$(BUILD)/bin/winpr3-echo-app $(BUILD)/bin/winpr3-dvc-echo: WINPR := winpr3
+$(BUILD)/bin/winpr-echo-app $(BUILD)/bin/winpr-dvc-echo \
+$(BUILD)/bin/winpr3-echo-app $(BUILD)/bin/winpr3-dvc-echo:
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror \
-		$$(pkg-config --cflags winpr2) -o $@ $< $$(pkg-config --libs winpr2)
+		$$(pkg-config --cflags $(WINPR)) -o $@ $< \
+		$$(pkg-config --libs $(WINPR))
 
 hosttests: $(HOSTTEST_BINS)
 
@@ -310,23 +341,41 @@ $(BUILD)/bin/wtsvc-bench: $(BENCH_SRCS) \
 		-I$(TOP)/userspace/lib/ring -o $@ $(BENCH_SRCS) \
 		$(BUILD)/lib/libwtsvc.a -luring -lpthread -ldl
 
-# The RDP bridge (FreeRDP 2) and the sample plugins (libwtsvc only).
+# The RDP bridge and the sample plugins (libwtsvc only).  The bridge builds
+# against either FreeRDP generation (the differences are in
+# wtsvc-rdpd/frdp_compat.h): build/bin/wtsvc-rdpd against FreeRDP
+# $(FREERDP) (default 3, the primary), and, when pkg-config finds the other
+# generation, build/bin/wtsvc-rdpd-freerdp<N> against it beside it.
 # FreeRDP's headers are system headers to the warning flags.
 RDPD_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-rdpd/*.c)
 RDPD_HDRS := $(wildcard $(TOP)/userspace/tools/wtsvc-rdpd/*.h)
 PLUGIN_DIR := $(TOP)/userspace/tools/plugins
 ECHO_WORK := $(PLUGIN_DIR)/echo_work.c $(PLUGIN_DIR)/echo_work.h
-FREERDP_PKGS := freerdp-server2 freerdp2 winpr2
-FREERDP_CFLAGS = $(shell pkg-config --cflags $(FREERDP_PKGS) | \
+freerdp_pkgs = freerdp-server$(1) freerdp$(1) winpr$(1)
+FREERDP_CFLAGS = $(shell pkg-config --cflags $(call freerdp_pkgs,$(1)) | \
 		   sed 's/-I/-isystem /g')
-FREERDP_LIBS = $(shell pkg-config --libs $(FREERDP_PKGS)) -lcrypto
+FREERDP_LIBS = $(shell pkg-config --libs $(call freerdp_pkgs,$(1))) -lcrypto
 
-$(BUILD)/bin/wtsvc-rdpd: $(RDPD_SRCS) $(RDPD_HDRS) $(ECHO_WORK) \
-		$(BUILD)/lib/libwtsvc.a
+# The generation build/bin/wtsvc-rdpd was last built against: a changed
+# FREERDP rebuilds it.
+RDPD_STAMP := $(BUILD)/bin/.wtsvc-rdpd-freerdp
+ifneq ($(shell cat $(RDPD_STAMP) 2>/dev/null),$(FREERDP))
+$(shell mkdir -p $(BUILD)/bin && echo $(FREERDP) > $(RDPD_STAMP))
+endif
+
+$(RDPD_BINS): $(RDPD_SRCS) $(RDPD_HDRS) $(ECHO_WORK) $(BUILD)/lib/libwtsvc.a \
+		$(RDPD_STAMP)
 	@mkdir -p $(dir $@)
+	@pkg-config --exists $(call freerdp_pkgs,$(RDPD_GEN)) || { \
+		echo "FreeRDP $(RDPD_GEN) not found by pkg-config" \
+		     "($(call freerdp_pkgs,$(RDPD_GEN))): make deps, or FREERDP=2" >&2; \
+		exit 1; }
 	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include -I$(PLUGIN_DIR) \
-		$(FREERDP_CFLAGS) -o $@ $(RDPD_SRCS) $(PLUGIN_DIR)/echo_work.c \
-		$(BUILD)/lib/libwtsvc.a $(FREERDP_LIBS) -luring -lpthread -ldl
+		$(call FREERDP_CFLAGS,$(RDPD_GEN)) -o $@ $(RDPD_SRCS) \
+		$(PLUGIN_DIR)/echo_work.c $(BUILD)/lib/libwtsvc.a \
+		$(call FREERDP_LIBS,$(RDPD_GEN)) -luring -lpthread -ldl
+$(BUILD)/bin/wtsvc-rdpd: RDPD_GEN := $(FREERDP)
+$(BUILD)/bin/wtsvc-rdpd-freerdp$(FREERDP_OTHER): RDPD_GEN := $(FREERDP_OTHER)
 
 $(BUILD)/bin/wtsvc-%-plugin: $(PLUGIN_DIR)/%_plugin.c \
 		$(PLUGIN_DIR)/plugin_common.c $(PLUGIN_DIR)/plugin_common.h \

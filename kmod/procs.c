@@ -19,9 +19,13 @@
  * An entry is never made for a process whose threads have all exited,
  * as the exit probe would not see it again.
  *
- * The probes run with preemption disabled: they allocate with GFP_ATOMIC
- * and take only the spinlock.  Should an allocation fail, the child still
- * resolves through its parent while that lives.
+ * The probes run with preemption disabled, where a PREEMPT_RT kernel
+ * allows neither a sleeping lock (spinlock_t is one there) nor the slab
+ * allocator: the table's lock is a raw spinlock, nothing is allocated or
+ * freed under it, and the fork probe takes its entry from a pool of
+ * spares that a work item refills in process context (outside RT it may
+ * also allocate with GFP_ATOMIC when the pool is empty).  Should no entry
+ * be had, the child still resolves through its parent while that lives.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,6 +38,7 @@
 #include <linux/tracepoint.h>
 #include <trace/events/sched.h>
 
+#include "compat.h"
 #include "wtsvc.h"
 
 struct wtsvc_proc {
@@ -45,8 +50,15 @@ struct wtsvc_proc {
 
 #define WTSVC_PROC_HASH_BITS	10
 
-static DEFINE_SPINLOCK(wtsvc_procs_lock);	/* writers of the table */
+#define WTSVC_PROC_SPARES	64
+
+/* Writers of the table and the spares; raw: the probes take it. */
+static DEFINE_RAW_SPINLOCK(wtsvc_procs_lock);
 static DEFINE_HASHTABLE(wtsvc_procs, WTSVC_PROC_HASH_BITS);
+static HLIST_HEAD(wtsvc_spares);		/* entries for the fork probe */
+static unsigned int wtsvc_nr_spares;
+static void wtsvc_spares_fill(struct work_struct *work);
+static DECLARE_WORK(wtsvc_spares_work, wtsvc_spares_fill);
 static struct tracepoint *wtsvc_tp_fork, *wtsvc_tp_exit;
 static bool wtsvc_procs_on;
 
@@ -76,21 +88,68 @@ static void wtsvc_proc_unlink(struct wtsvc_proc *p)
 	atomic_long_dec(&wtsvc_live.procs);
 }
 
-/* Set the entry of "pid"; "fresh" was allocated by the caller. */
+/*
+ * Set the entry of "pid".  *fresh, allocated by the caller, is used (and
+ * cleared) when "pid" has no entry yet; else the caller frees it after
+ * unlocking.
+ */
 static void wtsvc_proc_set_locked(struct pid *pid, u32 session_id,
-				  struct wtsvc_proc *fresh)
+				  struct wtsvc_proc **fresh)
 {
 	struct wtsvc_proc *p = wtsvc_proc_find(pid);
 
 	if (p) {
 		WRITE_ONCE(p->session_id, session_id);
-		kfree(fresh);
 		return;
 	}
-	fresh->pid = get_pid(pid);
-	fresh->session_id = session_id;
-	hash_add_rcu(wtsvc_procs, &fresh->node, (unsigned long)pid);
+	p = *fresh;
+	*fresh = NULL;
+	p->pid = get_pid(pid);
+	p->session_id = session_id;
+	hash_add_rcu(wtsvc_procs, &p->node, (unsigned long)pid);
 	atomic_long_inc(&wtsvc_live.procs);
+}
+
+static struct wtsvc_proc *wtsvc_spare_take_locked(void)
+{
+	struct wtsvc_proc *p;
+
+	lockdep_assert_held(&wtsvc_procs_lock);
+	if (hlist_empty(&wtsvc_spares))
+		return NULL;
+	p = hlist_entry(wtsvc_spares.first, struct wtsvc_proc, node);
+	hlist_del(&p->node);
+	wtsvc_nr_spares--;
+	return p;
+}
+
+static void wtsvc_spare_put_locked(struct wtsvc_proc *p)
+{
+	lockdep_assert_held(&wtsvc_procs_lock);
+	hlist_add_head(&p->node, &wtsvc_spares);
+	wtsvc_nr_spares++;
+}
+
+/* Refill the pool of spares, in process context. */
+static void wtsvc_spares_fill(struct work_struct *work)
+{
+	struct wtsvc_proc *p;
+	bool full;
+
+	for (;;) {
+		p = kmalloc(sizeof(*p), GFP_KERNEL);
+		if (!p)
+			return;
+		raw_spin_lock(&wtsvc_procs_lock);
+		full = wtsvc_nr_spares >= WTSVC_PROC_SPARES;
+		if (!full)
+			wtsvc_spare_put_locked(p);
+		raw_spin_unlock(&wtsvc_procs_lock);
+		if (full) {
+			kfree(p);
+			return;
+		}
+	}
 }
 
 /* The entry of "task" or of its nearest ancestor with one; RCU held. */
@@ -138,8 +197,8 @@ static bool wtsvc_console_needed(struct task_struct *task)
 static void wtsvc_probe_fork(void *data, struct task_struct *parent,
 			     struct task_struct *child)
 {
-	struct wtsvc_proc *pp, *fresh;
-	bool tracked;
+	struct wtsvc_proc *pp, *fresh, *extra = NULL;
+	bool tracked, low;
 
 	if (!thread_group_leader(child))
 		return;
@@ -148,20 +207,41 @@ static void wtsvc_probe_fork(void *data, struct task_struct *parent,
 	rcu_read_unlock();
 	if (!tracked)
 		return;
-	fresh = kmalloc(sizeof(*fresh), GFP_ATOMIC | __GFP_NOWARN);
-	if (!fresh)
-		return;
+	/* Outside PREEMPT_RT an empty pool may be helped out here. */
+	if (!IS_ENABLED(CONFIG_PREEMPT_RT) && !READ_ONCE(wtsvc_nr_spares))
+		extra = kmalloc(sizeof(*extra), GFP_ATOMIC | __GFP_NOWARN);
 	/* Look again under the lock: the session may be going away. */
-	spin_lock(&wtsvc_procs_lock);
+	raw_spin_lock(&wtsvc_procs_lock);
+	if (extra)
+		wtsvc_spare_put_locked(extra);
 	pp = wtsvc_proc_find(task_tgid(parent));
-	if (pp)
-		wtsvc_proc_set_locked(task_tgid(child), pp->session_id, fresh);
-	else
-		kfree(fresh);
-	spin_unlock(&wtsvc_procs_lock);
+	if (pp) {
+		fresh = wtsvc_spare_take_locked();
+		if (fresh)
+			wtsvc_proc_set_locked(task_tgid(child),
+					      pp->session_id, &fresh);
+		if (fresh)
+			wtsvc_spare_put_locked(fresh);
+	}
+	low = wtsvc_nr_spares < WTSVC_PROC_SPARES / 2;
+	raw_spin_unlock(&wtsvc_procs_lock);
+	if (low)
+		schedule_work(&wtsvc_spares_work);
 }
 
-static void wtsvc_probe_exit(void *data, struct task_struct *task)
+/*
+ * Newer kernels also pass group_dead; the last-thread test below is the
+ * same on every kernel, so that argument is not used.
+ */
+#ifdef HAVE_SCHED_EXIT_GROUP_DEAD
+#define WTSVC_EXIT_TP_ARGS	struct task_struct *task, bool group_dead
+#define WTSVC_EXIT_TP_TYPE	void (*)(struct task_struct *, bool)
+#else
+#define WTSVC_EXIT_TP_ARGS	struct task_struct *task
+#define WTSVC_EXIT_TP_TYPE	void (*)(struct task_struct *)
+#endif
+
+static void wtsvc_probe_exit(void *data, WTSVC_EXIT_TP_ARGS)
 {
 	struct wtsvc_proc *p;
 	bool tracked;
@@ -174,11 +254,11 @@ static void wtsvc_probe_exit(void *data, struct task_struct *task)
 	rcu_read_unlock();
 	if (!tracked)
 		return;
-	spin_lock(&wtsvc_procs_lock);
+	raw_spin_lock(&wtsvc_procs_lock);
 	p = wtsvc_proc_find(task_tgid(task));
 	if (p)
 		wtsvc_proc_unlink(p);
-	spin_unlock(&wtsvc_procs_lock);
+	raw_spin_unlock(&wtsvc_procs_lock);
 }
 
 /* Whether thread group "pid" has a thread that has not begun exiting. */
@@ -202,9 +282,9 @@ static void wtsvc_proc_drop_locked(struct pid *pid)
 		wtsvc_proc_unlink(p);
 }
 
-/* Attach "pid" to "session_id"; "fresh" is used or freed. */
+/* Attach "pid" to "session_id"; *fresh as for wtsvc_proc_set_locked(). */
 static int wtsvc_proc_attach_locked(struct pid *pid, u32 session_id,
-				    struct wtsvc_proc *fresh)
+				    struct wtsvc_proc **fresh)
 {
 	struct task_struct *task;
 	int ret = 0;
@@ -213,12 +293,10 @@ static int wtsvc_proc_attach_locked(struct pid *pid, u32 session_id,
 	rcu_read_lock();
 	task = pid_task(pid, PIDTYPE_TGID);
 	if (!task || !atomic_read(&task->signal->live)) {
-		kfree(fresh);
 		ret = -ESRCH;
 	} else if (session_id == WTSVC_SESSION_CONSOLE &&
 		   !wtsvc_console_needed(task)) {
 		/* Detach: nothing to override, no entry. */
-		kfree(fresh);
 		wtsvc_proc_drop_locked(pid);
 	} else {
 		wtsvc_proc_set_locked(pid, session_id, fresh);
@@ -258,15 +336,15 @@ int wtsvc_procs_attach(const struct wtsvc_proc_attach *pa)
 	if (sess)
 		mutex_lock(&sess->lock);
 	if (sess && sess->dead) {
-		kfree(fresh);
 		ret = -ENOENT;
 	} else {
-		spin_lock(&wtsvc_procs_lock);
-		ret = wtsvc_proc_attach_locked(pid, pa->session_id, fresh);
-		spin_unlock(&wtsvc_procs_lock);
+		raw_spin_lock(&wtsvc_procs_lock);
+		ret = wtsvc_proc_attach_locked(pid, pa->session_id, &fresh);
+		raw_spin_unlock(&wtsvc_procs_lock);
 	}
 	if (sess)
 		mutex_unlock(&sess->lock);
+	kfree(fresh);	/* not used: NULL, or the pid had an entry */
 	/*
 	 * An exit probe that ran before our entry was visible missed it:
 	 * our insertion against its decrement of signal->live, full
@@ -275,9 +353,9 @@ int wtsvc_procs_attach(const struct wtsvc_proc_attach *pa)
 	 */
 	smp_mb();
 	if (!ret && !wtsvc_pid_live(pid)) {
-		spin_lock(&wtsvc_procs_lock);
+		raw_spin_lock(&wtsvc_procs_lock);
 		wtsvc_proc_drop_locked(pid);
-		spin_unlock(&wtsvc_procs_lock);
+		raw_spin_unlock(&wtsvc_procs_lock);
 		ret = -ESRCH;
 	}
 out:
@@ -315,7 +393,7 @@ void wtsvc_procs_forget_session(u32 session_id)
 	struct hlist_node *tmp;
 	int bkt;
 
-	spin_lock(&wtsvc_procs_lock);
+	raw_spin_lock(&wtsvc_procs_lock);
 	hash_for_each_safe(wtsvc_procs, bkt, tmp, p, node)
 		if (p->session_id == session_id)
 			wtsvc_proc_unlink(p);
@@ -328,7 +406,7 @@ void wtsvc_procs_forget_session(u32 session_id)
 			wtsvc_proc_unlink(p);
 	}
 	rcu_read_unlock();
-	spin_unlock(&wtsvc_procs_lock);
+	raw_spin_unlock(&wtsvc_procs_lock);
 }
 
 static void wtsvc_find_tp(struct tracepoint *tp, void *priv)
@@ -343,11 +421,11 @@ static void wtsvc_find_tp(struct tracepoint *tp, void *priv)
 static_assert(__same_type(&trace_sched_process_fork,
 			  void (*)(struct task_struct *,
 				   struct task_struct *)));
-static_assert(__same_type(&trace_sched_process_exit,
-			  void (*)(struct task_struct *)));
+static_assert(__same_type(&trace_sched_process_exit, WTSVC_EXIT_TP_TYPE));
 
 void wtsvc_procs_init(void)
 {
+	wtsvc_spares_fill(NULL);
 	for_each_kernel_tracepoint(wtsvc_find_tp, NULL);
 	if (!wtsvc_tp_fork || !wtsvc_tp_exit)
 		goto off;
@@ -371,6 +449,7 @@ bool wtsvc_procs_enabled(void)
 
 void wtsvc_procs_exit(void)
 {
+	HLIST_HEAD(spares);
 	struct wtsvc_proc *p;
 	struct hlist_node *tmp;
 	int bkt;
@@ -382,9 +461,14 @@ void wtsvc_procs_exit(void)
 					    NULL);
 		tracepoint_synchronize_unregister();
 	}
-	spin_lock(&wtsvc_procs_lock);
+	cancel_work_sync(&wtsvc_spares_work);
+	raw_spin_lock(&wtsvc_procs_lock);
 	hash_for_each_safe(wtsvc_procs, bkt, tmp, p, node)
 		wtsvc_proc_unlink(p);
-	spin_unlock(&wtsvc_procs_lock);
+	hlist_move_list(&wtsvc_spares, &spares);
+	wtsvc_nr_spares = 0;
+	raw_spin_unlock(&wtsvc_procs_lock);
+	hlist_for_each_entry_safe(p, tmp, &spares, node)
+		kfree(p);
 	rcu_barrier();
 }

@@ -67,10 +67,13 @@ static void wtsvc_ucmd_finish(struct io_uring_cmd *cmd, long res,
 	wtsvc_ucmd_done(cmd, res, issue_flags);
 }
 
-static void wtsvc_ucmd_tw(struct io_uring_cmd *cmd, unsigned int issue_flags)
+static void wtsvc_ucmd_tw_fn(struct io_uring_cmd *cmd,
+			     unsigned int issue_flags)
 {
 	wtsvc_ucmd_finish(cmd, wtsvc_pdu(cmd)->room, issue_flags);
 }
+
+WTSVC_UCMD_TW(wtsvc_ucmd_tw, wtsvc_ucmd_tw_fn)
 
 /* Take a parked command off its list; false if a completion has it. */
 static bool wtsvc_unpark(struct wtsvc_channel *chan,
@@ -316,7 +319,7 @@ static int wtsvc_ucmd_issue(struct io_uring_cmd *cmd, unsigned int issue_flags)
 	int end;
 
 	/* The SQE stays writable by userspace: load each field once. */
-	u = wtsvc_ucmd_payload(cmd);
+	u = wtsvc_ucmd_payload(cmd, struct wtsvc_ucmd);
 	flags = READ_ONCE(u->flags);
 	arg = READ_ONCE(u->arg);
 	reserved = READ_ONCE(u->reserved);

@@ -11,7 +11,12 @@
  *   1. wtsvc_file.bind_lock      (mutex)  binding one session-device fd
  *   2. wtsvc_sessions_lock       (mutex)  session.c: the id and minor tables
  *   3. wtsvc_session.lock        (mutex)  one session, see the struct
- *   4. wtsvc_procs_lock          (spin)   procs.c: writers of the pid table
+ *   4. wtsvc_procs_lock          (raw)    procs.c: writers of the pid table
+ *                                         and its spares; the sched
+ *                                         tracepoints take it, so it stays
+ *                                         a spinning lock on PREEMPT_RT and
+ *                                         nothing is taken, allocated or
+ *                                         freed under it
  *      wtsvc_events_lock         (spin)   events.c: watchers and their queues
  *   5. wtsvc_monitor_lock        (spin)   ucmd.c (6.1): channels with parked
  *                                         commands

@@ -36,7 +36,7 @@ if [ $host = 1 ]; then
 	"$bench" --out "$out" "$@" | tee "$out/report.txt"
 	rc=${PIPESTATUS[0]}
 else
-	kver=$("$top/scripts/kernels.sh" "$kernel")
+	kver=$(cat "$("$top/scripts/kernels.sh" "$kernel")/release")
 	out=build/bench/$kver
 	mkdir -p "$out"
 	set +e

@@ -17,20 +17,38 @@
 #   build.log the kernel build's output
 # Takes about 10 minutes on two idle cores; needs flex, bison, bc,
 # libelf-dev and libssl-dev (scripts/deps.sh installs them).
+#
+# --rt builds the PREEMPT_RT flavour instead, from Debian 12's
+# linux-source-6.12 (downloaded through scripts/kernels.sh's private
+# index and unpacked, not installed), with tests/vm/debug-rt.config over
+# the same options: lockdep and sleeping-in-atomic checks where every
+# spinlock_t sleeps (KASAN and kmemleak left out for speed).  Its
+# directory is linked as build/debug-kernel/current-rt
+# (tests/vm/run --kernel debug-rt).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-pkg=linux-source-6.1
-tarball=/usr/src/$pkg.tar.xz
-frag=$top/tests/vm/debug-kernel.config
-[ -r "$tarball" ] || { echo "debug-kernel: $tarball missing (run scripts/deps.sh)" >&2; exit 1; }
-
-srcver=$(dpkg-query -W -f='${Version}' "$pkg")
-hash=$(cat "$frag" "$0" | sha256sum | cut -c1-12)
 root=$top/build/debug-kernel
+frags=("$top/tests/vm/debug-kernel.config")
+link=current
+if [ "${1:-}" = --rt ]; then
+	pkg=linux-source-6.12
+	frags+=("$top/tests/vm/debug-rt.config")
+	link=current-rt
+	"$top/scripts/kernels.sh" --download "$pkg" "$root/pkg-$pkg" > /dev/null
+	srcver=$(cat "$root/pkg-$pkg/version")
+	tarball=$(echo "$root/pkg-$pkg"/root/usr/src/"$pkg".tar.*)
+else
+	pkg=linux-source-6.1
+	tarball=/usr/src/$pkg.tar.xz
+	[ -r "$tarball" ] || { echo "debug-kernel: $tarball missing (run scripts/deps.sh)" >&2; exit 1; }
+	srcver=$(dpkg-query -W -f='${Version}' "$pkg")
+fi
+
+hash=$(cat "${frags[@]}" "$0" | sha256sum | cut -c1-12)
 dir=$root/$pkg-$srcver-$hash
 if [ -f "$dir/done" ]; then
-	ln -sfn "$(basename "$dir")" "$root/current"
+	ln -sfn "$(basename "$dir")" "$root/$link"
 	echo "$dir"
 	exit 0
 fi
@@ -41,7 +59,7 @@ if [ ! -f "$src/.extracted" ]; then
 	echo "debug-kernel: extracting $pkg $srcver" >&2
 	rm -rf "$src"
 	mkdir -p "$src"
-	tar -xJf "$tarball" -C "$src" --strip-components=1
+	tar -xf "$tarball" -C "$src" --strip-components=1
 	touch "$src/.extracted"
 fi
 rm -rf "$dir"
@@ -51,11 +69,13 @@ jobs=$(nproc)
 {
 	make -C "$dir/src" O="$dir/obj" defconfig
 	"$dir/src/scripts/kconfig/merge_config.sh" -m -O "$dir/obj" \
-		"$dir/obj/.config" "$dir/src/kernel/configs/kvm_guest.config" "$frag"
+		"$dir/obj/.config" "$dir/src/kernel/configs/kvm_guest.config" \
+		"${frags[@]}"
 	make -C "$dir/src" O="$dir/obj" olddefconfig
 } > "$dir/build.log" 2>&1
 
-# Every option asked for must have survived olddefconfig.
+# Every option asked for must have survived olddefconfig (the last
+# fragment that names an option wins, as in merge_config.sh).
 bad=0
 while IFS= read -r line; do
 	case $line in
@@ -71,7 +91,7 @@ while IFS= read -r line; do
 			bad=1
 		fi ;;
 	esac
-done < "$frag"
+done < <(cat "${frags[@]}" | grep '^CONFIG_' | tac | sort -u -t= -k1,1)
 [ $bad = 0 ] || exit 1
 
 echo "debug-kernel: building with $jobs jobs (log: $dir/build.log)" >&2
@@ -84,6 +104,6 @@ cp "$dir/obj/arch/x86/boot/bzImage" "$dir/bzImage"
 make -s -C "$dir/src" O="$dir/obj" kernelrelease > "$dir/release"
 echo "$(( $(date +%s) - start ))" > "$dir/seconds"
 touch "$dir/done"
-ln -sfn "$(basename "$dir")" "$root/current"
+ln -sfn "$(basename "$dir")" "$root/$link"
 echo "debug-kernel: $(cat "$dir/release") built in $(cat "$dir/seconds") s" >&2
 echo "$dir"

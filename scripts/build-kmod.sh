@@ -3,8 +3,12 @@
 #
 # Build wtsvc.ko for one kernel: build-kmod.sh KVER OUTDIR [KDIR]
 #
-# KDIR is the kernel's build tree (default /lib/modules/KVER/build; the
-# debug kernel's is build/debug-kernel/current/obj).
+# KDIR is the kernel's build tree (default /lib/modules/KVER/build, a
+# host's installed headers; the test kernels' are build/kernels/*/kdir,
+# scripts/kernels.sh; the debug kernel's build/debug-kernel/current/obj).
+# A kernel built by another major version of gcc than this machine's (a
+# Debian 13 kernel on Debian 12) is built for in the Debian 13 root
+# (scripts/debian13-root.sh), whose compiler matches.
 # The sources are copied to OUTDIR (one build tree per kernel), the
 # compile probes in kmod/probes/ are run against the kernel's headers to
 # generate OUTDIR/generated/compat_probes.h, and the module is built with
@@ -20,6 +24,25 @@ kdir=${3:-/lib/modules/$kver/build}
 if [ ! -d "$kdir" ]; then
 	echo "build-kmod: no headers for $kver at $kdir (run scripts/deps.sh)" >&2
 	exit 1
+fi
+kdir=$(cd "$kdir" && pwd)
+
+# The kernel's compiler: the module must be built by the same major gcc.
+kgcc=$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)$/\1/p' "$kdir/.config" 2>/dev/null |
+	awk '{ print int($1 / 10000) }')
+if [ -n "$kgcc" ] && [ "$kgcc" != "$(gcc -dumpversion | cut -d. -f1)" ]; then
+	if [ -n "${WTSVC_IN_DEBIAN13:-}" ]; then
+		echo "build-kmod: $kver needs gcc $kgcc, the Debian 13 root has $(gcc -dumpversion)" >&2
+		exit 1
+	fi
+	case $out$kdir in
+	"$top"/*"$top"/*) ;;
+	*) echo "build-kmod: $kver needs gcc $kgcc: build under $top (the Debian 13 root sees only the repository)" >&2
+	   exit 1 ;;
+	esac
+	"$top/scripts/debian13-root.sh" > /dev/null
+	exec "$top/scripts/debian13-root.sh" --run env WTSVC_IN_DEBIAN13=1 \
+		"$top/scripts/build-kmod.sh" "$kver" "$out" "$kdir"
 fi
 
 mkdir -p "$out/generated" "$out/probes"

@@ -6,20 +6,26 @@
 #   N passed, N failed[, N skipped]
 # totalled over all suites.  Exits non-zero when anything failed.
 #
-# Suites: module builds (W=1, warning-free) for 6.1 and 6.12; checkpatch
+# Suites: the module built W=1 (warning-free) against each test kernel
+# (scripts/kernels.sh: Debian's 6.1, 6.12, 7.3 and 6.12 PREEMPT_RT, whose
+# packages are unpacked under build/kernels, never installed); checkpatch
 # --strict on the kernel sources; host unit tests; the VM runner's own
-# failure handling; and the kselftest suites (the kernel ABI, then
-# libwtsvc) in a VM on each kernel, one boot per suite (the runner unloads
-# the module and checks dmesg after each); the ABI fuzzer, the kill storm
-# and the soak, each for a fixed time; the RDP bridge end to end
-# (xfreerdp, wtsvc-rdpd, plugins) in a VM on each kernel.  Then the debug
+# failure handling; the whole project built on Debian 13 (a debootstrap
+# root, scripts/debian13-build.sh).  Then in a VM, one boot per suite (the
+# runner unloads the module and checks dmesg after each): on the kernels
+# of FULL_KERNELS (default "6.1 7.3", the oldest and the newest) every
+# suite: the kernel ABI and libwtsvc kselftests, the ABI fuzzer, the kill
+# storm and the soak (each for a fixed time), wtsvcctl, the benchmark's
+# checks and the RDP bridge end to end with FreeRDP 3 (and, on the first,
+# with FreeRDP 2 and a FreeRDP 2 client against the FreeRDP 3 server); on
+# the other kernels the subset named below.  Then the debug
 # kernel (scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak, UBSAN,
 # allocation-failure injection): built, the module built against it, and
 # the kernel ABI suites, allocation-failure injection, the fuzzer and the
 # storm run on it.  Logs: build/test-logs/.
 #
 # Time budgets in seconds (the environment may override them):
-#   FUZZ_SECS (60), STORM_SECS (30), SOAK_SECS (30) on 6.1 and 6.12;
+#   FUZZ_SECS (60), STORM_SECS (30), SOAK_SECS (30) on the full kernels;
 #   DEBUG_FUZZ_SECS (60), DEBUG_STORM_SECS (30) on the debug kernel.
 # CHECK_DEBUG=0 leaves the debug kernel out; CHECK_DEBUG=only runs only it.
 set -uo pipefail
@@ -100,6 +106,11 @@ DEBUG_STORM_SECS=${DEBUG_STORM_SECS:-30}
 CHECK_DEBUG=${CHECK_DEBUG:-1}
 kernels=$(scripts/kernels.sh)
 [ "$CHECK_DEBUG" = only ] && kernels=
+# Every suite on the oldest and the newest kernel; on the others (6.12,
+# 6.12-rt) the subset below.  FreeRDP 2 and the cross pair run once, on
+# the first: the client and the server's FreeRDP do not depend on the
+# kernel.
+FULL_KERNELS=${FULL_KERNELS:-"6.1 7.3"}
 
 # The kernel ABI suites (tests/selftests), each in its own boot.
 abi_suites="sessions_test channels_test data_test ring_test ring_peer_test
@@ -110,6 +121,13 @@ abi_suites="sessions_test channels_test data_test ring_test ring_peer_test
 lib_suites="wtsapi_test cchannel_test winpr_test wts_servers_test
 	wts_sessions_test wts_processes_test wts_control_test
 	wts_protocol_test wts_events_test wts_listeners_test wts_users_test"
+
+# The subset for the other kernels: the data path, the rings and their
+# wakeups, io_uring commands and process tracking: the code where kernels
+# differ (io_uring, mm, tracepoints) and where PREEMPT_RT changes what a
+# spinlock is.
+subset_suites="data_test ring_test ring_peer_test stress_test
+	ucmd_result_test wakeup_test procs_test"
 
 # One boot per test program: vm_suite KERNEL PROGRAM [ARG...]
 vm_suite() {
@@ -123,9 +141,14 @@ vm_suite() {
 }
 
 # --- build -----------------------------------------------------------------
+# Debian's kernel packages, unpacked under build/kernels (nothing is
+# installed); the module built W=1 against each.
 for s in $kernels; do
-	kver=$(scripts/kernels.sh "$s") || { record "kbuild-$s" 0 1 0; continue; }
-	step "kbuild-$s" scripts/build-kmod.sh "$kver" "$top/build/kmod/$kver"
+	kd=$(scripts/kernels.sh "$s" 2> "$logs/kernel-$s.log") ||
+		{ record "kbuild-$s" 0 1 0; tail -5 "$logs/kernel-$s.log"; continue; }
+	kver=$(cat "$kd/release")
+	step "kbuild-$s" scripts/build-kmod.sh "$kver" "$top/build/kmod/$kver" \
+		"$kd/kdir"
 done
 step userspace-build make --no-print-directory -s lib selftests libtests \
 	hosttests tools
@@ -144,10 +167,22 @@ if [ "$CHECK_DEBUG" != only ]; then
 	tap_suite host-bench build/host/bench_test
 	tap_suite host-exports tests/host/exports_test.sh
 	tap_suite vm-runner tests/vm/selftest.sh
+
+	# --- the whole project built on Debian 13 --------------------------
+	tap_suite debian13-build scripts/debian13-build.sh
 fi
 
-# --- kselftests in the VM, both kernels ----------------------------------------
+# --- kselftests in the VM, every kernel -----------------------------------------
+first_full=
 for s in $kernels; do
+	case " $FULL_KERNELS " in
+	*" $s "*) ;;
+	*)
+		for t in $subset_suites; do
+			vm_suite "$s" "build/selftests/$t"
+		done
+		continue ;;
+	esac
 	for t in $abi_suites; do
 		vm_suite "$s" "build/selftests/$t"
 	done
@@ -165,9 +200,20 @@ for s in $kernels; do
 		--module-params ring_bytes=4194304 \
 		--logs "$top/build/vm-logs/$s-bench" \
 		-- tests/vm/bench_test.sh
+	# The RDP bridge: FreeRDP 3 on both sides, FreeRDP 2 on both
+	# sides, and FreeRDP 2's client against the FreeRDP 3 server.
 	tap_suite "$s-rdp" tests/vm/run --kernel "$s" \
 		--logs "$top/build/vm-logs/$s-rdp" \
-		-- tests/vm/rdp_test.sh
+		-- tests/vm/rdp_test.sh --server 3 --client 3
+	if [ -z "$first_full" ]; then
+		first_full=$s
+		tap_suite "$s-rdp-freerdp2" tests/vm/run --kernel "$s" \
+			--logs "$top/build/vm-logs/$s-rdp-freerdp2" \
+			-- tests/vm/rdp_test.sh --server 2 --client 2
+		tap_suite "$s-rdp-cross" tests/vm/run --kernel "$s" \
+			--logs "$top/build/vm-logs/$s-rdp-cross" \
+			-- tests/vm/rdp_test.sh --server 3 --client 2
+	fi
 	tap_suite "$s-manager_group" tests/vm/run --kernel "$s" \
 		--module-params manager_gid=2000 \
 		--logs "$top/build/vm-logs/$s-manager_group" \

@@ -4,19 +4,33 @@
 # Install every build and test dependency of wtsvc from Debian's packages.
 # Idempotent: packages already installed are not fetched again, and the
 # package lists are refreshed only when something is missing.
+#
+# What it changes on this machine, and nothing else:
+#   - /etc/apt/sources.list.d/wtsvc-bookworm-backports.sources, when
+#     FreeRDP 3 is missing (Debian 12 has it only in bookworm-backports,
+#     which apt never upgrades to by itself);
+#   - the packages below, with their dependencies, printed before they are
+#     installed.
+# It installs no kernel, initramfs, systemd or udev package and upgrades
+# none: it refuses to go on when apt would (the boot is left alone).  The
+# test kernels are Debian's packages downloaded and unpacked under
+# build/kernels by scripts/kernels.sh; the Debian 13 root is made under
+# build/debian13 by scripts/debian13-root.sh.
 set -euo pipefail
 
 PKGS=(
-	build-essential gcc g++ make pkg-config cpio gzip xz-utils kmod
-	linux-headers-amd64 linux-image-amd64
-	linux-headers-6.12-amd64 linux-image-6.12-amd64
+	build-essential gcc g++ make pkg-config cpio gzip xz-utils zstd kmod
 	linux-source-6.1 flex bison bc libelf-dev
-	qemu-system-x86 busybox-static
-	liburing-dev libwinpr2-dev
-	freerdp2-dev freerdp2-x11 winpr-utils xvfb xauth libssl-dev openssl
-	iproute2
+	qemu-system-x86 busybox-static debootstrap
+	liburing-dev
+	libwinpr2-dev freerdp2-dev freerdp2-x11 winpr-utils
+	freerdp3-dev freerdp3-x11 libwinpr3-dev winpr3-utils
+	xvfb xauth libssl-dev openssl iproute2
 	python3 gnuplot-nox
 )
+# Never installed or upgraded here (the machine's boot).
+PROTECTED='^(linux-image-|linux-modules-|linux-binary-|initramfs-tools|dracut|systemd|udev|libudev|libsystemd|grub)'
+BACKPORTS=/etc/apt/sources.list.d/wtsvc-bookworm-backports.sources
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -36,7 +50,28 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
-echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+	echo "deps: adding $BACKPORTS (FreeRDP 3 for Debian 12)"
+	cat > "$BACKPORTS" <<-EOF
+	Types: deb
+	URIs: http://deb.debian.org/debian
+	Suites: bookworm-backports
+	Components: main
+	Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+	EOF
+fi
 apt-get update -q
+
+# What apt would do: refuse if it touches the boot, else say it.
+plan=$(apt-get install -s -q --no-install-recommends "${missing[@]}" |
+	sed -n 's/^Inst \([^ ]*\) \(\[[^]]*\] \)\{0,1\}(\([^ ]*\).*/\1 \3/p')
+bad=$(echo "$plan" | grep -E "$PROTECTED" || true)
+if [ -n "$bad" ]; then
+	echo "deps: refusing: installing ${missing[*]} would install or upgrade:" >&2
+	echo "$bad" | sed 's/^/deps:   /' >&2
+	exit 1
+fi
+echo "deps: installing $(echo "$plan" | wc -l) packages (asked for: ${missing[*]}):"
+echo "$plan" | sed 's/^/deps:   /'
 apt-get install -y -q --no-install-recommends "${missing[@]}"

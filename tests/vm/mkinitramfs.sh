@@ -1,17 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Build the test VM's initramfs for one kernel: mkinitramfs.sh KVER OUT
+# Build the test VM's initramfs for one kernel:
+#   mkinitramfs.sh KVER OUT [MODDIR]
 # It holds busybox, tests/vm/init, and the modules (with dependencies)
-# needed to mount the host's filesystem over virtio-9p (none for a kernel
-# with no /lib/modules/KVER, such as the debug kernel, which has them built
-# in).
+# needed to mount the host's filesystem over virtio-9p, taken from MODDIR
+# (the kernel's unpacked modules, scripts/kernels.sh; none without it: the
+# debug kernel has them built in).
 set -euo pipefail
 
 kver=$1
 out=$2
 top=$(cd "$(dirname "$0")/../.." && pwd)
-moddir=/lib/modules/$kver
+moddir=${3:-/nonexistent}
 busybox=/bin/busybox
 [ -x "$busybox" ] || { echo "mkinitramfs: busybox-static missing" >&2; exit 1; }
 

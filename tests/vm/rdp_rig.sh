@@ -4,11 +4,38 @@
 # scripts/rdp-bench.sh inside the VM: Xvfb, wtsvc-rdpd and xfreerdp on
 # the loopback, each under timeout, each PID kept in $pids for
 # rig_stop_all.  The caller sets $top, $tmp (scratch directory) and
-# $rig_display (an X display such as :97).
+# $rig_display (an X display such as :97), and picks the FreeRDP
+# generations with rig_freerdp (default: 3 for both).
 B=$top/build/bin
 C=$B/wtsvcctl
 pids=()
 rig_loglevel=WARN
+
+# rig_freerdp SERVER CLIENT: the FreeRDP generation (3 or 2) of the
+# server and of the client.  Sets $rig_rdpd, the wtsvc-rdpd built against
+# SERVER (build/bin/wtsvc-rdpd or wtsvc-rdpd-freerdpN: whichever says so
+# with --version), and $rig_xfreerdp (xfreerdp3 or xfreerdp).
+rig_freerdp() {
+	local b
+	rig_server_gen=$1
+	rig_client_gen=$2
+	rig_rdpd=
+	for b in "$B/wtsvc-rdpd" "$B/wtsvc-rdpd-freerdp$1"; do
+		if [ -x "$b" ] && "$b" --version 2>/dev/null |
+				grep -q "FreeRDP $1\."; then
+			rig_rdpd=$b
+			break
+		fi
+	done
+	case $2 in
+	3) rig_xfreerdp=xfreerdp3 ;;
+	2) rig_xfreerdp=xfreerdp ;;
+	*) echo "rig: no FreeRDP generation $2"; return 1 ;;
+	esac
+	[ -n "$rig_rdpd" ] ||
+		{ echo "rig: no wtsvc-rdpd built against FreeRDP $1 in $B"; return 1; }
+}
+rig_freerdp 3 3 >/dev/null || true
 
 rig_stop_all() {
 	local p
@@ -53,7 +80,7 @@ no_session() { [ -z "$(session_of "$1")" ]; }
 # rig_xvfb SECONDS: an X server on $rig_display for the clients.
 rig_xvfb() {
 	local t
-	for t in xfreerdp Xvfb; do
+	for t in "$rig_xfreerdp" Xvfb; do
 		command -v $t >/dev/null || { echo "rig: $t missing (scripts/deps.sh)"; return 1; }
 	done
 	timeout "$1" Xvfb "$rig_display" -screen 0 1024x768x24 -nolisten tcp \
@@ -68,7 +95,7 @@ rig_xvfb() {
 rig_server() {
 	local log=$1 port=$2 secs=$3
 	shift 3
-	stdbuf -oL timeout "$secs" "$B/wtsvc-rdpd" --port "$port" \
+	stdbuf -oL timeout "$secs" "$rig_rdpd" --port "$port" \
 		--cert "$tmp/server.crt" --key "$tmp/server.key" "$@" \
 		>"$log" 2>&1 &
 	srv=$!
@@ -77,12 +104,13 @@ rig_server() {
 		{ echo "rig: wtsvc-rdpd did not start"; return 1; }
 }
 
-# rig_client NAME PORT SECONDS [ARGS...]: xfreerdp as client NAME, its
-# log in $tmp/client-NAME.log; sets $cpid.
+# rig_client NAME PORT SECONDS [ARGS...]: $rig_xfreerdp as client NAME,
+# its log in $tmp/client-NAME.log; sets $cpid.  Both generations take
+# the same options here (/cert:ignore, -grab-keyboard, /client-hostname).
 rig_client() {
 	local name=$1 port=$2 secs=$3
 	shift 3
-	DISPLAY=$rig_display stdbuf -oL timeout "$secs" xfreerdp \
+	DISPLAY=$rig_display stdbuf -oL timeout "$secs" "$rig_xfreerdp" \
 		/v:127.0.0.1:"$port" /cert:ignore /size:800x600 -grab-keyboard \
 		/log-level:$rig_loglevel /client-hostname:"$name" "$@" \
 		</dev/null >"$tmp/client-$name.log" 2>&1 &

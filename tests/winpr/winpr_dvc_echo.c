@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A dynamic-channel program that knows only WinPR: built with WinPR's
- * headers, linked only with libwinpr2, pointed at libwtsvc with
- * WTSAPI_LIBRARY.  In its session (WTS_CURRENT_SESSION) it opens the
+ * headers, linked only with libwinpr2 (winpr-dvc-echo) or libwinpr3
+ * (winpr3-dvc-echo), pointed at libwtsvc with WTSAPI_LIBRARY.  In its session (WTS_CURRENT_SESSION) it opens the
  * RDP client's ECHO channel and round-trips 1 B, 1,600 B, 64 KiB and
  * 1 MiB, reading the way Windows hands a dynamic channel out: chunks of
  * at most 1,600 bytes, each after a CHANNEL_PDU_HEADER whose length is

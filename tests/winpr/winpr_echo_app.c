@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A server-side channel program that knows only WinPR: built with WinPR's
- * headers, linked only with libwinpr2.  Run with WTSAPI_LIBRARY pointing
- * at libwtsvc, WinPR's exported WTS* functions forward to wtsvc.  It talks to an echoing
- * client plugin on static channel ECHO of session $WTSVC_SESSION.
+ * headers, linked only with libwinpr2 (winpr-echo-app) or libwinpr3
+ * (winpr3-echo-app).  Run with WTSAPI_LIBRARY pointing at libwtsvc,
+ * WinPR's exported WTS* functions forward to wtsvc.  It talks to an
+ * echoing client plugin on static channel ECHO of session $WTSVC_SESSION.
  *
  * Exit status: 0 all good; 2 a check failed; 3 the open failed (no WTS
  * provider answered).
@@ -79,9 +80,18 @@ int main(void)
 		CHECK(WTSVirtualChannelRead(h, 0, buf, sizeof(buf), &n));
 		CHECK(n == 3 && !memcmp(buf, "evt", 3));
 	}
-	CHECK(WTSVirtualChannelClose(h));
-	CHECK(!WTSVirtualChannelClose(h) &&
-	      GetLastError() == ERROR_INVALID_HANDLE);
+	{
+		/*
+		 * Closing it again must fail.  WinPR 3 declares Close the
+		 * deallocator of Open's handle, so GCC warns at a reuse it
+		 * can see: the stale copy goes through a volatile.
+		 */
+		HANDLE volatile stale = h;
+
+		CHECK(WTSVirtualChannelClose(h));
+		CHECK(!WTSVirtualChannelClose(stale) &&
+		      GetLastError() == ERROR_INVALID_HANDLE);
+	}
 	printf("winpr-echo-app: ok\n");
 	return 0;
 }

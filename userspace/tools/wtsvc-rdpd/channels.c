@@ -10,8 +10,9 @@
  *    session's offer fd; it becomes a DYNVC_CREATE_REQ to the client, and
  *    the client's DYNVC_CREATE_RSP accepts or refuses the offer.
  *  - Data: whole messages.  FreeRDP splits what goes to the client into
- *    1,600-byte chunks with a CHANNEL_PDU_HEADER (static) or DVC data
- *    PDUs (dynamic), and reassembles what comes back.  Toward the
+ *    chunks with a CHANNEL_PDU_HEADER (static: 1,600 bytes in FreeRDP 2,
+ *    16,256 in 3) or 1,600-byte DVC data PDUs (dynamic), and reassembles
+ *    what comes back.  Toward the
  *    application a message goes straight into the mapped ring (read from
  *    FreeRDP into the reserved record); toward the client it is handed
  *    to FreeRDP from where it lies in the ring.

@@ -37,7 +37,7 @@ static int pump(struct inproc *ip, int timeout_ms)
 	if (poll(pfd, k, timeout_ms) < 0 && errno != EINTR)
 		return -errno;
 	if (!ip->client->CheckFileDescriptor(ip->client) ||
-	    !WTSVirtualChannelManagerCheckFileDescriptor(ip->ctx->vcm))
+	    !rdpd_vcm_check(ip->ctx->vcm, true))
 		return -ECONNRESET;
 	return 0;
 }
@@ -50,7 +50,7 @@ static int ip_send(void *t, const void *buf, size_t len)
 	if (!rdpd_fr->pVirtualChannelWrite(ip->ch, (PCHAR)buf, (ULONG)len,
 					   &written))
 		return -EIO;
-	return WTSVirtualChannelManagerCheckFileDescriptor(ip->ctx->vcm) ?
+	return rdpd_vcm_check(ip->ctx->vcm, true) ?
 	       0 : -ECONNRESET;
 }
 

@@ -8,7 +8,7 @@
  *   wtsvc-rdpd [--address ADDR] [--port N] [--cert FILE --key FILE]
  *              [--nla --sam FILE] [--user NAME] [--max-clients N]
  *              [--exec CMD] [--budget BYTES] [--hold BYTES]
- *              [--inproc-echo SPEC] [-v]
+ *              [--inproc-echo SPEC] [-v] [--version]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,7 +27,7 @@
 #include "peer.h"
 #include "wts_side.h"
 
-PWtsApiFunctionTable rdpd_fr;
+rdpd_wts_table rdpd_fr;
 
 static atomic_bool stopping;
 static atomic_uint peers_alive;
@@ -126,7 +126,8 @@ static void usage(FILE *f, int status)
 		"                      for a connection and reading from the client stops\n"
 		"  --inproc-echo SPEC  baseline: ECHO over FreeRDP's in-process channels,\n"
 		"                      SIZE:COUNT:WINDOW[,...]; no wtsvc involved\n"
-		"  -v, --verbose       more log lines\n");
+		"  -v, --verbose       more log lines\n"
+		"  --version           the FreeRDP it was built with and runs on\n");
 	exit(status);
 }
 
@@ -159,6 +160,7 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		{ "hold", required_argument, NULL, 'H' },
 		{ "inproc-echo", required_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -180,6 +182,11 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		case 'H': cfg->hold_bytes = num_arg(optarg, 65536, 1UL << 30); break;
 		case 'I': cfg->inproc_echo = optarg; break;
 		case 'v': cfg->verbose++; break;
+		case 'V':
+			printf("wtsvc-rdpd: FreeRDP %s (built with %s)\n",
+			       freerdp_get_version_string(),
+			       FREERDP_VERSION_FULL);
+			exit(0);
 		case 'h': usage(stdout, 0); break;
 		default: usage(stderr, 2);
 		}

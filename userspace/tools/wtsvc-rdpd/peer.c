@@ -93,25 +93,32 @@ static BOOL on_activate(freerdp_peer *client)
 
 static bool configure(freerdp_peer *client, const struct rdpd_config *cfg)
 {
-	rdpSettings *s = client->settings;
+	rdpSettings *s = client->context->settings;
 
-	free(s->CertificateFile);
-	free(s->PrivateKeyFile);
-	free(s->RdpKeyFile);
-	s->CertificateFile = strdup(cfg->cert_file);
-	s->PrivateKeyFile = strdup(cfg->key_file);
-	s->RdpKeyFile = strdup(cfg->key_file);
-	if (!s->CertificateFile || !s->PrivateKeyFile || !s->RdpKeyFile)
+	if (!rdpd_settings_set_tls(s, cfg->cert_file, cfg->key_file)) {
+		rdpd_log("cannot load the certificate %s and key %s",
+			 cfg->cert_file, cfg->key_file);
 		return false;
-	s->TlsSecurity = TRUE;
-	s->RdpSecurity = FALSE;
-	s->NlaSecurity = cfg->nla ? TRUE : FALSE;
-	if (cfg->nla && cfg->sam_file) {
-		free(s->NtlmSamFile);
-		s->NtlmSamFile = strdup(cfg->sam_file);
-		if (!s->NtlmSamFile)
-			return false;
 	}
+	/*
+	 * Never wait inside FreeRDP for its output buffer to drain: the loop
+	 * does (output_blocked), and keeps reading the client meanwhile.  A
+	 * server blocked in a write to a client that is itself blocked
+	 * writing to the server is a deadlock that FreeRDP 3 ends after 9 s
+	 * (TcpAckTimeout) by dropping the connection.  The in-process
+	 * baseline keeps FreeRDP's default, as FreeRDP's own servers run.
+	 */
+	if (!freerdp_settings_set_bool(s, FreeRDP_WaitForOutputBufferFlush,
+				       cfg->inproc_echo ? TRUE : FALSE) ||
+	    !freerdp_settings_set_bool(s, FreeRDP_TlsSecurity, TRUE) ||
+	    !freerdp_settings_set_bool(s, FreeRDP_RdpSecurity, FALSE) ||
+	    !freerdp_settings_set_bool(s, FreeRDP_NlaSecurity,
+				       cfg->nla ? TRUE : FALSE))
+		return false;
+	if (cfg->nla && cfg->sam_file &&
+	    !freerdp_settings_set_string(s, FreeRDP_NtlmSamFile,
+					 cfg->sam_file))
+		return false;
 	client->PostConnect = on_post_connect;
 	client->Activate = on_activate;
 	return true;
@@ -147,7 +154,7 @@ static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 	add_fd(pfd, &n, GetEventFileDescriptor(
 		       WTSVirtualChannelManagerGetEventHandle(ctx->vcm)), POLLIN);
 	if (out_blocked)	/* FreeRDP holds output the socket took not */
-		add_fd(pfd, &n, client->sockfd, POLLOUT);
+		add_fd(pfd, &n, ctx->sockfd, POLLOUT);
 	add_fd(pfd, &n, ctx->conn.wake_fd, POLLIN);
 	add_fd(pfd, &n, ctx->offer_fd, POLLIN);
 	n += rdpd_channels_pollfds(ctx, pfd + n, CHAN_FDS_MAX, &timeout);
@@ -203,7 +210,7 @@ static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 		 * One pass over FreeRDP's queue: what reading the client and
 		 * the relay produced (and, once active, drdynvc's start).
 		 */
-		if (!WTSVirtualChannelManagerCheckFileDescriptor(ctx->vcm))
+		if (!rdpd_vcm_check(ctx->vcm, ctx->activated))
 			return RDPD_END_NONE;
 		out_blocked = output_blocked(client);
 	}
@@ -219,7 +226,7 @@ static void close_gracefully(freerdp_peer *client, struct rdpd_ctx *ctx)
 {
 	int64_t end = rdpd_now_ms() + 2000;
 
-	WTSVirtualChannelManagerCheckFileDescriptor(ctx->vcm);
+	rdpd_vcm_check(ctx->vcm, ctx->activated);
 	if (!client->Close(client))
 		return;
 	while (rdpd_now_ms() < end) {
@@ -265,6 +272,7 @@ void *rdpd_peer_thread(void *arg)
 {
 	freerdp_peer *client = arg;
 	const struct rdpd_config *cfg = client->ContextExtra;
+	int sockfd = client->sockfd;	/* -1 in FreeRDP 3 from here on */
 	struct rdpd_ctx *ctx;
 	enum rdpd_end why;
 
@@ -277,6 +285,7 @@ void *rdpd_peer_thread(void *arg)
 		return NULL;
 	}
 	ctx = (struct rdpd_ctx *)client->context;
+	ctx->sockfd = sockfd;
 	rdpd_conn_init(&ctx->conn);
 	rdpd_registry_add(&ctx->conn);
 	if (configure(client, cfg) && client->Initialize(client)) {

@@ -13,6 +13,7 @@
 #include <winpr/wtsapi.h>
 #include <wtsvc/ring.h>
 
+#include "frdp_compat.h"
 #include "rdpd.h"
 
 /* A client message held for an application (copied out of FreeRDP). */
@@ -53,6 +54,9 @@ struct rdpd_chan {
 struct rdpd_ctx {
 	rdpContext base;		/* FreeRDP's, first */
 	const struct rdpd_config *cfg;
+	int sockfd;			/* the client's TCP socket (FreeRDP
+					 * 3 owns it and hides it once it
+					 * made the context) */
 	HANDLE vcm;			/* FreeRDP's channel manager */
 	DWORD frdp_session;		/* its session id (OpenEx wants it) */
 	struct rdpd_conn conn;		/* the server's view */
@@ -65,7 +69,7 @@ struct rdpd_ctx {
 };
 
 /* FreeRDP's own in-process WTS table (the bridge's FreeRDP side). */
-extern PWtsApiFunctionTable rdpd_fr;
+extern rdpd_wts_table rdpd_fr;
 
 int64_t rdpd_now_ms(void);
 

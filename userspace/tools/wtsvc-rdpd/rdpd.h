@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * wtsvc-rdpd: an RDP server (FreeRDP 2) that bridges every client's
+ * wtsvc-rdpd: an RDP server (FreeRDP 3 or 2) that bridges every client's
  * virtual channels to a wtsvc session.  This header is neutral: no WinPR
  * and no wtsvc Windows types, so both sides can include it.
  */

@@ -63,7 +63,7 @@ static bool session_update(struct rdpd_ctx *ctx, uint64_t fields)
 bool rdpd_session_create(struct rdpd_ctx *ctx)
 {
 	freerdp_peer *client = ctx->base.peer;
-	rdpSettings *s = client->settings;
+	const rdpSettings *s = client->context->settings;
 	struct wtsvc_session_info *si = &ctx->si;
 
 	memset(si, 0, sizeof(*si));
@@ -71,17 +71,23 @@ bool rdpd_session_create(struct rdpd_ctx *ctx)
 	si->uid = ctx->cfg->owner_uid;
 	si->state = WTSVC_STATE_CONNECTED;
 	si->protocol_type = WTSVC_PROTOCOL_RDP;
-	si->client_build = s->ClientBuild;
+	si->client_build = freerdp_settings_get_uint32(s, FreeRDP_ClientBuild);
 	/* TS_UD_CS_CORE.clientProductId "SHOULD be 1"; FreeRDP keeps no copy. */
 	si->client_product_id = 1;
-	si->display_width = s->DesktopWidth;
-	si->display_height = s->DesktopHeight;
-	si->display_color_depth = s->ColorDepth;
+	si->display_width =
+		freerdp_settings_get_uint32(s, FreeRDP_DesktopWidth);
+	si->display_height =
+		freerdp_settings_get_uint32(s, FreeRDP_DesktopHeight);
+	si->display_color_depth =
+		freerdp_settings_get_uint32(s, FreeRDP_ColorDepth);
 	si->logon_time = si->connect_time = realtime_ns();
-	put_text(si->user_name, s->Username);
-	put_text(si->domain_name, s->Domain);
-	put_text(si->client_name, s->ClientHostname);
-	client_address(si, client->sockfd);
+	put_text(si->user_name,
+		 freerdp_settings_get_string(s, FreeRDP_Username));
+	put_text(si->domain_name,
+		 freerdp_settings_get_string(s, FreeRDP_Domain));
+	put_text(si->client_name,
+		 freerdp_settings_get_string(s, FreeRDP_ClientHostname));
+	client_address(si, ctx->sockfd);
 	if (!wts_session_create(si)) {
 		rdpd_log("%s: cannot create a session (Win32 error %u)",
 			 client->hostname, wts_last_error());
