@@ -5,7 +5,8 @@
 #   make run      install dependencies, build everything, boot a test VM,
 #                 load wtsvc.ko and run the demonstration (the main job)
 #   make check    install dependencies, build everything and run every
-#                 test suite on both kernels; ends with "N passed, N failed"
+#                 test suite (scripts/check.sh: 6.1, 6.12, 7.3, 6.12-rt,
+#                 Debian 13, the debug kernel); ends with "N passed, N failed"
 #   make bench    the benchmark: wtsvc against sockets, pipes and memcpy in
 #                 one guest boot; table, JSON, CSV and plots in build/bench
 #   make bench-rdp  ECHO through wtsvc-rdpd against FreeRDP's in-process
@@ -388,9 +389,10 @@ $(BUILD)/bin/wtsvc-%-plugin: $(PLUGIN_DIR)/%_plugin.c \
 checkpatch: $(KSRC)/.extracted
 	@$(TOP)/scripts/checkpatch.sh
 
-# The main job: build, boot a 6.1 guest, load the module, run the demo.
+# The main job: build (the module for the 6.1 guest only), boot a 6.1
+# guest, load the module, run the demo.
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all SERIES=6.1
 	@$(TOP)/tests/vm/run --kernel 6.1 -- $(BUILD)/bin/wtsvc-demo
 
 # Every test suite, on both kernels.
@@ -403,7 +405,8 @@ check-debug: deps
 	@CHECK_DEBUG=only $(TOP)/scripts/check.sh
 
 # A long fuzzer run in one guest: make fuzz [DURATION=600] [SEED=S]
-# [KERNEL=6.1|6.12|debug] [MODE=all|manager|user|lib]; logs in build/vm-logs.
+# [KERNEL=6.1|6.12|7.3|6.12-rt|debug] [MODE=all|manager|user|lib]; logs in
+# build/vm-logs.
 fuzz: $(FUZZ_BIN)
 	@$(TOP)/tests/vm/run --kernel $(or $(KERNEL),6.1) \
 		--timeout $$(( $(or $(DURATION),600) + 300 )) \

@@ -15,9 +15,10 @@
 # runner unloads the module and checks dmesg after each): on the kernels
 # of FULL_KERNELS (default "6.1 7.3", the oldest and the newest) every
 # suite: the kernel ABI and libwtsvc kselftests, the ABI fuzzer, the kill
-# storm and the soak (each for a fixed time), wtsvcctl, the benchmark's
-# checks and the RDP bridge end to end with FreeRDP 3 (and, on the first,
-# with FreeRDP 2 and a FreeRDP 2 client against the FreeRDP 3 server); on
+# storm and the soak (each for a fixed time), wtsvcctl and the RDP bridge
+# end to end with FreeRDP 3 (and, on the first, the benchmark's checks and
+# the bridge with FreeRDP 2 and a FreeRDP 2 client against the FreeRDP 3
+# server); on
 # the other kernels the subset named below.  Then the debug
 # kernel (scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak, UBSAN,
 # allocation-failure injection): built, the module built against it, and
@@ -140,6 +141,20 @@ vm_suite() {
 		--logs "$top/build/vm-logs/$k-$n" -- "$@"
 }
 
+# Long preparations that need little of the CPUs while the VM suites run
+# start now, in the background: the Debian 13 root (downloads), and the
+# debug kernel's build at the lowest priority (it takes the CPU time the
+# guests leave idle, then all of it once they are done).
+if [ "$CHECK_DEBUG" != only ]; then
+	scripts/debian13-root.sh > "$logs/debian13-root.log" 2>&1 &
+fi
+dbg_pid=
+if [ "$CHECK_DEBUG" != 0 ]; then
+	nice -n 19 scripts/build-debug-kernel.sh > "$logs/debug-kernel.out" \
+		2> "$logs/debug-kernel.log" &
+	dbg_pid=$!
+fi
+
 # --- build -----------------------------------------------------------------
 # Debian's kernel packages, unpacked under build/kernels (nothing is
 # installed); the module built W=1 against each.
@@ -196,6 +211,7 @@ for s in $kernels; do
 	tap_suite "$s-wtsvcctl" tests/vm/run --kernel "$s" \
 		--logs "$top/build/vm-logs/$s-wtsvcctl" \
 		-- tests/vm/wtsvcctl_test.sh
+	[ -z "$first_full" ] &&
 	tap_suite "$s-bench" tests/vm/run --kernel "$s" \
 		--module-params ring_bytes=4194304 \
 		--logs "$top/build/vm-logs/$s-bench" \
@@ -227,7 +243,8 @@ done
 # after each suite) fails that suite.
 if [ "$CHECK_DEBUG" != 0 ]; then
 	log=$logs/debug-kernel.log
-	if dbg=$(scripts/build-debug-kernel.sh 2> "$log"); then
+	if wait "$dbg_pid" && dbg=$(cat "$logs/debug-kernel.out") &&
+	   [ -f "$dbg/done" ]; then
 		record debug-kernel 1 0 0
 		dkver=$(cat "$dbg/release")
 		step kbuild-debug scripts/build-kmod.sh "$dkver" \

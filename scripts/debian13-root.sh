@@ -75,7 +75,12 @@ in_root() {
 	' sh "$root" "$top" "$PWD" "$@"
 }
 
+# One maker at a time (check.sh starts one early, in the background).
+mkdir -p "$base"
+exec 9> "$base/.lock"
+flock 9
 make_root
+flock -u 9
 if [ "${1:-}" = --run ]; then
 	shift
 	in_root "$@"
