@@ -416,12 +416,12 @@ fuzz: $(FUZZ_BIN)
 
 # The benchmark in a 6.1 guest (BENCH_ARGS go to wtsvc-bench), or natively.
 bench: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all SERIES=6.1
 	@$(TOP)/scripts/bench.sh --kernel 6.1 -- $(BENCH_ARGS)
 
 # ECHO through the RDP bridge against FreeRDP's in-process channels.
 bench-rdp: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all SERIES=6.1
 	@$(TOP)/scripts/rdp-bench.sh --kernel 6.1
 
 bench-host: deps

@@ -123,6 +123,14 @@ lib_suites="wtsapi_test cchannel_test winpr_test wts_servers_test
 	wts_sessions_test wts_processes_test wts_control_test
 	wts_protocol_test wts_events_test wts_listeners_test wts_users_test"
 
+# The ABI suites on the debug kernel, in three boots.
+debug_group1="sessions_test channels_test data_test ring_test ring_peer_test
+	stress_test"
+debug_group2="framing_test procs_test events_test requests_test
+	listeners_test channel_list_test"
+debug_group3="abi_control_test abi_session_test abi_msg_limit_test
+	ucmd_result_test wakeup_test"
+
 # The subset for the other kernels: the data path, the rings and their
 # wakeups, io_uring commands and process tracking: the code where kernels
 # differ (io_uring, mm, tracepoints) and where PREEMPT_RT changes what a
@@ -249,9 +257,21 @@ if [ "$CHECK_DEBUG" != 0 ]; then
 		dkver=$(cat "$dbg/release")
 		step kbuild-debug scripts/build-kmod.sh "$dkver" \
 			"$top/build/kmod/${dbg##*/}" "$dbg/obj"
-		for t in $abi_suites fault_inject_test; do
-			vm_suite debug "build/selftests/$t"
+		# A debug boot costs half a minute: the ABI suites run in
+		# three groups, one boot each (the checks after the boot
+		# cover the whole group); fault injection alone.
+		g=0
+		for group in "$debug_group1" "$debug_group2" "$debug_group3"; do
+			g=$((g + 1))
+			progs=()
+			for t in $group; do
+				progs+=("build/selftests/$t")
+			done
+			tap_suite "debug-abi-$g" tests/vm/run --kernel debug \
+				--logs "$top/build/vm-logs/debug-abi-$g" \
+				-- tests/vm/each.sh "${progs[@]}"
 		done
+		vm_suite debug build/selftests/fault_inject_test
 		vm_suite debug build/fuzz/wtsvc-fuzz \
 			--duration "$DEBUG_FUZZ_SECS"
 		vm_suite debug build/storm/wtsvc-kill-storm \
