@@ -40,7 +40,6 @@ if [ -n "$kgcc" ] && [ "$kgcc" != "$(gcc -dumpversion | cut -d. -f1)" ]; then
 	*) echo "build-kmod: $kver needs gcc $kgcc: build under $top (the Debian 13 root sees only the repository)" >&2
 	   exit 1 ;;
 	esac
-	"$top/scripts/debian13-root.sh" > /dev/null
 	exec "$top/scripts/debian13-root.sh" --run env WTSVC_IN_DEBIAN13=1 \
 		"$top/scripts/build-kmod.sh" "$kver" "$out" "$kdir"
 fi

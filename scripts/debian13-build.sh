@@ -11,18 +11,10 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/debian13/out
 logs=$top/build/debian13
-n=0
-fail=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n $2"
-	else
-		echo "not ok $n $2"
-		fail=1
-	fi
-}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# shellcheck source=../tests/tap.sh
+. "$top/tests/tap.sh"
 
 echo "TAP version 13"
 echo "1..10"
@@ -51,4 +43,4 @@ for t in names_test uapi_c_test uapi_cxx_test ring_core_test headers_c_test \
 	[ $rc = 0 ] || grep -E '^not ok' "$logs/$t.log" | sed 's/^/# /'
 	ok $rc "host test $t passes in the Debian 13 root"
 done
-exit $fail
+tap_end

@@ -20,9 +20,8 @@
 #
 # The directory holds: release (the kernel release), vmlinuz, moddir (the
 # modules, for the guest's initramfs), kdir (the headers' build tree, for
-# scripts/build-kmod.sh) and toolchain: "host" when Debian 12's compiler
-# built the kernel, "debian13" when its headers need trixie's (the module
-# is then built in scripts/debian13-root.sh's root).
+# scripts/build-kmod.sh, which builds in scripts/debian13-root.sh's root
+# when the kernel's compiler is not this machine's).
 #
 #   6.1      Debian 12's kernel (bookworm-security)
 #   6.12     Debian 12's 6.12 (bookworm-security; Debian 13's series)
@@ -133,12 +132,6 @@ fetch() {
 	echo "$dir"
 }
 
-# gcc_major KDIR: the major version of the compiler that built the kernel.
-gcc_major() {
-	sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)$/\1/p' "$1/.config" |
-		awk '{ print int($1 / 10000) }'
-}
-
 # download DIR PKG...: the packages' .debs into DIR/debs, all or none.
 download() {
 	local dir=$1 try p n
@@ -182,12 +175,6 @@ unpacked() {
 	# The packages ship no modules.dep (their postinst makes it).
 	depmod -b "$r" "$kver"
 	ln -sfn "root/usr/src/linux-headers-$kver" "$dir/kdir"
-	# The kernel's compiler against this machine's (same major or not).
-	if [ "$(gcc_major "$dir/kdir")" = "$(gcc -dumpversion | cut -d. -f1)" ]; then
-		echo host > "$dir/toolchain"
-	else
-		echo debian13 > "$dir/toolchain"
-	fi
 	[ -r "$dir/vmlinuz" ] && [ -f "$dir/kdir/Makefile" ] ||
 		{ echo "kernels: $kver: no image or headers in the packages" >&2; return 1; }
 }
