@@ -22,14 +22,16 @@ PKGS=(
 	build-essential gcc g++ make pkg-config cpio gzip xz-utils zstd kmod
 	linux-source-6.1 flex bison bc libelf-dev
 	qemu-system-x86 busybox-static debootstrap
-	liburing-dev
+	liburing-dev libpam0g-dev libsystemd-dev
 	libwinpr2-dev freerdp2-dev freerdp2-x11 winpr-utils
 	freerdp3-dev freerdp3-x11 libwinpr3-dev winpr3-utils
 	xvfb xauth libssl-dev openssl iproute2
 	python3 gnuplot-nox
 )
 # Never installed or upgraded here (the machine's boot).
-PROTECTED='^(linux-image-|linux-modules-|linux-binary-|initramfs-tools|dracut|systemd|udev|libudev|libsystemd|grub)'
+# (The -dev packages of libsystemd and libudev are headers only; an
+# upgrade of the libraries they depend on is still refused.)
+PROTECTED='^(linux-image-|linux-modules-|linux-binary-|initramfs-tools|dracut|systemd|udev|libudev[0-9]|libsystemd[0-9]|libsystemd-shared|grub)'
 BACKPORTS=/etc/apt/sources.list.d/wtsvc-bookworm-backports.sources
 
 missing=()
