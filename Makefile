@@ -74,12 +74,14 @@ LIB_MAP := $(TOP)/userspace/lib/libwtsvc.map
 ifneq ($(words $(notdir $(LIB_SRCS))),$(words $(sort $(notdir $(LIB_SRCS)))))
 $(error userspace/lib: two source files share a name)
 endif
-LIB_LIBS := -luring -lpthread -ldl
+LIB_LIBS := -lsystemd -luring -lpthread -ldl
 LIB_VERSION := 0.1.0
 LIB_SONAME := libwtsvc.so.0
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+# PAM service files are read from /etc/pam.d whatever the prefix.
+PAMDIR ?= /etc/pam.d
 PUBLIC_HDRS := wintypes.h pchannel.h wtsapi.h cchannel.h wtsvc.h ring.h
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
 LIBTEST_BINS := $(addprefix $(BUILD)/lib-tests/,$(LIBTESTS))
@@ -109,7 +111,8 @@ WINPR_BINS := $(if $(call pc_exists,winpr2),$(BUILD)/bin/winpr-echo-app \
 		$(BUILD)/bin/winpr-dvc-echo) \
 	      $(if $(call pc_exists,winpr3),$(BUILD)/bin/winpr3-echo-app \
 		$(BUILD)/bin/winpr3-dvc-echo)
-RDP_BINS := $(RDPD_BINS) $(BUILD)/bin/wtsvc-echo-plugin \
+RDP_BINS := $(RDPD_BINS) $(BUILD)/bin/wtsvc-rdpd-session \
+	    $(BUILD)/bin/wtsvc-echo-plugin \
 	    $(BUILD)/bin/wtsvc-cliprdr-plugin
 TOOL_BINS := $(BUILD)/bin/wtsvc-demo $(LIB_BINS) $(WINPR_BINS) \
 	     $(BUILD)/bin/wtsvcctl \
@@ -233,7 +236,8 @@ $(BUILD)/lib/pkgconfig/wtsvc.pc: $(TOP)/userspace/lib/wtsvc.pc.in $(TOP)/Makefil
 	    -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
 
 # Installed: build/bin/wtsvc-rdpd only (FreeRDP $(FREERDP)).
-INSTALL_RDP_BINS := $(BUILD)/bin/wtsvc-rdpd $(BUILD)/bin/wtsvc-echo-plugin \
+INSTALL_RDP_BINS := $(BUILD)/bin/wtsvc-rdpd $(BUILD)/bin/wtsvc-rdpd-session \
+		    $(BUILD)/bin/wtsvc-echo-plugin \
 		    $(BUILD)/bin/wtsvc-cliprdr-plugin
 
 install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(INSTALL_RDP_BINS)
@@ -250,6 +254,8 @@ install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(INSTALL_RDP_BINS)
 	install -D -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/linux/wtsvc.h
 	install -D -m 0755 $(BUILD)/bin/wtsvcctl $(DESTDIR)$(PREFIX)/bin/wtsvcctl
 	install -m 0755 $(INSTALL_RDP_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -D -m 0644 $(TOP)/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam \
+		$(DESTDIR)$(PAMDIR)/wtsvc-rdpd
 	install -D -m 0644 $(TOP)/Documentation/wtsvcctl.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man8/wtsvcctl.8
 	install -m 0644 $(TOP)/Documentation/wtsvc-rdpd.8 \
@@ -330,7 +336,7 @@ $(BUILD)/bin/wtsvcctl: $(CTL_SRCS) $(TOP)/userspace/tools/wtsvcctl/wtsvcctl.h \
 		$(BUILD)/lib/libwtsvc.a
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include -o $@ $(CTL_SRCS) \
-		$(BUILD)/lib/libwtsvc.a -luring -lpthread -ldl
+		$(BUILD)/lib/libwtsvc.a -lsystemd -luring -lpthread -ldl
 
 # The benchmark: optimised, against the static library; memring uses the
 # ring code's internal layout hook (userspace/lib/ring/ring_internal.h,
@@ -340,7 +346,7 @@ $(BUILD)/bin/wtsvc-bench: $(BENCH_SRCS) \
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include -I$(TOP)/common \
 		-I$(TOP)/userspace/lib/ring -o $@ $(BENCH_SRCS) \
-		$(BUILD)/lib/libwtsvc.a -luring -lpthread -ldl
+		$(BUILD)/lib/libwtsvc.a -lsystemd -luring -lpthread -ldl
 
 # The RDP bridge and the sample plugins (libwtsvc only).  The bridge builds
 # against either FreeRDP generation (the differences are in
@@ -372,10 +378,20 @@ $(RDPD_BINS): $(RDPD_SRCS) $(RDPD_HDRS) $(ECHO_WORK) $(BUILD)/lib/libwtsvc.a \
 		     "($(call freerdp_pkgs,$(RDPD_GEN))): make deps, or FREERDP=2" >&2; \
 		exit 1; }
 	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include -I$(PLUGIN_DIR) \
+		-I$(TOP)/common -I$(TOP)/userspace/lib/core \
+		-I$(TOP)/userspace/lib/wtsapi \
 		$(call FREERDP_CFLAGS,$(RDPD_GEN)) -o $@ $(RDPD_SRCS) \
 		$(PLUGIN_DIR)/echo_work.c $(BUILD)/lib/libwtsvc.a \
-		$(call FREERDP_LIBS,$(RDPD_GEN)) -luring -lpthread -ldl
+		$(call FREERDP_LIBS,$(RDPD_GEN)) -lsystemd -luring -lpthread -ldl
 $(BUILD)/bin/wtsvc-rdpd: RDPD_GEN := $(FREERDP)
+
+# The session leader wtsvc-rdpd starts per logon (PAM, logind): no
+# FreeRDP, no libwtsvc.
+LEADER_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-rdpd-session/*.c)
+LEADER_HDRS := $(wildcard $(TOP)/userspace/tools/wtsvc-rdpd-session/*.h)
+$(BUILD)/bin/wtsvc-rdpd-session: $(LEADER_SRCS) $(LEADER_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $(LEADER_SRCS) -lpam
 $(BUILD)/bin/wtsvc-rdpd-freerdp$(FREERDP_OTHER): RDPD_GEN := $(FREERDP_OTHER)
 
 $(BUILD)/bin/wtsvc-%-plugin: $(PLUGIN_DIR)/%_plugin.c \
@@ -384,7 +400,7 @@ $(BUILD)/bin/wtsvc-%-plugin: $(PLUGIN_DIR)/%_plugin.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include -o $@ $< \
 		$(PLUGIN_DIR)/plugin_common.c $(PLUGIN_DIR)/echo_work.c \
-		$(BUILD)/lib/libwtsvc.a -luring -lpthread -ldl
+		$(BUILD)/lib/libwtsvc.a -lsystemd -luring -lpthread -ldl
 
 checkpatch: $(KSRC)/.extracted
 	@$(TOP)/scripts/checkpatch.sh

@@ -188,6 +188,8 @@ static int wtsvc_attach_static(struct wtsvc_file *wf,
 		chan->options |= op->options;
 		wtsvc_bind_channel(wf, chan, WTSVC_END_APP);
 		op->channel_id = chan->id;
+		/* The announcer's options too (SHOW_PROTOCOL from the client). */
+		op->options = chan->options;
 		wtsvc_report_sizes(op, chan, WTSVC_END_APP);
 	}
 	mutex_unlock(&sess->lock);
@@ -317,6 +319,7 @@ static int wtsvc_open_dynamic(struct wtsvc_file *wf,
 	case WTSVC_OFFER_ACCEPTED:
 		wtsvc_bind_channel(wf, offer->chan, WTSVC_END_APP);
 		op->channel_id = offer->chan->id;
+		op->options = offer->chan->options;
 		wtsvc_report_sizes(op, offer->chan, WTSVC_END_APP);
 		ret = 0;
 		break;

@@ -192,7 +192,9 @@ BOOL wtsvc_manager_delete_listener(WTSVC_MANAGER *m, const char *name);
  * wtsvc_protocol_announce: the client joined static channel Name (1 to 7
  *	bytes); the fd is its protocol end, to map with wtsvc_ring_map() or
  *	use with read()/write().  ERROR_BUSY while Name is live.
- *	Options: 0 or WTSVC_OPTION_SHOW_PROTOCOL.
+ *	Options: 0 or WTSVC_OPTION_SHOW_PROTOCOL (the client registered the
+ *	channel with CHANNEL_OPTION_SHOW_PROTOCOL: applications then read a
+ *	CHANNEL_PDU_HEADER per chunk whatever flags they open with).
  * wtsvc_protocol_open_offers: the session's offer fd
  *	(non-blocking; readable while offers wait).  ERROR_BUSY if the
  *	session has one.

@@ -5,10 +5,32 @@
  * argument errors, two unprivileged users who cannot see or act on each
  * other's sessions, the manager's create/update/destroy, child sessions.
  */
+#include <limits.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <systemd/sd-login.h>
 
 #include "wts_fixture.h"
+
+/*
+ * Who the console session (0) should report: the user of logind's active
+ * session on seat0, or nobody ("") without one or without logind (the
+ * plain test guest).
+ */
+static void console_user(char *user, size_t len)
+{
+	struct passwd pw, *found = NULL;
+	char *session = NULL, buf[4096];
+	uid_t uid;
+
+	user[0] = '\0';
+	if (sd_seat_get_active("seat0", &session, &uid) < 0)
+		return;
+	free(session);
+	if (!getpwuid_r(uid, &pw, buf, sizeof(buf), &found) && found)
+		snprintf(user, len, "%s", found->pw_name);
+}
 
 TEST_F(sess, enumerate_sessions)
 {
@@ -57,8 +79,20 @@ TEST_F(sess, enumerate_sessions)
 			EXPECT_STREQ("user1000", x[i].pUserName);
 			EXPECT_STREQ("WTSVC", x[i].pDomainName);
 		}
-		if (x[i].SessionId == 0)
-			EXPECT_EQ(NULL, x[i].pUserName);
+		if (x[i].SessionId == 0) {
+			char user[256], host[HOST_NAME_MAX + 1] = "";
+
+			console_user(user, sizeof(user));
+			gethostname(host, sizeof(host) - 1);
+			/* NULL user and domain when nobody is logged on. */
+			if (user[0]) {
+				EXPECT_STREQ(user, x[i].pUserName);
+				EXPECT_STREQ(host, x[i].pDomainName);
+			} else {
+				EXPECT_EQ(NULL, x[i].pUserName);
+				EXPECT_EQ(NULL, x[i].pDomainName);
+			}
+		}
 	}
 	EXPECT_TRUE(WTSFreeMemoryExA(WTSTypeSessionInfoLevel1, x, nx));
 	EXPECT_FALSE(WTSFreeMemoryExA((WTS_TYPE_CLASS)7, x, nx));
@@ -246,6 +280,91 @@ static int privacy_check(void *arg)
 	if (!ProcessIdToSessionId(getpid(), &id) || id != 0)
 		return 10;
 	return 0;
+}
+
+/* The same text in A and in W (ASCII), truncated to n characters. */
+static bool same_text(const char *a, const WCHAR *w, const char *want,
+		      size_t n)
+{
+	size_t len = strnlen(want, n);
+
+	if (strncmp(a, want, len) || a[len])
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (w[i] != (unsigned char)want[i])
+			return false;
+	return !w[len];
+}
+
+/*
+ * Session 0: the console's user (logind's seat0, else nobody) and the
+ * host's name as its domain, in every class that carries them.
+ */
+TEST(console_user_and_domain)
+{
+	char user[256], host[HOST_NAME_MAX + 1] = "";
+	LPSTR a = NULL;
+	LPWSTR w = NULL;
+	DWORD na = 0, nw = 0;
+
+	console_user(user, sizeof(user));
+	ASSERT_EQ(0, gethostname(host, sizeof(host) - 1));
+	ASSERT_NE(0, host[0]);
+	TH_LOG("console user \"%s\", host \"%s\"", user, host);
+
+	ASSERT_TRUE(WTSQuerySessionInformationA(NULL, 0, WTSUserName, &a,
+						&na));
+	ASSERT_TRUE(WTSQuerySessionInformationW(NULL, 0, WTSUserName, &w,
+						&nw));
+	EXPECT_TRUE(same_text(a, w, user, 64));
+	EXPECT_EQ(strlen(user) + 1, na);
+	EXPECT_EQ(2 * (strlen(user) + 1), nw);
+	WTSFreeMemory(a);
+	WTSFreeMemory(w);
+
+	ASSERT_TRUE(WTSQuerySessionInformationA(NULL, 0, WTSDomainName, &a,
+						&na));
+	ASSERT_TRUE(WTSQuerySessionInformationW(NULL, 0, WTSDomainName, &w,
+						&nw));
+	EXPECT_STREQ(host, a);
+	EXPECT_TRUE(same_text(a, w, host, 64));
+	EXPECT_EQ(strlen(host) + 1, na);
+	WTSFreeMemory(a);
+	WTSFreeMemory(w);
+
+	ASSERT_TRUE(WTSQuerySessionInformationA(NULL, 0, WTSSessionInfo, &a,
+						&na));
+	ASSERT_TRUE(WTSQuerySessionInformationW(NULL, 0, WTSSessionInfo, &w,
+						&nw));
+	PWTSINFOA ia = (PWTSINFOA)a;
+	PWTSINFOW iw = (PWTSINFOW)w;
+
+	EXPECT_EQ(0, ia->SessionId);
+	EXPECT_STREQ("Console", ia->WinStationName);
+	EXPECT_TRUE(same_text(ia->UserName, iw->UserName, user,
+			      USERNAME_LENGTH));
+	EXPECT_TRUE(same_text(ia->Domain, iw->Domain, host,
+			      DOMAIN_LENGTH - 1));
+	WTSFreeMemory(a);
+	WTSFreeMemory(w);
+
+	ASSERT_TRUE(WTSQuerySessionInformationA(NULL, 0, WTSSessionInfoEx, &a,
+						&na));
+	ASSERT_TRUE(WTSQuerySessionInformationW(NULL, 0, WTSSessionInfoEx, &w,
+						&nw));
+	PWTSINFOEXA xa = (PWTSINFOEXA)a;
+	PWTSINFOEXW xw = (PWTSINFOEXW)w;
+
+	EXPECT_EQ(1, xa->Level);
+	EXPECT_EQ(0, xa->Data.WTSInfoExLevel1.SessionId);
+	EXPECT_TRUE(same_text(xa->Data.WTSInfoExLevel1.UserName,
+			      xw->Data.WTSInfoExLevel1.UserName, user,
+			      USERNAME_LENGTH));
+	EXPECT_TRUE(same_text(xa->Data.WTSInfoExLevel1.DomainName,
+			      xw->Data.WTSInfoExLevel1.DomainName, host,
+			      DOMAIN_LENGTH));
+	WTSFreeMemory(a);
+	WTSFreeMemory(w);
 }
 
 TEST_F(sess, two_users_cannot_see_or_act_on_each_other)

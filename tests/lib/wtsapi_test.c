@@ -237,6 +237,49 @@ TEST_F(wts, show_protocol_framing)
 	EXPECT_TRUE(WTSVirtualChannelClose(h));
 }
 
+/*
+ * The client registered the static channel with CHANNEL_OPTION_SHOW_PROTOCOL
+ * (the protocol end announces it so, through the library): an application
+ * that opens it without the option still reads a CHANNEL_PDU_HEADER per
+ * chunk; with the announce's options 0 it reads bare chunks.
+ */
+TEST_F(wts, client_show_protocol_framing)
+{
+	HANDLE h;
+	int proto;
+
+	proto = wtsvc_protocol_announce(self->sid, "SHOWP",
+					WTSVC_OPTION_SHOW_PROTOCOL);
+	ASSERT_GE(proto, 0);
+	h = WTSVirtualChannelOpenEx(WTS_CURRENT_SESSION, "SHOWP", 0);
+	ASSERT_NE(NULL, h);
+	check_chunks(_metadata, h, proto, 1, true);
+	check_chunks(_metadata, h, proto, 1600, true);
+	check_chunks(_metadata, h, proto, 1601, true);
+	check_chunks(_metadata, h, proto, 5000, true);
+	EXPECT_TRUE(WTSVirtualChannelClose(h));
+	/* The same through WTSVirtualChannelOpen (flags 0 too). */
+	close(proto);
+	proto = wtsvc_protocol_announce(self->sid, "SHOWP",
+					WTSVC_OPTION_SHOW_PROTOCOL);
+	ASSERT_GE(proto, 0);
+	h = WTSVirtualChannelOpen(WTS_CURRENT_SERVER_HANDLE,
+				  WTS_CURRENT_SESSION, "SHOWP");
+	ASSERT_NE(NULL, h);
+	check_chunks(_metadata, h, proto, 3300, true);
+	EXPECT_TRUE(WTSVirtualChannelClose(h));
+	close(proto);
+	/* Announced without the option: bare chunks. */
+	proto = wtsvc_protocol_announce(self->sid, "SHOWP", 0);
+	ASSERT_GE(proto, 0);
+	h = WTSVirtualChannelOpenEx(WTS_CURRENT_SESSION, "SHOWP", 0);
+	ASSERT_NE(NULL, h);
+	check_chunks(_metadata, h, proto, 1, false);
+	check_chunks(_metadata, h, proto, 5000, false);
+	EXPECT_TRUE(WTSVirtualChannelClose(h));
+	close(proto);
+}
+
 /* 1 byte to 16 MiB each way; the protocol end reads whole messages. */
 TEST_F(wts, message_sizes)
 {

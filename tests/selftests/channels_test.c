@@ -117,6 +117,59 @@ TEST_F(sess, static_announce_attach)
 	close(proto);
 }
 
+/*
+ * WTSVC_FEAT_OPEN_OPTIONS: an attaching application end learns the
+ * options the protocol end announced (the client's SHOW_PROTOCOL) in the
+ * open's reply, ORed with its own; the announce reports its own.
+ */
+TEST_F(sess, static_options_reported)
+{
+	struct wtsvc_channel_open op;
+	struct wtsvc_features f;
+	int proto, app;
+
+	memset(&f, 0, sizeof(f));
+	f.size = sizeof(f);
+	ASSERT_EQ(0, ioctl(self->ctl, WTSVC_IOC_GET_FEATURES, &f));
+	EXPECT_TRUE(f.features & WTSVC_FEAT_OPEN_OPTIONS);
+
+	proto = wt_session_dev_open(self->sid, 0);
+	ASSERT_LE(0, proto);
+	ASSERT_EQ(0, wt_chan_open(proto, WTSVC_END_PROTOCOL, "SHOWP",
+				  WTSVC_OPTION_SHOW_PROTOCOL, 0, &op));
+	EXPECT_EQ(WTSVC_OPTION_SHOW_PROTOCOL, op.options);
+	app = wt_session_dev_open(self->sid, 0);
+	ASSERT_LE(0, app);
+	ASSERT_EQ(0, wt_chan_open(app, WTSVC_END_APP, "SHOWP", 0, 0, &op));
+	EXPECT_EQ(WTSVC_OPTION_SHOW_PROTOCOL, op.options);
+	close(app);
+	close(proto);
+
+	/* Announced without it: the application's own options come back. */
+	proto = wt_session_dev_open(self->sid, 0);
+	ASSERT_LE(0, proto);
+	ASSERT_EQ(0, wt_chan_open(proto, WTSVC_END_PROTOCOL, "PLAIN", 0, 0,
+				  &op));
+	EXPECT_EQ(0, op.options);
+	app = wt_session_dev_open(self->sid, 0);
+	ASSERT_LE(0, app);
+	ASSERT_EQ(0, wt_chan_open(app, WTSVC_END_APP, "PLAIN", 0, 0, &op));
+	EXPECT_EQ(0, op.options);
+	close(app);
+	close(proto);
+	proto = wt_session_dev_open(self->sid, 0);
+	ASSERT_LE(0, proto);
+	ASSERT_EQ(0, wt_chan_open(proto, WTSVC_END_PROTOCOL, "PLAIN", 0, 0,
+				  &op));
+	app = wt_session_dev_open(self->sid, 0);
+	ASSERT_LE(0, app);
+	ASSERT_EQ(0, wt_chan_open(app, WTSVC_END_APP, "PLAIN",
+				  WTSVC_OPTION_SHOW_PROTOCOL, 0, &op));
+	EXPECT_EQ(WTSVC_OPTION_SHOW_PROTOCOL, op.options);
+	close(app);
+	close(proto);
+}
+
 TEST_F(sess, dynamic_names)
 {
 	char name[WTSVC_DYNAMIC_NAME_MAX + 2];
@@ -148,6 +201,7 @@ struct opener {
 	int fd;
 	int ret;
 	int32_t status;
+	uint32_t options_out;		/* the channel's, from the reply */
 	uint64_t elapsed_ms;
 };
 
@@ -162,6 +216,7 @@ static void *open_dynamic(void *arg)
 			      WTSVC_OPTION_DYNAMIC | o->options,
 			      o->timeout_ms, &op);
 	o->status = op.status;
+	o->options_out = op.options;
 	o->elapsed_ms = wt_now_ms() - t0;
 	return NULL;
 }
@@ -244,6 +299,8 @@ TEST_F(sess, dynamic_accept)
 	EXPECT_EQ(-ENOENT, wt_accept(self->sid, offer.offer_id, 0));
 	pthread_join(t, NULL);
 	ASSERT_EQ(0, o.ret);
+	EXPECT_EQ(WTSVC_OPTION_DYNAMIC | WTSVC_OPTION_PRI_MED |
+		  WTSVC_OPTION_NO_COMPRESS, o.options_out);
 
 	/* data flows both ways */
 	ASSERT_EQ(5, write(o.fd, "hello", 5));

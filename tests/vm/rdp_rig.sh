@@ -91,11 +91,14 @@ rig_xvfb() {
 }
 
 # rig_server LOG PORT SECONDS [ARGS...]: wtsvc-rdpd with the certificate
-# in $tmp, until it listens; sets $srv.
+# in $tmp, until it listens; sets $srv.  Sessions are $rig_user's, without
+# logons (--user; default: whoever runs the rig), or, with rig_user=pam,
+# PAM logons (the session host).
 rig_server() {
-	local log=$1 port=$2 secs=$3
+	local log=$1 port=$2 secs=$3 who=()
 	shift 3
-	stdbuf -oL timeout "$secs" "$rig_rdpd" --port "$port" \
+	[ "${rig_user:-}" = pam ] || who=(--user "${rig_user:-$(id -un)}")
+	stdbuf -oL timeout "$secs" "$rig_rdpd" --port "$port" "${who[@]}" \
 		--cert "$tmp/server.crt" --key "$tmp/server.key" "$@" \
 		>"$log" 2>&1 &
 	srv=$!

@@ -78,7 +78,7 @@ rig_xvfb 300 || { echo "Bail out! no X server"; exit 1; }
 
 # 2-3: the server makes its certificate and listens on the loopback only.
 rig_server "$tmp/rdpd.log" $port 300 -v \
-	--exec "$B/wtsvc-echo-plugin --check >$tmp/exec-\$WTSVC_SESSION_ID.log 2>&1"
+	--exec "$B/wtsvc-echo-plugin --check >$tmp/exec-\$WTSVC_SESSION.log 2>&1"
 rdpd=$srv
 check "rdpd creates a self-signed certificate and a 0600 key" sh -c "
 	openssl x509 -in $tmp/server.crt -noout -subject | grep -q wtsvc-rdpd &&
@@ -113,6 +113,10 @@ check "the --exec program ran in the session and its ECHO check passed" \
 check "static channel: cliprdr capabilities and format list exchange" \
 	sh -c "timeout 60 $B/wtsvc-cliprdr-plugin --session $sid > $tmp/clip 2>&1;
 	       rc=\$?; cat $tmp/clip; [ \$rc = 0 ] && grep -q 'client format list' $tmp/clip"
+# FreeRDP's cliprdr registers with CHANNEL_OPTION_SHOW_PROTOCOL (0x200000):
+# the bridge announces it so, and an application's open reads headers.
+check "static channel: the client's SHOW_PROTOCOL option reaches wtsvc (cliprdr)" \
+	wait_for 10 sh -c "$C --json stats $sid | grep -q '\"name\":\"cliprdr\",\"dynamic\":false,\"state\":[0-9]*,\"options\":2097152,'"
 
 # finish: stop everything, show the server's log, the summary.
 finish() {

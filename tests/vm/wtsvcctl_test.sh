@@ -36,9 +36,10 @@ check "watch: statechange, disconnect, then logoff and delete" sh -c "
 	sed -n 3p $tmp/ev | grep -q '\"event\":\"logoff\"' &&
 	sed -n 4p $tmp/ev | grep -q '\"event\":\"delete\",\"session\":$s2'"
 
-# 6: run attaches a command; its children follow.
+# 6: run attaches a command (WTSVC_SESSION set); its children follow.
 check "run: the command and its children are in the session" sh -c "
-	$C run $s1 -- sh -c '$C show current | grep -q \"^Session: *$s1\" &&
+	$C run $s1 -- sh -c '[ \"\$WTSVC_SESSION\" = $s1 ] &&
+		$C show current | grep -q \"^Session: *$s1\" &&
 		sh -c \"$C --json procs current\" | grep -q \"\\\"session\\\":$s1\"'"
 
 # 7-9: requests answered by wtsvcctl manage.

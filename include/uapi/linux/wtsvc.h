@@ -46,6 +46,7 @@
 #define WTSVC_FEAT_REQUESTS		(1ULL << 12)	/* MANAGER_REGISTER, REQUEST */
 #define WTSVC_FEAT_LISTENERS		(1ULL << 13)	/* LISTENER_SET/GET/DELETE */
 #define WTSVC_FEAT_CHANNEL_LIST		(1ULL << 14)	/* CHANNEL_LIST */
+#define WTSVC_FEAT_OPEN_OPTIONS		(1ULL << 15)	/* OPEN: options out */
 
 /* struct wtsvc_features.caller: what the calling file may do. */
 #define WTSVC_CALLER_MANAGER		(1U << 0)	/* session manager */
@@ -229,11 +230,17 @@ struct wtsvc_session_list {
  * between the min_ring_bytes and max_ring_bytes of WTSVC_IOC_GET_FEATURES
  * (EINVAL otherwise).  Attaching and accepting ends pass 0.  On success
  * both fields return the sizes as seen from the calling end.
+ *
+ * On success "options" returns the channel's options (feature
+ * WTSVC_FEAT_OPEN_OPTIONS; older modules leave the input there): for an
+ * attaching application end, those the protocol end announced ORed with
+ * its own, so it learns that the client registered the channel with
+ * WTSVC_OPTION_SHOW_PROTOCOL.
  */
 struct wtsvc_channel_open {
 	__u32 size;
 	__u32 end;			/* WTSVC_END_* */
-	__u32 options;			/* WTSVC_OPTION_* */
+	__u32 options;			/* WTSVC_OPTION_*; out: the channel's */
 	__u32 timeout_ms;
 	__u64 offer_id;			/* accept only */
 	__u32 channel_id;		/* out */

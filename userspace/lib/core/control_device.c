@@ -7,11 +7,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/wtsvc.h>
+#include <systemd/sd-login.h>
 
 #include "core_internal.h"
 
@@ -45,8 +48,36 @@ uint32_t wtsvc_ctl_caller(int fd)
 	return f.caller;
 }
 
+/*
+ * The user logged on at the console: the one of systemd-logind's active
+ * session on seat0.  Nobody (left empty) when there is none, when logind
+ * does not run, or when the password database does not know the uid.
+ */
+static void console_user(struct wtsvc_session_info *si)
+{
+	struct passwd pw, *found = NULL;
+	char *session = NULL, buf[4096];
+	uid_t uid;
+
+	if (sd_seat_get_active("seat0", &session, &uid) < 0)
+		return;
+	free(session);
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &found) || !found ||
+	    strlen(found->pw_name) >= sizeof(si->user_name))
+		return;
+	strcpy(si->user_name, found->pw_name);
+	si->uid = uid;
+}
+
+/*
+ * Session 0 as the kernel does not keep it: the console, its user, and
+ * the host's name as the domain (a local account's domain on Windows is
+ * the computer name).
+ */
 void wtsvc_console_info(struct wtsvc_session_info *si)
 {
+	char host[HOST_NAME_MAX + 1] = "";
+
 	memset(si, 0, sizeof(*si));
 	si->size = sizeof(*si);
 	si->session_id = WTSVC_SESSION_CONSOLE;
@@ -54,6 +85,10 @@ void wtsvc_console_info(struct wtsvc_session_info *si)
 	si->protocol_type = WTSVC_PROTOCOL_CONSOLE;
 	si->fields = WTSVC_FIELDS_ALL;
 	strcpy(si->winstation_name, "Console");
+	if (!gethostname(host, sizeof(host) - 1))
+		memcpy(si->domain_name, host,
+		       strnlen(host, sizeof(si->domain_name) - 1));
+	console_user(si);
 }
 
 int wtsvc_ctl_call(unsigned long req, void *arg)

@@ -99,8 +99,14 @@ static DWORD refusal_error(int32_t status)
 	return ERROR_NOT_FOUND;
 }
 
-/* Bind fd as the application end of the channel; a Win32 code. */
-static DWORD bind_channel(int fd, const char *name, DWORD flags)
+/*
+ * Bind fd as the application end of the channel; a Win32 code.  *chan_opts
+ * gets the channel's options as the kernel reports them: for a static
+ * channel, SHOW_PROTOCOL when the client registered it with that option
+ * (a module without WTSVC_FEAT_OPEN_OPTIONS leaves the flags passed in).
+ */
+static DWORD bind_channel(int fd, const char *name, DWORD flags,
+			  DWORD *chan_opts)
 {
 	struct wtsvc_channel_open op = {
 		.size = sizeof(op),
@@ -112,8 +118,10 @@ static DWORD bind_channel(int fd, const char *name, DWORD flags)
 	if (t && *t)
 		op.timeout_ms = (uint32_t)strtoul(t, NULL, 10);
 	strncpy(op.name, name, sizeof(op.name) - 1);
-	if (!ioctl(fd, WTSVC_IOC_CHANNEL_OPEN, &op))
+	if (!ioctl(fd, WTSVC_IOC_CHANNEL_OPEN, &op)) {
+		*chan_opts = op.options;
 		return ERROR_SUCCESS;
+	}
 	if (errno == ECONNREFUSED)
 		return refusal_error(op.status);
 	return wtsvc_errno_to_win32(-errno);
@@ -121,8 +129,8 @@ static DWORD bind_channel(int fd, const char *name, DWORD flags)
 
 static HANDLE vch_open(DWORD session, const char *name, DWORD flags)
 {
+	DWORD err, chan_opts = 0;
 	struct wtsvc_vch *ch;
-	DWORD err;
 	HANDLE h;
 	int ret;
 
@@ -148,14 +156,19 @@ static HANDLE vch_open(DWORD session, const char *name, DWORD flags)
 				   ERROR_NOT_ENOUGH_MEMORY;
 		goto fail;
 	}
-	err = bind_channel(ch->fd, name, flags);
+	err = bind_channel(ch->fd, name, flags, &chan_opts);
 	if (err)
 		goto fail;
+	/*
+	 * A CHANNEL_PDU_HEADER per chunk: dynamic channels, and static ones
+	 * the application or the client registered with SHOW_PROTOCOL.
+	 */
 	ret = wtsvc_ring_map(ch->fd, &ch->ring);
 	if (!ret)
 		ret = wtsvc_ring_set_chunked(ch->ring, CHANNEL_CHUNK_LENGTH,
-					     flags & (WTS_CHANNEL_OPTION_DYNAMIC |
-						      CHANNEL_OPTION_SHOW_PROTOCOL));
+					     (flags | chan_opts) &
+					     (WTS_CHANNEL_OPTION_DYNAMIC |
+					      CHANNEL_OPTION_SHOW_PROTOCOL));
 	if (ret) {
 		err = wtsvc_errno_to_win32(ret);
 		goto fail;

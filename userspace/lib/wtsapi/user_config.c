@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Per-user RDS configuration (WTSQueryUserConfig, WTSSetUserConfig).
- * Linux keeps no such settings, so libwtsvc stores them, one file per
- * user: $WTSVC_CONFIG_DIR (default /etc/wtsvc)/users/<name>.conf, lines
- * "Class=value" with the WTS_CONFIG_CLASS name less its "WTSUserConfig"
- * prefix.  Unset classes have defaults; the home directory is the
- * user's from the password database.  Reading is open to everyone,
+ * Linux keeps no such settings, so libwtsvc stores them
+ * (user_config_store.c: one file per user).  Reading is open to everyone,
  * writing needs root (ERROR_ACCESS_DENIED).  A name the password
  * database does not know fails with ERROR_NO_SUCH_USER; NULL means the
  * default settings.
@@ -20,130 +17,6 @@
 #include <unistd.h>
 
 #include "wtsapi_internal.h"
-
-static const char *const class_names[WTSVC_USER_CONFIG_CLASSES] = {
-	"InitialProgram", "WorkingDirectory", "fInheritInitialProgram",
-	"fAllowLogonTerminalServer", "TimeoutSettingsConnections",
-	"TimeoutSettingsDisconnections", "TimeoutSettingsIdle",
-	"fDeviceClientDrives", "fDeviceClientPrinters",
-	"fDeviceClientDefaultPrinter", "BrokenTimeoutSettings",
-	"ReconnectSettings", "ModemCallbackSettings",
-	"ModemCallbackPhoneNumber", "ShadowingSettings",
-	"TerminalServerProfilePath", "TerminalServerHomeDir",
-	"TerminalServerHomeDirDrive", "fTerminalServerRemoteHomeDir",
-};
-
-static bool is_string_class(int c)
-{
-	return c == WTSUserConfigInitialProgram ||
-	       c == WTSUserConfigWorkingDirectory ||
-	       c == WTSUserConfigModemCallbackPhoneNumber ||
-	       c == WTSUserConfigTerminalServerProfilePath ||
-	       c == WTSUserConfigTerminalServerHomeDir ||
-	       c == WTSUserConfigTerminalServerHomeDirDrive;
-}
-
-static void config_path(const char *user, char *path, size_t len)
-{
-	const char *dir = getenv("WTSVC_CONFIG_DIR");
-
-	snprintf(path, len, "%s/users/%s.conf",
-		 dir && *dir ? dir : "/etc/wtsvc", user);
-}
-
-/* A user name that is safe as a file name and known to the system. */
-static int user_home(const char *user, char *home, size_t len)
-{
-	struct passwd pw, *res = NULL;
-	char buf[4096];
-
-	if (!*user || strchr(user, '/') || user[0] == '.')
-		return -ENOENT;
-	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) || !res)
-		return -ENOENT;
-	snprintf(home, len, "%s", pw.pw_dir);
-	return 0;
-}
-
-int wtsvc_user_config_load(const char *user, struct wtsvc_user_config *c)
-{
-	char path[512], line[MAX_PATH + 64], home[MAX_PATH + 1] = "";
-	FILE *f;
-	int ret;
-
-	memset(c, 0, sizeof(*c));
-	c->dw[WTSUserConfigfInheritInitialProgram] = 1;
-	c->dw[WTSUserConfigfAllowLogonTerminalServer] = 1;
-	c->dw[WTSUserConfigfDeviceClientDrives] = 1;
-	c->dw[WTSUserConfigfDeviceClientPrinters] = 1;
-	c->dw[WTSUserConfigfDeviceClientDefaultPrinter] = 1;
-	c->dw[WTSUserConfigShadowingSettings] = 1;
-	if (!user)
-		return 0;
-	ret = user_home(user, home, sizeof(home));
-	if (ret)
-		return ret;
-	snprintf(c->str[WTSUserConfigTerminalServerHomeDir], MAX_PATH + 1,
-		 "%s", home);
-	config_path(user, path, sizeof(path));
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f)) {
-		char *eq = strchr(line, '=');
-
-		line[strcspn(line, "\n")] = 0;
-		if (!eq || line[0] == '#')
-			continue;
-		*eq = 0;
-		for (int i = 0; i < WTSVC_USER_CONFIG_CLASSES; i++) {
-			if (strcmp(line, class_names[i]))
-				continue;
-			if (is_string_class(i))
-				snprintf(c->str[i], MAX_PATH + 1, "%s", eq + 1);
-			else
-				c->dw[i] = (DWORD)strtoul(eq + 1, NULL, 0);
-		}
-	}
-	fclose(f);
-	return 0;
-}
-
-static int user_config_save(const char *user,
-			    const struct wtsvc_user_config *c)
-{
-	char path[512], tmp[520], dir[512];
-	const char *base = getenv("WTSVC_CONFIG_DIR");
-	FILE *f;
-	int fd;
-
-	base = base && *base ? base : "/etc/wtsvc";
-	mkdir(base, 0755);
-	snprintf(dir, sizeof(dir), "%s/users", base);
-	mkdir(dir, 0755);
-	config_path(user, path, sizeof(path));
-	snprintf(tmp, sizeof(tmp), "%s.new", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		close(fd);
-		return -ENOMEM;
-	}
-	for (int i = 0; i < WTSVC_USER_CONFIG_CLASSES; i++) {
-		if (i == WTSUserConfigTerminalServerHomeDir &&
-		    !c->str[i][0])
-			continue;
-		if (is_string_class(i))
-			fprintf(f, "%s=%s\n", class_names[i], c->str[i]);
-		else
-			fprintf(f, "%s=%u\n", class_names[i], c->dw[i]);
-	}
-	if (fclose(f) || rename(tmp, path))
-		return -errno;
-	return 0;
-}
 
 #define UC_TEXT(u, f, v, wide) \
 	wtsvc_put_text((u)->f, sizeof((u)->f) / ((wide) ? 2 : 1), (v), (wide))
@@ -261,7 +134,7 @@ static BOOL query(const void *server, const void *user_in,
 		return FALSE;
 	if (cls == WTSUserConfigUser)
 		len = wide ? sizeof(WTSUSERCONFIGW) : sizeof(WTSUSERCONFIGA);
-	else if (is_string_class(cls))
+	else if (wtsvc_user_config_is_string(cls))
 		len = wtsvc_text_bytes(c->str[cls], wide);
 	else
 		len = sizeof(DWORD);
@@ -271,7 +144,7 @@ static BOOL query(const void *server, const void *user_in,
 			FILL_USERCONFIG((WTSUSERCONFIGW *)buf, c, true);
 		} else if (cls == WTSUserConfigUser) {
 			FILL_USERCONFIG((WTSUSERCONFIGA *)buf, c, false);
-		} else if (is_string_class(cls)) {
+		} else if (wtsvc_user_config_is_string(cls)) {
 			cur = buf;
 			wtsvc_pack_put(&cur, c->str[cls], wide);
 		} else {
@@ -313,9 +186,9 @@ static BOOL set(const void *server, const void *user_in,
 	if (!data || (unsigned int)cls >= WTSUserConfigUser ||
 	    cls == WTSUserConfigfTerminalServerRemoteHomeDir)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
-	if (!is_string_class(cls) && len != sizeof(DWORD))
+	if (!wtsvc_user_config_is_string(cls) && len != sizeof(DWORD))
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
-	if (is_string_class(cls) && len > MAX_PATH + 1)
+	if (wtsvc_user_config_is_string(cls) && len > MAX_PATH + 1)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
 	if (!user_in)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
@@ -326,7 +199,7 @@ static BOOL set(const void *server, const void *user_in,
 		ok = wtsvc_fail(ERROR_ACCESS_DENIED);
 		goto out;
 	}
-	if (is_string_class(cls)) {
+	if (wtsvc_user_config_is_string(cls)) {
 		WCHAR w[MAX_PATH + 2] = { 0 };
 		char a[MAX_PATH + 2] = { 0 };
 
@@ -352,7 +225,7 @@ static BOOL set(const void *server, const void *user_in,
 	} else {
 		memcpy(&c->dw[cls], data, sizeof(DWORD));
 	}
-	ret = user_config_save(user, c);
+	ret = wtsvc_user_config_save(user, c);
 	ok = ret ? wtsvc_fail_errno(ret) : wtsvc_ok();
 out:
 	free(text);

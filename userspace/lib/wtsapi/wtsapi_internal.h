@@ -52,5 +52,10 @@ struct wtsvc_user_config {
 
 /* Load a user's configuration (defaults where unset); -ENOENT: no user. */
 int wtsvc_user_config_load(const char *user, struct wtsvc_user_config *c);
+/* A class whose value is a string (else a DWORD). */
+bool wtsvc_user_config_is_string(int c);
+/* Write it (root only); 0 or -errno. */
+int wtsvc_user_config_save(const char *user,
+			   const struct wtsvc_user_config *c);
 
 #endif /* WTSVC_WTSAPI_INTERNAL_H */

@@ -125,7 +125,7 @@ static void chans_reap(struct rdpd_ctx *ctx)
 
 static bool static_announce(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 {
-	int fd = wts_announce(ctx->si.session_id, ch->name);
+	int fd = wts_announce(ctx->si.session_id, ch->name, ch->options);
 
 	if (fd < 0) {
 		rdpd_log("session %u: cannot announce %s (Win32 error %u)",
@@ -145,6 +145,7 @@ bool rdpd_channels_announce(struct rdpd_ctx *ctx)
 	for (size_t i = 0; names && i < count; i++) {
 		const char *name = names[i];
 		struct rdpd_chan *ch;
+		INT64 opts;
 		HANDLE h;
 
 		if (!name[0] || !strncmp(name, "drdynvc", 8) ||
@@ -163,6 +164,11 @@ bool rdpd_channels_announce(struct rdpd_ctx *ctx)
 			break;
 		}
 		ch->frdp = h;
+		/* The client's CHANNEL_DEF options (TS_UD_CS_NET). */
+		opts = WTSChannelGetOptions(client,
+					    WTSChannelGetId(client, name));
+		if (opts > 0 && (opts & CHANNEL_OPTION_SHOW_PROTOCOL))
+			ch->options = WTSVC_OPTION_SHOW_PROTOCOL;
 		if (static_announce(ctx, ch))
 			rdpd_log("session %u: static channel %s announced",
 				 ctx->si.session_id, name);

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * --exec: the program each session starts with (the listener's "initial
- * program").  It runs through /bin/sh -c in its own process group,
- * attached to the session before it executes (so WTS_CURRENT_SESSION is
- * its session and its children inherit it), as the session's owner when
- * the server runs as root, with WTSVC_SESSION_ID in its environment.  Its
- * exit is logged; when the session ends, the group gets SIGTERM, then
- * SIGKILL after two seconds.
+ * --exec without logons (--user): the program each session starts with
+ * (the listener's "initial program").  It runs through /bin/sh -c in its
+ * own process group, attached to the session before it executes (so
+ * WTS_CURRENT_SESSION is its session and its children inherit it), as the
+ * session's owner when the server runs as root, with WTSVC_SESSION in its
+ * environment.  Its exit is logged; when the session ends, the group gets
+ * SIGTERM, then SIGKILL after two seconds.  With PAM logons the session
+ * leader (wtsvc-rdpd-session) starts it instead, as the logged-on user.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +33,7 @@ static void child(const struct rdpd_config *cfg, uint32_t session, int go)
 		_exit(126);
 	close(go);
 	snprintf(id, sizeof(id), "%u", session);
-	setenv("WTSVC_SESSION_ID", id, 1);
+	setenv("WTSVC_SESSION", id, 1);
 	if (!geteuid() && cfg->owner_uid) {
 		struct passwd *pw = getpwuid(cfg->owner_uid);
 
@@ -44,38 +45,39 @@ static void child(const struct rdpd_config *cfg, uint32_t session, int go)
 	_exit(127);
 }
 
-void rdpd_exec_start(struct rdpd_ctx *ctx)
+void rdpd_exec_start(const struct rdpd_config *cfg, uint32_t session,
+		     pid_t *out)
 {
 	int go[2];
 	pid_t pid;
 
-	if (!ctx->cfg->exec_cmd)
+	if (!cfg->exec_cmd)
 		return;
 	if (pipe2(go, O_CLOEXEC)) {
-		rdpd_log("session %u: --exec: pipe: %s", ctx->si.session_id,
+		rdpd_log("session %u: --exec: pipe: %s", session,
 			 strerror(errno));
 		return;
 	}
 	pid = fork();
 	if (pid == 0) {
 		close(go[1]);
-		child(ctx->cfg, ctx->si.session_id, go[0]);
+		child(cfg, session, go[0]);
 	}
 	close(go[0]);
 	if (pid < 0) {
-		rdpd_log("session %u: --exec: fork: %s", ctx->si.session_id,
+		rdpd_log("session %u: --exec: fork: %s", session,
 			 strerror(errno));
-	} else if (!wts_attach_process(pid, ctx->si.session_id)) {
+	} else if (!wts_attach_process(pid, session)) {
 		rdpd_log("session %u: --exec: cannot attach pid %d (Win32 %u)",
-			 ctx->si.session_id, (int)pid, wts_last_error());
+			 session, (int)pid, wts_last_error());
 		waitpid(pid, NULL, 0);	/* it exits: the pipe closes */
 	} else {
 		setpgid(pid, pid);
 		if (write(go[1], "g", 1) == 1) {
-			ctx->exec_pid = pid;
+			*out = pid;
 			rdpd_log("session %u: started pid %d: %s",
-				 ctx->si.session_id, (int)pid,
-				 ctx->cfg->exec_cmd);
+				 session, (int)pid,
+				 cfg->exec_cmd);
 		} else {
 			waitpid(pid, NULL, 0);
 		}
@@ -83,43 +85,42 @@ void rdpd_exec_start(struct rdpd_ctx *ctx)
 	close(go[1]);
 }
 
-static void report(struct rdpd_ctx *ctx, int status)
+static void report(uint32_t session, pid_t *pid, int status)
 {
 	if (WIFEXITED(status))
 		rdpd_log("session %u: pid %d exited with status %d",
-			 ctx->si.session_id, (int)ctx->exec_pid,
+			 session, (int)*pid,
 			 WEXITSTATUS(status));
 	else if (WIFSIGNALED(status))
 		rdpd_log("session %u: pid %d killed by signal %d",
-			 ctx->si.session_id, (int)ctx->exec_pid,
+			 session, (int)*pid,
 			 WTERMSIG(status));
-	ctx->exec_pid = 0;
+	*pid = 0;
 }
 
-void rdpd_exec_poll(struct rdpd_ctx *ctx)
+void rdpd_exec_poll(uint32_t session, pid_t *pid)
 {
 	int status;
 
-	if (ctx->exec_pid > 0 &&
-	    waitpid(ctx->exec_pid, &status, WNOHANG) == ctx->exec_pid)
-		report(ctx, status);
+	if (*pid > 0 && waitpid(*pid, &status, WNOHANG) == *pid)
+		report(session, pid, status);
 }
 
-void rdpd_exec_stop(struct rdpd_ctx *ctx)
+void rdpd_exec_stop_pid(pid_t *pid, uint32_t session)
 {
 	int status;
 
-	if (ctx->exec_pid <= 0)
+	if (*pid <= 0)
 		return;
-	kill(-ctx->exec_pid, SIGTERM);
+	kill(-*pid, SIGTERM);
 	for (int i = 0; i < 200; i++) {
-		if (waitpid(ctx->exec_pid, &status, WNOHANG) == ctx->exec_pid) {
-			report(ctx, status);
+		if (waitpid(*pid, &status, WNOHANG) == *pid) {
+			report(session, pid, status);
 			return;
 		}
 		usleep(10000);
 	}
-	kill(-ctx->exec_pid, SIGKILL);
-	if (waitpid(ctx->exec_pid, &status, 0) == ctx->exec_pid)
-		report(ctx, status);
+	kill(-*pid, SIGKILL);
+	if (waitpid(*pid, &status, 0) == *pid)
+		report(session, pid, status);
 }

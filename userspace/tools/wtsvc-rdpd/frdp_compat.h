@@ -83,4 +83,11 @@ static inline BOOL rdpd_vcm_check(HANDLE vcm, bool activated)
 }
 #endif
 
+/* A keyboard event's scancode: UINT16 in FreeRDP 2, UINT8 in 3. */
+#if FREERDP_VERSION_MAJOR >= 3
+typedef UINT8 rdpd_scancode;
+#else
+typedef UINT16 rdpd_scancode;
+#endif
+
 #endif /* RDPD_FRDP_COMPAT_H */

@@ -6,7 +6,8 @@
  * Documentation/rdpd.rst.
  *
  *   wtsvc-rdpd [--address ADDR] [--port N] [--cert FILE --key FILE]
- *              [--nla --sam FILE] [--user NAME] [--max-clients N]
+ *              [--nla --sam FILE] [--user NAME | --pam-service NAME]
+ *              [--multi-session] [--session-helper PATH] [--max-clients N]
  *              [--exec CMD] [--budget BYTES] [--hold BYTES]
  *              [--inproc-echo SPEC] [-v] [--version]
  */
@@ -24,12 +25,14 @@
 #include <winpr/ssl.h>
 #include <winpr/winsock.h>
 
+#include "host.h"
 #include "peer.h"
 #include "wts_side.h"
 
 rdpd_wts_table rdpd_fr;
 
 static atomic_bool stopping;
+static atomic_bool host_stopping;	/* after the sessions are gone */
 static atomic_uint peers_alive;
 void *rdpd_requests_thread(void *arg);
 
@@ -117,9 +120,15 @@ static void usage(FILE *f, int status)
 		"  --cert FILE         TLS certificate, PEM (created with --key if both are missing)\n"
 		"  --key FILE          its private key, PEM\n"
 		"  --nla               require NLA (CredSSP); --sam FILE: WinPR SAM file of the accounts\n"
-		"  --user NAME         local account that owns the sessions (the caller)\n"
+		"  --user NAME         no logons: every session is NAME's and ends with its\n"
+		"                      connection (default: logons checked with PAM)\n"
+		"  --pam-service NAME  PAM service of the logons (wtsvc-rdpd)\n"
+		"  --multi-session     a new session per logon (default: a user's logon\n"
+		"                      reconnects to their disconnected session)\n"
+		"  --session-helper P  the session leader program (wtsvc-rdpd-session\n"
+		"                      beside this program)\n"
 		"  --max-clients N     concurrent connections (16)\n"
-		"  --exec CMD          run CMD (sh -c) in each session, as its owner\n"
+		"  --exec CMD          run CMD (sh -c) in each new session, as its user\n"
 		"  --budget BYTES      bytes relayed per channel per loop turn (262144)\n"
 		"  --hold BYTES        client data held for one channel's application\n"
 		"                      before its sending stops (4194304); 8x that held\n"
@@ -144,6 +153,21 @@ static unsigned long num_arg(const char *s, unsigned long min,
 	return v;
 }
 
+/* A program in the directory of this one (static: main's lifetime). */
+static const char *beside_self(const char *name)
+{
+	static char path[4096];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	char *slash;
+
+	path[n > 0 ? n : 0] = '\0';
+	slash = strrchr(path, '/');
+	if (!slash || (size_t)(slash - path) + strlen(name) + 2 > sizeof(path))
+		return name;
+	strcpy(slash + 1, name);
+	return path;
+}
+
 static void parse(int argc, char **argv, struct rdpd_config *cfg)
 {
 	static const struct option opts[] = {
@@ -154,6 +178,9 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		{ "nla", no_argument, NULL, 'N' },
 		{ "sam", required_argument, NULL, 'S' },
 		{ "user", required_argument, NULL, 'u' },
+		{ "pam-service", required_argument, NULL, 'P' },
+		{ "multi-session", no_argument, NULL, 'M' },
+		{ "session-helper", required_argument, NULL, 'L' },
 		{ "max-clients", required_argument, NULL, 'm' },
 		{ "exec", required_argument, NULL, 'e' },
 		{ "budget", required_argument, NULL, 'B' },
@@ -176,6 +203,9 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		case 'N': cfg->nla = true; break;
 		case 'S': cfg->sam_file = optarg; break;
 		case 'u': cfg->owner_name = optarg; break;
+		case 'P': cfg->pam_service = optarg; break;
+		case 'M': cfg->multi_session = true; break;
+		case 'L': cfg->leader_path = optarg; break;
 		case 'm': cfg->max_clients = num_arg(optarg, 1, 4096); break;
 		case 'e': cfg->exec_cmd = optarg; break;
 		case 'B': cfg->chan_budget = num_arg(optarg, 1600, 64 << 20); break;
@@ -197,14 +227,30 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		fprintf(stderr, "wtsvc-rdpd: --sam needs --nla\n");
 		exit(2);
 	}
-	pw = cfg->owner_name ? getpwnam(cfg->owner_name) : getpwuid(getuid());
-	if (!pw) {
-		fprintf(stderr, "wtsvc-rdpd: no such user \"%s\"\n",
-			cfg->owner_name ? cfg->owner_name : "(caller)");
+	rdpd_verbose = cfg->verbose;
+	cfg->pam = !cfg->owner_name && !cfg->inproc_echo;
+	if (!cfg->pam) {
+		pw = cfg->owner_name ? getpwnam(cfg->owner_name) :
+		     getpwuid(getuid());
+		if (!pw) {
+			fprintf(stderr, "wtsvc-rdpd: no such user \"%s\"\n",
+				cfg->owner_name ? cfg->owner_name : "(caller)");
+			exit(2);
+		}
+		cfg->owner_uid = pw->pw_uid;
+		return;
+	}
+	if (geteuid()) {
+		fprintf(stderr, "wtsvc-rdpd: PAM logons need root (or --user NAME: no logons)\n");
 		exit(2);
 	}
-	cfg->owner_uid = pw->pw_uid;
-	rdpd_verbose = cfg->verbose;
+	if (!cfg->leader_path)
+		cfg->leader_path = beside_self("wtsvc-rdpd-session");
+	if (access(cfg->leader_path, X_OK)) {
+		fprintf(stderr, "wtsvc-rdpd: %s: %s\n", cfg->leader_path,
+			strerror(errno));
+		exit(2);
+	}
 }
 
 int main(int argc, char **argv)
@@ -217,9 +263,10 @@ int main(int argc, char **argv)
 		.max_clients = 16,
 		.chan_budget = 256 * 1024,
 		.hold_bytes = 4 << 20,
+		.pam_service = "wtsvc-rdpd",
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
-	pthread_t requests;
+	pthread_t requests, host;
 	freerdp_listener *l;
 	WSADATA wsa;
 	int ret = 1;
@@ -244,9 +291,11 @@ int main(int argc, char **argv)
 			 wts_last_error());
 		return 1;
 	}
+	rdpd_host_init(&cfg);
 	if (!cfg.inproc_echo &&
-	    pthread_create(&requests, NULL, rdpd_requests_thread, &stopping)) {
-		rdpd_log("cannot start the request thread");
+	    (pthread_create(&requests, NULL, rdpd_requests_thread, &stopping) ||
+	     pthread_create(&host, NULL, rdpd_host_thread, &host_stopping))) {
+		rdpd_log("cannot start the request and host threads");
 		return 1;
 	}
 	l = freerdp_listener_new();
@@ -254,9 +303,18 @@ int main(int argc, char **argv)
 		l->info = &cfg;
 		l->PeerAccepted = on_accept;
 		if (l->Open(l, cfg.address, (UINT16)cfg.port)) {
-			rdpd_log("listening on %s:%u (TLS%s), sessions owned by uid %u",
-				 cfg.address, cfg.port, cfg.nla ? ", NLA" : "",
-				 (unsigned int)cfg.owner_uid);
+			if (cfg.pam)
+				rdpd_log("listening on %s:%u (TLS%s), logons through PAM service %s, %s",
+					 cfg.address, cfg.port,
+					 cfg.nla ? ", NLA" : "",
+					 cfg.pam_service, cfg.multi_session ?
+					 "a session per logon" :
+					 "one session per user");
+			else
+				rdpd_log("listening on %s:%u (TLS%s), sessions owned by uid %u",
+					 cfg.address, cfg.port,
+					 cfg.nla ? ", NLA" : "",
+					 (unsigned int)cfg.owner_uid);
 			ret = listen_loop(l) ? 1 : 0;
 			l->Close(l);
 		} else {
@@ -266,9 +324,13 @@ int main(int argc, char **argv)
 		freerdp_listener_free(l);
 	}
 	atomic_store(&stopping, true);
+	if (!cfg.inproc_echo)
+		rdpd_host_logoff_all(10000);
 	end_all_peers();
 	if (!cfg.inproc_echo) {
 		pthread_join(requests, NULL);
+		atomic_store(&host_stopping, true);
+		pthread_join(host, NULL);
 		wts_manager_close();
 	}
 	WSACleanup();

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One client connection, on its own thread: FreeRDP's peer with TLS (and
- * NLA when configured), the wtsvc session made at PostConnect and marked
- * active at Activate, and one poll() loop that serves the client socket,
- * FreeRDP's channel manager, the session's offer fd,
- * every bridged channel's fd and the server's wake-up eventfd.  When the
- * client leaves, or the session manager is asked to log it off or
- * disconnect it, the channels are hung up and the session destroyed.
+ * NLA when configured), the logon at PostConnect (host.c: a new session
+ * or the user's disconnected one), the session marked active at
+ * Activate, and one poll() loop that serves the client socket, FreeRDP's
+ * channel manager, the session's offer fd, every bridged channel's fd
+ * and the server's wake-up eventfd.  When the client leaves, or the
+ * session manager is asked to disconnect it, the channels are hung up and
+ * the session is left Disconnected for the user to come back to; a
+ * logoff ends it.  WTSConnectSession moves the connection to another
+ * session: the channels of the old one hang up, the new one's are
+ * announced.
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,6 +20,7 @@
 #include <unistd.h>
 #include <winpr/synch.h>
 
+#include "host.h"
 #include "peer.h"
 #include "wts_side.h"
 
@@ -55,6 +60,25 @@ static void ctx_free(freerdp_peer *client, rdpContext *context)
 	ctx->vcm = NULL;
 }
 
+/* Bridge the channels of the session the connection shows. */
+static bool show_session(struct rdpd_ctx *ctx)
+{
+	ctx->offer_fd = wts_open_offers(ctx->si.session_id);
+	if (ctx->offer_fd < 0)
+		rdpd_log("session %u: no dynamic channels (Win32 error %u)",
+			 ctx->si.session_id, wts_last_error());
+	return rdpd_channels_announce(ctx);
+}
+
+/* Stop bridging the session's channels: applications see a hang-up. */
+static void hide_session(struct rdpd_ctx *ctx)
+{
+	rdpd_channels_close_all(ctx);
+	if (ctx->offer_fd >= 0)
+		close(ctx->offer_fd);
+	ctx->offer_fd = -1;
+}
+
 static BOOL on_post_connect(freerdp_peer *client)
 {
 	struct rdpd_ctx *ctx = (struct rdpd_ctx *)client->context;
@@ -69,16 +93,10 @@ static BOOL on_post_connect(freerdp_peer *client)
 	rdpd_fr->pFreeMemory(sid);
 	if (ctx->cfg->inproc_echo)	/* the baseline: no wtsvc at all */
 		return TRUE;
-	if (!rdpd_session_create(ctx))
-		return FALSE;
-	ctx->offer_fd = wts_open_offers(ctx->si.session_id);
-	if (ctx->offer_fd < 0)
-		rdpd_log("session %u: no dynamic channels (Win32 error %u)",
-			 ctx->si.session_id, wts_last_error());
-	if (!rdpd_channels_announce(ctx))
-		return FALSE;
-	rdpd_exec_start(ctx);
-	return TRUE;
+	/* A refused logon is told once the client is active (on_activate). */
+	if (!rdpd_session_logon(ctx))
+		return TRUE;
+	return show_session(ctx) ? TRUE : FALSE;
 }
 
 static BOOL on_activate(freerdp_peer *client)
@@ -86,8 +104,40 @@ static BOOL on_activate(freerdp_peer *client)
 	struct rdpd_ctx *ctx = (struct rdpd_ctx *)client->context;
 
 	ctx->activated = true;
+	if (!ctx->hs && !ctx->cfg->inproc_echo) {
+		rdpd_session_tell_refusal(ctx);
+		rdpd_conn_signal(&ctx->conn, RDPD_END_LOGON_FAILED);
+		return TRUE;
+	}
 	rdpd_session_state(ctx, WTSVC_STATE_ACTIVE);
+	rdpd_session_issue_cookie(ctx);
 	rdpd_log("session %u: active", ctx->si.session_id);
+	return TRUE;
+}
+
+/* The client's input, for MaxIdleTime. */
+static BOOL on_key(rdpInput *in, UINT16 flags, rdpd_scancode code)
+{
+	(void)flags;
+	(void)code;
+	rdpd_host_input(((struct rdpd_ctx *)in->context)->hs);
+	return TRUE;
+}
+
+static BOOL on_unicode(rdpInput *in, UINT16 flags, UINT16 code)
+{
+	(void)flags;
+	(void)code;
+	rdpd_host_input(((struct rdpd_ctx *)in->context)->hs);
+	return TRUE;
+}
+
+static BOOL on_mouse(rdpInput *in, UINT16 flags, UINT16 x, UINT16 y)
+{
+	(void)flags;
+	(void)x;
+	(void)y;
+	rdpd_host_input(((struct rdpd_ctx *)in->context)->hs);
 	return TRUE;
 }
 
@@ -121,6 +171,10 @@ static bool configure(freerdp_peer *client, const struct rdpd_config *cfg)
 		return false;
 	client->PostConnect = on_post_connect;
 	client->Activate = on_activate;
+	client->context->input->KeyboardEvent = on_key;
+	client->context->input->UnicodeKeyboardEvent = on_unicode;
+	client->context->input->MouseEvent = on_mouse;
+	client->context->input->ExtendedMouseEvent = on_mouse;
 	return true;
 }
 
@@ -178,6 +232,34 @@ static bool output_blocked(freerdp_peer *client)
 	return client->IsWriteBlocked(client);
 }
 
+/*
+ * WTSConnectSession: the connection leaves its session (Disconnected now)
+ * for the one the request claimed, with the client's fields.
+ */
+static void switch_session(struct rdpd_ctx *ctx)
+{
+	uint32_t to_id = atomic_exchange(&ctx->conn.switch_to, 0);
+	struct rdpd_host_session *to = rdpd_host_claim(to_id, &ctx->conn);
+	uint64_t answer = ctx->conn.switch_answer, n;
+
+	if (read(ctx->conn.wake_fd, &n, sizeof(n)) < 0) {
+		/* nothing to drain */
+	}
+	if (!to || !ctx->hs) {
+		rdpd_host_unclaim(to_id);
+		wts_answer(answer, WTS_ERROR_CTX_WINSTATION_BUSY, 0);
+		return;
+	}
+	hide_session(ctx);
+	rdpd_host_switch(ctx->hs, to, &ctx->conn);
+	ctx->hs = to;
+	ctx->si = to->si;
+	if (show_session(ctx))
+		rdpd_session_state(ctx, WTSVC_STATE_ACTIVE);
+	rdpd_log("session %u: the connection moved here", to->id);
+	wts_answer(answer, WTS_ERROR_SUCCESS, 0);
+}
+
 /* Serve the connection until it ends; why it ended. */
 static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 {
@@ -200,9 +282,10 @@ static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 			rdpd_inproc_echo(ctx, client);
 			return RDPD_END_LOGOFF;
 		}
-		if (ctx->si.session_id) {
+		if (atomic_load(&ctx->conn.switch_to))
+			switch_session(ctx);
+		if (ctx->hs) {
 			out_blocked = output_blocked(client);
-			rdpd_exec_poll(ctx);
 			rdpd_channels_offers(ctx);
 			rdpd_channels_relay(ctx, !out_blocked);
 		}
@@ -263,6 +346,8 @@ static const char *end_name(enum rdpd_end why)
 		return "disconnected by the server";
 	case RDPD_END_SHUTDOWN:
 		return "server shutting down";
+	case RDPD_END_LOGON_FAILED:
+		return "logon refused";
 	default:
 		return "client left";
 	}
@@ -275,6 +360,7 @@ void *rdpd_peer_thread(void *arg)
 	int sockfd = client->sockfd;	/* -1 in FreeRDP 3 from here on */
 	struct rdpd_ctx *ctx;
 	enum rdpd_end why;
+	uint32_t errinfo;
 
 	client->ContextSize = sizeof(struct rdpd_ctx);
 	client->ContextNew = ctx_new;
@@ -296,23 +382,27 @@ void *rdpd_peer_thread(void *arg)
 		why = RDPD_END_NONE;
 	}
 	rdpd_log("session %u: %s", ctx->si.session_id, end_name(why));
-	if (why == RDPD_END_LOGOFF || why == RDPD_END_SHUTDOWN)
-		freerdp_set_error_info(client->context->rdp,
-				       ERRINFO_LOGOFF_BY_USER);
-	else if (why == RDPD_END_DISCONNECT)
-		freerdp_set_error_info(client->context->rdp,
-				       ERRINFO_RPC_INITIATED_DISCONNECT);
+	errinfo = atomic_load(&ctx->conn.errinfo);
+	if (!errinfo && (why == RDPD_END_LOGOFF || why == RDPD_END_SHUTDOWN))
+		errinfo = ERRINFO_LOGOFF_BY_USER;
+	else if (!errinfo && why == RDPD_END_DISCONNECT)
+		errinfo = ERRINFO_RPC_INITIATED_DISCONNECT;
+	if (errinfo)
+		freerdp_set_error_info(client->context->rdp, errinfo);
 	/* Hang up every channel first: applications see it at once. */
-	rdpd_channels_close_all(ctx);
-	if (ctx->offer_fd >= 0)
-		close(ctx->offer_fd);
-	ctx->offer_fd = -1;
+	hide_session(ctx);
 	if (why != RDPD_END_NONE)
 		close_gracefully(client, ctx);
-	rdpd_session_state(ctx, WTSVC_STATE_DISCONNECTED);
-	rdpd_exec_stop(ctx);
 	rdpd_registry_del(&ctx->conn);
-	rdpd_session_destroy(ctx);
+	if (ctx->hs)	/* Disconnected, or logged off (logoff, --user) */
+		rdpd_host_detach(ctx->hs, why);
+	ctx->hs = NULL;
+	errinfo = atomic_exchange(&ctx->conn.switch_to, 0);
+	if (errinfo) {	/* a switch that came too late */
+		rdpd_host_unclaim(errinfo);
+		wts_answer(ctx->conn.switch_answer,
+			   WTS_ERROR_CTX_WINSTATION_BUSY, 0);
+	}
 	answer_requests(ctx);
 	rdpd_conn_destroy(&ctx->conn);
 	client->Disconnect(client);

@@ -64,7 +64,8 @@ struct rdpd_ctx {
 	int offer_fd;			/* dynamic offers, -1 before the session */
 	struct rdpd_chan *chans;
 	size_t held_bytes;		/* client data held for applications */
-	pid_t exec_pid;			/* --exec program, 0 if none */
+	struct rdpd_host_session *hs;	/* the session shown, or NULL */
+	int refusal;			/* enum rdpd_logon of a refused one */
 	bool activated;
 };
 
@@ -76,10 +77,16 @@ int64_t rdpd_now_ms(void);
 /* peer.c */
 void *rdpd_peer_thread(void *arg);
 
-/* session.c: the wtsvc session of a connection. */
-bool rdpd_session_create(struct rdpd_ctx *ctx);
+/* session.c: a connection's logon and the state of its session. */
+void rdpd_session_client_info(struct rdpd_ctx *ctx,
+			      struct wtsvc_session_info *si, char *addr,
+			      size_t addr_len);
+bool rdpd_session_logon(struct rdpd_ctx *ctx);
+/* An auto-reconnect cookie for the client (once it is active). */
+void rdpd_session_issue_cookie(struct rdpd_ctx *ctx);
+/* Tell the client why its logon was refused (once it is active). */
+void rdpd_session_tell_refusal(struct rdpd_ctx *ctx);
 void rdpd_session_state(struct rdpd_ctx *ctx, uint32_t state);
-void rdpd_session_destroy(struct rdpd_ctx *ctx);
 
 /* channels.c: announce, offers, relay. */
 bool rdpd_channels_announce(struct rdpd_ctx *ctx);
@@ -95,10 +102,11 @@ unsigned int rdpd_channels_pollfds(struct rdpd_ctx *ctx, struct pollfd *pfd,
 				   unsigned int max, int *timeout_ms);
 void rdpd_channels_close_all(struct rdpd_ctx *ctx);
 
-/* exec.c: the program started in each session. */
-void rdpd_exec_start(struct rdpd_ctx *ctx);
-void rdpd_exec_poll(struct rdpd_ctx *ctx);
-void rdpd_exec_stop(struct rdpd_ctx *ctx);
+/* exec.c: the program started in each session without logons. */
+void rdpd_exec_start(const struct rdpd_config *cfg, uint32_t session,
+		     pid_t *pid);
+void rdpd_exec_poll(uint32_t session, pid_t *pid);
+void rdpd_exec_stop_pid(pid_t *pid, uint32_t session);
 
 /* inproc.c: the baseline, FreeRDP's in-process ECHO channel. */
 int rdpd_inproc_echo(struct rdpd_ctx *ctx, freerdp_peer *client);

@@ -21,8 +21,12 @@ struct rdpd_config {
 	const char *key_file;
 	const char *sam_file;		/* NLA: WinPR SAM file */
 	bool nla;
-	uid_t owner_uid;		/* owner of every session device */
-	const char *owner_name;
+	uid_t owner_uid;		/* --user: owner of every session */
+	const char *owner_name;		/* --user; NULL: PAM logons */
+	bool pam;			/* logons through PAM (no --user) */
+	const char *pam_service;	/* its PAM service name */
+	const char *leader_path;	/* wtsvc-rdpd-session */
+	bool multi_session;		/* a new session per logon */
 	unsigned int max_clients;
 	const char *exec_cmd;		/* started in each session */
 	unsigned int chan_budget;	/* bytes relayed per channel per turn */
@@ -37,6 +41,7 @@ enum rdpd_end {
 	RDPD_END_LOGOFF,
 	RDPD_END_DISCONNECT,
 	RDPD_END_SHUTDOWN,
+	RDPD_END_LOGON_FAILED,
 };
 
 #define RDPD_MAX_ANSWERS	16
@@ -47,6 +52,9 @@ struct rdpd_conn {
 	atomic_uint session_id;		/* 0 until the session exists */
 	int wake_fd;			/* eventfd: look at "end" */
 	atomic_int end;			/* enum rdpd_end */
+	atomic_uint errinfo;		/* ERRINFO_* to send at the end, or 0 */
+	atomic_uint switch_to;		/* WTSConnectSession: show this one */
+	uint64_t switch_answer;		/* the request to answer then */
 	pthread_mutex_t lock;		/* answers */
 	uint64_t answers[RDPD_MAX_ANSWERS];	/* requests to answer at the end */
 	unsigned int n_answers;
@@ -62,6 +70,8 @@ void rdpd_conn_init(struct rdpd_conn *c);
 /* Signal c (from any thread). */
 void rdpd_conn_signal(struct rdpd_conn *c, enum rdpd_end why);
 void rdpd_conn_destroy(struct rdpd_conn *c);
+/* Wake c's thread without ending it (a session switch). */
+void rdpd_conn_wake(struct rdpd_conn *c);
 
 /* Logging to stderr, one line each, with the connection's session. */
 extern int rdpd_verbose;

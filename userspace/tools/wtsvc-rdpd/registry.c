@@ -21,6 +21,9 @@ void rdpd_conn_init(struct rdpd_conn *c)
 	atomic_init(&c->session_id, 0);
 	c->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	atomic_init(&c->end, RDPD_END_NONE);
+	atomic_init(&c->errinfo, 0);
+	atomic_init(&c->switch_to, 0);
+	c->switch_answer = 0;
 	pthread_mutex_init(&c->lock, NULL);
 	c->n_answers = 0;
 }
@@ -33,16 +36,22 @@ void rdpd_conn_destroy(struct rdpd_conn *c)
 	pthread_mutex_destroy(&c->lock);
 }
 
-void rdpd_conn_signal(struct rdpd_conn *c, enum rdpd_end why)
+void rdpd_conn_wake(struct rdpd_conn *c)
 {
 	uint64_t one = 1;
+
+	if (write(c->wake_fd, &one, sizeof(one)) < 0) {
+		/* The counter is saturated: it is signalled already. */
+	}
+}
+
+void rdpd_conn_signal(struct rdpd_conn *c, enum rdpd_end why)
+{
 	int none = RDPD_END_NONE;
 
 	/* The first reason wins: a logoff stays a logoff. */
 	atomic_compare_exchange_strong(&c->end, &none, (int)why);
-	if (write(c->wake_fd, &one, sizeof(one)) < 0) {
-		/* The counter is saturated: it is signalled already. */
-	}
+	rdpd_conn_wake(c);
 }
 
 void rdpd_registry_add(struct rdpd_conn *c)

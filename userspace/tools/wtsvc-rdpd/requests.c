@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The session manager's requests (WTSLogoffSession, WTSDisconnectSession,
- * WTSSendMessage, ...), served on their own thread.  Logoff and
- * disconnect end the client's connection; the request is answered once
- * the connection is gone.  A message is logged (the server has no screen
- * to show it on) and answered IDOK.  What the bridge cannot do (shutdown,
- * connecting sessions, remote control) gets ERROR_NOT_SUPPORTED.
+ * WTSShutdownSystem, WTSConnectSession, WTSSendMessage, ...), served on
+ * their own thread through the session host (host.c).  Disconnect ends
+ * the client's connection and keeps the session; logoff ends both; each
+ * is answered once done.  Shutdown logs sessions off and then asks
+ * systemd-logind to power off, reboot or halt.  Connect moves a
+ * connection to a disconnected session.  A message is logged (the
+ * server has no screen to show it on yet) and answered IDOK.  Remote
+ * control gets ERROR_NOT_SUPPORTED.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdatomic.h>
+#include <string.h>
 
+#include "host.h"
 #include "rdpd.h"
 #include "wts_side.h"
 
@@ -39,10 +44,10 @@ static void serve_one(struct wts_request *r)
 	switch (r->type) {
 	case WTSVC_REQ_LOGOFF:
 	case WTSVC_REQ_DISCONNECT:
-		ret = rdpd_registry_end(r->session_id,
-					r->type == WTSVC_REQ_LOGOFF ?
-					RDPD_END_LOGOFF : RDPD_END_DISCONNECT,
-					r->id);
+		ret = rdpd_host_end(r->session_id,
+				    r->type == WTSVC_REQ_LOGOFF ?
+				    RDPD_END_LOGOFF : RDPD_END_DISCONNECT,
+				    r->id);
 		if (ret == -ENOENT)
 			wts_answer(r->id, WTS_ERROR_NOT_FOUND, 0);
 		else if (ret)
@@ -53,6 +58,17 @@ static void serve_one(struct wts_request *r)
 		rdpd_log("message for session %u: \"%s\": \"%s\" (style 0x%x)",
 			 r->session_id, r->text[0], r->text[1], r->arg);
 		wts_answer(r->id, WTS_ERROR_SUCCESS, WTS_IDOK);
+		break;
+	case WTSVC_REQ_SHUTDOWN:
+		rdpd_host_shutdown(r->arg, r->pid, r->id);
+		break;
+	case WTSVC_REQ_CONNECT:
+		ret = rdpd_host_connect(r->session_id, r->target_session_id,
+					r->text[0], r->id);
+		if (r->text[0])
+			explicit_bzero(r->text[0], strlen(r->text[0]));
+		if (ret >= 0)
+			wts_answer(r->id, (uint32_t)ret, 0);
 		break;
 	default:
 		wts_answer(r->id, WTS_ERROR_NOT_SUPPORTED, 0);

@@ -1,26 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The wtsvc session of a connection, filled from what the client sent:
- * its name, address, build and display, the protocol (RDP) and the user
- * name it logged on with.  The owner of the session device is the
- * configured account, never the name the client claims: without NLA that
- * name is not authenticated.
+ * A connection's logon: the client's fields (name, address, build,
+ * display) and credentials from what it sent, handed to the session host
+ * (host.c), which checks them with PAM and gives a session: a new one,
+ * or the user's disconnected one.  A refused logon is told to the client
+ * as RDP does: a Save Session Info PDU with the logon error (MS-RDPBCGR
+ * 2.2.10.1.1.4.1.1, TS_LOGON_ERRORS_INFO), then the connection ends with
+ * an error info.  The password is wiped from FreeRDP's settings once
+ * used.
  */
 #include <arpa/inet.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
+#include <freerdp/session.h>
+#include <winpr/crypto.h>
 
+#include "host.h"
 #include "peer.h"
 #include "wts_side.h"
-
-static int64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void put_text(char *dst, const char *src)
 {
@@ -28,47 +25,40 @@ static void put_text(char *dst, const char *src)
 		snprintf(dst, WTSVC_NAME_LEN, "%s", src);
 }
 
-/* The address of the client's TCP connection, in WTS_CLIENT_ADDRESS form. */
-static void client_address(struct wtsvc_session_info *si, int sockfd)
+/* The client's address: WTS_CLIENT_ADDRESS form, and text for PAM. */
+static void client_address(struct wtsvc_session_info *si, int sockfd,
+			   char *text, size_t len)
 {
 	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
+	socklen_t sl = sizeof(ss);
 
-	if (getpeername(sockfd, (struct sockaddr *)&ss, &len))
+	text[0] = '\0';
+	if (getpeername(sockfd, (struct sockaddr *)&ss, &sl))
 		return;
 	if (ss.ss_family == AF_INET) {
 		const struct sockaddr_in *in = (const void *)&ss;
 
 		si->client_address_family = AF_INET;
 		memcpy(&si->client_address[2], &in->sin_addr, 4);
+		inet_ntop(AF_INET, &in->sin_addr, text, (socklen_t)len);
 	} else if (ss.ss_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const void *)&ss;
 
 		si->client_address_family = AF_INET6;
 		memcpy(si->client_address, &in6->sin6_addr, 16);
+		inet_ntop(AF_INET6, &in6->sin6_addr, text, (socklen_t)len);
 	}
 }
 
-/* Send the selected fields of the session's info to the kernel. */
-static bool session_update(struct rdpd_ctx *ctx, uint64_t fields)
+/* The client's fields of a session, from its settings. */
+void rdpd_session_client_info(struct rdpd_ctx *ctx,
+			      struct wtsvc_session_info *si, char *addr,
+			      size_t addr_len)
 {
-	ctx->si.fields = fields;
-	if (wts_session_update(&ctx->si))
-		return true;
-	rdpd_log("session %u: update failed (Win32 error %u)",
-		 ctx->si.session_id, wts_last_error());
-	return false;
-}
-
-bool rdpd_session_create(struct rdpd_ctx *ctx)
-{
-	freerdp_peer *client = ctx->base.peer;
-	const rdpSettings *s = client->context->settings;
-	struct wtsvc_session_info *si = &ctx->si;
+	const rdpSettings *s = ctx->base.peer->context->settings;
 
 	memset(si, 0, sizeof(*si));
 	si->size = sizeof(*si);
-	si->uid = ctx->cfg->owner_uid;
 	si->state = WTSVC_STATE_CONNECTED;
 	si->protocol_type = WTSVC_PROTOCOL_RDP;
 	si->client_build = freerdp_settings_get_uint32(s, FreeRDP_ClientBuild);
@@ -80,55 +70,137 @@ bool rdpd_session_create(struct rdpd_ctx *ctx)
 		freerdp_settings_get_uint32(s, FreeRDP_DesktopHeight);
 	si->display_color_depth =
 		freerdp_settings_get_uint32(s, FreeRDP_ColorDepth);
-	si->logon_time = si->connect_time = realtime_ns();
 	put_text(si->user_name,
 		 freerdp_settings_get_string(s, FreeRDP_Username));
 	put_text(si->domain_name,
 		 freerdp_settings_get_string(s, FreeRDP_Domain));
 	put_text(si->client_name,
 		 freerdp_settings_get_string(s, FreeRDP_ClientHostname));
-	client_address(si, ctx->sockfd);
-	if (!wts_session_create(si)) {
-		rdpd_log("%s: cannot create a session (Win32 error %u)",
-			 client->hostname, wts_last_error());
+	client_address(si, ctx->sockfd, addr, addr_len);
+}
+
+/*
+ * The session a client's auto-reconnect cookie (ARC_CS_PRIVATE_PACKET)
+ * names, when its verifier is right: HMAC-MD5 keyed with the random bits
+ * the server gave that session's last connection, over the client
+ * random, which is 32 zero bytes outside Standard RDP Security
+ * (MS-RDPBCGR 5.5).  0: no cookie, or a wrong one.
+ */
+static uint32_t cookie_session(rdpSettings *s, const char *user)
+{
+	const ARC_CS_PRIVATE_PACKET *c =
+		freerdp_settings_get_pointer(s, FreeRDP_ClientAutoReconnectCookie);
+	BYTE zeros[32] = { 0 }, want[16], random[16];
+	const char *bs;
+	bool ok;
+
+	if (!c || c->cbLen != 28 || !c->logonId || !user)
+		return 0;
+	bs = strrchr(user, '\\');
+	if (!rdpd_host_cookie_of(c->logonId, bs ? bs + 1 : user, random))
+		return 0;
+	ok = winpr_HMAC(WINPR_MD_MD5, random, sizeof(random), zeros,
+			sizeof(zeros), want, sizeof(want)) &&
+	     !memcmp(want, c->securityVerifier, sizeof(want));
+	explicit_bzero(random, sizeof(random));
+	if (!ok)
+		rdpd_log("session %u: a wrong auto-reconnect cookie", c->logonId);
+	return ok ? c->logonId : 0;
+}
+
+/* Give the client a cookie to come back to its session without a password. */
+void rdpd_session_issue_cookie(struct rdpd_ctx *ctx)
+{
+	rdpContext *c = ctx->base.peer->context;
+	logon_info_ex info = { 0 };
+
+	if (!ctx->hs || !ctx->cfg->pam || !c->update->SaveSessionInfo)
+		return;
+	info.haveCookie = TRUE;
+	info.LogonId = ctx->hs->id;
+	rdpd_host_new_cookie(ctx->hs, info.ArcRandomBits);
+	if (!c->update->SaveSessionInfo(c, INFO_TYPE_LOGON_EXTENDED_INF, &info))
+		rdpd_log("session %u: cannot send the auto-reconnect cookie",
+			 ctx->hs->id);
+	explicit_bzero(info.ArcRandomBits, sizeof(info.ArcRandomBits));
+}
+
+/* TS_LOGON_ERRORS_INFO for a refused logon. */
+static void tell_logon_error(struct rdpd_ctx *ctx, enum rdpd_logon r)
+{
+	rdpContext *c = ctx->base.peer->context;
+	logon_info_ex info = { 0 };
+
+	info.haveErrorInfo = TRUE;
+	info.ErrorNotificationType = LOGON_MSG_SESSION_TERMINATE;
+	info.ErrorNotificationData =
+		r == RDPD_LOGON_BAD_PASSWORD ? LOGON_FAILED_BAD_PASSWORD :
+		r == RDPD_LOGON_NEW_PASSWORD ? LOGON_FAILED_UPDATE_PASSWORD :
+		LOGON_FAILED_OTHER;
+	if (c->update->SaveSessionInfo)
+		c->update->SaveSessionInfo(c, INFO_TYPE_LOGON_EXTENDED_INF,
+					   &info);
+	atomic_store(&ctx->conn.errinfo,
+		     r == RDPD_LOGON_ACCOUNT ? ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES :
+		     ERRINFO_SERVER_DENIED_CONNECTION);
+}
+
+static void wipe_password(rdpSettings *s)
+{
+	const char *pw = freerdp_settings_get_string(s, FreeRDP_Password);
+
+	if (pw && *pw) {
+		explicit_bzero((char *)pw, strlen(pw));
+		freerdp_settings_set_string(s, FreeRDP_Password, NULL);
+	}
+}
+
+bool rdpd_session_logon(struct rdpd_ctx *ctx)
+{
+	freerdp_peer *client = ctx->base.peer;
+	rdpSettings *s = client->context->settings;
+	struct wtsvc_session_info si;
+	struct rdpd_logon_req req = { 0 };
+	struct rdpd_host_session *hs = NULL;
+	char addr[INET6_ADDRSTRLEN];
+	enum rdpd_logon r;
+	int64_t t0 = rdpd_now_ms();
+
+	rdpd_session_client_info(ctx, &si, addr, sizeof(addr));
+	req.user = freerdp_settings_get_string(s, FreeRDP_Username);
+	req.password = freerdp_settings_get_string(s, FreeRDP_Password);
+	req.rhost = addr;
+	req.authenticated = ctx->cfg->nla;	/* CredSSP checked it */
+	req.cookie_session = cookie_session(s, req.user);
+	req.si = &si;
+	req.conn = &ctx->conn;
+	r = rdpd_host_logon(&req, &hs);
+	wipe_password(s);
+	if (r != RDPD_LOGON_NEW && r != RDPD_LOGON_RECONNECT) {
+		rdpd_log("%s: logon of \"%s\" refused: %s (%lld ms)",
+			 client->hostname, req.user ? req.user : "",
+			 rdpd_logon_name(r), (long long)(rdpd_now_ms() - t0));
+		ctx->refusal = (int)r;
 		return false;
 	}
-	snprintf(si->winstation_name, sizeof(si->winstation_name),
-		 "RDP-Tcp#%u", si->session_id);
-	session_update(ctx, WTSVC_FIELD_WINSTATION);
-	ctx->conn.session_id = si->session_id;
-	rdpd_log("session %u: client \"%s\" at %s, user \"%s\", %ux%u, build %u",
-		 si->session_id, si->client_name, client->hostname,
-		 si->user_name, si->display_width, si->display_height,
-		 si->client_build);
+	ctx->hs = hs;
+	ctx->si = hs->si;
+	rdpd_log("session %u: client \"%s\" at %s, user \"%s\", %ux%u, build %u: %s",
+		 hs->id, si.client_name, client->hostname, hs->user,
+		 si.display_width, si.display_height, si.client_build,
+		 rdpd_logon_name(r));
 	return true;
+}
+
+void rdpd_session_tell_refusal(struct rdpd_ctx *ctx)
+{
+	tell_logon_error(ctx, (enum rdpd_logon)ctx->refusal);
 }
 
 void rdpd_session_state(struct rdpd_ctx *ctx, uint32_t state)
 {
-	struct wtsvc_session_info *si = &ctx->si;
-
-	if (!si->session_id || si->state == state)
+	if (!ctx->hs)
 		return;
-	uint64_t fields = WTSVC_FIELD_STATE;
-
-	si->state = state;
-	if (state == WTSVC_STATE_DISCONNECTED) {
-		si->disconnect_time = realtime_ns();
-		fields |= WTSVC_FIELD_DISCONNECT_TIME;
-	}
-	session_update(ctx, fields);
-}
-
-void rdpd_session_destroy(struct rdpd_ctx *ctx)
-{
-	if (!ctx->si.session_id)
-		return;
-	if (!wts_session_destroy(ctx->si.session_id))
-		rdpd_log("session %u: destroy failed (Win32 error %u)",
-			 ctx->si.session_id, wts_last_error());
-	else
-		rdpd_log("session %u: destroyed", ctx->si.session_id);
-	ctx->si.session_id = 0;
-	ctx->conn.session_id = 0;
+	rdpd_host_set_state(ctx->hs, state);
+	ctx->si = ctx->hs->si;
 }

@@ -9,7 +9,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <wtsvc/wtsvc.h>
+
+#include "core_internal.h"
+#include "wtsapi_internal.h"
 
 #include "wts_side.h"
 
@@ -53,9 +59,9 @@ bool wts_attach_process(pid_t pid, uint32_t session_id)
 	return wtsvc_manager_attach_process(manager, (DWORD)pid, session_id);
 }
 
-int wts_announce(uint32_t session_id, const char *name)
+int wts_announce(uint32_t session_id, const char *name, uint32_t options)
 {
-	return wtsvc_protocol_announce(session_id, name, 0);
+	return wtsvc_protocol_announce(session_id, name, options);
 }
 
 int wts_open_offers(uint32_t session_id)
@@ -101,6 +107,7 @@ int wts_next_request(int timeout_ms, struct wts_request *req)
 	req->type = r.Type;
 	req->flags = r.Flags;
 	req->session_id = r.SessionId;
+	req->target_session_id = r.TargetSessionId;
 	req->arg = r.Arg;
 	req->pid = r.ProcessId;
 	req->uid = r.Uid;
@@ -121,4 +128,83 @@ void wts_free_request(struct wts_request *req)
 bool wts_answer(uint64_t id, uint32_t error, uint32_t response)
 {
 	return wtsvc_manager_answer(manager, id, error, response);
+}
+
+/*
+ * The session host's reads of the library's internals (the process
+ * table's kernel lookup, the user configuration store): the WTS*
+ * functions that wrap them must not be linked in (see above).
+ */
+int wts_session_pids(uint32_t session_id, pid_t *pids, int max)
+{
+	struct wtsvc_proc_entry *ents;
+	struct wtsvc_proc_sessions ps = { .size = sizeof(ps) };
+	struct dirent *d;
+	int fd, n = 0, found = 0;
+	DIR *dir;
+
+	ents = calloc((size_t)max, sizeof(*ents));
+	dir = opendir("/proc");
+	fd = wtsvc_ctl_open();
+	while (ents && dir && fd >= 0 && n < max && (d = readdir(dir))) {
+		char *end;
+		long pid = strtol(d->d_name, &end, 10);
+
+		if (*end || pid <= 0)
+			continue;
+		ents[n++].pid = (uint32_t)pid;
+	}
+	if (n && fd >= 0) {
+		ps.count = (uint32_t)n;
+		ps.entries_ptr = (uintptr_t)ents;
+		if (ioctl(fd, WTSVC_IOC_PROC_SESSIONS, &ps))
+			n = found = -1;
+		for (int i = 0; i < n; i++)
+			if (ents[i].session_id == session_id)
+				pids[found++] = (pid_t)ents[i].pid;
+	}
+	if (dir)
+		closedir(dir);
+	if (fd >= 0)
+		close(fd);
+	else
+		found = -1;
+	free(ents);
+	return found;
+}
+
+bool wts_pid_session(uint32_t pid, uint32_t *session_id)
+{
+	int fd = wtsvc_ctl_open();
+	DWORD id = 0;
+	int ret;
+
+	if (fd < 0)
+		return false;
+	ret = wtsvc_pid_session(fd, (pid_t)pid, &id);
+	close(fd);
+	if (ret)
+		return false;
+	*session_id = id;
+	return true;
+}
+
+bool wts_user_limits(const char *user, struct wts_user_limits *l)
+{
+	struct wtsvc_user_config *c = calloc(1, sizeof(*c));
+
+	memset(l, 0, sizeof(*l));
+	if (!c)
+		return false;
+	if (wtsvc_user_config_load(user, c)) {
+		free(c);
+		return false;
+	}
+	l->max_connection = c->dw[WTSUserConfigTimeoutSettingsConnections];
+	l->max_disconnection =
+		c->dw[WTSUserConfigTimeoutSettingsDisconnections];
+	l->max_idle = c->dw[WTSUserConfigTimeoutSettingsIdle];
+	l->broken = c->dw[WTSUserConfigBrokenTimeoutSettings];
+	free(c);
+	return true;
 }

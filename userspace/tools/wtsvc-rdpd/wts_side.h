@@ -21,7 +21,8 @@ bool wts_session_update(const struct wtsvc_session_info *si);
 bool wts_session_destroy(uint32_t session_id);
 bool wts_attach_process(pid_t pid, uint32_t session_id);
 
-int wts_announce(uint32_t session_id, const char *name);
+/* options: WTSVC_OPTION_SHOW_PROTOCOL when the client registered it so. */
+int wts_announce(uint32_t session_id, const char *name, uint32_t options);
 int wts_open_offers(uint32_t session_id);
 /* 1: an offer; 0: none waits; -1: error. */
 int wts_next_offer(int offer_fd, struct wtsvc_offer *offer);
@@ -33,6 +34,7 @@ struct wts_request {
 	uint32_t type;			/* WTSVC_REQ_* */
 	uint32_t flags;
 	uint32_t session_id;
+	uint32_t target_session_id;	/* CONNECT */
 	uint32_t arg;
 	uint32_t pid;
 	uint32_t uid;
@@ -45,11 +47,29 @@ int wts_next_request(int timeout_ms, struct wts_request *req);
 void wts_free_request(struct wts_request *req);
 bool wts_answer(uint64_t id, uint32_t error, uint32_t response);
 
+/* The processes the kernel counts in session id: up to max pids; -1. */
+int wts_session_pids(uint32_t session_id, pid_t *pids, int max);
+
+/* The session of process pid; false when unknown. */
+bool wts_pid_session(uint32_t pid, uint32_t *session_id);
+
+/* A user's WTSSetUserConfig limits (milliseconds, 0 = none). */
+struct wts_user_limits {
+	uint32_t max_connection, max_disconnection, max_idle;
+	uint32_t broken;		/* 0: disconnect, 1: end the session */
+};
+bool wts_user_limits(const char *user, struct wts_user_limits *l);
+
 /* Win32 codes and message-box answers the bridge reports. */
 #define WTS_ERROR_SUCCESS		0
 #define WTS_ERROR_NOT_FOUND		1168
 #define WTS_ERROR_NOT_SUPPORTED		50
 #define WTS_ERROR_CTX_CLOSE_PENDING	7007
+#define WTS_ERROR_ACCESS_DENIED		5
+#define WTS_ERROR_LOGON_FAILURE		1326
+#define WTS_ERROR_CTX_WINSTATION_BUSY	7024
+#define WTS_ERROR_CTX_SESSION_IN_USE	7069
+#define WTS_ERROR_INVALID_PARAMETER	87
 #define WTS_IDOK			1
 /* HRESULT_FROM_WIN32(ERROR_NOT_FOUND), and E_FAIL. */
 #define WTS_HR_NOT_FOUND		((int32_t)0x80070490)

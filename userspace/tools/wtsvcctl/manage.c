@@ -7,8 +7,10 @@
  *  disconnect  mark the session Disconnected (its processes stay)
  *  message     print it; answer --answer (default IDOK), or, with
  *              --no-answer, let the caller's timeout run out
- *  shutdown, connect, remote control: refused with ERROR_NOT_SUPPORTED
- *              (this manager drives no display and never powers off)
+ *  shutdown, connect, remote control: refused with ERROR_NOT_SUPPORTED,
+ *              with a line on stderr saying why: this manager is not a
+ *              session host (no logons, no display, never powers off);
+ *              wtsvc-rdpd is
  *
  * Each request is printed as it is handled.  Runs until --count
  * requests were handled, or until killed.
@@ -64,6 +66,15 @@ static DWORD do_disconnect(WTSVC_MANAGER *m, DWORD id)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	si.disconnect_time = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 	return wtsvc_manager_update_session(m, &si) ? 0 : GetLastError();
+}
+
+/* A request only a session host carries out: refuse it and say why. */
+static DWORD refuse(const WTSVC_REQUEST *r)
+{
+	fprintf(stderr,
+		"wtsvcctl manage: %s of session %u refused (ERROR_NOT_SUPPORTED): wtsvcctl manage is not a session host: it manages no logons, drives no display and never powers the machine off; run a session host such as wtsvc-rdpd for that\n",
+		ctl_request_name(r->Type), r->SessionId);
+	return ERROR_NOT_SUPPORTED;
 }
 
 static void print_request(struct ctl_opts *o, const WTSVC_REQUEST *r,
@@ -143,6 +154,12 @@ int cmd_manage(struct ctl_opts *o, int argc, char **argv)
 		case WTSVC_REQ_MESSAGE:
 			response = answer;
 			answer_it = !no_answer;
+			break;
+		case WTSVC_REQ_SHUTDOWN:
+		case WTSVC_REQ_CONNECT:
+		case WTSVC_REQ_REMOTE_CONTROL_START:
+		case WTSVC_REQ_REMOTE_CONTROL_STOP:
+			error = refuse(&r);
 			break;
 		default:
 			error = ERROR_NOT_SUPPORTED;

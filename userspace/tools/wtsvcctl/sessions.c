@@ -388,6 +388,7 @@ int cmd_destroy(struct ctl_opts *o, int argc, char **argv)
 /* Attach ourselves to the session, then become the command. */
 int cmd_run(struct ctl_opts *o, int argc, char **argv)
 {
+	char ids[16];
 	WTSVC_MANAGER *m;
 	DWORD id;
 	BOOL ok;
@@ -415,6 +416,9 @@ int cmd_run(struct ctl_opts *o, int argc, char **argv)
 	wtsvc_manager_close(m);
 	if (!ok)
 		return ctl_fail("attach to session");
+	/* What a session host gives a session's programs (libwtsvc.rst). */
+	snprintf(ids, sizeof(ids), "%u", id);
+	setenv("WTSVC_SESSION", ids, 1);
 	execvp(argv[i], argv + i);
 	fprintf(stderr, "wtsvcctl: run %s: %s\n", argv[i], strerror(errno));
 	return 127;

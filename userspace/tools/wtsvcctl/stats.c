@@ -86,9 +86,9 @@ int cmd_stats(struct ctl_opts *o, int argc, char **argv)
 			printf("%s{\"id\":%u,\"name\":", i ? "," : "",
 			       c->channel_id);
 			json_str(stdout, c->name);
-			printf(",\"dynamic\":%s,\"state\":%u,",
+			printf(",\"dynamic\":%s,\"state\":%u,\"options\":%u,",
 			       c->state & WTSVC_CHAN_DYNAMIC ? "true" : "false",
-			       c->state);
+			       c->state, c->options);
 			dir_json("tx", &c->tx);
 			printf(",");
 			dir_json("rx", &c->rx);
