@@ -19,11 +19,15 @@
 # end to end with FreeRDP 3 (and, on the first, the benchmark's checks and
 # the bridge with FreeRDP 2 and a FreeRDP 2 client against the FreeRDP 3
 # server); on
-# the other kernels the subset named below.  Then the debug
-# kernel (scripts/build-debug-kernel.sh: KASAN, lockdep, kmemleak, UBSAN,
-# allocation-failure injection): built, the module built against it, and
-# the kernel ABI suites, allocation-failure injection, the fuzzer and the
-# storm run on it.  Logs: build/test-logs/.
+# the other kernels the subset named below.  The systemd guest
+# (scripts/systemd-root.sh, tests/vm/run --systemd) on 6.1: what the
+# session host needs is there, and the runner's --expect-power; the
+# session host (wtsvc-rdpd with PAM logons) end to end, WTSShutdownSystem,
+# and FreeRDP 2.11's WTS API tests against libwtsvc.  Then
+# the debug kernel (scripts/build-debug-kernel.sh: KASAN, lockdep,
+# kmemleak, UBSAN, allocation-failure injection): built, the module built
+# against it, and the kernel ABI suites, allocation-failure injection, the
+# fuzzer and the storm run on it.  Logs: build/test-logs/.
 #
 # Time budgets in seconds (the environment may override them):
 #   FUZZ_SECS (60), STORM_SECS (30), SOAK_SECS (30) on the full kernels;
@@ -155,6 +159,7 @@ vm_suite() {
 # guests leave idle, then all of it once they are done).
 if [ "$CHECK_DEBUG" != only ]; then
 	scripts/debian13-root.sh > "$logs/debian13-root.log" 2>&1 &
+	scripts/systemd-root.sh --image > "$logs/systemd-root.log" 2>&1 &
 fi
 dbg_pid=
 if [ "$CHECK_DEBUG" != 0 ]; then
@@ -243,6 +248,37 @@ for s in $kernels; do
 		--logs "$top/build/vm-logs/$s-manager_group" \
 		-- build/selftests/manager_group_test
 done
+
+# --- the systemd guest, on 6.1 ------------------------------------------------
+# A Debian 12 root booted with systemd (scripts/systemd-root.sh): systemd,
+# D-Bus, logind, PAM and the test users are up; the runner sees and tells
+# apart a reboot and a power-off the command starts (--expect-power).
+if [ "$CHECK_DEBUG" != only ]; then
+	tap_suite systemd-guest tests/vm/run --systemd --kernel 6.1 \
+		--logs "$top/build/vm-logs/systemd-guest" \
+		-- tests/vm/systemd_test.sh
+	tap_suite systemd-power tests/vm/systemd_power_test.sh --kernel 6.1
+	# wtsvc-rdpd as a session host: PAM logons of alice and bob,
+	# logind, disconnect and reconnect, WTSConnectSession, the time
+	# limits, logoff; then WTSShutdownSystem's reboot and power-off, and
+	# FreeRDP 2.11's own WTS tests against libwtsvc, the last of which
+	# (TestWtsApiShutdownSystem, WTS_WSD_SHUTDOWN) halts the guest.
+	tap_suite session-host tests/vm/run --systemd --kernel 6.1 \
+		--logs "$top/build/vm-logs/session-host" \
+		-- tests/vm/session_host_test.sh
+	for how in reboot poweroff; do
+		tap_suite "session-shutdown-$how" tests/vm/run --systemd \
+			--kernel 6.1 --expect-power "$how" \
+			--logs "$top/build/vm-logs/session-shutdown-$how" \
+			-- tests/vm/session_power_test.sh "$how"
+	done
+	if step freerdp2-wts-build scripts/freerdp2-wts-tests.sh; then
+		tap_suite freerdp2-wts tests/vm/run --systemd --kernel 6.1 \
+			--expect-power halt \
+			--logs "$top/build/vm-logs/freerdp2-wts" \
+			-- tests/vm/freerdp2_wts_test.sh --shutdown
+	fi
+fi
 
 # --- the debug kernel ------------------------------------------------------------
 # Built from Debian's linux-source-6.1 (cached in build/debug-kernel/), the

@@ -15,13 +15,15 @@
 # none: it refuses to go on when apt would (the boot is left alone).  The
 # test kernels are Debian's packages downloaded and unpacked under
 # build/kernels by scripts/kernels.sh; the Debian 13 root is made under
-# build/debian13 by scripts/debian13-root.sh.
+# build/debian13 by scripts/debian13-root.sh, the systemd guest's root
+# (and its ext4 image, mkfs.ext4 -d: e2fsprogs) under build/systemd-root by
+# scripts/systemd-root.sh.
 set -euo pipefail
 
 PKGS=(
-	build-essential gcc g++ make pkg-config cpio gzip xz-utils zstd kmod
+	build-essential dpkg-dev gcc g++ make pkg-config cpio gzip xz-utils zstd kmod
 	linux-source-6.1 flex bison bc libelf-dev
-	qemu-system-x86 busybox-static debootstrap
+	qemu-system-x86 busybox-static debootstrap e2fsprogs
 	liburing-dev libpam0g-dev libsystemd-dev
 	libwinpr2-dev freerdp2-dev freerdp2-x11 winpr-utils
 	freerdp3-dev freerdp3-x11 libwinpr3-dev winpr3-utils

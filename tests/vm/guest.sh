@@ -18,12 +18,19 @@
 # log lines "wtsvc-test: fault injection on" and "... off" (/dev/kmsg):
 # the stack dumps of failed allocations printed in between (warn_alloc)
 # are expected there and do not fail the run; every other report does.
+#
+# guest.sh RESULTS --after: only what follows the command (unload the
+# module, check the kernel log, write the verdict; no "exit"): the systemd
+# guest's shutdown hook (tests/vm/systemd-guest.sh), when the command
+# powered the guest off or rebooted it.
 res=$1
+after=${2:-}
 # shellcheck source=/dev/null
 . "$res/env"
 export HOME=/tmp PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export WTSVC_VM=1 WTSVC_RESULTS="$res"
-hostname wtsvc-vm
+# The systemd guest keeps its own name, wtsvc-guest.
+[ -n "${WTSVC_SYSTEMD:-}" ] || hostname wtsvc-vm
 ip link set lo up 2>/dev/null
 
 verdict=ok
@@ -39,6 +46,7 @@ problems='WARNING:|BUG:|Oops|general protection fault|Call Trace|UBSAN:|kernel B
 user_crash='traps: .*\[[0-9]+\] .* ip:[0-9a-f]+ sp:[0-9a-f]+ error:[0-9a-f]+|\[[0-9]+\]: segfault at [0-9a-f]+ ip [0-9a-f]+ sp [0-9a-f]+ error [0-9a-f]+'
 user_regs='RIP: 00[23]3:'
 
+if [ "$after" != --after ]; then
 # A report from the kernel's own boot, before the module exists (the
 # debug kernel under TCG has shown one: KASAN in an early interrupt): the
 # runner boots again rather than blame the module or run on a kernel
@@ -64,6 +72,7 @@ if [ -n "$VM_MODULE" ]; then
 		exit 0
 	fi
 fi
+fi
 
 # debugfs: the module's live-object counters (wtsvc/live), for the leak
 # check below and for tests that watch them.
@@ -72,12 +81,14 @@ mountpoint -q /sys/kernel/debug ||
 # kmemleak: forget what booting left, so the scan below reports only
 # objects the module and the command allocated.
 kmemleak=/sys/kernel/debug/kmemleak
-[ -w $kmemleak ] && echo clear > $kmemleak
+[ -w $kmemleak ] && [ "$after" != --after ] && echo clear > $kmemleak
 
+if [ "$after" != --after ]; then
 cd "$VM_CWD" || exit 1
 bash "$res/command"
 rc=$?
 echo "$rc" > "$res/exit"
+fi
 
 if [ -n "$VM_MODULE" ] && [ -d /sys/module/wtsvc ]; then
 	# The live-object counters are in debugfs (older builds: a parameter).

@@ -63,7 +63,7 @@ if ! rig_freerdp 3 3; then
 	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
 	exit 0
 fi
-echo "1..24"
+echo "1..23"
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 rig_xvfb 600 || { echo "Bail out! no X server"; exit 1; }
@@ -98,18 +98,20 @@ check "alice's session is hers (user, Active)" bash -c "
 	[ '$(field "$sa" user)' = alice ] && wait_for 20 state_is $sa Active"
 check "logind lists alice's session: Remote=yes, Service=wtsvc-rdpd" bash -c "
 	s=\$(logind_of alice | head -1); [ -n \"\$s\" ] &&
-	loginctl show-session \$s -p Remote -p Service -p Name |
-		tr '\n' ' ' | grep -q 'Remote=yes Service=wtsvc-rdpd Name=alice'"
+	loginctl show-session \$s >$tmp/ls && cat $tmp/ls &&
+	grep -qx Remote=yes $tmp/ls && grep -qx Service=wtsvc-rdpd $tmp/ls &&
+	grep -qx Name=alice $tmp/ls"
 check "her plugin runs as alice, in her logind and wtsvc sessions" bash -c "
 	grep -q '^whoami=alice ' $pa &&
-	grep -q \"logind=\$(logind_of alice | head -1) session=$sa\" $pa"
+	grep -q \"logind=\$(logind_of alice | head -1) session=$sa\" $pa ||
+	{ cat $pa; loginctl list-sessions; false; }"
 check "her plugin round-trips ECHO byte-exact" \
 	grep -q "round trips byte-exact; waiting for a disconnect" "$pa"
 plugin_pid=$(pgrep -u alice -f wtsvc-echo-plugin | head -1)
 
 # The client drops: the session is Disconnected, not ended.
 t0=$(ms)
-kill -9 $c1
+kill -9 $(pgrep -P $c1) $c1
 wait_for 30 state_is "$sa" Disconnected
 check "the client killed: alice's session is Disconnected" \
 	state_is "$sa" Disconnected
@@ -129,7 +131,7 @@ check "alice reconnects to the same session, Active again" bash -c "
 check "her plugin got WTS_REMOTE_CONNECT, reopened ECHO, round-trips byte-exact" \
 	bash -c "grep -q 'notification 0x3 for session $sa' $pa &&
 	grep -q 'ECHO reopened after reconnect 1' $pa &&
-	grep -q 'all round trips byte-exact' $pa"
+	grep -q 'all round trips byte-exact' $pa || { cat $pa; false; }"
 echo "# measure: reconnect (logon to ECHO byte-exact again): $((t2 - t1)) ms; client drop to byte-exact: $((t2 - t0)) ms"
 
 # 13-14: bob: his own session; neither reaches the other's channels.
@@ -164,7 +166,7 @@ check "WTSConnectSession to a session that is not disconnected is refused" \
 set_limit alice TimeoutSettingsDisconnections 3000
 $C logoff "$sa2"
 wait_for 30 gone "$sa2"
-kill -9 $c3
+kill -9 $(pgrep -P $c3) $c3
 wait_for 30 state_is "$sa" Disconnected
 td=$(ms)
 wait_for 30 gone "$sa"
@@ -188,8 +190,8 @@ exit_of $cb2 30
 check "MaxIdleTime 3 s: the idle connection is disconnected, the session kept" \
 	bash -c "state_is $sb Disconnected &&
 	grep -q 'MaxIdleTime (3000 ms) reached: disconnect' $tmp/rdpd.log"
-check "the client was told: idle timeout" \
-	grep -qiE "IDLE_TIMEOUT|idle" "$tmp/client-b2.log"
+check "the client was told: idle timeout" bash -c "
+	grep -q ERRINFO_IDLE_TIMEOUT $tmp/client-b2.log || { tail -20 $tmp/client-b2.log; false; }"
 
 # 21-22: logoff leaves nothing.
 t0=$(ms)

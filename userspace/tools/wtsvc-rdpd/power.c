@@ -41,6 +41,10 @@ static int call(const char *method, const char *types, const void *arg)
 					 "org.freedesktop.login1.Manager",
 					 method, &err, NULL, types,
 					 *(const int *)arg);
+	/* A session whose processes all ended is gone already: fine. */
+	if (ret < 0 &&
+	    sd_bus_error_has_name(&err, "org.freedesktop.login1.NoSuchSession"))
+		ret = 0;
 	if (ret < 0)
 		rdpd_log("logind: %s failed: %s", method,
 			 err.message ? err.message : strerror(-ret));

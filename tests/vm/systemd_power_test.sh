@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# systemd_power_test.sh: tests of tests/vm/run --systemd --expect-power
+# (run on the host; one guest boot each): a reboot or power-off the
+# command starts is seen and told apart (a halt too: the runner ends
+# QEMU), the wrong one, none, a failure
+# printed before it and one without --expect-power fail the run.  TAP.
+#
+#   tests/vm/systemd_power_test.sh [--kernel K]   (default 6.1)
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+run=$top/tests/vm/run
+kernel=6.1
+[ "${1:-}" = --kernel ] && kernel=$2
+logs=$top/build/vm-logs/systemd-power
+n=0
+bad=0
+
+# expect STATUS NAME REGEX [RUN-OPTION...] -- COMMAND...: the runner
+# exits with STATUS ("nonzero": anything else than 0) and says REGEX.
+expect() {
+	local want=$1 name=$2 said=$3 rc why=
+	shift 3
+	"$run" --systemd --kernel "$kernel" --logs "$logs" --timeout 600 \
+		"$@" > "$logs.out" 2>&1
+	rc=$?
+	n=$((n + 1))
+	if [ "$want" = nonzero ]; then
+		[ "$rc" != 0 ] || why="exit 0, expected a failure"
+	else
+		[ "$rc" = "$want" ] || why="exit $rc, expected $want"
+	fi
+	grep -qE -- "$said" "$logs.out" ||
+		why="${why:+$why; }no line matching '$said' in the output"
+	if [ -z "$why" ]; then
+		echo "ok $n $name"
+	else
+		echo "not ok $n $name # $why"
+		sed 's/^/# /' "$logs.out" | tail -8
+		bad=$((bad + 1))
+	fi
+}
+
+mkdir -p "$(dirname "$logs")"
+echo "TAP version 13"
+echo "1..7"
+expect 0 "reboot_expected" '^vm: guest rebooted$' \
+	--expect-power reboot -- systemctl reboot
+expect 0 "poweroff_expected" '^vm: guest powered off$' \
+	--expect-power poweroff -- systemctl poweroff
+expect 0 "halt_expected" '^vm: guest halted$' \
+	--expect-power halt -- systemctl halt
+expect nonzero "poweroff_when_reboot_expected" \
+	'^vm: guest powered off, but --expect-power reboot' \
+	--expect-power reboot -- systemctl poweroff
+expect nonzero "no_power_event" \
+	'^vm: --expect-power reboot, but the command finished' \
+	--expect-power reboot -- true
+expect nonzero "failure_before_the_reboot" \
+	'^vm: guest rebooted, but the command.s output has failures' \
+	--expect-power reboot -- sh -c 'echo "not ok 1 something"; systemctl reboot'
+expect 125 "reboot_not_expected" '^vm: guest rebooted while the command ran' \
+	-- systemctl reboot
+rm -f "$logs.out"
+echo "# $n tests, $bad failed"
+[ "$bad" = 0 ]
