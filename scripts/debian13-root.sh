@@ -23,7 +23,7 @@ mirror=http://deb.debian.org/debian
 PKGS=(
 	build-essential gcc-14 make pkg-config kmod bc flex bison libelf-dev
 	cpio xz-utils zstd liburing-dev freerdp3-dev libwinpr3-dev libssl-dev
-	ca-certificates dwarves libsystemd-dev
+	ca-certificates dwarves libsystemd-dev libpam0g-dev
 )
 want=$(printf '%s\n' "${PKGS[@]}" | sha256sum | cut -c1-16)
 

@@ -71,7 +71,7 @@ rig_xvfb 600 || { echo "Bail out! no X server"; exit 1; }
 rig_user=pam
 exec_cmd="echo \"whoami=\$(id -un) groups=\$(id -Gn) logind=\$XDG_SESSION_ID session=\$WTSVC_SESSION\"; exec $B/wtsvc-echo-plugin --reconnect 1"
 rig_server "$tmp/rdpd.log" $port 600 -v \
-	--exec "$exec_cmd >$plugs/\$USER-\$WTSVC_SESSION.log 2>&1"
+	--exec "{ $exec_cmd; } >$plugs/\$USER-\$WTSVC_SESSION.log 2>&1"
 rdpd=$srv
 check "wtsvc-rdpd listens with PAM logons" \
 	grep -q "logons through PAM service wtsvc-rdpd" "$tmp/rdpd.log"
@@ -190,8 +190,10 @@ exit_of $cb2 30
 check "MaxIdleTime 3 s: the idle connection is disconnected, the session kept" \
 	bash -c "state_is $sb Disconnected &&
 	grep -q 'MaxIdleTime (3000 ms) reached: disconnect' $tmp/rdpd.log"
-check "the client was told: idle timeout" bash -c "
-	grep -q ERRINFO_IDLE_TIMEOUT $tmp/client-b2.log || { tail -20 $tmp/client-b2.log; false; }"
+# A FreeRDP 3 client announces no Set Error Info PDU support, so the
+# server's reason is not sent to it (see rdp_test.sh); it is set.
+check "the idle client's connection ended, the reason ERRINFO_IDLE_TIMEOUT" \
+	bash -c "[ $rc != 124 ] && grep -q 'rdp_set_error_info.*ERRINFO_IDLE_TIMEOUT' $tmp/rdpd.log"
 
 # 21-22: logoff leaves nothing.
 t0=$(ms)

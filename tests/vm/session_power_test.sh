@@ -62,7 +62,7 @@ order() {	# the events of session $1 in order, as one line
 		"$tmp/events"
 }
 check "every session was logged off before the call returned" sh -c "
-	[ -z \"\$($C --json list | grep -o '\"user\":\"[a-z]*\"')\" ] &&
+	[ -z \"\$($C --json list | grep -oE '\"user\":\"[a-z]+\"')\" ] &&
 	! pgrep -u alice sleep && ! pgrep -u bob sleep"
 for s in "$sa" "$sb"; do
 	ev=$(order "$s")
