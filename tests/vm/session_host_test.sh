@@ -63,7 +63,7 @@ if ! rig_freerdp 3 3; then
 	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
 	exit 0
 fi
-echo "1..23"
+echo "1..25"
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 rig_xvfb 600 || { echo "Bail out! no X server"; exit 1; }
@@ -205,9 +205,23 @@ check "logoff: bob's session is gone, and his processes" bash -c "
 check "logoff: his logind session is gone" \
 	wait_for 20 bash -c "[ -z \"\$(logind_of bob)\" ]"
 
-# 23-24: the server's end logs everything off.
-logon a4 alice alice-pw-1
+# 22-23: a client that loses its network comes back with the
+# auto-reconnect cookie, no password check (its TCP connection is
+# destroyed under it with ss -K).
+rig_client a4 $port 240 /sec:tls /u:alice /p:alice-pw-1 /echo \
+	/auto-reconnect /auto-reconnect-max-retries:5
 wait_for 90 bash -c "[ -n \"\$(user_sessions alice)\" ]"
+s4=$(user_sessions alice | head -1)
+wait_for 60 state_is "$s4" Active
+sleep 2
+ss -K dst 127.0.0.1 dport = :$port >/dev/null 2>&1
+wait_for 60 grep -q "auto-reconnect cookie accepted for alice" "$tmp/rdpd.log"
+check "a client that lost its connection reconnects with its cookie, no password" \
+	grep -q "session $s4: auto-reconnect cookie accepted for alice" "$tmp/rdpd.log"
+check "... to the same session, Active again" bash -c "
+	wait_for 30 state_is $s4 Active && [ \"\$(user_sessions alice)\" = $s4 ]"
+
+# 24-25: the server's end logs everything off.
 kill -TERM $rdpd
 exit_of $rdpd 60
 check "wtsvc-rdpd exits 0 on SIGTERM after logging every session off" \
