@@ -272,11 +272,10 @@ void rdpd_host_unclaim(uint32_t id)
 	pthread_mutex_unlock(&host_lock);
 }
 
-struct rdpd_host_session *rdpd_host_claim(uint32_t id, struct rdpd_conn *conn)
+struct rdpd_host_session *rdpd_host_claim(uint32_t id)
 {
 	struct rdpd_host_session *hs;
 
-	(void)conn;
 	pthread_mutex_lock(&host_lock);
 	hs = find_locked(id);
 	if (hs && hs->state != HS_CLAIMED)

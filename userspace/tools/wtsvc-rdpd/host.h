@@ -116,8 +116,7 @@ void rdpd_host_logoff_all(int timeout_ms);
 void *rdpd_host_thread(void *arg);
 
 /* For a connection switching sessions: session id, claimed for it. */
-struct rdpd_host_session *rdpd_host_claim(uint32_t id,
-					  struct rdpd_conn *conn);
+struct rdpd_host_session *rdpd_host_claim(uint32_t id);
 /* Give back a session claimed for a switch that did not happen. */
 void rdpd_host_unclaim(uint32_t id);
 /* The connection conn leaves from for to (claimed), keeping its client. */

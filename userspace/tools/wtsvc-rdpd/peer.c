@@ -239,7 +239,7 @@ static bool output_blocked(freerdp_peer *client)
 static void switch_session(struct rdpd_ctx *ctx)
 {
 	uint32_t to_id = atomic_exchange(&ctx->conn.switch_to, 0);
-	struct rdpd_host_session *to = rdpd_host_claim(to_id, &ctx->conn);
+	struct rdpd_host_session *to = rdpd_host_claim(to_id);
 	uint64_t answer = ctx->conn.switch_answer, n;
 
 	if (read(ctx->conn.wake_fd, &n, sizeof(n)) < 0) {
