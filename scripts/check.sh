@@ -45,15 +45,18 @@ total_pass=0
 total_fail=0
 total_skip=0
 failed_suites=()
+suite_start=$SECONDS	# each suite line ends with the seconds it took
 
-# record SUITE PASS FAIL SKIP
+# record SUITE PASS FAIL SKIP [SECONDS]  (default: since the last record)
 record() {
-	local s=$1 p=$2 f=$3 k=$4
+	local s=$1 p=$2 f=$3 k=$4 t=${5:-$((SECONDS - suite_start))}
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	total_skip=$((total_skip + k))
 	[ "$f" -gt 0 ] && failed_suites+=("$s")
-	printf 'suite %-28s %4d passed, %d failed, %d skipped\n' "$s:" "$p" "$f" "$k"
+	printf 'suite %-28s %4d passed, %d failed, %d skipped %6s\n' "$s:" \
+		"$p" "$f" "$k" "${t}s"
+	suite_start=$SECONDS
 }
 
 # A suite that is one pass/fail step: step NAME COMMAND...
@@ -81,13 +84,19 @@ tap_count() {
 # A TAP-producing suite: tap_suite NAME COMMAND...  A non-zero exit with
 # no failing test line (a crash, a VM problem) counts as one failure.
 tap_suite() {
-	local name=$1
+	local name=$1 rc
 	shift
-	local log=$logs/$name.log rc p f k
-	"$@" > "$log" 2>&1
+	"$@" > "$logs/$name.log" 2>&1
 	rc=$?
+	tap_record "$name" "$logs/$name.log" "$rc"
+}
+
+# Count and record the TAP of one suite's log: tap_record NAME LOG STATUS
+# [SECONDS]
+tap_record() {
+	local name=$1 log=$2 rc=$3 t=${4:-} p f k
 	read -r p f k < <(tap_count "$log")
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+	if [ "$rc" != 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		echo "    $name: exit status $rc without a failing test:"
 		grep -E '^vm:|Kernel panic|timed out' "$log" | sed 's/^/    /' | head -5
@@ -96,7 +105,7 @@ tap_suite() {
 		f=1
 		echo "    $name: no test ran"
 	fi
-	record "$name" "$p" "$f" "$k"
+	record "$name" "$p" "$f" "$k" $t
 	if [ "$f" -gt 0 ]; then
 		grep -E '^not ok|^# .*(Expected|FAIL|failed)|^vm:' "$log" |
 			sed 's/^/    /' | head -15
@@ -117,7 +126,7 @@ kernels=$(scripts/kernels.sh)
 # kernel.
 FULL_KERNELS=${FULL_KERNELS:-"6.1 7.3"}
 
-# The kernel ABI suites (tests/selftests), each in its own boot.
+# The kernel ABI suites (tests/selftests), in one boot (vm_batch).
 abi_suites="sessions_test channels_test data_test ring_test ring_peer_test
 	stress_test framing_test procs_test events_test requests_test
 	listeners_test channel_list_test abi_control_test abi_session_test
@@ -151,6 +160,36 @@ vm_suite() {
 	shift
 	tap_suite "$k-$n" tests/vm/run --kernel "$k" \
 		--logs "$top/build/vm-logs/$k-$n" -- "$@"
+}
+
+# Several test programs in one boot, each counted as a suite of its own
+# (its output in build/test-logs/KERNEL-BATCH/): vm_batch KERNEL BATCH
+# PROGRAM...  The runner's checks after the programs (the module unloads
+# without references, nothing leaked, no kernel report, no crash) are one
+# more suite, KERNEL-BATCH-guest.
+vm_batch() {
+	local k=$1 b=$2 dir=$logs/$1-$2 t0=$SECONDS p n rc prc
+	shift 2
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	tests/vm/run --kernel "$k" --logs "$top/build/vm-logs/$k-$b" \
+		--share "$dir" -- tests/vm/each.sh --out "$dir" "$@" \
+		> "$logs/$k-$b.log" 2>&1
+	rc=$?
+	for p in "$@"; do
+		n=${p##*/}
+		prc=$(cat "$dir/$n.rc" 2>/dev/null || echo "none (not run)")
+		touch "$dir/$n.log"
+		tap_record "$k-${n%_test}" "$dir/$n.log" "$prc" \
+			"$(cat "$dir/$n.secs" 2>/dev/null || echo 0)"
+	done
+	# the boot and the checks after the programs (its time: the whole boot)
+	if [ "$rc" -le 1 ] && ! grep -q '^vm:' "$logs/$k-$b.log"; then
+		record "$k-$b-guest" 1 0 0 $((SECONDS - t0))
+	else
+		record "$k-$b-guest" 0 1 0 $((SECONDS - t0))
+		grep -E '^vm:' "$logs/$k-$b.log" | sed 's/^/    /' | head -15
+	fi
 }
 
 # Long preparations that need little of the CPUs while the VM suites run
@@ -206,17 +245,23 @@ for s in $kernels; do
 	case " $FULL_KERNELS " in
 	*" $s "*) ;;
 	*)
+		progs=()
 		for t in $subset_suites; do
-			vm_suite "$s" "build/selftests/$t"
+			progs+=("build/selftests/$t")
 		done
+		vm_batch "$s" subset "${progs[@]}"
 		continue ;;
 	esac
+	progs=()
 	for t in $abi_suites; do
-		vm_suite "$s" "build/selftests/$t"
+		progs+=("build/selftests/$t")
 	done
+	vm_batch "$s" abi "${progs[@]}"
+	progs=()
 	for t in $lib_suites; do
-		vm_suite "$s" "build/lib-tests/$t"
+		progs+=("build/lib-tests/$t")
 	done
+	vm_batch "$s" lib "${progs[@]}"
 	vm_suite "$s" build/fuzz/wtsvc-fuzz --duration "$FUZZ_SECS"
 	vm_suite "$s" build/storm/wtsvc-kill-storm --duration "$STORM_SECS"
 	vm_suite "$s" build/storm/wtsvc-soak --duration "$SOAK_SECS" \
