@@ -158,12 +158,12 @@ static inline void expect_fill(struct __test_metadata *_metadata,
 	expect_bytes(_metadata, got, want, len, what);
 }
 
-/* Wait up to 5 s for fd to be readable. */
+/* Wait up to 20 s for fd to be readable (a loaded TCG guest is slow). */
 static inline int wait_readable(int fd)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 
-	return poll(&pfd, 1, 5000) == 1 ? 0 : -ETIMEDOUT;
+	return poll(&pfd, 1, 20000) == 1 ? 0 : -ETIMEDOUT;
 }
 
 static inline bool stopping(struct abi_fx *fx)
