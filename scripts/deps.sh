@@ -28,6 +28,9 @@ PKGS=(
 	libwinpr2-dev freerdp2-dev freerdp2-x11 winpr-utils
 	freerdp3-dev freerdp3-x11 libwinpr3-dev winpr3-utils
 	xvfb xauth libssl-dev openssl iproute2
+	libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev
+	libxrandr-dev libxau-dev libxft-dev libpng-dev fonts-dejavu-core
+	xdotool x11-xserver-utils
 	python3 gnuplot-nox
 )
 # Never installed or upgraded here (the machine's boot).
@@ -66,6 +69,23 @@ if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.
 	EOF
 fi
 apt-get update -q
+
+# A -dev package of a boot library is asked for at the version of the
+# library already installed (a newer point release in the archive would
+# otherwise pull an upgrade of systemd itself), when the archive still
+# has it; bookworm-security keeps the previous point release.
+for i in "${!missing[@]}"; do
+	case ${missing[$i]} in
+	libsystemd-dev) lib=libsystemd0 ;;
+	libudev-dev) lib=libudev1 ;;
+	*) continue ;;
+	esac
+	have=$(dpkg-query -W -f='${Version}' "$lib" 2>/dev/null || true)
+	if [ -n "$have" ] && apt-cache madison "${missing[$i]}" |
+		awk -F' [|] ' '{print $2}' | grep -qxF "$have"; then
+		missing[$i]="${missing[$i]}=$have"
+	fi
+done
 
 # What apt would do: refuse if it touches the boot, else say it.
 plan=$(apt-get install -s -q --no-install-recommends "${missing[@]}" |
