@@ -114,9 +114,14 @@ WINPR_BINS := $(if $(call pc_exists,winpr2),$(BUILD)/bin/winpr-echo-app \
 RDP_BINS := $(RDPD_BINS) $(BUILD)/bin/wtsvc-rdpd-session \
 	    $(BUILD)/bin/wtsvc-echo-plugin \
 	    $(BUILD)/bin/wtsvc-cliprdr-plugin
+# The message box wtsvc-rdpd shows for WTSSendMessage; the desktop tests'
+# X clients: one paints a pattern on a session's display and logs its
+# input, one reads a window and checks what it shows.
+DESKTOP_BINS := $(BUILD)/bin/wtsvc-msgbox $(BUILD)/desktop/wtsvc-pattern \
+		$(BUILD)/desktop/wtsvc-screen-check
 TOOL_BINS := $(BUILD)/bin/wtsvc-demo $(LIB_BINS) $(WINPR_BINS) \
 	     $(BUILD)/bin/wtsvcctl \
-	     $(BUILD)/bin/wtsvc-bench $(RDP_BINS)
+	     $(BUILD)/bin/wtsvc-bench $(RDP_BINS) $(DESKTOP_BINS)
 CTL_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvcctl/*.c)
 BENCH_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-bench/*.c)
 UAPI := $(TOP)/include/uapi/linux/wtsvc.h
@@ -237,7 +242,7 @@ $(BUILD)/lib/pkgconfig/wtsvc.pc: $(TOP)/userspace/lib/wtsvc.pc.in $(TOP)/Makefil
 
 # Installed: build/bin/wtsvc-rdpd only (FreeRDP $(FREERDP)).
 INSTALL_RDP_BINS := $(BUILD)/bin/wtsvc-rdpd $(BUILD)/bin/wtsvc-rdpd-session \
-		    $(BUILD)/bin/wtsvc-echo-plugin \
+		    $(BUILD)/bin/wtsvc-msgbox $(BUILD)/bin/wtsvc-echo-plugin \
 		    $(BUILD)/bin/wtsvc-cliprdr-plugin
 
 install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(INSTALL_RDP_BINS)
@@ -327,6 +332,23 @@ $(BUILD)/host/uapi_cxx_test: $(TOP)/tests/host/uapi_layout.c $(UAPI)
 
 tools: $(TOOL_BINS)
 
+MSGBOX_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-msgbox/*.c)
+MSGBOX_HDRS := $(wildcard $(TOP)/userspace/tools/wtsvc-msgbox/*.h)
+$(BUILD)/bin/wtsvc-msgbox: $(MSGBOX_SRCS) $(MSGBOX_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -I$(TOP)/include $$(pkg-config --cflags x11 xft) \
+		-o $@ $(MSGBOX_SRCS) $$(pkg-config --libs x11 xft)
+
+$(BUILD)/desktop/wtsvc-pattern: $(TOP)/tests/desktop/pattern_client.c \
+		$(TOP)/tests/desktop/pattern.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $< -lX11
+
+$(BUILD)/desktop/wtsvc-screen-check: $(TOP)/tests/desktop/screen_check.c \
+		$(TOP)/tests/desktop/pattern.h
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $< -lX11 $$(pkg-config --libs libpng)
+
 $(BUILD)/bin/wtsvc-demo: $(TOP)/userspace/tools/wtsvc-demo.c $(UAPI)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -O2 -o $@ $< -lpthread
@@ -382,7 +404,8 @@ $(RDPD_BINS): $(RDPD_SRCS) $(RDPD_HDRS) $(ECHO_WORK) $(BUILD)/lib/libwtsvc.a \
 		-I$(TOP)/userspace/lib/wtsapi \
 		$(call FREERDP_CFLAGS,$(RDPD_GEN)) -o $@ $(RDPD_SRCS) \
 		$(PLUGIN_DIR)/echo_work.c $(BUILD)/lib/libwtsvc.a \
-		$(call FREERDP_LIBS,$(RDPD_GEN)) -lsystemd -luring -lpthread -ldl
+		$(call FREERDP_LIBS,$(RDPD_GEN)) -lXdamage -lXfixes -lXtst -lXext \
+		-lX11 -lsystemd -luring -lpthread -ldl
 $(BUILD)/bin/wtsvc-rdpd: RDPD_GEN := $(FREERDP)
 
 # The session leader wtsvc-rdpd starts per logon (PAM, logind): no
@@ -391,7 +414,7 @@ LEADER_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-rdpd-session/*.c)
 LEADER_HDRS := $(wildcard $(TOP)/userspace/tools/wtsvc-rdpd-session/*.h)
 $(BUILD)/bin/wtsvc-rdpd-session: $(LEADER_SRCS) $(LEADER_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -o $@ $(LEADER_SRCS) -lpam
+	$(CC) $(USER_CFLAGS) -o $@ $(LEADER_SRCS) -lpam -lX11 -lXau
 $(BUILD)/bin/wtsvc-rdpd-freerdp$(FREERDP_OTHER): RDPD_GEN := $(FREERDP_OTHER)
 
 $(BUILD)/bin/wtsvc-%-plugin: $(PLUGIN_DIR)/%_plugin.c \

@@ -311,6 +311,11 @@ if [ "$CHECK_DEBUG" != only ]; then
 	tap_suite session-host tests/vm/run --systemd --kernel 6.1 \
 		--logs "$top/build/vm-logs/session-host" \
 		-- tests/vm/session_host_test.sh
+	# A desktop per session: Xvfb as the user, the client sees it
+	# (a pattern compared block by block) and drives it (XTEST).
+	tap_suite desktop tests/vm/run --systemd --kernel 6.1 \
+		--logs "$top/build/vm-logs/desktop" \
+		-- tests/vm/desktop_test.sh
 	for how in reboot poweroff; do
 		tap_suite "session-shutdown-$how" tests/vm/run --systemd \
 			--kernel 6.1 --expect-power "$how" \

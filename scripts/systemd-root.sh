@@ -13,8 +13,10 @@
 # The root holds systemd as init, D-Bus, logind and PAM (for the session
 # host's logons), the run-time libraries of everything in build/bin
 # (FreeRDP 3 from bookworm-backports, FreeRDP 2, liburing, OpenSSL, PAM,
-# libsystemd), the FreeRDP clients with Xvfb (tests/vm/rdp_rig.sh),
-# python3 and pamtester.  Test users, with these passwords (test only):
+# libsystemd, the X libraries of the session's display), the FreeRDP
+# clients with Xvfb (tests/vm/rdp_rig.sh), xdotool and xrandr for the
+# desktop tests, python3 and pamtester.  Test users, with these
+# passwords (test only):
 #   alice  alice-pw-1
 #   bob    bob-pw-2
 # Units that slow a TCG boot are masked (apt and man-db timers, e2scrub,
@@ -41,6 +43,8 @@ PKGS=(
 	winpr3-utils
 	libfreerdp2-2 libfreerdp-server2-2 libwinpr2-2 freerdp2-x11 winpr-utils
 	xvfb xauth python3 pamtester file
+	libx11-6 libxau6 libxext6 libxdamage1 libxfixes3 libxtst6 libxft2
+	libpng16-16 fonts-dejavu-core xdotool x11-xserver-utils
 )
 # user:password (test only)
 USERS=(alice:alice-pw-1 bob:bob-pw-2)

@@ -17,7 +17,12 @@ struct leader_args {
 	const char *exec_cmd;		/* open: the session's program */
 	unsigned int session;		/* open: the wtsvc session id */
 	bool no_auth;			/* the client authenticated already (NLA) */
+	int display;			/* open: its X display number; -1: none */
+	unsigned int width, height;	/* the display's size */
+	const char *desktop_cmd;	/* without ~/.xsession; NULL: none */
 };
+
+#define LEADER_PATH_MAX	128
 
 /* One log line on stderr, prefixed with the leader's name and pid. */
 void leader_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -36,9 +41,23 @@ enum leader_result leader_pam_logon(struct leader_pam *lp,
 enum leader_result leader_pam_open(struct leader_pam *lp);
 void leader_pam_close(struct leader_pam *lp);
 
-/* program.c: the session's program, run as the user. */
-pid_t leader_program_start(struct leader_pam *lp, const struct leader_args *a);
+/* program.c: the session's programs, run as the user. */
+struct passwd;
+void leader_become_user(struct leader_pam *lp, const struct leader_args *a,
+			const struct passwd *pw);
+pid_t leader_program_start(struct leader_pam *lp, const struct leader_args *a,
+			   const char *cmd);
 /* Its process group: SIGTERM, then SIGKILL after grace_ms; reaps it. */
 void leader_program_stop(pid_t pid, int grace_ms);
+
+/*
+ * display.c: the session's X display (Xvfb as the user), and the
+ * desktop program on it.  leader_display_start returns the X server's
+ * pid (> 0) or -1, and the desktop program's pid in *desktop (-1: none).
+ */
+void leader_xauth_path(int display, char *buf, size_t size);
+pid_t leader_display_start(struct leader_pam *lp, const struct leader_args *a,
+			   pid_t *desktop);
+void leader_display_stop(const struct leader_args *a, pid_t xserver);
 
 #endif /* WTSVC_LEADER_H */

@@ -6,12 +6,16 @@
  *
  *   wtsvc-rdpd-session auth|open --service NAME --user NAME [--rhost HOST]
  *                      [--session N] [--exec CMD] [--no-auth]
+ *                      [--display N --geometry WxH [--desktop CMD]]
  *
  * The server first writes the password: a 32-bit length in host order,
  * then that many bytes (no NUL).  The leader runs PAM and answers one
  * line, "result CODE [LOGIND-SESSION]\n" (CODE a LEADER_* value).  "auth"
- * then exits with CODE as its status.  "open" keeps the PAM session open,
- * starts CMD as the user, and reports "exited STATUS\n" when CMD ends;
+ * then exits with CODE as its status.  "open" keeps the PAM session open;
+ * with --display it starts the session's X display :N (Xvfb, WxH, as the
+ * user) and its desktop program and answers "display N\n" once the
+ * display accepts connections from root, or "display -\n"; it starts CMD
+ * as the user, and reports "exited STATUS\n" when CMD ends;
  * it logs off when its stdin reaches end-of-file or reads LEADER_LOGOFF:
  * CMD's process group gets SIGTERM, then SIGKILL after LEADER_GRACE_MS,
  * the PAM session is closed, "closed\n" is written and the leader exits.

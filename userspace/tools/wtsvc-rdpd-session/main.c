@@ -37,6 +37,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: wtsvc-rdpd-session auth|open --service NAME --user NAME\n"
 		"         [--rhost HOST] [--session N] [--exec CMD] [--no-auth]\n"
+		"         [--display N --geometry WxH [--desktop CMD]]\n"
 		"Started by wtsvc-rdpd, which writes the password on stdin.\n");
 	exit(LEADER_SYSTEM);
 }
@@ -50,6 +51,9 @@ static void parse(int argc, char **argv, struct leader_args *a)
 		{ "session", required_argument, NULL, 'i' },
 		{ "exec", required_argument, NULL, 'e' },
 		{ "no-auth", no_argument, NULL, 'n' },
+		{ "display", required_argument, NULL, 'd' },
+		{ "geometry", required_argument, NULL, 'g' },
+		{ "desktop", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -66,6 +70,19 @@ static void parse(int argc, char **argv, struct leader_args *a)
 		case 'r': a->rhost = optarg; break;
 		case 'e': a->exec_cmd = optarg; break;
 		case 'n': a->no_auth = true; break;
+		case 'D': a->desktop_cmd = optarg; break;
+		case 'd':
+			a->display = (int)strtol(optarg, &end, 10);
+			if (!*optarg || *end || a->display < 0 ||
+			    a->display > 65535)
+				usage();
+			break;
+		case 'g':
+			if (sscanf(optarg, "%ux%u", &a->width, &a->height) != 2 ||
+			    a->width < 64 || a->height < 64 ||
+			    a->width > 8192 || a->height > 8192)
+				usage();
+			break;
 		case 'i':
 			a->session = (unsigned int)strtoul(optarg, &end, 10);
 			if (!*optarg || *end)
@@ -74,6 +91,8 @@ static void parse(int argc, char **argv, struct leader_args *a)
 		default: usage();
 		}
 	}
+	if (a->display >= 0 && !a->width)
+		usage();
 	if (optind != argc || !a->service || !a->user || !*a->user ||
 	    (strcmp(a->mode, "auth") && strcmp(a->mode, "open")))
 		usage();
@@ -170,12 +189,12 @@ static void serve(pid_t prog)
 
 int main(int argc, char **argv)
 {
-	struct leader_args a = { 0 };
+	struct leader_args a = { .display = -1 };
 	struct leader_pam lp;
 	enum leader_result res;
 	const char *xdg;
 	char *password;
-	pid_t prog = -1;
+	pid_t prog = -1, xserver = -1, desktop = -1;
 
 	parse(argc, argv, &a);
 	signal(SIGPIPE, SIG_IGN);
@@ -198,10 +217,21 @@ int main(int argc, char **argv)
 	free(password);
 	xdg = pam_getenv(lp.pamh, "XDG_SESSION_ID");
 	report("result 0 %s\n", xdg && *xdg ? xdg : "-");
+	if (a.display >= 0) {
+		xserver = leader_display_start(&lp, &a, &desktop);
+		if (xserver > 0)
+			report("display %d\n", a.display);
+		else
+			report("display -\n");
+		if (xserver <= 0)
+			a.display = -1;	/* the programs get no DISPLAY */
+	}
 	if (a.exec_cmd)
-		prog = leader_program_start(&lp, &a);
+		prog = leader_program_start(&lp, &a, a.exec_cmd);
 	serve(prog);
 	leader_program_stop(prog, LEADER_GRACE_MS);
+	leader_program_stop(desktop, LEADER_GRACE_MS);
+	leader_display_stop(&a, xserver);
 	leader_pam_close(&lp);
 	report("closed\n");
 	return 0;

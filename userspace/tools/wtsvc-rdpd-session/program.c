@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The session's program (wtsvc-rdpd --exec), started as the logged-on
- * user the way login(1) starts a shell: the user's groups, ids, home
+ * The session's programs (the desktop program, wtsvc-rdpd --exec),
+ * started as the logged-on user the way login(1) starts a shell: the user's groups, ids, home
  * directory and shell, the PAM environment (XDG_RUNTIME_DIR,
  * XDG_SESSION_ID, ... from pam_systemd and pam_env) plus HOME, USER,
- * LOGNAME, SHELL, PATH and WTSVC_SESSION.  It inherits the leader's
+ * LOGNAME, SHELL, PATH and WTSVC_SESSION, and DISPLAY and XAUTHORITY
+ * when the session has a display.  It inherits the leader's
  * wtsvc session and logind session, and runs in a process group of its
  * own so that logoff can signal it and everything it started.
  */
@@ -23,8 +24,15 @@
 
 #include "leader.h"
 
-static void child(struct leader_pam *lp, const struct leader_args *a,
-		  const struct passwd *pw)
+/*
+ * In a child of the leader: become the user the way login(1) does (the
+ * user's groups and ids, the PAM environment plus HOME, USER, LOGNAME,
+ * SHELL, PATH and WTSVC_SESSION, the home directory), in a process group
+ * of its own, stdin /dev/null and stdout to the server's log.  Exits the
+ * child on failure.
+ */
+void leader_become_user(struct leader_pam *lp, const struct leader_args *a,
+			const struct passwd *pw)
 {
 	char **env = pam_getenvlist(lp->pamh);
 	char id[16];
@@ -55,16 +63,31 @@ static void child(struct leader_pam *lp, const struct leader_args *a,
 	       "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 	       0);
 	setenv("WTSVC_SESSION", id, 1);
+	if (a->display >= 0) {
+		char name[16], auth[LEADER_PATH_MAX];
+
+		snprintf(name, sizeof(name), ":%d", a->display);
+		leader_xauth_path(a->display, auth, sizeof(auth));
+		setenv("DISPLAY", name, 1);
+		setenv("XAUTHORITY", auth, 1);
+	}
 	if (chdir(pw->pw_dir) && chdir("/")) {
 		leader_log("chdir: %s", strerror(errno));
 		_exit(126);
 	}
-	execl("/bin/sh", "sh", "-c", a->exec_cmd, (char *)NULL);
+}
+
+static void child(struct leader_pam *lp, const struct leader_args *a,
+		  const struct passwd *pw, const char *cmd)
+{
+	leader_become_user(lp, a, pw);
+	execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 	leader_log("/bin/sh: %s", strerror(errno));
 	_exit(127);
 }
 
-pid_t leader_program_start(struct leader_pam *lp, const struct leader_args *a)
+pid_t leader_program_start(struct leader_pam *lp, const struct leader_args *a,
+			   const char *cmd)
 {
 	struct passwd *pw = getpwnam(a->user);
 	pid_t pid;
@@ -75,14 +98,14 @@ pid_t leader_program_start(struct leader_pam *lp, const struct leader_args *a)
 	}
 	pid = fork();
 	if (pid == 0)
-		child(lp, a, pw);
+		child(lp, a, pw, cmd);
 	if (pid < 0) {
 		leader_log("fork: %s", strerror(errno));
 		return -1;
 	}
 	setpgid(pid, pid);	/* both sides: no race with kill(-pid) */
 	leader_log("session %u: started pid %d as %s: %s", a->session,
-		   (int)pid, a->user, a->exec_cmd);
+		   (int)pid, a->user, cmd);
 	return pid;
 }
 

@@ -272,6 +272,25 @@ void rdpd_host_unclaim(uint32_t id)
 	pthread_mutex_unlock(&host_lock);
 }
 
+bool rdpd_host_desktop_of(uint32_t id, struct rdpd_host_desktop *out)
+{
+	struct rdpd_host_session *hs;
+	bool found = false;
+
+	pthread_mutex_lock(&host_lock);
+	hs = find_locked(id);
+	if (hs && hs->display >= 0 && hs->state != HS_ENDING) {
+		out->display = hs->display;
+		out->uid = hs->uid;
+		out->gid = hs->gid;
+		memcpy(out->user, hs->user, sizeof(out->user));
+		out->connected = hs->conn != NULL;
+		found = true;
+	}
+	pthread_mutex_unlock(&host_lock);
+	return found;
+}
+
 struct rdpd_host_session *rdpd_host_claim(uint32_t id)
 {
 	struct rdpd_host_session *hs;
@@ -296,6 +315,7 @@ static struct rdpd_host_session *new_session(const char *user, uid_t uid,
 	hs->uid = uid;
 	hs->gid = gid;
 	hs->leader_in = hs->leader_out = -1;
+	hs->display = -1;
 	snprintf(hs->user, sizeof(hs->user), "%s", user);
 	hs->si = *c;
 	hs->si.size = sizeof(hs->si);
@@ -375,8 +395,7 @@ static enum rdpd_logon logon_pam(struct rdpd_logon_req *req,
 	hs = new_session(user, pw.pw_uid, pw.pw_gid, req->si);
 	if (!hs)
 		return RDPD_LOGON_FAILED;
-	code = rdpd_leader_open(host_cfg, hs, req->password, req->rhost,
-				req->authenticated);
+	code = rdpd_leader_open(host_cfg, hs, req);
 	if (code != LEADER_OK) {
 		wts_session_destroy(hs->id);
 		free(hs);

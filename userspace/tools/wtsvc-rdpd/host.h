@@ -44,6 +44,7 @@ struct rdpd_host_session {
 	pid_t leader;			/* wtsvc-rdpd-session; 0: none */
 	int leader_in, leader_out;	/* its stdin, its stdout */
 	pid_t exec_pid;			/* --exec without a leader */
+	int display;			/* its X display number; -1: none */
 	struct rdpd_conn *conn;		/* the connection showing it */
 	struct wtsvc_session_info si;	/* as last sent to the kernel */
 	struct rdpd_limits limits;
@@ -73,6 +74,7 @@ struct rdpd_logon_req {
 	const char *user;		/* as the client sent it */
 	const char *password;
 	const char *rhost;		/* the client's address */
+	unsigned int width, height;	/* the client's desktop */
 	bool authenticated;		/* NLA did it, or a reconnect cookie */
 	uint32_t cookie_session;	/* the session a valid cookie names */
 	struct wtsvc_session_info *si;	/* client fields; the result out */
@@ -115,6 +117,16 @@ void rdpd_host_logoff_all(int timeout_ms);
 /* The thread that runs limits and logoffs of disconnected sessions. */
 void *rdpd_host_thread(void *arg);
 
+/* Where session id's desktop is: false when it has none (or no session). */
+struct rdpd_host_desktop {
+	int display;
+	uid_t uid;
+	gid_t gid;
+	char user[WTSVC_NAME_LEN];
+	bool connected;			/* a client shows it now */
+};
+bool rdpd_host_desktop_of(uint32_t id, struct rdpd_host_desktop *out);
+
 /* For a connection switching sessions: session id, claimed for it. */
 struct rdpd_host_session *rdpd_host_claim(uint32_t id);
 /* Give back a session claimed for a switch that did not happen. */
@@ -127,12 +139,19 @@ void rdpd_host_switch(struct rdpd_host_session *from,
 int rdpd_leader_auth(const struct rdpd_config *cfg, const char *user,
 		     const char *password, const char *rhost);
 int rdpd_leader_open(const struct rdpd_config *cfg,
-		     struct rdpd_host_session *hs, const char *password,
-		     const char *rhost, bool authenticated);
+		     struct rdpd_host_session *hs,
+		     const struct rdpd_logon_req *req);
 /* Log off through the leader; returns when it is gone. */
 void rdpd_leader_logoff(struct rdpd_host_session *hs);
 /* Read what the leader reports (exits of the program); false: it is gone. */
 bool rdpd_leader_poll(struct rdpd_host_session *hs);
+
+/* messages.c: WTSSendMessage's boxes, on the requests thread. */
+struct wts_request;
+void rdpd_messages_init(const char *program);
+void rdpd_message_show(const struct wts_request *r);
+void rdpd_messages_poll(void);
+void rdpd_messages_close_all(void);
 
 /* power.c: systemd-logind over D-Bus. */
 int rdpd_logind_terminate(const char *session);

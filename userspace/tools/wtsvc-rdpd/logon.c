@@ -27,11 +27,19 @@ extern char **environ;
 
 #define LEADER_REPLY_MS	60000	/* PAM may be slow: LDAP, a fail delay */
 
+/* The display arguments of "open": --display N --geometry WxH [--desktop]. */
+struct leader_display {
+	char number[16];
+	char geometry[32];
+	const char *desktop_cmd;
+};
+
 static pid_t spawn(const struct rdpd_config *cfg, const char *mode,
 		   const char *user, const char *rhost, const char *session,
-		   const char *exec_cmd, bool no_auth, int *in, int *out)
+		   const char *exec_cmd, bool no_auth,
+		   const struct leader_display *disp, int *in, int *out)
 {
-	const char *argv[16];
+	const char *argv[24];
 	posix_spawn_file_actions_t fa;
 	int to[2], from[2];
 	unsigned int n = 0;
@@ -58,6 +66,16 @@ static pid_t spawn(const struct rdpd_config *cfg, const char *mode,
 	}
 	if (no_auth)
 		argv[n++] = "--no-auth";
+	if (disp) {
+		argv[n++] = "--display";
+		argv[n++] = disp->number;
+		argv[n++] = "--geometry";
+		argv[n++] = disp->geometry;
+		if (disp->desktop_cmd) {
+			argv[n++] = "--desktop";
+			argv[n++] = disp->desktop_cmd;
+		}
+	}
 	argv[n] = NULL;
 	if (pipe2(to, O_CLOEXEC))
 		return -1;
@@ -158,7 +176,8 @@ int rdpd_leader_auth(const struct rdpd_config *cfg, const char *user,
 	int in, out, code;
 	pid_t pid;
 
-	pid = spawn(cfg, "auth", user, rhost, NULL, NULL, false, &in, &out);
+	pid = spawn(cfg, "auth", user, rhost, NULL, NULL, false, NULL, &in,
+		    &out);
 	if (pid < 0)
 		return LEADER_SYSTEM;
 	code = send_password(in, password) ? reply(out, NULL, 0) :
@@ -169,16 +188,39 @@ int rdpd_leader_auth(const struct rdpd_config *cfg, const char *user,
 	return code;
 }
 
-int rdpd_leader_open(const struct rdpd_config *cfg,
-		     struct rdpd_host_session *hs, const char *password,
-		     const char *rhost, bool authenticated)
+/* The "display N" line that follows the result of an open with --display. */
+static int display_reply(int fd, uint32_t session)
 {
+	char line[64];
+	int number;
+
+	if (!read_line(fd, line, sizeof(line), LEADER_REPLY_MS) ||
+	    sscanf(line, "display %d", &number) != 1) {
+		rdpd_log("session %u: no display (the leader said \"%s\")",
+			 session, line);
+		return -1;
+	}
+	return number;
+}
+
+int rdpd_leader_open(const struct rdpd_config *cfg,
+		     struct rdpd_host_session *hs,
+		     const struct rdpd_logon_req *req)
+{
+	struct leader_display disp = { .desktop_cmd = cfg->desktop_cmd };
 	char id[16], xdg[64];
 	int code;
 
 	snprintf(id, sizeof(id), "%u", hs->id);
-	hs->leader = spawn(cfg, "open", hs->user, rhost, id, cfg->exec_cmd,
-			   authenticated, &hs->leader_in, &hs->leader_out);
+	snprintf(disp.number, sizeof(disp.number), "%u",
+		 cfg->display_base + hs->id);
+	snprintf(disp.geometry, sizeof(disp.geometry), "%ux%u",
+		 req->width ? req->width : 1024,
+		 req->height ? req->height : 768);
+	hs->leader = spawn(cfg, "open", hs->user, req->rhost, id,
+			   cfg->exec_cmd, req->authenticated,
+			   cfg->desktop ? &disp : NULL, &hs->leader_in,
+			   &hs->leader_out);
 	if (hs->leader < 0) {
 		hs->leader = 0;
 		return LEADER_SYSTEM;
@@ -189,7 +231,7 @@ int rdpd_leader_open(const struct rdpd_config *cfg,
 			 hs->id, wts_last_error());
 		code = LEADER_SYSTEM;
 	} else {
-		code = send_password(hs->leader_in, password) ?
+		code = send_password(hs->leader_in, req->password) ?
 		       reply(hs->leader_out, xdg, sizeof(xdg)) : LEADER_SYSTEM;
 	}
 	if (code != LEADER_OK) {
@@ -201,6 +243,8 @@ int rdpd_leader_open(const struct rdpd_config *cfg,
 	}
 	snprintf(hs->logind_id, sizeof(hs->logind_id), "%s",
 		 strcmp(xdg, "-") ? xdg : "");
+	if (cfg->desktop)
+		hs->display = display_reply(hs->leader_out, hs->id);
 	fcntl(hs->leader_out, F_SETFL, O_NONBLOCK);
 	return LEADER_OK;
 }

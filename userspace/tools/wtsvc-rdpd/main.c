@@ -8,7 +8,9 @@
  *   wtsvc-rdpd [--address ADDR] [--port N] [--cert FILE --key FILE]
  *              [--nla --sam FILE] [--user NAME | --pam-service NAME]
  *              [--multi-session] [--session-helper PATH] [--max-clients N]
- *              [--exec CMD] [--budget BYTES] [--hold BYTES]
+ *              [--exec CMD] [--desktop CMD | --no-desktop]
+ *              [--display-base N] [--message-box PATH]
+ *              [--budget BYTES] [--hold BYTES]
  *              [--inproc-echo SPEC] [-v] [--version]
  */
 #include <errno.h>
@@ -25,6 +27,7 @@
 #include <winpr/ssl.h>
 #include <winpr/winsock.h>
 
+#include "display.h"
 #include "host.h"
 #include "peer.h"
 #include "wts_side.h"
@@ -129,6 +132,13 @@ static void usage(FILE *f, int status)
 		"                      beside this program)\n"
 		"  --max-clients N     concurrent connections (16)\n"
 		"  --exec CMD          run CMD (sh -c) in each new session, as its user\n"
+		"  --desktop CMD       the desktop program of a session's display when\n"
+		"                      the user has no executable ~/.xsession (none)\n"
+		"  --no-desktop        no X display per session (default with PAM logons:\n"
+		"                      Xvfb :(BASE + session id), as the user)\n"
+		"  --display-base N    BASE above (10)\n"
+		"  --message-box P     the WTSSendMessage dialog (wtsvc-msgbox beside\n"
+		"                      this program)\n"
 		"  --budget BYTES      bytes relayed per channel per loop turn (262144)\n"
 		"  --hold BYTES        client data held for one channel's application\n"
 		"                      before its sending stops (4194304); 8x that held\n"
@@ -153,19 +163,20 @@ static unsigned long num_arg(const char *s, unsigned long min,
 	return v;
 }
 
-/* A program in the directory of this one (static: main's lifetime). */
+/* A program in the directory of this one (allocated: main's lifetime). */
 static const char *beside_self(const char *name)
 {
-	static char path[4096];
+	char path[4096], *slash, *full;
 	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
-	char *slash;
 
 	path[n > 0 ? n : 0] = '\0';
 	slash = strrchr(path, '/');
-	if (!slash || (size_t)(slash - path) + strlen(name) + 2 > sizeof(path))
+	if (!slash)
 		return name;
-	strcpy(slash + 1, name);
-	return path;
+	*slash = '\0';
+	if (asprintf(&full, "%s/%s", path, name) < 0)
+		return name;
+	return full;
 }
 
 static void parse(int argc, char **argv, struct rdpd_config *cfg)
@@ -183,6 +194,10 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		{ "session-helper", required_argument, NULL, 'L' },
 		{ "max-clients", required_argument, NULL, 'm' },
 		{ "exec", required_argument, NULL, 'e' },
+		{ "desktop", required_argument, NULL, 'D' },
+		{ "no-desktop", no_argument, NULL, 'X' },
+		{ "display-base", required_argument, NULL, 'x' },
+		{ "message-box", required_argument, NULL, 'b' },
 		{ "budget", required_argument, NULL, 'B' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "inproc-echo", required_argument, NULL, 'I' },
@@ -191,6 +206,7 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	bool no_desktop = false;
 	struct passwd *pw;
 	int c;
 
@@ -208,6 +224,10 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		case 'L': cfg->leader_path = optarg; break;
 		case 'm': cfg->max_clients = num_arg(optarg, 1, 4096); break;
 		case 'e': cfg->exec_cmd = optarg; break;
+		case 'D': cfg->desktop_cmd = optarg; break;
+		case 'X': no_desktop = true; break;
+		case 'b': cfg->msgbox_path = optarg; break;
+		case 'x': cfg->display_base = num_arg(optarg, 1, 32767); break;
 		case 'B': cfg->chan_budget = num_arg(optarg, 1600, 64 << 20); break;
 		case 'H': cfg->hold_bytes = num_arg(optarg, 65536, 1UL << 30); break;
 		case 'I': cfg->inproc_echo = optarg; break;
@@ -229,6 +249,7 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 	}
 	rdpd_verbose = cfg->verbose;
 	cfg->pam = !cfg->owner_name && !cfg->inproc_echo;
+	cfg->desktop = cfg->pam && !no_desktop;
 	if (!cfg->pam) {
 		pw = cfg->owner_name ? getpwnam(cfg->owner_name) :
 		     getpwuid(getuid());
@@ -251,6 +272,15 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 			strerror(errno));
 		exit(2);
 	}
+	if (!cfg->desktop)
+		return;
+	if (!cfg->msgbox_path)
+		cfg->msgbox_path = beside_self("wtsvc-msgbox");
+	if (access(cfg->msgbox_path, X_OK)) {
+		fprintf(stderr, "wtsvc-rdpd: %s: %s\n", cfg->msgbox_path,
+			strerror(errno));
+		exit(2);
+	}
 }
 
 int main(int argc, char **argv)
@@ -264,6 +294,7 @@ int main(int argc, char **argv)
 		.chan_budget = 256 * 1024,
 		.hold_bytes = 4 << 20,
 		.pam_service = "wtsvc-rdpd",
+		.display_base = 10,
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	pthread_t requests, host;
@@ -273,6 +304,12 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	parse(argc, argv, &cfg);
+	/* Each connection talks to its session's display from its thread. */
+	rdpd_messages_init(cfg.msgbox_path);
+	if (cfg.desktop && !rdpd_display_setup()) {
+		rdpd_log("Xlib without thread support");
+		return 1;
+	}
 	/* Before any WTS call: libfreerdp's own calls go to its table. */
 	rdpd_fr = FreeRDP_InitWtsApi();
 	if (!rdpd_fr || !WTSRegisterWtsApiFunctionTable(rdpd_fr)) {

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <winpr/synch.h>
 
+#include "display.h"
 #include "host.h"
 #include "peer.h"
 #include "wts_side.h"
@@ -63,6 +64,13 @@ static void ctx_free(freerdp_peer *client, rdpContext *context)
 /* Bridge the channels of the session the connection shows. */
 static bool show_session(struct rdpd_ctx *ctx)
 {
+	if (ctx->hs && ctx->hs->display >= 0) {
+		ctx->disp = rdpd_display_open(ctx->hs->display,
+					      ctx->si.session_id,
+					      ctx->hs->uid);
+		if (ctx->disp && ctx->activated)
+			rdpd_display_refresh(ctx->disp);
+	}
 	ctx->offer_fd = wts_open_offers(ctx->si.session_id);
 	if (ctx->offer_fd < 0)
 		rdpd_log("session %u: no dynamic channels (Win32 error %u)",
@@ -74,6 +82,8 @@ static bool show_session(struct rdpd_ctx *ctx)
 static void hide_session(struct rdpd_ctx *ctx)
 {
 	rdpd_channels_close_all(ctx);
+	rdpd_display_close(ctx->disp);
+	ctx->disp = NULL;
 	if (ctx->offer_fd >= 0)
 		close(ctx->offer_fd);
 	ctx->offer_fd = -1;
@@ -111,6 +121,8 @@ static BOOL on_activate(freerdp_peer *client)
 	}
 	rdpd_session_state(ctx, WTSVC_STATE_ACTIVE);
 	rdpd_session_issue_cookie(ctx);
+	if (ctx->disp)
+		rdpd_display_refresh(ctx->disp);
 	rdpd_log("session %u: active", ctx->si.session_id);
 	return TRUE;
 }
@@ -118,26 +130,41 @@ static BOOL on_activate(freerdp_peer *client)
 /* The client's input, for MaxIdleTime. */
 static BOOL on_key(rdpInput *in, UINT16 flags, rdpd_scancode code)
 {
-	(void)flags;
-	(void)code;
-	rdpd_host_input(((struct rdpd_ctx *)in->context)->hs);
+	struct rdpd_ctx *ctx = (struct rdpd_ctx *)in->context;
+
+	rdpd_host_input(ctx->hs);
+	if (ctx->disp)
+		rdpd_display_key(ctx->disp, flags, (uint8_t)code);
 	return TRUE;
 }
 
 static BOOL on_unicode(rdpInput *in, UINT16 flags, UINT16 code)
 {
-	(void)flags;
-	(void)code;
-	rdpd_host_input(((struct rdpd_ctx *)in->context)->hs);
+	struct rdpd_ctx *ctx = (struct rdpd_ctx *)in->context;
+
+	rdpd_host_input(ctx->hs);
+	if (ctx->disp)
+		rdpd_display_unicode(ctx->disp, flags, code);
 	return TRUE;
 }
 
 static BOOL on_mouse(rdpInput *in, UINT16 flags, UINT16 x, UINT16 y)
 {
-	(void)flags;
-	(void)x;
-	(void)y;
-	rdpd_host_input(((struct rdpd_ctx *)in->context)->hs);
+	struct rdpd_ctx *ctx = (struct rdpd_ctx *)in->context;
+
+	rdpd_host_input(ctx->hs);
+	if (ctx->disp)
+		rdpd_display_mouse(ctx->disp, flags, x, y);
+	return TRUE;
+}
+
+static BOOL on_xmouse(rdpInput *in, UINT16 flags, UINT16 x, UINT16 y)
+{
+	struct rdpd_ctx *ctx = (struct rdpd_ctx *)in->context;
+
+	rdpd_host_input(ctx->hs);
+	if (ctx->disp)
+		rdpd_display_xmouse(ctx->disp, flags, x, y);
 	return TRUE;
 }
 
@@ -174,7 +201,7 @@ static bool configure(freerdp_peer *client, const struct rdpd_config *cfg)
 	client->context->input->KeyboardEvent = on_key;
 	client->context->input->UnicodeKeyboardEvent = on_unicode;
 	client->context->input->MouseEvent = on_mouse;
-	client->context->input->ExtendedMouseEvent = on_mouse;
+	client->context->input->ExtendedMouseEvent = on_xmouse;
 	return true;
 }
 
@@ -211,6 +238,11 @@ static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 		add_fd(pfd, &n, ctx->sockfd, POLLOUT);
 	add_fd(pfd, &n, ctx->conn.wake_fd, POLLIN);
 	add_fd(pfd, &n, ctx->offer_fd, POLLIN);
+	if (ctx->disp) {
+		add_fd(pfd, &n, rdpd_display_fd(ctx->disp), POLLIN);
+		if (ctx->activated && !out_blocked)
+			rdpd_display_timeout(ctx->disp, &timeout);
+	}
 	n += rdpd_channels_pollfds(ctx, pfd + n, CHAN_FDS_MAX, &timeout);
 	if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
 		rdpd_log("poll: %s", strerror(errno));
@@ -288,6 +320,12 @@ static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 			out_blocked = output_blocked(client);
 			rdpd_channels_offers(ctx);
 			rdpd_channels_relay(ctx, !out_blocked);
+		}
+		if (ctx->disp) {
+			rdpd_display_events(ctx->disp);
+			if (ctx->activated && !out_blocked &&
+			    !rdpd_display_send(ctx->disp, &ctx->base))
+				return RDPD_END_NONE;
 		}
 		/*
 		 * One pass over FreeRDP's queue: what reading the client and

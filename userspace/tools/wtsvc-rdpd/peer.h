@@ -67,6 +67,7 @@ struct rdpd_ctx {
 	struct rdpd_host_session *hs;	/* the session shown, or NULL */
 	int refusal;			/* enum rdpd_logon of a refused one */
 	bool activated;
+	struct rdpd_display *disp;	/* the session's display, or NULL */
 };
 
 /* FreeRDP's own in-process WTS table (the bridge's FreeRDP side). */

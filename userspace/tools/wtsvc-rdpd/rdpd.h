@@ -29,6 +29,10 @@ struct rdpd_config {
 	bool multi_session;		/* a new session per logon */
 	unsigned int max_clients;
 	const char *exec_cmd;		/* started in each session */
+	bool desktop;			/* a display per session (PAM logons) */
+	const char *desktop_cmd;	/* its program without ~/.xsession */
+	unsigned int display_base;	/* session N's display: :(base + N) */
+	const char *msgbox_path;	/* wtsvc-msgbox */
 	unsigned int chan_budget;	/* bytes relayed per channel per turn */
 	size_t hold_bytes;		/* client data held for applications */
 	const char *inproc_echo;	/* baseline mode: "COUNT:SIZE,..." */

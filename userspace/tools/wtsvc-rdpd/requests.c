@@ -6,9 +6,9 @@
  * the client's connection and keeps the session; logoff ends both; each
  * is answered once done.  Shutdown logs sessions off and then asks
  * systemd-logind to power off, reboot or halt.  Connect moves a
- * connection to a disconnected session.  A message is logged (the
- * server has no screen to show it on yet) and answered IDOK.  Remote
- * control gets ERROR_NOT_SUPPORTED.
+ * connection to a disconnected session.  A message becomes a message box
+ * on the session's display (messages.c).  Remote control gets
+ * ERROR_NOT_SUPPORTED.
  */
 #include <errno.h>
 #include <poll.h>
@@ -55,9 +55,7 @@ static void serve_one(struct wts_request *r)
 		/* else: answered by the connection when it is gone */
 		break;
 	case WTSVC_REQ_MESSAGE:
-		rdpd_log("message for session %u: \"%s\": \"%s\" (style 0x%x)",
-			 r->session_id, r->text[0], r->text[1], r->arg);
-		wts_answer(r->id, WTS_ERROR_SUCCESS, WTS_IDOK);
+		rdpd_message_show(r);
 		break;
 	case WTSVC_REQ_SHUTDOWN:
 		rdpd_host_shutdown(r->arg, r->pid, r->id);
@@ -94,6 +92,8 @@ void *rdpd_requests_thread(void *arg)
 			serve_one(&r);
 			wts_free_request(&r);
 		}
+		rdpd_messages_poll();
 	}
+	rdpd_messages_close_all();
 	return NULL;
 }

@@ -170,6 +170,8 @@ bool rdpd_session_logon(struct rdpd_ctx *ctx)
 	req.user = freerdp_settings_get_string(s, FreeRDP_Username);
 	req.password = freerdp_settings_get_string(s, FreeRDP_Password);
 	req.rhost = addr;
+	req.width = freerdp_settings_get_uint32(s, FreeRDP_DesktopWidth);
+	req.height = freerdp_settings_get_uint32(s, FreeRDP_DesktopHeight);
 	req.authenticated = ctx->cfg->nla;	/* CredSSP checked it */
 	req.cookie_session = cookie_session(s, req.user);
 	req.si = &si;

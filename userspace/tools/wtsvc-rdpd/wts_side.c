@@ -109,6 +109,7 @@ int wts_next_request(int timeout_ms, struct wts_request *req)
 	req->session_id = r.SessionId;
 	req->target_session_id = r.TargetSessionId;
 	req->arg = r.Arg;
+	req->timeout_ms = r.TimeoutMs;
 	req->pid = r.ProcessId;
 	req->uid = r.Uid;
 	req->id = r.Id;

@@ -36,6 +36,7 @@ struct wts_request {
 	uint32_t session_id;
 	uint32_t target_session_id;	/* CONNECT */
 	uint32_t arg;
+	uint32_t timeout_ms;		/* MESSAGE: 0 none */
 	uint32_t pid;
 	uint32_t uid;
 	uint64_t id;
@@ -70,7 +71,10 @@ bool wts_user_limits(const char *user, struct wts_user_limits *l);
 #define WTS_ERROR_CTX_WINSTATION_BUSY	7024
 #define WTS_ERROR_CTX_SESSION_IN_USE	7069
 #define WTS_ERROR_INVALID_PARAMETER	87
+#define WTS_ERROR_NOT_ENOUGH_MEMORY	8
+#define WTS_ERROR_INVALID_MSGBOX_STYLE	1581
 #define WTS_IDOK			1
+#define WTS_IDTIMEOUT			32000
 /* HRESULT_FROM_WIN32(ERROR_NOT_FOUND), and E_FAIL. */
 #define WTS_HR_NOT_FOUND		((int32_t)0x80070490)
 #define WTS_HR_FAIL			((int32_t)0x80004005)

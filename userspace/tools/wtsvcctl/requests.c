@@ -9,13 +9,14 @@
 
 #include "wtsvcctl.h"
 
-/* Parse "[--no-wait] [--timeout S] ID" style arguments. */
+/* Parse "[--no-wait] [--timeout S] [--style N] ID" style arguments. */
 static bool parse(int argc, char **argv, DWORD *id, bool *wait,
-		  unsigned int *timeout, int want_args)
+		  unsigned int *timeout, unsigned int *style, int want_args)
 {
 	static const struct option opts[] = {
 		{ "no-wait", no_argument, NULL, 'N' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "style", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -24,6 +25,8 @@ static bool parse(int argc, char **argv, DWORD *id, bool *wait,
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'N')
 			*wait = false;
+		else if (c == 's' && style && ctl_parse_u32(optarg, style))
+			continue;
 		else if (c != 't' || !ctl_parse_u32(optarg, timeout))
 			return false;
 	}
@@ -38,7 +41,7 @@ static int control(int argc, char **argv, bool logoff)
 	DWORD id;
 	BOOL ok;
 
-	if (!parse(argc, argv, &id, &wait, &timeout, 1)) {
+	if (!parse(argc, argv, &id, &wait, &timeout, NULL, 1)) {
 		fprintf(stderr, "usage: wtsvcctl %s [--no-wait] ID|current\n",
 			argv[0]);
 		return EXIT_USAGE;
@@ -63,19 +66,19 @@ int cmd_disconnect(struct ctl_opts *o, int argc, char **argv)
 int cmd_message(struct ctl_opts *o, int argc, char **argv)
 {
 	bool wait = true;
-	unsigned int timeout = 0;
+	unsigned int timeout = 0, style = 0;	/* MB_OK */
 	DWORD id, response = 0;
 	char *title, *text;
 
-	if (!parse(argc, argv, &id, &wait, &timeout, 3)) {
-		fprintf(stderr, "usage: wtsvcctl message [--no-wait] [--timeout SECONDS] ID|current TITLE TEXT\n");
+	if (!parse(argc, argv, &id, &wait, &timeout, &style, 3)) {
+		fprintf(stderr, "usage: wtsvcctl message [--no-wait] [--timeout SECONDS] [--style N] ID|current TITLE TEXT\n");
 		return EXIT_USAGE;
 	}
 	title = argv[optind + 1];
 	text = argv[optind + 2];
 	if (!WTSSendMessageA(WTS_CURRENT_SERVER_HANDLE, id, title,
 			     (DWORD)strlen(title), text, (DWORD)strlen(text),
-			     0 /* MB_OK */, timeout, &response, wait))
+			     style, timeout, &response, wait))
 		return ctl_fail("message");
 	if (o->json)
 		printf("{\"response\":%u}\n", response);

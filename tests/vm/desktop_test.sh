@@ -1,0 +1,210 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A desktop in every session, inside the systemd guest (tests/vm/run
+# --systemd): wtsvc-rdpd with PAM logons starts an X display per session
+# (Xvfb as the user, sized to the client) with the desktop program on it,
+# here the test client wtsvc-pattern that paints a known pattern and logs
+# the input it receives.  FreeRDP 3's client, on an Xvfb of its own, must
+# show that pattern (its window grabbed and compared block by block), and
+# the mouse moves, clicks and typing done in its window (xdotool) must
+# reach the test client exactly.  WTSSendMessage (wtsvcctl message) shows
+# a message box on the session's display, seen in the client's window and
+# answered there with the keyboard and the mouse; its timeout, bWait =
+# FALSE, a bad style, a box sent while disconnected.  A reconnect shows
+# the same running desktop; logoff ends the display.  Prints TAP.
+#
+#   tests/vm/desktop_test.sh
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+port=33897
+rig_display=:96
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+. "$top/tests/vm/rdp_rig.sh"
+. "$top/tests/tap.sh"
+trap 'rig_stop_all; rm -rf "$tmp"' EXIT
+rig_loglevel=INFO
+D=$top/build/desktop
+shots=$tmp/shots
+mkdir -p "$shots"
+chmod 1777 "$tmp"
+
+logon() {	# NAME USER PASSWORD
+	rig_client "$1" $port 300 /sec:tls /u:"$2" /p:"$3"
+}
+events() { echo "$tmp/events-$1.log"; }	# USER
+# The client window's picture: the pattern, block by block.
+shows_pattern() {	# NAME
+	DISPLAY=$rig_display "$D/wtsvc-screen-check" --window FreeRDP \
+		--pattern 0,0,800,600 --wait 90 --png "$shots/$1.png"
+}
+# xdotool on the client's display, in its window.
+client_do() {
+	DISPLAY=$rig_display xdotool "$@"
+}
+
+# The message boxes wtsvc-rdpd reported: "ID X Y W H" of the Nth shown.
+box() {	# N
+	sed -n 's/.*message \([0-9]*\): shown at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\).*/\1 \2 \3 \4 \5/p' \
+		"$tmp/rdpd.log" | sed -n "${1}p"
+}
+boxes_shown() { grep -c ": shown at " "$tmp/rdpd.log"; }
+boxes_at_least() { [ "$(boxes_shown)" -ge "$1" ]; }	# N
+# The centre of button ID of message MSG, in the session's coordinates.
+button_centre() {	# MSG ID
+	sed -n "s/.*message $1: button $2 at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\).*/\1 \2 \3 \4/p" \
+		"$tmp/rdpd.log" | awk '{ print $1 + int($3 / 2), $2 + int($4 / 2) }'
+}
+# The box's title bar (its own: no window manager) in the client's window:
+# its right half, where a short title leaves no text.
+shows_box() {	# N
+	local b
+	b=($(box "$1"))
+	[ ${#b[@]} = 5 ] || return 1
+	DISPLAY=$rig_display "$D/wtsvc-screen-check" --window FreeRDP \
+		--color "$((b[1] + b[3] / 2)),$((b[2] + 3)),$((b[3] / 2 - 8)),14,1f4e9a" \
+		--wait 30 --png "$shots/box-$1.png"
+}
+msgbox_running() { pgrep -u alice -x wtsvc-msgbox >/dev/null; }
+
+echo "TAP version 13"
+if ! rig_freerdp 3 3; then
+	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
+	exit 0
+fi
+echo "1..21"
+install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
+	/etc/pam.d/wtsvc-rdpd
+rig_xvfb 600 || { echo "Bail out! no X server"; exit 1; }
+
+rig_user=pam
+rig_server "$tmp/rdpd.log" $port 600 -v \
+	--desktop "exec $D/wtsvc-pattern --events $tmp/events-\$USER.log"
+check "wtsvc-rdpd listens with PAM logons and a desktop per session" \
+	grep -q "logons through PAM service wtsvc-rdpd" "$tmp/rdpd.log"
+
+logon a alice alice-pw-1
+wait_for 90 grep -q "showing display" "$tmp/rdpd.log"
+ok $? "alice's session shows its own display" \
+	"$(grep -E 'display|Xvfb|session' "$tmp/rdpd.log" | tail -8)"
+wait_for 60 grep -q "^ready 800 600" "$(events alice)"
+ok $? "the desktop program runs as alice on a display of the client's size" \
+	"$(cat "$(events alice)" 2>/dev/null | head -3)"
+sid=$(session_of a)
+xs=$(pgrep -u alice -x Xvfb | head -1)
+check "the display's X server is alice's, in her session" \
+	test -n "$xs"
+
+check "the client's window shows the session's desktop" shows_pattern a
+
+# Input: the pointer into the client window, a click, typing.
+win=$(client_do search --name FreeRDP | head -1)
+client_do mousemove --window "$win" 100 100 click 1
+sleep 1
+client_do mousemove --window "$win" 200 150 type --delay 100 aB
+wait_for 30 grep -q "text=B" "$(events alice)"
+grep -q "^button press 1 100 100" "$(events alice)" &&
+	grep -q "^button release 1 100 100" "$(events alice)"
+ok $? "a click in the client's window reaches the desktop at its place" \
+	"$(grep -v motion "$(events alice)" | tail -8)"
+grep -q "key press .* text=a" "$(events alice)" &&
+	grep -q "key press .* text=B" "$(events alice)"
+ok $? "typing in the client's window reaches the desktop (a, shifted B)" \
+	"$(grep key "$(events alice)" | tail -8)"
+# Exactly what was done: one click, three keys pressed and released.
+[ "$(grep -c '^button press' "$(events alice)")" = 1 ] &&
+	[ "$(grep '^key press' "$(events alice)" | cut -d' ' -f4 | tr '\n' ' ')" = "a Shift_L B " ] &&
+	[ "$(grep -c '^key release' "$(events alice)")" = 3 ]
+ok $? "the desktop got exactly those events, nothing more" \
+	"$(grep -v motion "$(events alice)")"
+
+# WTSSendMessage: a box on alice's display, answered in the client.
+# MB_YESNO | MB_ICONQUESTION | MB_DEFBUTTON2: Enter gives IDNO (7).
+$C message --timeout 120 --style 0x124 "$sid" "Question" "Restart now?" \
+	>"$tmp/m1.out" 2>&1 &
+m1=$!
+wait_for 60 boxes_at_least 1
+check "WTSSendMessage shows a message box, seen in the client's window" \
+	shows_box 1
+client_do key Return
+wait "$m1"
+ok $? "Enter answers the default button: IDNO (7)" \
+	"$(cat "$tmp/m1.out"; grep message "$tmp/rdpd.log" | tail -5)"
+[ "$(cat "$tmp/m1.out")" = 7 ]
+ok $? "the answer is the button pressed" "$(cat "$tmp/m1.out")"
+
+# MB_OKCANCEL: a click on Cancel gives IDCANCEL (2).
+$C message --timeout 120 --style 0x1 "$sid" "Confirm" "Proceed?" \
+	>"$tmp/m2.out" 2>&1 &
+m2=$!
+wait_for 60 boxes_at_least 2
+read -r id2 _ < <(box 2)
+read -r cx cy < <(button_centre "$id2" 2)
+client_do mousemove --window "$win" "$cx" "$cy" click 1
+wait "$m2"
+[ "$(cat "$tmp/m2.out")" = 2 ]
+ok $? "a click on Cancel in the client's window answers IDCANCEL (2)" \
+	"$(cat "$tmp/m2.out"; grep "message $id2" "$tmp/rdpd.log")"
+
+# The timeout closes the box: IDTIMEOUT; bWait = FALSE: IDASYNC at once,
+# and the box still shows.
+t0=$(date +%s)
+r=$($C message --timeout 2 "$sid" "Timed" "Goes away" 2>&1)
+[ "$r" = 32000 ] && [ $(($(date +%s) - t0)) -lt 15 ] &&
+	wait_for 10 bash -c "! pgrep -u alice -x wtsvc-msgbox"
+ok $? "the timeout closes the box and answers IDTIMEOUT (32000)" "$r"
+t0=$(date +%s)
+r=$($C message --no-wait --style 0x30 "$sid" "Async" "Nobody waits" 2>&1)
+[ "$r" = 32001 ] && [ $(($(date +%s) - t0)) -lt 3 ] &&
+	wait_for 30 boxes_at_least 4 && msgbox_running
+ok $? "bWait = FALSE answers IDASYNC (32001) at once; the box shows" "$r"
+client_do key Return
+wait_for 30 bash -c "! pgrep -u alice -x wtsvc-msgbox"
+ok $? "the unwaited box is answered in the client all the same" \
+	"$(grep message "$tmp/rdpd.log" | tail -4)"
+r=$($C message --style 0x7 "$sid" "Bad" "style" 2>&1)
+[ $? != 0 ] && echo "$r" | grep -q "Win32 error 1581"
+ok $? "a style MessageBox does not know: ERROR_INVALID_MSGBOX_STYLE" "$r"
+
+# Disconnect and reconnect: the same desktop, still running.
+kill "$cpid"
+wait_for 30 grep -q "session $sid: disconnected" "$tmp/rdpd.log"
+: >"$shots/a.png"
+# A box sent while nobody is connected waits on the display.
+$C message --no-wait --timeout 300 "$sid" "While away" "Welcome back" \
+	>/dev/null 2>&1
+wait_for 30 grep -q "shown when a client comes back" "$tmp/rdpd.log"
+wait_for 30 boxes_at_least 5
+logon a2 alice alice-pw-1
+wait_for 60 has_session a2
+check "a reconnect shows the same running desktop" shows_pattern a2
+check "the box sent while disconnected shows after the reconnect" \
+	shows_box 5
+win=$(client_do search --name FreeRDP | head -1)
+client_do mousemove --window "$win" 400 300 key Return
+wait_for 30 bash -c "! pgrep -u alice -x wtsvc-msgbox"
+ok $? "and is answered there" "$(grep message "$tmp/rdpd.log" | tail -4)"
+[ "$(pgrep -u alice -x Xvfb | head -1)" = "$xs" ] &&
+	[ "$(grep -c '^ready' "$(events alice)")" = 1 ]
+ok $? "the display and its program lived across the disconnect"
+
+# Logoff ends the display with the session.
+$C logoff "$sid" >/dev/null 2>&1
+wait_for 60 bash -c "! pgrep -u alice -x Xvfb >/dev/null" &&
+	! pgrep -u alice -f wtsvc-pattern >/dev/null &&
+	! ls /run/wtsvc-rdpd/xauth-* >/dev/null 2>&1
+ok $? "logoff ends the display, its program and its cookie" \
+	"$(pgrep -a -u alice; ls /run/wtsvc-rdpd)"
+
+# What the server, the clients and the session's display said, on failure.
+if [ "$fails" != 0 ]; then
+	for f in "$tmp"/rdpd.log "$tmp"/client-*.log "$tmp"/events-*.log; do
+		[ -f "$f" ] || continue
+		echo "# --- ${f##*/}"
+		grep -v "^motion" "$f" | tail -40 | sed 's/^/#   /'
+	done
+	journalctl -b --no-pager 2>/dev/null | grep -iE "xvfb|wtsvc|display" |
+		tail -20 | sed 's/^/#   /'
+fi
+tap_end

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The session's X display as one connection shows it: what changed on it
+ * (XDamage), read through MIT-SHM, encoded with FreeRDP's codecs and sent
+ * as updates; the client's keyboard and mouse injected with XTEST.  One
+ * per connection, used by the connection's thread only.
+ */
+#ifndef RDPD_DISPLAY_H
+#define RDPD_DISPLAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <freerdp/freerdp.h>
+
+struct rdpd_display;
+
+/* Once, before any thread: Xlib's threads and an error handler that
+ * notes errors instead of ending the process.  False: no thread support. */
+bool rdpd_display_setup(void);
+/*
+ * Connect to display :number (as root, admitted by the session's leader),
+ * whose X server runs as owner; NULL (logged) when it cannot.
+ */
+struct rdpd_display *rdpd_display_open(int number, uint32_t session,
+				       uid_t owner);
+void rdpd_display_close(struct rdpd_display *d);
+
+/* The X connection's fd, for the connection's poll(). */
+int rdpd_display_fd(const struct rdpd_display *d);
+/* Read what the X server sent (damage, cursor): never blocks. */
+void rdpd_display_events(struct rdpd_display *d);
+/* Everything is to be sent again (a client became active). */
+void rdpd_display_refresh(struct rdpd_display *d);
+/*
+ * Send what changed if a frame is due.  Not called while the client's
+ * socket holds output: the damage accumulates, and the next frame takes
+ * the newest pixels (a slow client gets fewer frames, never a queue).
+ * False when the connection failed.
+ */
+bool rdpd_display_send(struct rdpd_display *d, rdpContext *rc);
+/* Lower *timeout (ms, for poll) to when a waiting frame is due. */
+void rdpd_display_timeout(const struct rdpd_display *d, int *timeout);
+
+/* The client's input. */
+void rdpd_display_key(struct rdpd_display *d, uint16_t flags, uint8_t code);
+void rdpd_display_unicode(struct rdpd_display *d, uint16_t flags,
+			  uint16_t code);
+void rdpd_display_mouse(struct rdpd_display *d, uint16_t flags, uint16_t x,
+			uint16_t y);
+void rdpd_display_xmouse(struct rdpd_display *d, uint16_t flags, uint16_t x,
+			 uint16_t y);
+
+#endif /* RDPD_DISPLAY_H */
