@@ -347,7 +347,7 @@ $(BUILD)/desktop/wtsvc-pattern: $(TOP)/tests/desktop/pattern_client.c \
 $(BUILD)/desktop/wtsvc-screen-check: $(TOP)/tests/desktop/screen_check.c \
 		$(TOP)/tests/desktop/pattern.h
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -o $@ $< -lX11 $$(pkg-config --libs libpng)
+	$(CC) $(USER_CFLAGS) -o $@ $< -lXfixes -lX11 $$(pkg-config --libs libpng)
 
 $(BUILD)/bin/wtsvc-demo: $(TOP)/userspace/tools/wtsvc-demo.c $(UAPI)
 	@mkdir -p $(dir $@)

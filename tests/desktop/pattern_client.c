@@ -3,8 +3,10 @@
  * wtsvc-pattern: the desktop program of the desktop tests.  It covers its
  * display with one window (override-redirect: no window manager runs),
  * paints the test pattern of pattern.h over the whole of it, takes the
- * keyboard focus, and logs every input event the window receives, one line
- * each, so a test can compare what a client did with what the session got:
+ * keyboard focus, shows a cursor of its own (a red and white square with
+ * a hole, hot spot 3,5: nothing like a standard one), and logs every input event the
+ * window receives, one line each, so a test can compare what a client did
+ * with what the session got:
  *
  *   ready W H                          after the first complete paint
  *   key press KEYCODE KEYSYM [text=T]  (and "key release ...")
@@ -43,6 +45,38 @@ static unsigned long pixel_of(Display *dpy, unsigned int rgb)
 	if (!XAllocColor(dpy, DefaultColormap(dpy, DefaultScreen(dpy)), &c))
 		return WhitePixel(dpy, DefaultScreen(dpy));
 	return c.pixel;
+}
+
+/* 16x16: a red ring two pixels wide around a white square with a 4x4
+ * hole, hot spot 3,5. */
+static Cursor test_cursor(Display *dpy, Window win)
+{
+	char src[32], mask[32];
+	XColor red = { .red = 0xffff, .flags = DoRed | DoGreen | DoBlue };
+	XColor white = { .red = 0xffff, .green = 0xffff, .blue = 0xffff,
+			 .flags = DoRed | DoGreen | DoBlue };
+	Pixmap s, m;
+	Cursor c;
+
+	for (int y = 0; y < 16; y++) {
+		int ring = y < 2 || y >= 14;
+
+		/* bits: 1 = foreground (red) in the source; all shown */
+		src[2 * y] = src[2 * y + 1] = 0;
+		for (int x = 0; x < 16; x++)
+			if (ring || x < 2 || x >= 14)
+				src[2 * y + x / 8] |= (char)(1 << (x % 8));
+		/* shown but for a 4x4 hole in the middle */
+		mask[2 * y] = mask[2 * y + 1] = (char)0xff;
+		if (y >= 6 && y < 10)
+			mask[2 * y] &= 0x3f, mask[2 * y + 1] &= (char)0xfc;
+	}
+	s = XCreateBitmapFromData(dpy, win, src, 16, 16);
+	m = XCreateBitmapFromData(dpy, win, mask, 16, 16);
+	c = XCreatePixmapCursor(dpy, s, m, &red, &white, 3, 5);
+	XFreePixmap(dpy, s);
+	XFreePixmap(dpy, m);
+	return c;
 }
 
 static void paint(Display *dpy, Window win, GC gc, int w, int h)
@@ -120,6 +154,7 @@ int main(int argc, char **argv)
 			    CWOverrideRedirect | CWBackPixel | CWEventMask,
 			    &attr);
 	XStoreName(dpy, win, name);
+	XDefineCursor(dpy, win, test_cursor(dpy, win));
 	gc = XCreateGC(dpy, win, 0, NULL);
 	XMapRaised(dpy, win);
 

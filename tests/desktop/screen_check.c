@@ -6,6 +6,7 @@
  *   wtsvc-screen-check [--window NAME | --root] [--wait SECONDS]
  *                      [--png FILE] [--pattern X,Y,W,H]...
  *                      [--color X,Y,W,H,RRGGBB]...
+ *   wtsvc-screen-check --cursor
  *
  * --window takes the first top-level window whose name contains NAME.
  * --pattern: the area X,Y,W,H of the window shows pattern.h's blocks;
@@ -13,6 +14,12 @@
  * half, where at least 99 % of the pixels must be within the tolerance.
  * With --wait it reads again every 250 ms until the checks pass or the
  * time is up.  --png saves the last picture read.
+ *
+ * --cursor prints the display's current cursor (XFixes): "cursor W H XHOT
+ * YHOT", then one line a row, a character a pixel: '.' transparent
+ * (alpha below half), 'r', 'g', 'b' for a pixel nearest pure red, green
+ * or blue, 'w' white, 'k' black, 'o' anything else; so two displays'
+ * cursors compare with diff whatever their alpha rounding.
  *
  * Exit status: 0 every check passed, 1 a check failed (each failing block
  * is printed with the colour found), 2 bad usage or no such window.
@@ -24,6 +31,7 @@
 #include <time.h>
 #include <X11/Xlib.h>
 #include <X11/Xutil.h>
+#include <X11/extensions/Xfixes.h>
 
 #include "pattern.h"
 
@@ -38,7 +46,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: wtsvc-screen-check [--window NAME | --root] [--wait S] [--png FILE]\n"
-		"                          [--pattern X,Y,W,H]... [--color X,Y,W,H,RRGGBB]...\n");
+		"                          [--pattern X,Y,W,H]... [--color X,Y,W,H,RRGGBB]...\n"
+		"       wtsvc-screen-check --cursor\n");
 	exit(2);
 }
 
@@ -206,6 +215,55 @@ static int save_png(const char *path, const struct picture *p)
 	return fclose(f);
 }
 
+static char cursor_char(unsigned long px)
+{
+	unsigned int a = (px >> 24) & 0xff, r = (px >> 16) & 0xff;
+	unsigned int g = (px >> 8) & 0xff, b = px & 0xff;
+
+	if (a < 128)
+		return '.';
+	/* premultiplied: back to straight colour */
+	r = r * 255 / a;
+	g = g * 255 / a;
+	b = b * 255 / a;
+	if (r > 200 && g > 200 && b > 200)
+		return 'w';
+	if (r < 56 && g < 56 && b < 56)
+		return 'k';
+	if (r > 200 && g < 56 && b < 56)
+		return 'r';
+	if (g > 200 && r < 56 && b < 56)
+		return 'g';
+	if (b > 200 && r < 56 && g < 56)
+		return 'b';
+	return 'o';
+}
+
+static int dump_cursor(void)
+{
+	Display *dpy = XOpenDisplay(NULL);
+	XFixesCursorImage *ci;
+	int ev, err;
+
+	if (!dpy || !XFixesQueryExtension(dpy, &ev, &err)) {
+		fprintf(stderr, "wtsvc-screen-check: no display with XFIXES\n");
+		return 2;
+	}
+	ci = XFixesGetCursorImage(dpy);
+	if (!ci)
+		return 2;
+	printf("cursor %u %u %u %u\n", ci->width, ci->height, ci->xhot,
+	       ci->yhot);
+	for (unsigned int y = 0; y < ci->height; y++) {
+		for (unsigned int x = 0; x < ci->width; x++)
+			putchar(cursor_char(ci->pixels[y * ci->width + x]));
+		putchar('\n');
+	}
+	XFree(ci);
+	XCloseDisplay(dpy);
+	return 0;
+}
+
 static double now(void)
 {
 	struct timespec ts;
@@ -224,6 +282,8 @@ int main(int argc, char **argv)
 	Display *dpy;
 	Window win = None;
 
+	if (argc == 2 && !strcmp(argv[1], "--cursor"))
+		return dump_cursor();
 	for (int i = 1; i < argc; i++) {
 		struct check *c = &checks[n];
 

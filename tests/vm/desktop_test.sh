@@ -8,7 +8,8 @@
 # the input it receives.  FreeRDP 3's client, on an Xvfb of its own, must
 # show that pattern (its window grabbed and compared block by block), and
 # the mouse moves, clicks and typing done in its window (xdotool) must
-# reach the test client exactly.  WTSSendMessage (wtsvcctl message) shows
+# reach the test client exactly, and its cursor shape must be the
+# client's.  WTSSendMessage (wtsvcctl message) shows
 # a message box on the session's display, seen in the client's window and
 # answered there with the keyboard and the mouse; its timeout, bWait =
 # FALSE, a bad style, a box sent while disconnected.  A reconnect shows
@@ -73,7 +74,7 @@ if ! rig_freerdp 3 3; then
 	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
 	exit 0
 fi
-echo "1..21"
+echo "1..22"
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 rig_xvfb 600 || { echo "Bail out! no X server"; exit 1; }
@@ -118,6 +119,21 @@ ok $? "typing in the client's window reaches the desktop (a, shifted B)" \
 	[ "$(grep -c '^key release' "$(events alice)")" = 3 ]
 ok $? "the desktop got exactly those events, nothing more" \
 	"$(grep -v motion "$(events alice)")"
+
+# The cursor: the desktop's own (16x16, hot spot 3,5) in the client's
+# window, pixel class by pixel class (XFixes on both displays).
+sdisp=$(sed -n 's/.*showing display \(:[0-9]*\).*/\1/p' "$tmp/rdpd.log" | head -1)
+same_cursor() {
+	DISPLAY=$sdisp "$D/wtsvc-screen-check" --cursor >"$tmp/cursor-s" &&
+		DISPLAY=$rig_display "$D/wtsvc-screen-check" --cursor \
+			>"$tmp/cursor-c" &&
+		head -1 "$tmp/cursor-s" | grep -qx "cursor 16 16 3 5" &&
+		cmp -s "$tmp/cursor-s" "$tmp/cursor-c"
+}
+client_do mousemove --window "$win" 300 200
+wait_for 30 same_cursor
+ok $? "the client shows the desktop's cursor shape (XFixes to pointer update)" \
+	"$(paste "$tmp/cursor-s" "$tmp/cursor-c" 2>&1)"
 
 # WTSSendMessage: a box on alice's display, answered in the client.
 # MB_YESNO | MB_ICONQUESTION | MB_DEFBUTTON2: Enter gives IDNO (7).

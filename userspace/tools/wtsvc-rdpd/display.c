@@ -15,6 +15,9 @@
  * evdev rules Xvfb uses); Unicode characters are typed through a spare
  * keycode bound to the character's keysym; pointer events through XTEST.
  *
+ * The cursor: XFixes tells when its shape changes; the next turn sends it
+ * (cursor.c) ahead of the frame.
+ *
  * A display that goes away (logoff, a crashed X server) marks itself dead
  * through Xlib's I/O error exit handler instead of ending the process.
  */
@@ -59,6 +62,8 @@ struct rdpd_display {
 	Window root;
 	int width, height;
 	int damage_event;		/* XDamage's event base */
+	int fixes_event;		/* XFixes' */
+	bool cursor_changed;		/* to send before the next frame */
 	Damage damage;
 	XserverRegion parts;
 	XImage *image;			/* the screen, in shared memory */
@@ -221,7 +226,7 @@ struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 	d->height = DisplayHeight(d->dpy, DefaultScreen(d->dpy));
 	if (!XShmQueryVersion(d->dpy, &major, &minor, &pixmaps) ||
 	    !XDamageQueryExtension(d->dpy, &d->damage_event, &err) ||
-	    !XFixesQueryExtension(d->dpy, &major, &err) ||
+	    !XFixesQueryExtension(d->dpy, &d->fixes_event, &err) ||
 	    !XTestQueryExtension(d->dpy, &major, &err, &major, &minor)) {
 		rdpd_log("session %u: display %s lacks MIT-SHM, DAMAGE, XFIXES or XTEST",
 			 session, name);
@@ -244,6 +249,8 @@ struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 	d->damage = XDamageCreate(d->dpy, d->root, XDamageReportNonEmpty);
 	d->parts = XFixesCreateRegion(d->dpy, NULL, 0);
 	d->spare = find_spare(d->dpy);
+	XFixesSelectCursorInput(d->dpy, d->root,
+				XFixesDisplayCursorNotifyMask);
 	XFlush(d->dpy);
 	rdpd_display_refresh(d);
 	rdpd_log("session %u: showing display %s (%dx%d)", session, name,
@@ -309,6 +316,7 @@ void rdpd_display_refresh(struct rdpd_display *d)
 {
 	add_dirty(d, 0, 0, d->width, d->height);
 	d->next_frame_ms = 0;
+	d->cursor_changed = true;
 }
 
 void rdpd_display_events(struct rdpd_display *d)
@@ -325,6 +333,8 @@ void rdpd_display_events(struct rdpd_display *d)
 		XNextEvent(d->dpy, &ev);
 		if (ev.type == d->damage_event + XDamageNotify)
 			damaged = true;
+		else if (ev.type == d->fixes_event + XFixesCursorNotify)
+			d->cursor_changed = true;
 	}
 	if (!damaged || d->dead)
 		return;
@@ -424,7 +434,13 @@ void rdpd_display_timeout(const struct rdpd_display *d, int *timeout)
 {
 	int64_t wait;
 
-	if (d->dead || region16_is_empty(&d->dirty))
+	if (d->dead)
+		return;
+	if (d->cursor_changed) {
+		*timeout = 0;
+		return;
+	}
+	if (region16_is_empty(&d->dirty))
 		return;
 	wait = d->next_frame_ms - rdpd_now_ms();
 	if (wait < 0)
@@ -437,7 +453,14 @@ bool rdpd_display_send(struct rdpd_display *d, rdpContext *rc)
 {
 	int64_t now;
 
-	if (d->dead || region16_is_empty(&d->dirty))
+	if (d->dead)
+		return true;
+	if (d->cursor_changed) {
+		d->cursor_changed = false;
+		if (!rdpd_cursor_send(d->dpy, rc))
+			return false;
+	}
+	if (region16_is_empty(&d->dirty))
 		return true;
 	now = rdpd_now_ms();
 	if (now < d->next_frame_ms)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <freerdp/freerdp.h>
+#include <X11/Xlib.h>
 
 struct rdpd_display;
 
@@ -41,6 +42,9 @@ void rdpd_display_refresh(struct rdpd_display *d);
 bool rdpd_display_send(struct rdpd_display *d, rdpContext *rc);
 /* Lower *timeout (ms, for poll) to when a waiting frame is due. */
 void rdpd_display_timeout(const struct rdpd_display *d, int *timeout);
+
+/* cursor.c: the display's current cursor as a pointer update. */
+bool rdpd_cursor_send(Display *dpy, rdpContext *rc);
 
 /* The client's input. */
 void rdpd_display_key(struct rdpd_display *d, uint16_t flags, uint8_t code);
