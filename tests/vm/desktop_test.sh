@@ -9,7 +9,7 @@
 # show that pattern (its window grabbed and compared block by block), and
 # the mouse moves, clicks and typing done in its window (xdotool) must
 # reach the test client exactly, and its cursor shape must be the
-# client's.  WTSSendMessage (wtsvcctl message) shows
+# client's; a German client's keys give German characters.  WTSSendMessage (wtsvcctl message) shows
 # a message box on the session's display, seen in the client's window and
 # answered there with the keyboard and the mouse; its timeout, bWait =
 # FALSE, a bad style, a box sent while disconnected.  A reconnect shows
@@ -31,8 +31,10 @@ shots=$tmp/shots
 mkdir -p "$shots"
 chmod 1777 "$tmp"
 
-logon() {	# NAME USER PASSWORD
-	rig_client "$1" $port 300 /sec:tls /u:"$2" /p:"$3"
+logon() {	# NAME USER PASSWORD [CLIENT-ARGS...]
+	local name=$1 user=$2 pw=$3
+	shift 3
+	rig_client "$name" $port 300 /sec:tls /u:"$user" /p:"$pw" "$@"
 }
 events() { echo "$tmp/events-$1.log"; }	# USER
 # The client window's picture: the pattern, block by block.
@@ -74,7 +76,7 @@ if ! rig_freerdp 3 3; then
 	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
 	exit 0
 fi
-echo "1..22"
+echo "1..23"
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 rig_xvfb 600 || { echo "Bail out! no X server"; exit 1; }
@@ -192,7 +194,8 @@ $C message --no-wait --timeout 300 "$sid" "While away" "Welcome back" \
 	>/dev/null 2>&1
 wait_for 30 grep -q "shown when a client comes back" "$tmp/rdpd.log"
 wait_for 30 boxes_at_least 5
-logon a2 alice alice-pw-1
+# The second client's keyboard is German (0x407).
+logon a2 alice alice-pw-1 /kbd:layout:0x407
 wait_for 60 has_session a2
 check "a reconnect shows the same running desktop" shows_pattern a2
 check "the box sent while disconnected shows after the reconnect" \
@@ -201,6 +204,12 @@ win=$(client_do search --name FreeRDP | head -1)
 client_do mousemove --window "$win" 400 300 key Return
 wait_for 30 bash -c "! pgrep -u alice -x wtsvc-msgbox"
 ok $? "and is answered there" "$(grep message "$tmp/rdpd.log" | tail -4)"
+# The key that is Y on the client's US keyboard is Z on a German one.
+client_do type --delay 100 y
+wait_for 30 grep -q "text=z" "$(events alice)" &&
+	grep -q "keyboard layout 0x00000407: de" "$tmp/rdpd.log"
+ok $? "the display takes the client's keyboard layout (German: key Y gives z)" \
+	"$(grep -i "layout" "$tmp/rdpd.log"; grep "^key press" "$(events alice)" | tail -3)"
 [ "$(pgrep -u alice -x Xvfb | head -1)" = "$xs" ] &&
 	[ "$(grep -c '^ready' "$(events alice)")" = 1 ]
 ok $? "the display and its program lived across the disconnect"

@@ -201,7 +201,7 @@ static bool read_screen(struct rdpd_display *d)
 }
 
 struct rdpd_display *rdpd_display_open(int number, uint32_t session,
-				       uid_t owner)
+				       uid_t owner, uint32_t klid)
 {
 	struct rdpd_display *d = calloc(1, sizeof(*d));
 	int err, major, minor;
@@ -248,6 +248,9 @@ struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 	}
 	d->damage = XDamageCreate(d->dpy, d->root, XDamageReportNonEmpty);
 	d->parts = XFixesCreateRegion(d->dpy, NULL, 0);
+	/* The client's layout first: the spare keycode is the new map's. */
+	rdpd_layout_apply(number, session, klid);
+	XSync(d->dpy, False);
 	d->spare = find_spare(d->dpy);
 	XFixesSelectCursorInput(d->dpy, d->root,
 				XFixesDisplayCursorNotifyMask);

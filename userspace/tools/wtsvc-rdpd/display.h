@@ -21,10 +21,13 @@ struct rdpd_display;
 bool rdpd_display_setup(void);
 /*
  * Connect to display :number (as root, admitted by the session's leader),
- * whose X server runs as owner; NULL (logged) when it cannot.
+ * whose X server runs as owner, with the client's keyboard layout (a
+ * Windows KLID); NULL (logged) when it cannot.
  */
 struct rdpd_display *rdpd_display_open(int number, uint32_t session,
-				       uid_t owner);
+				       uid_t owner, uint32_t klid);
+/* layout.c: set display :number's XKB layout to the KLID's; false: not. */
+bool rdpd_layout_apply(int display, uint32_t session, uint32_t klid);
 void rdpd_display_close(struct rdpd_display *d);
 
 /* The X connection's fd, for the connection's poll(). */

@@ -67,7 +67,10 @@ static bool show_session(struct rdpd_ctx *ctx)
 	if (ctx->hs && ctx->hs->display >= 0) {
 		ctx->disp = rdpd_display_open(ctx->hs->display,
 					      ctx->si.session_id,
-					      ctx->hs->uid);
+					      ctx->hs->uid,
+					      freerdp_settings_get_uint32(
+						      ctx->base.settings,
+						      FreeRDP_KeyboardLayout));
 		if (ctx->disp && ctx->activated)
 			rdpd_display_refresh(ctx->disp);
 	}
