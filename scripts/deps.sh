@@ -22,7 +22,7 @@ set -euo pipefail
 
 PKGS=(
 	build-essential dpkg-dev gcc g++ make pkg-config cpio gzip xz-utils zstd kmod
-	linux-source-6.1 flex bison bc libelf-dev
+	linux-source-6.1 flex bison bc libelf-dev dwarves
 	qemu-system-x86 busybox-static debootstrap e2fsprogs
 	liburing-dev libpam0g-dev libsystemd-dev
 	libwinpr2-dev freerdp2-dev freerdp2-x11 winpr-utils
