@@ -12,7 +12,8 @@
 # client's; a German client's keys give German characters.  WTSSendMessage (wtsvcctl message) shows
 # a message box on the session's display, seen in the client's window and
 # answered there with the keyboard and the mouse; its timeout, bWait =
-# FALSE, a bad style, a box sent while disconnected.  A reconnect shows
+# FALSE, a bad style, a box sent while disconnected; every MessageBox
+# type and icon drawn (colours read back) and answered by a click.  A reconnect shows
 # the same running desktop; logoff ends the display.  Prints TAP.
 #
 #   tests/vm/desktop_test.sh
@@ -70,13 +71,34 @@ shows_box() {	# N
 		--wait 30 --png "$shots/box-$1.png"
 }
 msgbox_running() { pgrep -u alice -x wtsvc-msgbox >/dev/null; }
+# The Nth box as the client shows it: its title bar, its icon in the
+# colour of its kind (a part of the disc or triangle clear of the sign),
+# and each button's face (its left strip, clear of the label).
+box_looks_right() {	# N MSG ICON-RGB|-
+	local b ic x y w h
+	b=($(box "$1"))
+	local args=(--color "$((b[1] + b[3] / 2)),$((b[2] + 3)),$((b[3] / 2 - 8)),14,1f4e9a")
+	if [ "$3" != - ]; then
+		read -r x y w h < <(sed -n "s/.*message $2: icon at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\).*/\1 \2 \3 \4/p" "$tmp/rdpd.log")
+		if [ "$3" = f9c40f ]; then	# the triangle's lower left
+			args+=(--color "$((x + 5)),$((y + 23)),8,8,$3")
+		else				# the disc's left
+			args+=(--color "$((x + 3)),$((y + 12)),8,8,$3")
+		fi
+	fi
+	while read -r x y w h; do
+		args+=(--color "$((x + 2)),$((y + 4)),10,20,e1e1e1")
+	done < <(sed -n "s/.*message $2: button [0-9]* at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\).*/\1 \2 \3 \4/p" "$tmp/rdpd.log")
+	DISPLAY=$rig_display "$D/wtsvc-screen-check" --window FreeRDP \
+		"${args[@]}" --wait 30 --png "$shots/box-$1.png"
+}
 
 echo "TAP version 13"
 if ! rig_freerdp 3 3; then
 	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
 	exit 0
 fi
-echo "1..23"
+echo "1..30"
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 rig_xvfb 600 || { echo "Bail out! no X server"; exit 1; }
@@ -165,6 +187,29 @@ wait "$m2"
 ok $? "a click on Cancel in the client's window answers IDCANCEL (2)" \
 	"$(cat "$tmp/m2.out"; grep "message $id2" "$tmp/rdpd.log")"
 
+# Every MessageBox type, with each icon: the box with its buttons in the
+# client's window; a click on one answers its ID.
+#      style  buttons icon    click
+for t in "0x10 1 d32f2f 1" "0x21 2 1565c0 2" "0x32 3 f9c40f 5" \
+	 "0x43 3 1565c0 2" "0x04 2 - 7" "0x15 2 d32f2f 4" "0x26 3 1565c0 10"; do
+	read -r st nb rgb want <<<"$t"
+	nth=$(($(boxes_shown) + 1))
+	$C message --timeout 120 --style "$st" "$sid" "Style $st" \
+		"Which one?" >"$tmp/ms.out" 2>&1 &
+	mp=$!
+	wait_for 60 boxes_at_least "$nth"
+	read -r mid _ < <(box "$nth")
+	[ "$(grep -c "message $mid: button" "$tmp/rdpd.log")" = "$nb" ] &&
+		box_looks_right "$nth" "$mid" "$rgb"
+	seen=$?
+	read -r cx cy < <(button_centre "$mid" "$want")
+	client_do mousemove --window "$win" "$cx" "$cy" click 1
+	wait "$mp"
+	[ "$seen" = 0 ] && [ "$(cat "$tmp/ms.out")" = "$want" ]
+	ok $? "style $st: its $nb buttons and icon in the client's window; a click answers $want" \
+		"$(cat "$tmp/ms.out"; grep "message $mid" "$tmp/rdpd.log")"
+done
+
 # The timeout closes the box: IDTIMEOUT; bWait = FALSE: IDASYNC at once,
 # and the box still shows.
 t0=$(date +%s)
@@ -175,7 +220,7 @@ ok $? "the timeout closes the box and answers IDTIMEOUT (32000)" "$r"
 t0=$(date +%s)
 r=$($C message --no-wait --style 0x30 "$sid" "Async" "Nobody waits" 2>&1)
 [ "$r" = 32001 ] && [ $(($(date +%s) - t0)) -lt 3 ] &&
-	wait_for 30 boxes_at_least 4 && msgbox_running
+	wait_for 30 boxes_at_least 11 && msgbox_running
 ok $? "bWait = FALSE answers IDASYNC (32001) at once; the box shows" "$r"
 client_do key Return
 wait_for 30 bash -c "! pgrep -u alice -x wtsvc-msgbox"
@@ -193,13 +238,13 @@ wait_for 30 grep -q "session $sid: disconnected" "$tmp/rdpd.log"
 $C message --no-wait --timeout 300 "$sid" "While away" "Welcome back" \
 	>/dev/null 2>&1
 wait_for 30 grep -q "shown when a client comes back" "$tmp/rdpd.log"
-wait_for 30 boxes_at_least 5
+wait_for 30 boxes_at_least 12
 # The second client's keyboard is German (0x407).
 logon a2 alice alice-pw-1 /kbd:layout:0x407
 wait_for 60 has_session a2
 check "a reconnect shows the same running desktop" shows_pattern a2
 check "the box sent while disconnected shows after the reconnect" \
-	shows_box 5
+	shows_box 12
 win=$(client_do search --name FreeRDP | head -1)
 client_do mousemove --window "$win" 400 300 key Return
 wait_for 30 bash -c "! pgrep -u alice -x wtsvc-msgbox"

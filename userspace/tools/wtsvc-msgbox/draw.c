@@ -11,9 +11,9 @@
 
 #include "msgbox.h"
 
-#define PAD		16
+#define PAD		MSGBOX_ICON_X
 #define TEXT_MAX_W	440
-#define ICON_SIZE	32
+#define ICON_SIZE	MSGBOX_ICON_SIZE
 #define BUTTON_W	88
 #define BUTTON_H	28
 #define BUTTON_GAP	8

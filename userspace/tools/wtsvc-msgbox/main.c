@@ -5,8 +5,8 @@
  *   wtsvc-msgbox --title TITLE --text TEXT [--style N] [--timeout SECONDS]
  *
  * N is MessageBox's uType (decimal or 0x hex).  Once the box is on the
- * screen it prints "shown X Y W H" and one "button ID X Y W H" line per
- * button (root coordinates), then, when the user answers, "response ID"
+ * screen it prints "shown X Y W H", "icon X Y W H" when it has one, and
+ * one "button ID X Y W H" line per button (root coordinates), then, when the user answers, "response ID"
  * (IDOK, IDCANCEL, ...); when the timeout expires first it closes and
  * prints "response 32000" (IDTIMEOUT).  The mouse (press and release on a
  * button), Enter or Space (the focused button, first the default one),
@@ -149,6 +149,9 @@ static void report_shown(const struct msgbox *m)
 	XTranslateCoordinates(m->dpy, m->win, DefaultRootWindow(m->dpy), 0, 0,
 			      &x, &y, &child);
 	printf("shown %d %d %d %d\n", x, y, m->width, m->height);
+	if (m->style.icon != ICON_NONE)
+		printf("icon %d %d %d %d\n", x + MSGBOX_ICON_X,
+		       y + m->text_y, MSGBOX_ICON_SIZE, MSGBOX_ICON_SIZE);
 	for (int i = 0; i < m->style.n; i++) {
 		const struct msgbox_button *b = &m->style.buttons[i];
 

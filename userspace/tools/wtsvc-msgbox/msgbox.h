@@ -30,6 +30,8 @@
 #define MB_DEFBUTTON_SHIFT	8
 
 #define MSGBOX_MAX_BUTTONS	3
+#define MSGBOX_ICON_SIZE	32
+#define MSGBOX_ICON_X		16	/* from the box's left edge */
 
 enum msgbox_icon { ICON_NONE, ICON_ERROR, ICON_QUESTION, ICON_WARNING,
 		   ICON_INFO };

@@ -7,7 +7,8 @@
  * session's display, with the title, the text, the style and the
  * timeout, and goes on serving requests: each box is a child with a pipe
  * on its standard output, looked at every time the thread wakes (at most
- * 200 ms).  The box reports where it is and its buttons (logged), then
+ * 200 ms).  The box reports where it is, its icon and its buttons
+ * (logged), then
  * "response ID": that is the answer.  A box that times out answers
  * IDTIMEOUT itself; one that outlives its timeout by 10 s is killed and
  * IDTIMEOUT answered.  A box that exits with status 2 had a style
@@ -177,6 +178,9 @@ static void box_said(struct box *b, const char *line)
 		answer(b, WTS_ERROR_SUCCESS, response);
 	else if (sscanf(line, "shown %d %d %d %d", &x, &y, &w, &h) == 4)
 		rdpd_log("message %llu: shown at %d,%d %dx%d",
+			 (unsigned long long)b->id, x, y, w, h);
+	else if (sscanf(line, "icon %d %d %d %d", &x, &y, &w, &h) == 4)
+		rdpd_log("message %llu: icon at %d,%d %dx%d",
 			 (unsigned long long)b->id, x, y, w, h);
 	else if (sscanf(line, "button %u %d %d %d %d", &id, &x, &y, &w,
 			&h) == 5)
