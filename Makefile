@@ -3,7 +3,8 @@
 # wtsvc top-level Makefile.
 #
 #   make run      install dependencies, build everything, boot a test VM,
-#                 load wtsvc.ko and run the demonstration (the main job)
+#                 load wtsvc.ko and run the demonstration, then the session
+#                 host in a systemd guest (the main job)
 #   make check    install dependencies, build everything and run every
 #                 test suite (scripts/check.sh: 6.1, 6.12, 7.3, 6.12-rt,
 #                 Debian 13, the debug kernel); ends with "N passed, N failed"
@@ -433,6 +434,12 @@ checkpatch: $(KSRC)/.extracted
 run: deps
 	@$(MAKE) --no-print-directory all SERIES=6.1
 	@$(TOP)/tests/vm/run --kernel 6.1 -- $(BUILD)/bin/wtsvc-demo
+	@echo "run: the session host, in a guest booted with systemd"
+	@$(TOP)/scripts/systemd-root.sh --image > $(BUILD)/systemd-root.log 2>&1 || \
+		{ tail -20 $(BUILD)/systemd-root.log; exit 1; }
+	@mkdir -p $(BUILD)/run
+	@$(TOP)/tests/vm/run --systemd --kernel 6.1 --share $(BUILD)/run \
+		-- $(TOP)/tests/vm/session_demo.sh $(BUILD)/run
 
 # Every test suite, on both kernels.
 check: deps

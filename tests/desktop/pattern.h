@@ -43,12 +43,13 @@ static inline struct pattern_rect pattern_inner(struct pattern_rect r)
 				      r.w / 2, r.h / 2 };
 }
 
-static inline int pattern_close(unsigned int a, unsigned int b)
+/* Whether two colours are within tol of each other in every channel. */
+static inline int pattern_close(unsigned int a, unsigned int b, int tol)
 {
 	for (int shift = 0; shift < 24; shift += 8) {
 		int ca = (a >> shift) & 0xff, cb = (b >> shift) & 0xff;
 
-		if (ca - cb > PATTERN_TOLERANCE || cb - ca > PATTERN_TOLERANCE)
+		if (ca - cb > tol || cb - ca > tol)
 			return 0;
 	}
 	return 1;

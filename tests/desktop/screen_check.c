@@ -5,13 +5,15 @@
  *
  *   wtsvc-screen-check [--window NAME | --root] [--wait SECONDS]
  *                      [--png FILE] [--pattern X,Y,W,H]...
- *                      [--color X,Y,W,H,RRGGBB]...
+ *                      [--color X,Y,W,H,RRGGBB]... [--tolerance N]
  *   wtsvc-screen-check --cursor
  *
  * --window takes the first top-level window whose name contains NAME.
  * --pattern: the area X,Y,W,H of the window shows pattern.h's blocks;
  * --color: the area shows one colour.  Each block is judged on its inner
- * half, where at least 99 % of the pixels must be within the tolerance.
+ * half, where at least 99 % of the pixels must be within the tolerance
+ * (per channel; PATTERN_TOLERANCE unless --tolerance says: a lossless
+ * codec allows a small one, which tells near greys apart).
  * With --wait it reads again every 250 ms until the checks pass or the
  * time is up.  --png saves the last picture read.
  *
@@ -47,6 +49,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: wtsvc-screen-check [--window NAME | --root] [--wait S] [--png FILE]\n"
 		"                          [--pattern X,Y,W,H]... [--color X,Y,W,H,RRGGBB]...\n"
+		"                          [--tolerance N]\n"
 		"       wtsvc-screen-check --cursor\n");
 	exit(2);
 }
@@ -131,6 +134,8 @@ static int read_picture(Display *dpy, Window win, struct picture *p)
 }
 
 /* 1 when at least 99 % of the inner half of @r is @rgb. */
+static int tolerance = PATTERN_TOLERANCE;
+
 static int block_ok(const struct picture *p, struct pattern_rect r,
 		    unsigned int rgb, int verbose)
 {
@@ -146,7 +151,7 @@ static int block_ok(const struct picture *p, struct pattern_rect r,
 				continue;
 			px = p->rgb[y * p->w + x];
 			total++;
-			if (pattern_close(px, rgb))
+			if (pattern_close(px, rgb, tolerance))
 				good++;
 			else
 				seen = px;
@@ -293,6 +298,10 @@ int main(int argc, char **argv)
 			root = 1;
 		} else if (!strcmp(argv[i], "--wait") && i + 1 < argc) {
 			wait = atof(argv[++i]);
+		} else if (!strcmp(argv[i], "--tolerance") && i + 1 < argc) {
+			tolerance = atoi(argv[++i]);
+			if (tolerance < 0 || tolerance > 255)
+				usage();
 		} else if (!strcmp(argv[i], "--png") && i + 1 < argc) {
 			png = argv[++i];
 		} else if (!strcmp(argv[i], "--pattern") && i + 1 < argc &&

@@ -68,7 +68,7 @@ shows_box() {	# N
 	[ ${#b[@]} = 5 ] || return 1
 	DISPLAY=$rig_display "$D/wtsvc-screen-check" --window FreeRDP \
 		--color "$((b[1] + b[3] / 2)),$((b[2] + 3)),$((b[3] / 2 - 8)),14,1f4e9a" \
-		--wait 30 --png "$shots/box-$1.png"
+		--tolerance 8 --wait 30 --png "$shots/box-$1.png"
 }
 msgbox_running() { pgrep -u alice -x wtsvc-msgbox >/dev/null; }
 # The Nth box as the client shows it: its title bar, its icon in the
@@ -90,7 +90,7 @@ box_looks_right() {	# N MSG ICON-RGB|-
 		args+=(--color "$((x + 2)),$((y + 4)),10,20,e1e1e1")
 	done < <(sed -n "s/.*message $2: button [0-9]* at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\).*/\1 \2 \3 \4/p" "$tmp/rdpd.log")
 	DISPLAY=$rig_display "$D/wtsvc-screen-check" --window FreeRDP \
-		"${args[@]}" --wait 30 --png "$shots/box-$1.png"
+		"${args[@]}" --tolerance 8 --wait 30 --png "$shots/box-$1.png"
 }
 
 echo "TAP version 13"
