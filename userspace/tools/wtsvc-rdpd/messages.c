@@ -93,6 +93,8 @@ static pid_t spawn(const struct rdpd_host_desktop *d, char *const argv[],
 	    setgroups((size_t)ngroups, groups) || setgid(d->gid) ||
 	    setuid(d->uid) || chdir("/"))
 		_exit(126);
+	/* nothing of the server's (sockets, devices) goes with it */
+	close_range(3, ~0U, 0);
 	execve(argv[0], argv, envp);
 	_exit(127);
 }
