@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench.h"
 
@@ -41,6 +42,7 @@ struct fleet {
 	atomic_bool stop;
 	_Atomic uint64_t final[MAX_CHANNELS];	/* sent, once stopped */
 	atomic_bool sender_done;
+	_Atomic uint64_t received;	/* messages, all channels */
 	uint64_t t_start, t_end;
 };
 
@@ -150,6 +152,8 @@ static unsigned int pass(struct fleet *f, bool tx)
 					bench_die("%s: channel %u: wrong data",
 						  f->ops->name, i);
 				f->rx_seq[i]++;
+				atomic_fetch_add_explicit(&f->received, 1,
+							  memory_order_relaxed);
 				f->ops->recv_done(&f->pair[i].b);
 			}
 			moved++;
@@ -384,6 +388,14 @@ int bench_fairness(const struct bench_ops *ops, const struct bench_cfg *cfg,
 	f->quota = 0;
 	pthread_create(&rx, NULL, bulk_receiver, f);
 	pthread_create(&tx, NULL, bulk_sender, f);
+	/*
+	 * Measure once the bulk flow runs: at least a message a channel
+	 * through (or 5 s), else a short run (--quick, a slow guest) may
+	 * finish its round trips before the load starts.
+	 */
+	for (int ms = 0; ms < 5000 &&
+	     atomic_load(&f->received) < (uint64_t)bulk; ms++)
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
 	small_round(&s, &res->load_p50_us, &res->load_p99_us,
 		    &res->load_max_us);
 	atomic_store(&f->stop, true);
