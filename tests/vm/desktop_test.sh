@@ -22,8 +22,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 port=33897
 rig_display=:96
 tmp=$(mktemp -d)
-chmod 755 "$tmp"
 . "$top/tests/vm/rdp_rig.sh"
+. "$top/tests/vm/msgbox_rig.sh"
 . "$top/tests/tap.sh"
 trap 'rig_stop_all; rm -rf "$tmp"' EXIT
 rig_loglevel=INFO
@@ -48,50 +48,9 @@ client_do() {
 	DISPLAY=$rig_display xdotool "$@"
 }
 
-# The message boxes wtsvc-rdpd reported: "ID X Y W H" of the Nth shown.
-box() {	# N
-	sed -n 's/.*message \([0-9]*\): shown at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\).*/\1 \2 \3 \4 \5/p' \
-		"$tmp/rdpd.log" | sed -n "${1}p"
-}
-boxes_shown() { grep -c ": shown at " "$tmp/rdpd.log"; }
-boxes_at_least() { [ "$(boxes_shown)" -ge "$1" ]; }	# N
-# The centre of button ID of message MSG, in the session's coordinates.
-button_centre() {	# MSG ID
-	sed -n "s/.*message $1: button $2 at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\).*/\1 \2 \3 \4/p" \
-		"$tmp/rdpd.log" | awk '{ print $1 + int($3 / 2), $2 + int($4 / 2) }'
-}
-# The box's title bar (its own: no window manager) in the client's window:
-# its right half, where a short title leaves no text.
-shows_box() {	# N
-	local b
-	b=($(box "$1"))
-	[ ${#b[@]} = 5 ] || return 1
-	DISPLAY=$rig_display "$D/wtsvc-screen-check" --window FreeRDP \
-		--color "$((b[1] + b[3] / 2)),$((b[2] + 3)),$((b[3] / 2 - 8)),14,1f4e9a" \
-		--tolerance 8 --wait 30 --png "$shots/box-$1.png"
-}
 msgbox_running() { pgrep -u alice -x wtsvc-msgbox >/dev/null; }
-# The Nth box as the client shows it: its title bar, its icon in the
-# colour of its kind (a part of the disc or triangle clear of the sign),
-# and each button's face (its left strip, clear of the label).
-box_looks_right() {	# N MSG ICON-RGB|-
-	local b ic x y w h
-	b=($(box "$1"))
-	local args=(--color "$((b[1] + b[3] / 2)),$((b[2] + 3)),$((b[3] / 2 - 8)),14,1f4e9a")
-	if [ "$3" != - ]; then
-		read -r x y w h < <(sed -n "s/.*message $2: icon at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\).*/\1 \2 \3 \4/p" "$tmp/rdpd.log")
-		if [ "$3" = f9c40f ]; then	# the triangle's lower left
-			args+=(--color "$((x + 5)),$((y + 23)),8,8,$3")
-		else				# the disc's left
-			args+=(--color "$((x + 3)),$((y + 12)),8,8,$3")
-		fi
-	fi
-	while read -r x y w h; do
-		args+=(--color "$((x + 2)),$((y + 4)),10,20,e1e1e1")
-	done < <(sed -n "s/.*message $2: button [0-9]* at \([0-9]*\),\([0-9]*\) \([0-9]*\)x\([0-9]*\).*/\1 \2 \3 \4/p" "$tmp/rdpd.log")
-	DISPLAY=$rig_display "$D/wtsvc-screen-check" --window FreeRDP \
-		"${args[@]}" --tolerance 8 --wait 30 --png "$shots/box-$1.png"
-}
+shows_box() { box_in_client "$shots/box-$1.png" "$1"; }	# N
+box_looks_right() { box_in_client "$shots/box-$1.png" "$@"; }	# N MSG ICON
 
 echo "TAP version 13"
 if ! rig_freerdp 3 3; then

@@ -21,6 +21,7 @@ rig_display=:96
 tmp=$(mktemp -d)
 chmod 1777 "$tmp"
 . "$top/tests/vm/rdp_rig.sh"
+. "$top/tests/vm/msgbox_rig.sh"
 trap 'rig_stop_all; rm -rf "$tmp"' EXIT
 rig_loglevel=ERROR
 D=$top/build/desktop
@@ -30,10 +31,6 @@ fail() {
 	say "FAILED: $*"
 	sed 's/^/demo:   rdpd: /' "$tmp/rdpd.log" | grep -v com.freerdp | tail -15
 	exit 1
-}
-box_field() {	# the first box's "X Y W H", or a button's
-	sed -n "s/.*message [0-9]*: $1 at \\([0-9]*\\),\\([0-9]*\\) \\([0-9]*\\)x\\([0-9]*\\).*/\\1 \\2 \\3 \\4/p" \
-		"$tmp/rdpd.log" | head -1
 }
 
 rig_freerdp 3 3 || fail "no wtsvc-rdpd for FreeRDP 3"
@@ -69,21 +66,15 @@ $C message --timeout 120 --style 0x24 "$sid" "wtsvc" \
 	>"$tmp/answer" 2>&1 &
 mp=$!
 wait_for 60 grep -q ": shown at" "$tmp/rdpd.log" || fail "no message box"
-read -r bx by bw bh < <(box_field shown)
-read -r x y w h < <(box_field "button 6")
-read -r x2 y2 w2 h2 < <(box_field "button 7")
-# the whole box: title bar and both buttons
-DISPLAY=$rig_display "$D/wtsvc-screen-check" --window FreeRDP \
-	--color "$((bx + bw / 2)),$((by + 3)),$((bw / 2 - 8)),14,1f4e9a" \
-	--color "$((x + 2)),$((y + 4)),10,20,e1e1e1" \
-	--color "$((x2 + 2)),$((y2 + 4)),10,20,e1e1e1" \
-	--tolerance 8 --wait 30 --png "$out/client-screen.png" >/dev/null ||
+read -r mid _ < <(box 1)
+# the whole box: title bar, icon and both buttons
+box_in_client "$out/client-screen.png" 1 "$mid" 1565c0 >/dev/null ||
 	fail "the message box is not in the client's window"
 say "WTSSendMessage: a Yes/No box on her desktop, seen in the client's window"
 say "screenshot of the client's window: $out/client-screen.png"
 win=$(DISPLAY=$rig_display xdotool search --name FreeRDP | head -1)
-DISPLAY=$rig_display xdotool mousemove --window "$win" \
-	$((x + w / 2)) $((y + h / 2)) click 1
+read -r cx cy < <(button_centre "$mid" 6)
+DISPLAY=$rig_display xdotool mousemove --window "$win" "$cx" "$cy" click 1
 wait "$mp"
 [ "$(cat "$tmp/answer")" = 6 ] || fail "the answer: $(cat "$tmp/answer")"
 say "a click on Yes in the client: WTSSendMessage returned IDYES (6)"

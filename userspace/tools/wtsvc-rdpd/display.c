@@ -70,6 +70,8 @@ struct rdpd_display {
 	XShmSegmentInfo shm;
 	bool shm_attached;
 	REGION16 dirty;
+	uint8_t *tiles;			/* per 64x64 tile: in this frame */
+	int cols, rows;
 	int64_t next_frame_ms;
 	BITMAP_PLANAR_CONTEXT *planar;
 	KeyCode spare;			/* for Unicode input; 0: none */
@@ -238,6 +240,13 @@ struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 		rdpd_log("session %u: display %s: no shared-memory image, reading it through the X connection",
 			 session, name);
 	}
+	d->cols = (d->width + RDPD_TILE - 1) / RDPD_TILE;
+	d->rows = (d->height + RDPD_TILE - 1) / RDPD_TILE;
+	d->tiles = malloc((size_t)d->cols * (size_t)d->rows);
+	if (!d->tiles) {
+		rdpd_display_close(d);
+		return NULL;
+	}
 	/* Run-length planes, no alpha plane (the screen has none). */
 	d->planar = freerdp_bitmap_planar_context_new(
 		PLANAR_FORMAT_HEADER_RLE | PLANAR_FORMAT_HEADER_NA, RDPD_TILE,
@@ -282,6 +291,7 @@ void rdpd_display_close(struct rdpd_display *d)
 	if (d->planar)
 		freerdp_bitmap_planar_context_free(d->planar);
 	region16_uninit(&d->dirty);
+	free(d->tiles);
 	free(d);
 }
 
@@ -396,13 +406,11 @@ static bool send_dirty(struct rdpd_display *d, rdpContext *rc)
 	BITMAP_DATA tiles[RDPD_UPDATE_RECTS];
 	const RECTANGLE_16 *r;
 	UINT32 nrects = 0, n = 0, bytes = 0;
-	int cols = (d->width + RDPD_TILE - 1) / RDPD_TILE;
-	int rows = (d->height + RDPD_TILE - 1) / RDPD_TILE;
-	uint8_t *mark = calloc((size_t)cols * (size_t)rows, 1);
+	int cols = d->cols, rows = d->rows;
+	uint8_t *mark = d->tiles;
 	bool ok = true;
 
-	if (!mark)
-		return false;
+	memset(mark, 0, (size_t)cols * (size_t)rows);
 	r = region16_rects(&d->dirty, &nrects);
 	for (UINT32 i = 0; i < nrects; i++)
 		for (int ty = r[i].top / RDPD_TILE;
@@ -429,7 +437,6 @@ static bool send_dirty(struct rdpd_display *d, rdpContext *rc)
 	}
 	if (!flush_tiles(rc, tiles, &n))
 		ok = false;
-	free(mark);
 	return ok;
 }
 

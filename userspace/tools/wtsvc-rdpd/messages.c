@@ -102,7 +102,7 @@ static pid_t spawn(const struct rdpd_host_desktop *d, char *const argv[],
 static void show(const struct wts_request *r,
 		 const struct rdpd_host_desktop *d)
 {
-	char style[16], timeout[32], display[32], xauth[64], home[64];
+	char style[16], timeout[32], display[32], xauth[64];
 	char user[WTSVC_NAME_LEN + 8];
 	gid_t groups[BOX_GROUPS_MAX];
 	int ngroups = BOX_GROUPS_MAX, pipefd[2];
@@ -113,7 +113,8 @@ static void show(const struct wts_request *r,
 		"--timeout", timeout, NULL,
 	};
 	char *envp[] = {
-		display, xauth, home, user, "PATH=/usr/bin:/bin",
+		/* fontconfig reads the system's cache; no home needed */
+		display, xauth, "HOME=/nonexistent", user, "PATH=/usr/bin:/bin",
 		"LANG=C.UTF-8", NULL,
 	};
 
@@ -128,8 +129,6 @@ static void show(const struct wts_request *r,
 	snprintf(display, sizeof(display), "DISPLAY=:%d", d->display);
 	snprintf(xauth, sizeof(xauth), "XAUTHORITY=/run/wtsvc-rdpd/xauth-%d",
 		 d->display);
-	/* fontconfig's cache: nowhere writable needed, the system's is read */
-	snprintf(home, sizeof(home), "HOME=/nonexistent");
 	snprintf(user, sizeof(user), "USER=%s", d->user);
 	if (getgrouplist(d->user, d->gid, groups, &ngroups) < 0)
 		ngroups = 0;
