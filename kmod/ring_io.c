@@ -145,8 +145,14 @@ void wtsvc_kring_state_mod(struct wtsvc_kring *r, u32 set, u32 clear)
 
 /* ---- purge, poll, doorbells, hang-up ----------------------------------- */
 
-/* Mark every message that starts in [cons, prod) as purged. */
-static u64 wtsvc_purge_mark(struct wtsvc_kring *r, struct wtsvc_idx *ix)
+/*
+ * Mark every message that starts in [cons, prod) as purged.  With
+ * "follow", a mapped consumer may be moving through the ring meanwhile:
+ * the walk jumps to where it has got to, so what it already consumed is
+ * neither marked nor counted (ring.rst, "Purge").
+ */
+static u64 wtsvc_purge_mark(struct wtsvc_kring *r, struct wtsvc_idx *ix,
+			    bool follow)
 {
 	struct wtsvc_rc_view v = wtsvc_view(r);
 	u32 max = r->max_msg;
@@ -154,6 +160,15 @@ static u64 wtsvc_purge_mark(struct wtsvc_kring *r, struct wtsvc_idx *ix)
 	u64 pos = ix->cons, n = 0;
 
 	while (pos != ix->prod) {
+		if (follow) {
+			/* Untrusted: used only if it lies ahead of the walk. */
+			u64 c = READ_ONCE(*r->cons);
+
+			if (c - pos <= ix->prod - pos && c != pos) {
+				pos = c;
+				continue;
+			}
+		}
 		if (wtsvc_rc_read_rec(&v, pos, ix->prod - pos, max, &rec))
 			return n;	/* the reader will report it */
 		if ((rec.flags & WTSVC_REC_FIRST) &&
@@ -196,7 +211,7 @@ u64 wtsvc_chan_purge(struct wtsvc_channel *chan, int reader, bool by_reader)
 		if (wtsvc_idx_load(r, &ix))
 			wtsvc_ring_break(chan, reader);
 		else
-			n = wtsvc_purge_mark(r, &ix);
+			n = wtsvc_purge_mark(r, &ix, !as_consumer);
 	}
 	/* As the consumer: release what was just purged. */
 	if (as_consumer && !wtsvc_kring_broken(r) &&

@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 	struct flow_stats *flows;
 	struct session *ss;
 	struct st_tap tap = { 0 };
-	char live[256] = "", first_off[192] = "";
+	char live[256] = "", first_off[224] = "";
 	int ctl, i, hang, live_bad;
 
 	for (i = 1; i < argc; i += 2) {
@@ -290,18 +290,20 @@ int main(int argc, char **argv)
 		flagged += fs->flagged;
 		/*
 		 * Exact for read(), mapped or not: the kernel consumes under
-		 * the lock the purge takes.  A mapped consumer may have read the header
-		 * of the message at its index when the producer's purge
-		 * began: the purge counts it, the consumer delivers it
-		 * (ring.rst, "Purge"), at most one per purge.
+		 * the lock the purge takes.  A mapped consumer may have read
+		 * the first record of a message before the producer's purge
+		 * marked it: the purge counts it, the consumer delivers it
+		 * (ring.rst, "Purge").  Only a message received while a purge
+		 * ran can be one of those (soak_flow.c).
 		 */
 		if (l > 0 || (fs->cons_mode == C_READ && l) ||
-		    -l > (int64_t)fs->purges_out) {
+		    -l > (int64_t)fs->overlapped) {
 			if (!mismatched++)
 				snprintf(first_off, sizeof(first_off),
 					 "; flow %u %s -> %s: sent %llu, "
 					 "delivered %llu, purged %llu+%llu by "
-					 "%llu+%llu purges", f,
+					 "%llu+%llu purges, %llu received "
+					 "during one", f,
 					 prod_mode_names[fs->prod_mode],
 					 cons_mode_names[fs->cons_mode],
 					 (unsigned long long)fs->sent,
@@ -309,7 +311,8 @@ int main(int argc, char **argv)
 					 (unsigned long long)fs->purged_out,
 					 (unsigned long long)fs->purged_in,
 					 (unsigned long long)fs->purges_out,
-					 (unsigned long long)fs->purges_in);
+					 (unsigned long long)fs->purges_in,
+					 (unsigned long long)fs->overlapped);
 		}
 		else if (l < 0)
 			counted_delivered += -l;
@@ -353,9 +356,9 @@ int main(int argc, char **argv)
 		    "every flow ran to its end marker (%llu errors, %llu "
 		    "unfinished)", (unsigned long long)errors,
 		    (unsigned long long)unfinished);
-	printf("# purged yet delivered (mapped consumer inside the message "
-	       "when the purge began): %llu; %llu of them seen flagged by a "
-	       "peeking consumer\n", (unsigned long long)counted_delivered,
+	printf("# purged yet delivered (a mapped consumer read its first "
+	       "record before the purge marked it): %llu; %llu of them seen "
+	       "flagged by a peeking consumer\n", (unsigned long long)counted_delivered,
 	       (unsigned long long)flagged);
 	st_tap_line(&tap, !mismatched, "nothing lost: sent = delivered + "
 		    "purged on every flow (%u flows off, net %lld%s)",

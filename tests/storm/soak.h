@@ -33,6 +33,9 @@ struct flow_stats {
 	volatile uint64_t gap;		/* numbers skipped with no purge */
 	volatile uint64_t errors;	/* calls that failed */
 	volatile uint64_t flagged;	/* peeked, then seen DISCARD: delivered */
+	volatile uint64_t purge_seq;	/* producer: odd while purging output */
+	volatile uint64_t overlapped;	/* mapped consumer: messages received
+					 * while an output purge ran */
 	volatile uint64_t progress_ns;	/* consumer's last message */
 	volatile int no_more_purges;	/* consumer: past the end time */
 	volatile int prod_done;
