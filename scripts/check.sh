@@ -311,7 +311,8 @@ if [ "$CHECK_DEBUG" != only ]; then
 	tap_suite session-host tests/vm/run --systemd --kernel 6.1 \
 		--logs "$top/build/vm-logs/session-host" \
 		-- tests/vm/session_host_test.sh
-	# A desktop per session: Xvfb as the user, the client sees it
+	# A desktop per session: Xorg (dummy driver) as the user, sized and
+	# resized to the client (RandR), the client sees it
 	# (a pattern compared block by block) and drives it (XTEST).
 	tap_suite desktop tests/vm/run --systemd --kernel 6.1 \
 		--logs "$top/build/vm-logs/desktop" \

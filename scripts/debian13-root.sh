@@ -25,7 +25,7 @@ PKGS=(
 	cpio xz-utils zstd liburing-dev freerdp3-dev libwinpr3-dev libssl-dev
 	ca-certificates dwarves libsystemd-dev libpam0g-dev
 	libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxau-dev
-	libxft-dev libpng-dev
+	libxft-dev libxrandr-dev libpng-dev
 )
 want=$(printf '%s\n' "${PKGS[@]}" | sha256sum | cut -c1-16)
 

@@ -27,7 +27,8 @@ PKGS=(
 	liburing-dev libpam0g-dev libsystemd-dev
 	libwinpr2-dev freerdp2-dev freerdp2-x11 winpr-utils
 	freerdp3-dev freerdp3-x11 libwinpr3-dev winpr3-utils
-	xvfb xauth libssl-dev openssl iproute2
+	xvfb xserver-xorg-core xserver-xorg-video-dummy xauth libssl-dev openssl
+	iproute2
 	libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev
 	libxrandr-dev libxau-dev libxft-dev libpng-dev fonts-dejavu-core
 	xdotool x11-xserver-utils

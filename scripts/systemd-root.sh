@@ -42,8 +42,8 @@ PKGS=(
 	libfreerdp3-3 libfreerdp-server3-3 libwinpr3-3 freerdp3-x11
 	winpr3-utils
 	libfreerdp2-2 libfreerdp-server2-2 libwinpr2-2 freerdp2-x11 winpr-utils
-	xvfb xauth python3 pamtester file
-	libx11-6 libxau6 libxext6 libxdamage1 libxfixes3 libxtst6 libxft2
+	xvfb xserver-xorg-core xserver-xorg-video-dummy xauth python3 pamtester file
+	libx11-6 libxau6 libxext6 libxdamage1 libxfixes3 libxtst6 libxrandr2 libxft2
 	libpng16-16 fonts-dejavu-core xdotool x11-xserver-utils
 )
 # user:password (test only)

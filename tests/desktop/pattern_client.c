@@ -9,6 +9,8 @@
  * with what the session got:
  *
  *   ready W H                          after the first complete paint
+ *   screen W H                         the screen was resized (RandR): the
+ *                                      window follows, painted anew
  *   key press KEYCODE KEYSYM [text=T]  (and "key release ...")
  *   button press B X Y                 (and "button release B X Y")
  *   motion X Y
@@ -157,6 +159,7 @@ int main(int argc, char **argv)
 	XDefineCursor(dpy, win, test_cursor(dpy, win));
 	gc = XCreateGC(dpy, win, 0, NULL);
 	XMapRaised(dpy, win);
+	XSelectInput(dpy, DefaultRootWindow(dpy), StructureNotifyMask);
 
 	for (;;) {
 		XEvent ev;
@@ -172,6 +175,18 @@ int main(int argc, char **argv)
 			paint(dpy, win, gc, w, h);
 			if (!ready++)
 				fprintf(out, "ready %d %d\n", w, h);
+			break;
+		case ConfigureNotify:
+			if (ev.xconfigure.window != DefaultRootWindow(dpy) ||
+			    (ev.xconfigure.width == w &&
+			     ev.xconfigure.height == h))
+				break;
+			w = ev.xconfigure.width;
+			h = ev.xconfigure.height;
+			XResizeWindow(dpy, win, (unsigned int)w,
+				      (unsigned int)h);
+			paint(dpy, win, gc, w, h);
+			fprintf(out, "screen %d %d\n", w, h);
 			break;
 		case KeyPress:
 		case KeyRelease:

@@ -3,18 +3,20 @@
 #
 # A desktop in every session, inside the systemd guest (tests/vm/run
 # --systemd): wtsvc-rdpd with PAM logons starts an X display per session
-# (Xvfb as the user, sized to the client) with the desktop program on it,
-# here the test client wtsvc-pattern that paints a known pattern and logs
-# the input it receives.  FreeRDP 3's client, on an Xvfb of its own, must
-# show that pattern (its window grabbed and compared block by block), and
-# the mouse moves, clicks and typing done in its window (xdotool) must
-# reach the test client exactly, and its cursor shape must be the
-# client's; a German client's keys give German characters.  WTSSendMessage (wtsvcctl message) shows
-# a message box on the session's display, seen in the client's window and
-# answered there with the keyboard and the mouse; its timeout, bWait =
-# FALSE, a bad style, a box sent while disconnected; every MessageBox
-# type and icon drawn (colours read back) and answered by a click.  A reconnect shows
-# the same running desktop; logoff ends the display.  Prints TAP.
+# (Xorg with the dummy driver, as the user, sized to the client) with the
+# desktop program on it, here the test client wtsvc-pattern that paints a
+# known pattern and logs the input it receives.  FreeRDP 3's client, on an
+# Xvfb of its own, must show that pattern (its window grabbed and compared
+# block by block), and the mouse moves, clicks and typing done in its
+# window (xdotool) must reach the test client exactly, and its cursor
+# shape must be the client's; a German client's keys give German
+# characters.  WTSSendMessage (wtsvcctl message) shows a message box on
+# the session's display, seen in the client's window and answered there
+# with the keyboard and the mouse; its timeout, bWait = FALSE, a bad
+# style, a box sent while disconnected; every MessageBox type and icon
+# drawn (colours read back) and answered by a click.  A reconnect of
+# another size resizes the same running desktop (RandR) and shows it;
+# logoff ends the display.  Prints TAP.
 #
 #   tests/vm/desktop_test.sh
 set -u
@@ -39,9 +41,10 @@ logon() {	# NAME USER PASSWORD [CLIENT-ARGS...]
 }
 events() { echo "$tmp/events-$1.log"; }	# USER
 # The client window's picture: the pattern, block by block.
-shows_pattern() {	# NAME
+shows_pattern() {	# NAME [WIDTH HEIGHT]
 	DISPLAY=$rig_display "$D/wtsvc-screen-check" --window FreeRDP \
-		--pattern 0,0,800,600 --wait 90 --png "$shots/$1.png"
+		--pattern "0,0,${2:-800},${3:-600}" --wait 90 \
+		--png "$shots/$1.png"
 }
 # xdotool on the client's display, in its window.
 client_do() {
@@ -57,7 +60,7 @@ if ! rig_freerdp 3 3; then
 	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
 	exit 0
 fi
-echo "1..30"
+echo "1..31"
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 rig_xvfb 600 || { echo "Bail out! no X server"; exit 1; }
@@ -71,12 +74,12 @@ check "wtsvc-rdpd listens with PAM logons and a desktop per session" \
 logon a alice alice-pw-1
 wait_for 90 grep -q "showing display" "$tmp/rdpd.log"
 ok $? "alice's session shows its own display" \
-	"$(grep -E 'display|Xvfb|session' "$tmp/rdpd.log" | tail -8)"
+	"$(grep -E 'display|Xorg|session' "$tmp/rdpd.log" | tail -8)"
 wait_for 60 grep -q "^ready 800 600" "$(events alice)"
 ok $? "the desktop program runs as alice on a display of the client's size" \
 	"$(cat "$(events alice)" 2>/dev/null | head -3)"
 sid=$(session_of a)
-xs=$(pgrep -u alice -x Xvfb | head -1)
+xs=$(pgrep -u alice -x Xorg | head -1)
 check "the display's X server is alice's, in her session" \
 	test -n "$xs"
 
@@ -198,29 +201,34 @@ $C message --no-wait --timeout 300 "$sid" "While away" "Welcome back" \
 	>/dev/null 2>&1
 wait_for 30 grep -q "shown when a client comes back" "$tmp/rdpd.log"
 wait_for 30 boxes_at_least 12
-# The second client's keyboard is German (0x407).
-logon a2 alice alice-pw-1 /kbd:layout:0x407
+# The second client's keyboard is German (0x407), its desktop 1024x768.
+logon a2 alice alice-pw-1 /kbd:layout:0x407 /size:1024x768
 wait_for 60 has_session a2
-check "a reconnect shows the same running desktop" shows_pattern a2
+wait_for 60 grep -q "^screen 1024 768" "$(events alice)" &&
+	DISPLAY=$sdisp xrandr | grep -q "current 1024 x 768"
+ok $? "a reconnect of another size resizes the display (RandR); its program sees it" \
+	"$(grep -E 'display|RandR|resiz' "$tmp/rdpd.log" | tail -4; grep -E '^(ready|screen)' "$(events alice)"; DISPLAY=$sdisp xrandr 2>&1 | head -3)"
 check "the box sent while disconnected shows after the reconnect" \
 	shows_box 12
 win=$(client_do search --name FreeRDP | head -1)
 client_do mousemove --window "$win" 400 300 key Return
 wait_for 30 bash -c "! pgrep -u alice -x wtsvc-msgbox"
 ok $? "and is answered there" "$(grep message "$tmp/rdpd.log" | tail -4)"
+check "a reconnect shows the same running desktop, all of it at the client's size" \
+	shows_pattern a2 1024 768
 # The key that is Y on the client's US keyboard is Z on a German one.
 client_do type --delay 100 y
 wait_for 30 grep -q "text=z" "$(events alice)" &&
 	grep -q "keyboard layout 0x00000407: de" "$tmp/rdpd.log"
 ok $? "the display takes the client's keyboard layout (German: key Y gives z)" \
 	"$(grep -i "layout" "$tmp/rdpd.log"; grep "^key press" "$(events alice)" | tail -3)"
-[ "$(pgrep -u alice -x Xvfb | head -1)" = "$xs" ] &&
+[ "$(pgrep -u alice -x Xorg | head -1)" = "$xs" ] &&
 	[ "$(grep -c '^ready' "$(events alice)")" = 1 ]
 ok $? "the display and its program lived across the disconnect"
 
 # Logoff ends the display with the session.
 $C logoff "$sid" >/dev/null 2>&1
-wait_for 60 bash -c "! pgrep -u alice -x Xvfb >/dev/null" &&
+wait_for 60 bash -c "! pgrep -u alice -x Xorg >/dev/null" &&
 	! pgrep -u alice -f wtsvc-pattern >/dev/null &&
 	! ls /run/wtsvc-rdpd/xauth-* >/dev/null 2>&1
 ok $? "logoff ends the display, its program and its cookie" \
@@ -235,5 +243,7 @@ if [ "$fails" != 0 ]; then
 	done
 	journalctl -b --no-pager 2>/dev/null | grep -iE "xvfb|wtsvc|display" |
 		tail -20 | sed 's/^/#   /'
+	grep -E "\((EE|WW)\)" /run/wtsvc-rdpd/xorg-*/Xorg.log 2>/dev/null |
+		grep -v fonts | tail -10 | sed 's/^/#   /'
 fi
 tap_end

@@ -50,7 +50,7 @@ sid=$(session_of alice)
 wait_for 90 grep -q "showing display" "$tmp/rdpd.log" ||
 	fail "no desktop for alice"
 say "$(grep -o 'session [0-9]*: alice logged on.*' "$tmp/rdpd.log" | head -1), checked by PAM"
-say "$(grep -o 'session [0-9]*: showing display.*' "$tmp/rdpd.log" | head -1), Xvfb as alice"
+say "$(grep -o 'session [0-9]*: showing display.*' "$tmp/rdpd.log" | head -1), Xorg as alice"
 DISPLAY=$rig_display "$D/wtsvc-screen-check" --window FreeRDP \
 	--pattern 0,0,800,600 --wait 90 >/dev/null ||
 	fail "the client does not show the desktop"
@@ -81,7 +81,7 @@ say "a click on Yes in the client: WTSSendMessage returned IDYES (6)"
 
 $C logoff "$sid" >/dev/null 2>&1 || fail "logoff"
 wait_for 60 no_session alice || fail "the session outlived its logoff"
-wait_for 30 bash -c "! pgrep -u alice -x Xvfb" ||
+wait_for 30 bash -c "! pgrep -u alice -x Xorg" ||
 	fail "her display outlived the logoff"
 say "logoff: her session, processes, display and logind session are gone"
 say "the session host works end to end"

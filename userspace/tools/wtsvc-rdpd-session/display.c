@@ -1,15 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The session's X display: an Xvfb server started as the user, sized to
- * the client's desktop, living as long as the session (across
+ * The session's X display: an X server started as the user (xserver.c),
+ * sized to the client's desktop, living as long as the session (across
  * disconnects), and the desktop program on it, as xrdp's startwm.sh does:
  * the user's ~/.xsession when it is executable, else the configured
  * default.
- *
- * Xvfb (Debian's xvfb) rather than Xorg with the dummy driver: it needs
- * no configuration file, no root and no VT, has DAMAGE, MIT-SHM, XTEST,
- * XFIXES and RANDR (what wtsvc-rdpd reads the screen and injects input
- * with), and starts in a fraction of Xorg's time.
  *
  * Access is by a MIT-MAGIC-COOKIE-1 in /run/wtsvc-rdpd/xauth-N, owned by
  * the user (XAUTHORITY of the session's programs); the leader, still
@@ -35,7 +30,6 @@
 #include "leader.h"
 
 #define DISPLAY_DIR		"/run/wtsvc-rdpd"
-#define DISPLAY_START_MS	30000	/* Xvfb under TCG: seconds */
 #define COOKIE_LEN		16
 
 void leader_xauth_path(int display, char *buf, size_t size)
@@ -102,57 +96,6 @@ static bool write_xauth(const char *path, int display,
 	return true;
 }
 
-/* Xvfb as the user; it writes the display number to ready_fd when up. */
-static pid_t start_xvfb(struct leader_pam *lp, const struct leader_args *a,
-			const struct passwd *pw, const char *auth, int ready_fd)
-{
-	char name[16], screen[48], fd[16];
-	pid_t pid;
-
-	snprintf(name, sizeof(name), ":%d", a->display);
-	snprintf(screen, sizeof(screen), "%ux%ux24", a->width, a->height);
-	snprintf(fd, sizeof(fd), "%d", ready_fd);
-	pid = fork();
-	if (pid)
-		return pid;
-	leader_become_user(lp, a, pw);
-	execlp("Xvfb", "Xvfb", name, "-screen", "0", screen, "-auth", auth,
-	       "-nolisten", "tcp", "-noreset", "-displayfd", fd, (char *)NULL);
-	leader_log("Xvfb: %s", strerror(errno));
-	_exit(127);
-}
-
-/* Wait for Xvfb's number on the pipe; false if it died or took too long. */
-static bool wait_ready(int fd, pid_t pid)
-{
-	struct timespec t0, t;
-	char buf[16];
-	size_t n = 0;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		long ms;
-		ssize_t r;
-
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		ms = (t.tv_sec - t0.tv_sec) * 1000 +
-		     (t.tv_nsec - t0.tv_nsec) / 1000000;
-		if (ms >= DISPLAY_START_MS || waitpid(pid, NULL, WNOHANG) == pid)
-			return false;
-		if (poll(&pfd, 1, 200) <= 0)
-			continue;
-		r = read(fd, buf + n, sizeof(buf) - 1 - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return false;
-		n += (size_t)r;
-		if (memchr(buf, '\n', n) || n == sizeof(buf) - 1)
-			return true;
-	}
-}
-
 /* Admit the local root user (wtsvc-rdpd) by its server-interpreted name. */
 static bool admit_root(const char *name, const char *auth)
 {
@@ -204,7 +147,6 @@ pid_t leader_display_start(struct leader_pam *lp, const struct leader_args *a,
 {
 	char auth[LEADER_PATH_MAX], name[16];
 	struct passwd *pw = getpwnam(a->user);
-	int ready[2];
 	pid_t xs;
 
 	*desktop = -1;
@@ -220,26 +162,19 @@ pid_t leader_display_start(struct leader_pam *lp, const struct leader_args *a,
 			   strerror(errno));
 		return -1;
 	}
-	if (pipe2(ready, O_CLOEXEC)) {
-		unlink(auth);
-		return -1;
-	}
-	/* The write end crosses exec in Xvfb only. */
-	fcntl(ready[1], F_SETFD, 0);
-	xs = start_xvfb(lp, a, pw, auth, ready[1]);
-	close(ready[1]);
-	if (xs < 0 || !wait_ready(ready[0], xs) || !admit_root(name, auth)) {
-		close(ready[0]);
+	xs = leader_xserver_start(lp, a, pw, auth);
+	if (xs < 0 || !admit_root(name, auth)) {
 		leader_log("display %s: the X server did not start", name);
 		if (xs > 0)
 			leader_program_stop(xs, LEADER_GRACE_MS);
+		leader_xserver_cleanup(a);
 		unlink(auth);
 		return -1;
 	}
-	close(ready[0]);
-	setpgid(xs, xs);
-	leader_log("session %u: display %s, %ux%u, Xvfb pid %d", a->session,
-		   name, a->width, a->height, (int)xs);
+	leader_log("session %u: display %s, %ux%u, %s pid %d", a->session,
+		   name, a->width, a->height,
+		   a->x_server && !strcmp(a->x_server, "xorg") ? "Xorg" :
+		   "Xvfb", (int)xs);
 	*desktop = start_desktop(lp, a, pw);
 	if (*desktop > 0)
 		setpgid(*desktop, *desktop);
@@ -253,6 +188,7 @@ void leader_display_stop(const struct leader_args *a, pid_t xserver)
 	if (xserver <= 0)
 		return;
 	leader_program_stop(xserver, LEADER_GRACE_MS);
+	leader_xserver_cleanup(a);
 	leader_xauth_path(a->display, auth, sizeof(auth));
 	unlink(auth);
 }

@@ -20,6 +20,7 @@ struct leader_args {
 	int display;			/* open: its X display number; -1: none */
 	unsigned int width, height;	/* the display's size */
 	const char *desktop_cmd;	/* without ~/.xsession; NULL: none */
+	const char *x_server;		/* "xorg" or "xvfb" (default) */
 };
 
 #define LEADER_PATH_MAX	128
@@ -59,5 +60,14 @@ void leader_xauth_path(int display, char *buf, size_t size);
 pid_t leader_display_start(struct leader_pam *lp, const struct leader_args *a,
 			   pid_t *desktop);
 void leader_display_stop(const struct leader_args *a, pid_t xserver);
+
+/*
+ * xserver.c: start the X server of a->display as the user, with the
+ * cookie file auth; -1, or its pid once it accepts connections (it wrote
+ * its display number).  Removes what it wrote (leader_xserver_cleanup).
+ */
+pid_t leader_xserver_start(struct leader_pam *lp, const struct leader_args *a,
+			   const struct passwd *pw, const char *auth);
+void leader_xserver_cleanup(const struct leader_args *a);
 
 #endif /* WTSVC_LEADER_H */

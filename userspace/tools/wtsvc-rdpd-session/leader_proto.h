@@ -6,14 +6,15 @@
  *
  *   wtsvc-rdpd-session auth|open --service NAME --user NAME [--rhost HOST]
  *                      [--session N] [--exec CMD] [--no-auth]
- *                      [--display N --geometry WxH [--desktop CMD]]
+ *                      [--display N --geometry WxH [--x-server xorg|xvfb]
+ *                       [--desktop CMD]]
  *
  * The server first writes the password: a 32-bit length in host order,
  * then that many bytes (no NUL).  The leader runs PAM and answers one
  * line, "result CODE [LOGIND-SESSION]\n" (CODE a LEADER_* value).  "auth"
  * then exits with CODE as its status.  "open" keeps the PAM session open;
- * with --display it starts the session's X display :N (Xvfb, WxH, as the
- * user) and its desktop program and answers "display N\n" once the
+ * with --display it starts the session's X display :N (Xorg with the
+ * dummy driver or Xvfb, WxH, as the user) and its desktop program and answers "display N\n" once the
  * display accepts connections from root, or "display -\n"; it starts CMD
  * as the user, and reports "exited STATUS\n" when CMD ends;
  * it logs off when its stdin reaches end-of-file or reads LEADER_LOGOFF:
@@ -35,5 +36,9 @@ enum leader_result {
 #define LEADER_LOGOFF		'L'
 #define LEADER_GRACE_MS		2000
 #define LEADER_PASSWORD_MAX	512
+
+/* Debian's Xorg server (not the setuid wrapper) and its dummy driver. */
+#define LEADER_XORG		"/usr/lib/xorg/Xorg"
+#define LEADER_XORG_DUMMY	"/usr/lib/xorg/modules/drivers/dummy_drv.so"
 
 #endif /* WTSVC_LEADER_PROTO_H */

@@ -37,7 +37,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: wtsvc-rdpd-session auth|open --service NAME --user NAME\n"
 		"         [--rhost HOST] [--session N] [--exec CMD] [--no-auth]\n"
-		"         [--display N --geometry WxH [--desktop CMD]]\n"
+		"         [--display N --geometry WxH [--x-server xorg|xvfb]\n"
+		"          [--desktop CMD]]\n"
 		"Started by wtsvc-rdpd, which writes the password on stdin.\n");
 	exit(LEADER_SYSTEM);
 }
@@ -54,6 +55,7 @@ static void parse(int argc, char **argv, struct leader_args *a)
 		{ "display", required_argument, NULL, 'd' },
 		{ "geometry", required_argument, NULL, 'g' },
 		{ "desktop", required_argument, NULL, 'D' },
+		{ "x-server", required_argument, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -71,6 +73,11 @@ static void parse(int argc, char **argv, struct leader_args *a)
 		case 'e': a->exec_cmd = optarg; break;
 		case 'n': a->no_auth = true; break;
 		case 'D': a->desktop_cmd = optarg; break;
+		case 'x':
+			if (strcmp(optarg, "xorg") && strcmp(optarg, "xvfb"))
+				usage();
+			a->x_server = optarg;
+			break;
 		case 'd':
 			a->display = (int)strtol(optarg, &end, 10);
 			if (!*optarg || *end || a->display < 0 ||

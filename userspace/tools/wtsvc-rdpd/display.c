@@ -124,6 +124,16 @@ static int note_x_error(Display *dpy, XErrorEvent *e)
 	return 0;
 }
 
+int rdpd_x_error_take(Display *dpy)
+{
+	int err;
+
+	XSync(dpy, False);
+	err = x_error;
+	x_error = 0;
+	return err;
+}
+
 bool rdpd_display_setup(void)
 {
 	if (!XInitThreads())
@@ -202,8 +212,24 @@ static bool read_screen(struct rdpd_display *d)
 	return d->image && d->image->bits_per_pixel == 32 && !d->dead;
 }
 
+/* The root window's size from the server (Xlib's copy lags a resize). */
+static bool screen_size(struct rdpd_display *d)
+{
+	unsigned int w, h, border, depth;
+	int x, y;
+	Window root;
+
+	if (!XGetGeometry(d->dpy, d->root, &root, &x, &y, &w, &h, &border,
+			  &depth))
+		return false;
+	d->width = (int)w;
+	d->height = (int)h;
+	return true;
+}
+
 struct rdpd_display *rdpd_display_open(int number, uint32_t session,
-				       uid_t owner, uint32_t klid)
+				       uid_t owner, uint32_t klid, int width,
+				       int height)
 {
 	struct rdpd_display *d = calloc(1, sizeof(*d));
 	int err, major, minor;
@@ -224,8 +250,16 @@ struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 	}
 	XSetIOErrorExitHandler(d->dpy, io_error_exit, d);
 	d->root = DefaultRootWindow(d->dpy);
-	d->width = DisplayWidth(d->dpy, DefaultScreen(d->dpy));
-	d->height = DisplayHeight(d->dpy, DefaultScreen(d->dpy));
+	if (!screen_size(d) || d->dead) {
+		rdpd_display_close(d);
+		return NULL;
+	}
+	if ((d->width != width || d->height != height) &&
+	    !rdpd_randr_fit(d->dpy, session, width, height) &&
+	    (!screen_size(d) || d->dead)) {
+		rdpd_display_close(d);
+		return NULL;
+	}
 	if (!XShmQueryVersion(d->dpy, &major, &minor, &pixmaps) ||
 	    !XDamageQueryExtension(d->dpy, &d->damage_event, &err) ||
 	    !XFixesQueryExtension(d->dpy, &d->fixes_event, &err) ||

@@ -22,10 +22,17 @@ bool rdpd_display_setup(void);
 /*
  * Connect to display :number (as root, admitted by the session's leader),
  * whose X server runs as owner, with the client's keyboard layout (a
- * Windows KLID); NULL (logged) when it cannot.
+ * Windows KLID), sized to the client's desktop (width x height) where the
+ * X server can be resized; NULL (logged) when it cannot connect.
  */
 struct rdpd_display *rdpd_display_open(int number, uint32_t session,
-				       uid_t owner, uint32_t klid);
+				       uid_t owner, uint32_t klid, int width,
+				       int height);
+/* randr.c: resize display dpy's screen to w x h; 0, or -1 (logged). */
+int rdpd_randr_fit(Display *dpy, uint32_t session, int w, int h);
+/* XSync, then the code of the last X error of this thread (0: none),
+ * which is cleared. */
+int rdpd_x_error_take(Display *dpy);
 /* layout.c: set display :number's XKB layout to the KLID's; false: not. */
 bool rdpd_layout_apply(int display, uint32_t session, uint32_t klid);
 void rdpd_display_close(struct rdpd_display *d);

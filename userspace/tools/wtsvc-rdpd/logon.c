@@ -32,6 +32,7 @@ struct leader_display {
 	char number[16];
 	char geometry[32];
 	const char *desktop_cmd;
+	const char *x_server;
 };
 
 static pid_t spawn(const struct rdpd_config *cfg, const char *mode,
@@ -71,6 +72,8 @@ static pid_t spawn(const struct rdpd_config *cfg, const char *mode,
 		argv[n++] = disp->number;
 		argv[n++] = "--geometry";
 		argv[n++] = disp->geometry;
+		argv[n++] = "--x-server";
+		argv[n++] = disp->x_server;
 		if (disp->desktop_cmd) {
 			argv[n++] = "--desktop";
 			argv[n++] = disp->desktop_cmd;
@@ -207,7 +210,8 @@ int rdpd_leader_open(const struct rdpd_config *cfg,
 		     struct rdpd_host_session *hs,
 		     const struct rdpd_logon_req *req)
 {
-	struct leader_display disp = { .desktop_cmd = cfg->desktop_cmd };
+	struct leader_display disp = { .desktop_cmd = cfg->desktop_cmd,
+				       .x_server = cfg->x_server };
 	char id[16], xdg[64];
 	int code;
 

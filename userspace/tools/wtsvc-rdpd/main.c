@@ -31,6 +31,7 @@
 #include "host.h"
 #include "peer.h"
 #include "wts_side.h"
+#include "../wtsvc-rdpd-session/leader_proto.h"
 
 rdpd_wts_table rdpd_fr;
 
@@ -135,7 +136,9 @@ static void usage(FILE *f, int status)
 		"  --desktop CMD       the desktop program of a session's display when\n"
 		"                      the user has no executable ~/.xsession (none)\n"
 		"  --no-desktop        no X display per session (default with PAM logons:\n"
-		"                      Xvfb :(BASE + session id), as the user)\n"
+		"                      display :(BASE + session id), as the user)\n"
+		"  --x-server KIND     the displays' X server: xorg (Xorg with the dummy\n"
+		"                      driver, resizable), xvfb, or auto (xorg if installed)\n"
 		"  --display-base N    BASE above (10)\n"
 		"  --message-box P     the WTSSendMessage dialog (wtsvc-msgbox beside\n"
 		"                      this program)\n"
@@ -161,6 +164,23 @@ static unsigned long num_arg(const char *s, unsigned long min,
 		exit(2);
 	}
 	return v;
+}
+
+/*
+ * The displays' X server: Xorg with the dummy driver where installed (it
+ * can be resized to each client's desktop), else Xvfb.
+ */
+static bool pick_x_server(struct rdpd_config *cfg)
+{
+	const char *want = cfg->x_server ? cfg->x_server : "auto";
+
+	if (!strcmp(want, "auto"))
+		cfg->x_server = !access(LEADER_XORG, X_OK) &&
+				!access(LEADER_XORG_DUMMY, R_OK) ? "xorg" :
+				"xvfb";
+	else if (strcmp(want, "xorg") && strcmp(want, "xvfb"))
+		return false;
+	return true;
 }
 
 /* A program in the directory of this one (allocated: main's lifetime). */
@@ -196,6 +216,7 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		{ "exec", required_argument, NULL, 'e' },
 		{ "desktop", required_argument, NULL, 'D' },
 		{ "no-desktop", no_argument, NULL, 'X' },
+		{ "x-server", required_argument, NULL, 'g' },
 		{ "display-base", required_argument, NULL, 'x' },
 		{ "message-box", required_argument, NULL, 'b' },
 		{ "budget", required_argument, NULL, 'B' },
@@ -226,6 +247,7 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		case 'e': cfg->exec_cmd = optarg; break;
 		case 'D': cfg->desktop_cmd = optarg; break;
 		case 'X': no_desktop = true; break;
+		case 'g': cfg->x_server = optarg; break;
 		case 'b': cfg->msgbox_path = optarg; break;
 		case 'x': cfg->display_base = num_arg(optarg, 1, 32767); break;
 		case 'B': cfg->chan_budget = num_arg(optarg, 1600, 64 << 20); break;
@@ -274,6 +296,10 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 	}
 	if (!cfg->desktop)
 		return;
+	if (!pick_x_server(cfg)) {
+		fprintf(stderr, "wtsvc-rdpd: --x-server: xorg, xvfb or auto\n");
+		exit(2);
+	}
 	if (!cfg->msgbox_path)
 		cfg->msgbox_path = beside_self("wtsvc-msgbox");
 	if (access(cfg->msgbox_path, X_OK)) {

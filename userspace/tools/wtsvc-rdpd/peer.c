@@ -64,14 +64,16 @@ static void ctx_free(freerdp_peer *client, rdpContext *context)
 /* Bridge the channels of the session the connection shows. */
 static bool show_session(struct rdpd_ctx *ctx)
 {
+	const rdpSettings *s = ctx->base.settings;
+
 	/* opened with everything to send (rdpd_display_refresh) */
 	if (ctx->hs && ctx->hs->display >= 0)
-		ctx->disp = rdpd_display_open(ctx->hs->display,
-					      ctx->si.session_id,
-					      ctx->hs->uid,
-					      freerdp_settings_get_uint32(
-						      ctx->base.settings,
-						      FreeRDP_KeyboardLayout));
+		ctx->disp = rdpd_display_open(
+			ctx->hs->display, ctx->si.session_id, ctx->hs->uid,
+			freerdp_settings_get_uint32(s, FreeRDP_KeyboardLayout),
+			(int)freerdp_settings_get_uint32(s, FreeRDP_DesktopWidth),
+			(int)freerdp_settings_get_uint32(s,
+							 FreeRDP_DesktopHeight));
 	ctx->offer_fd = wts_open_offers(ctx->si.session_id);
 	if (ctx->offer_fd < 0)
 		rdpd_log("session %u: no dynamic channels (Win32 error %u)",

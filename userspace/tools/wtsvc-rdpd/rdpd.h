@@ -31,6 +31,7 @@ struct rdpd_config {
 	const char *exec_cmd;		/* started in each session */
 	bool desktop;			/* a display per session (PAM logons) */
 	const char *desktop_cmd;	/* its program without ~/.xsession */
+	const char *x_server;		/* the display's: "xorg" or "xvfb" */
 	unsigned int display_base;	/* session N's display: :(base + N) */
 	const char *msgbox_path;	/* wtsvc-msgbox */
 	unsigned int chan_budget;	/* bytes relayed per channel per turn */
