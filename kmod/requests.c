@@ -67,7 +67,11 @@ static void wtsvc_req_finish_locked(struct wtsvc_req *req, int fail,
 	wtsvc_req_put(req);
 }
 
-/* Who may ask for what: the session's user or a manager, CAP_SYS_BOOT. */
+/*
+ * Who may ask for what: the session's user or a manager; CAP_SYS_BOOT for
+ * a shutdown; anyone for remote control of an existing session, which
+ * the manager allows or denies (its permission, the target's consent).
+ */
 static int wtsvc_req_check_access(const struct wtsvc_request *r,
 				  bool manager)
 {
@@ -78,6 +82,9 @@ static int wtsvc_req_check_access(const struct wtsvc_request *r,
 
 	if (r->type == WTSVC_REQ_SHUTDOWN)
 		return capable(CAP_SYS_BOOT) ? 0 : -EPERM;
+	if (r->type == WTSVC_REQ_REMOTE_CONTROL_START ||
+	    r->type == WTSVC_REQ_REMOTE_CONTROL_STOP)
+		manager = true;
 	if (r->type == WTSVC_REQ_CONNECT && r->session_id != id) {
 		sess = wtsvc_session_get_by_id(r->session_id);
 		if (!sess)

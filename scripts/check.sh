@@ -317,6 +317,11 @@ if [ "$CHECK_DEBUG" != only ]; then
 	tap_suite desktop tests/vm/run --systemd --kernel 6.1 \
 		--logs "$top/build/vm-logs/desktop" \
 		-- tests/vm/desktop_test.sh
+	# Remote control: alice shadows bob (consent, hotkey, view only,
+	# WTSStopRemoteControlSession, the target's logoff).
+	tap_suite shadow tests/vm/run --systemd --kernel 6.1 \
+		--logs "$top/build/vm-logs/shadow" \
+		-- tests/vm/shadow_test.sh
 	for how in reboot poweroff; do
 		tap_suite "session-shutdown-$how" tests/vm/run --systemd \
 			--kernel 6.1 --expect-power "$how" \

@@ -18,6 +18,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 echo "TAP version 13"
 echo "1..10"
+mkdir -p "$logs"
 "$top/scripts/debian13-root.sh" > /dev/null 2> "$logs/root.log"
 ok $? "the Debian 13 root exists (debootstrap, cached)"
 "$top/scripts/debian13-root.sh" --run sh -c \

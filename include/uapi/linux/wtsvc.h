@@ -599,8 +599,10 @@ struct wtsvc_event {
  *
  * Anyone may submit a request with REQUEST.  It fails at once with
  * ENOTCONN when no manager is registered, ENOENT for an unknown session,
- * EACCES when the caller is neither the session's user nor a manager,
- * EPERM for SHUTDOWN without CAP_SYS_BOOT, EAGAIN when too many requests
+ * EACCES when the caller is neither the session's user nor a manager
+ * (REMOTE_CONTROL_START and _STOP: the manager decides, from the
+ * submitter's pid and uid), EPERM for SHUTDOWN without CAP_SYS_BOOT,
+ * EAGAIN when too many requests
  * are pending.  Without WTSVC_REQ_F_WAIT it returns once queued; with it,
  * it waits for the answer (ETIMEDOUT after timeout_ms, 0 waits without
  * limit; only a fatal signal interrupts it) and returns the manager's
@@ -612,7 +614,8 @@ struct wtsvc_event {
 #define WTSVC_REQ_MESSAGE		3	/* texts: title, message */
 #define WTSVC_REQ_SHUTDOWN		4	/* arg: WTS_WSD_* */
 #define WTSVC_REQ_CONNECT		5	/* text 0: password */
-#define WTSVC_REQ_REMOTE_CONTROL_START	6	/* arg: vk | modifiers << 8 */
+/* REMOTE_CONTROL_START: arg is vk | modifiers << 8 | REMOTECONTROL_FLAG_* << 16 */
+#define WTSVC_REQ_REMOTE_CONTROL_START	6
 #define WTSVC_REQ_REMOTE_CONTROL_STOP	7
 #define WTSVC_REQ_TYPE_MAX		7
 

@@ -254,7 +254,7 @@ struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 		rdpd_display_close(d);
 		return NULL;
 	}
-	if ((d->width != width || d->height != height) &&
+	if (width && height && (d->width != width || d->height != height) &&
 	    !rdpd_randr_fit(d->dpy, session, width, height) &&
 	    (!screen_size(d) || d->dead)) {
 		rdpd_display_close(d);
@@ -292,7 +292,8 @@ struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 	d->damage = XDamageCreate(d->dpy, d->root, XDamageReportNonEmpty);
 	d->parts = XFixesCreateRegion(d->dpy, NULL, 0);
 	/* The client's layout first: the spare keycode is the new map's. */
-	rdpd_layout_apply(number, session, klid);
+	if (klid)	/* 0: the display keeps its own (a shadow's view) */
+		rdpd_layout_apply(number, session, klid);
 	XSync(d->dpy, False);
 	d->spare = find_spare(d->dpy);
 	XFixesSelectCursorInput(d->dpy, d->root,
@@ -327,6 +328,11 @@ void rdpd_display_close(struct rdpd_display *d)
 	region16_uninit(&d->dirty);
 	free(d->tiles);
 	free(d);
+}
+
+bool rdpd_display_dead(const struct rdpd_display *d)
+{
+	return d->dead;
 }
 
 int rdpd_display_fd(const struct rdpd_display *d)

@@ -22,8 +22,9 @@ bool rdpd_display_setup(void);
 /*
  * Connect to display :number (as root, admitted by the session's leader),
  * whose X server runs as owner, with the client's keyboard layout (a
- * Windows KLID), sized to the client's desktop (width x height) where the
- * X server can be resized; NULL (logged) when it cannot connect.
+ * Windows KLID; 0 keeps the display's), sized to the client's desktop
+ * (width x height; 0 x 0 keeps its size) where the X server can be
+ * resized; NULL (logged) when it cannot connect.
  */
 struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 				       uid_t owner, uint32_t klid, int width,
@@ -37,6 +38,8 @@ int rdpd_x_error_take(Display *dpy);
 bool rdpd_layout_apply(int display, uint32_t session, uint32_t klid);
 void rdpd_display_close(struct rdpd_display *d);
 
+/* The display went away (its X server ended). */
+bool rdpd_display_dead(const struct rdpd_display *d);
 /* The X connection's fd, for the connection's poll(). */
 int rdpd_display_fd(const struct rdpd_display *d);
 /* Read what the X server sent (damage, cursor): never blocks. */

@@ -496,12 +496,115 @@ static void logoff(struct rdpd_host_session *hs, const char *why)
 	free(hs);
 }
 
+/*
+ * Remote control that hs takes part in ends with its connection.  A
+ * viewer of hs is told to show its own session again, and waited for (at
+ * most SHADOW_RELEASE_MS): it lets go of hs's display before a logoff
+ * ends that display's X server.
+ */
+#define SHADOW_RELEASE_MS	5000
+
+static void shadow_detach_locked(struct rdpd_host_session *hs)
+{
+	struct rdpd_host_session *o;
+	struct timespec until;
+
+	if (hs->shadowing) {		/* a viewer leaves */
+		o = find_locked(hs->shadowing);
+		if (o && o->shadowed_by == hs->id)
+			o->shadowed_by = 0;
+		hs->shadowing = 0;
+	}
+	if (hs->shadowed_by) {		/* its viewer gets its own back */
+		o = find_locked(hs->shadowed_by);
+		rdpd_log("session %u: leaves; its viewer, session %u, gets its own back",
+			 hs->id, hs->shadowed_by);
+		if (!o || !o->conn || o->shadowing != hs->id) {
+			hs->shadowed_by = 0;
+			return;
+		}
+		atomic_store(&o->conn->shadow_end, true);
+		rdpd_conn_wake(o->conn);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += SHADOW_RELEASE_MS / 1000;
+		while (hs->shadowed_by &&
+		       pthread_cond_timedwait(&host_cond, &host_lock,
+					      &until) != ETIMEDOUT)
+			;
+		hs->shadowed_by = 0;
+	}
+}
+
+int rdpd_host_shadow_begin(uint32_t viewer, uint32_t target, uint32_t arg,
+			   uint64_t answer_id)
+{
+	struct rdpd_host_session *v, *t;
+	int ret = -1;
+
+	pthread_mutex_lock(&host_lock);
+	v = find_locked(viewer);
+	t = find_locked(target);
+	if (!v || !t || v->state != HS_CONNECTED || !v->conn ||
+	    t->state != HS_CONNECTED || t->display < 0) {
+		ret = WTS_ERROR_CTX_SHADOW_INVALID;
+	} else if (v->shadowing || v->shadowed_by || t->shadowing ||
+		   t->shadowed_by || atomic_load(&v->conn->shadow_to)) {
+		ret = WTS_ERROR_CTX_WINSTATION_BUSY;
+	} else {
+		v->shadowing = target;
+		t->shadowed_by = viewer;
+		v->conn->shadow_arg = arg;
+		v->conn->shadow_answer = answer_id;
+		atomic_store(&v->conn->shadow_to, target);
+		rdpd_conn_wake(v->conn);
+	}
+	pthread_mutex_unlock(&host_lock);
+	return ret;
+}
+
+int rdpd_host_shadow_stop(uint32_t id, uint64_t answer_id)
+{
+	struct rdpd_host_session *s, *v;
+	int ret = -1;
+
+	pthread_mutex_lock(&host_lock);
+	s = find_locked(id);
+	v = !s ? NULL : s->shadowing ? s : find_locked(s->shadowed_by);
+	if (!s)
+		ret = WTS_ERROR_NOT_FOUND;
+	else if (!v || !v->shadowing || !v->conn)
+		ret = WTS_ERROR_CTX_SHADOW_NOT_RUNNING;
+	else if (v->conn->shadow_end_answer)
+		ret = WTS_ERROR_CTX_WINSTATION_BUSY;
+	else {
+		v->conn->shadow_end_answer = answer_id;
+		atomic_store(&v->conn->shadow_end, true);
+		rdpd_conn_wake(v->conn);
+	}
+	pthread_mutex_unlock(&host_lock);
+	return ret;
+}
+
+void rdpd_host_shadow_ended(struct rdpd_host_session *viewer)
+{
+	struct rdpd_host_session *t;
+
+	pthread_mutex_lock(&host_lock);
+	t = find_locked(viewer->shadowing);
+	if (t && t->shadowed_by == viewer->id)
+		t->shadowed_by = 0;
+	viewer->shadowing = 0;
+	pthread_cond_broadcast(&host_cond);
+	pthread_mutex_unlock(&host_lock);
+}
+
 void rdpd_host_detach(struct rdpd_host_session *hs, int why)
 {
 	bool end = why == RDPD_END_LOGOFF || why == RDPD_END_SHUTDOWN ||
 		   !host_cfg->pam || atomic_load(&host_stop);
 
 	pthread_mutex_lock(&host_lock);
+	shadow_detach_locked(hs);
 	hs->conn = NULL;
 	if (end) {
 		hs->state = HS_ENDING;

@@ -57,6 +57,8 @@ struct rdpd_host_session {
 	bool leader_gone;		/* its leader ended by itself */
 	uint8_t arc_random[16];		/* the auto-reconnect cookie issued */
 	bool arc_set;
+	uint32_t shadowing;		/* viewer: the session it shows */
+	uint32_t shadowed_by;		/* target: the session viewing it */
 };
 
 /* What a logon found (rdpd_host_logon). */
@@ -135,6 +137,18 @@ void rdpd_host_unclaim(uint32_t id);
 void rdpd_host_switch(struct rdpd_host_session *from,
 		      struct rdpd_host_session *to, struct rdpd_conn *conn);
 
+/*
+ * Remote control (shadow.c).  begin: viewer's connection is to show
+ * target (arg: RDPD_SHADOW_*), and answers answer_id once it does; stop:
+ * the remote control session id takes part in ends (answered once it
+ * did).  Each returns a Win32 error to answer now, or -1.  ended: the
+ * viewer's connection shows its own session again.
+ */
+int rdpd_host_shadow_begin(uint32_t viewer, uint32_t target, uint32_t arg,
+			   uint64_t answer_id);
+int rdpd_host_shadow_stop(uint32_t id, uint64_t answer_id);
+void rdpd_host_shadow_ended(struct rdpd_host_session *viewer);
+
 /* logon.c: the session leader. */
 int rdpd_leader_auth(const struct rdpd_config *cfg, const char *user,
 		     const char *password, const char *rhost);
@@ -150,6 +164,16 @@ bool rdpd_leader_poll(struct rdpd_host_session *hs);
 struct wts_request;
 void rdpd_messages_init(const char *program);
 void rdpd_message_show(const struct wts_request *r);
+/*
+ * A box the server itself asks on desktop d (a consent): done(arg, Win32
+ * error, the button's ID) once answered, on the requests thread; id is
+ * the request it serves, for the log.
+ */
+typedef void (*rdpd_box_done)(void *arg, uint32_t error, uint32_t response);
+void rdpd_message_ask(uint64_t id, const struct rdpd_host_desktop *d,
+		      uint32_t session, const char *title, const char *text,
+		      uint32_t style, uint32_t timeout_ms, rdpd_box_done done,
+		      void *arg);
 void rdpd_messages_poll(void);
 void rdpd_messages_close_all(void);
 

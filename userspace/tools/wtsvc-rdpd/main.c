@@ -139,6 +139,8 @@ static void usage(FILE *f, int status)
 		"                      display :(BASE + session id), as the user)\n"
 		"  --x-server KIND     the displays' X server: xorg (Xorg with the dummy\n"
 		"                      driver, resizable), xvfb, or auto (xorg if installed)\n"
+		"  --shadow-group G    members of group G may remote-control (shadow) other\n"
+		"                      users' sessions (default: only root and the user)\n"
 		"  --display-base N    BASE above (10)\n"
 		"  --message-box P     the WTSSendMessage dialog (wtsvc-msgbox beside\n"
 		"                      this program)\n"
@@ -217,6 +219,7 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		{ "desktop", required_argument, NULL, 'D' },
 		{ "no-desktop", no_argument, NULL, 'X' },
 		{ "x-server", required_argument, NULL, 'g' },
+		{ "shadow-group", required_argument, NULL, 'G' },
 		{ "display-base", required_argument, NULL, 'x' },
 		{ "message-box", required_argument, NULL, 'b' },
 		{ "budget", required_argument, NULL, 'B' },
@@ -248,6 +251,7 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		case 'D': cfg->desktop_cmd = optarg; break;
 		case 'X': no_desktop = true; break;
 		case 'g': cfg->x_server = optarg; break;
+		case 'G': cfg->shadow_group = optarg; break;
 		case 'b': cfg->msgbox_path = optarg; break;
 		case 'x': cfg->display_base = num_arg(optarg, 1, 32767); break;
 		case 'B': cfg->chan_budget = num_arg(optarg, 1600, 64 << 20); break;
@@ -332,6 +336,7 @@ int main(int argc, char **argv)
 	parse(argc, argv, &cfg);
 	/* Each connection talks to its session's display from its thread. */
 	rdpd_messages_init(cfg.msgbox_path);
+	rdpd_shadow_init(cfg.shadow_group);
 	if (cfg.desktop && !rdpd_display_setup()) {
 		rdpd_log("Xlib without thread support");
 		return 1;

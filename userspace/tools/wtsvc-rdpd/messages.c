@@ -52,6 +52,8 @@ struct box {
 	char line[BOX_LINE_MAX];
 	size_t n;
 	bool answered;
+	rdpd_box_done done;		/* NULL: answer request "id" */
+	void *done_arg;
 };
 
 static struct box *boxes;
@@ -68,7 +70,10 @@ static void answer(struct box *b, uint32_t error, uint32_t response)
 	if (b->answered)
 		return;
 	b->answered = true;
-	wts_answer(b->id, error, response);
+	if (b->done)
+		b->done(b->done_arg, error, response);
+	else
+		wts_answer(b->id, error, response);
 	if (error)
 		rdpd_log("message %llu: failed (Win32 %u)",
 			 (unsigned long long)b->id, error);
@@ -99,8 +104,17 @@ static pid_t spawn(const struct rdpd_host_desktop *d, char *const argv[],
 	_exit(127);
 }
 
-static void show(const struct wts_request *r,
-		 const struct rdpd_host_desktop *d)
+/* What a box shows, and who hears its answer. */
+struct box_req {
+	uint64_t id;			/* the request, for the log */
+	uint32_t session;
+	const char *title, *text;
+	uint32_t style, timeout_ms;
+	rdpd_box_done done;
+	void *done_arg;
+};
+
+static void show(const struct box_req *r, const struct rdpd_host_desktop *d)
 {
 	char style[16], timeout[32], display[32], xauth[64];
 	char user[WTSVC_NAME_LEN + 8];
@@ -108,8 +122,8 @@ static void show(const struct wts_request *r,
 	int ngroups = BOX_GROUPS_MAX, pipefd[2];
 	struct box *b = calloc(1, sizeof(*b));
 	char *argv[] = {
-		(char *)box_program, "--title", r->text[0] ? r->text[0] : "",
-		"--text", r->text[1] ? r->text[1] : "", "--style", style,
+		(char *)box_program, "--title", (char *)r->title,
+		"--text", (char *)r->text, "--style", style,
 		"--timeout", timeout, NULL,
 	};
 	char *envp[] = {
@@ -120,10 +134,12 @@ static void show(const struct wts_request *r,
 
 	if (!b || pipe2(pipefd, O_CLOEXEC)) {
 		free(b);
-		wts_answer(r->id, WTS_ERROR_NOT_ENOUGH_MEMORY, 0);
+		r->done ? r->done(r->done_arg, WTS_ERROR_NOT_ENOUGH_MEMORY, 0) :
+			  (void)wts_answer(r->id, WTS_ERROR_NOT_ENOUGH_MEMORY,
+					   0);
 		return;
 	}
-	snprintf(style, sizeof(style), "0x%x", r->arg);
+	snprintf(style, sizeof(style), "0x%x", r->style);
 	snprintf(timeout, sizeof(timeout), "%u.%03u", r->timeout_ms / 1000,
 		 r->timeout_ms % 1000);
 	snprintf(display, sizeof(display), "DISPLAY=:%d", d->display);
@@ -133,13 +149,15 @@ static void show(const struct wts_request *r,
 	if (getgrouplist(d->user, d->gid, groups, &ngroups) < 0)
 		ngroups = 0;
 	b->id = r->id;
-	b->session = r->session_id;
+	b->session = r->session;
+	b->done = r->done;
+	b->done_arg = r->done_arg;
 	b->pid = spawn(d, argv, envp, groups, ngroups, pipefd[1]);
 	close(pipefd[1]);
 	if (b->pid < 0) {
 		close(pipefd[0]);
+		answer(b, WTS_ERROR_NOT_ENOUGH_MEMORY, 0);
 		free(b);
-		wts_answer(r->id, WTS_ERROR_NOT_ENOUGH_MEMORY, 0);
 		return;
 	}
 	b->out = pipefd[0];
@@ -166,7 +184,24 @@ void rdpd_message_show(const struct wts_request *r)
 		wts_answer(r->id, WTS_ERROR_SUCCESS, WTS_IDOK);
 		return;
 	}
-	show(r, &d);
+	show(&(struct box_req){
+		.id = r->id, .session = r->session_id,
+		.title = r->text[0] ? r->text[0] : "",
+		.text = r->text[1] ? r->text[1] : "",
+		.style = r->arg, .timeout_ms = r->timeout_ms,
+	}, &d);
+}
+
+void rdpd_message_ask(uint64_t id, const struct rdpd_host_desktop *d,
+		      uint32_t session, const char *title, const char *text,
+		      uint32_t style, uint32_t timeout_ms, rdpd_box_done done,
+		      void *arg)
+{
+	show(&(struct box_req){
+		.id = id, .session = session, .title = title, .text = text,
+		.style = style, .timeout_ms = timeout_ms, .done = done,
+		.done_arg = arg,
+	}, d);
 }
 
 /* One line the box printed. */

@@ -61,19 +61,30 @@ static void ctx_free(freerdp_peer *client, rdpContext *context)
 	ctx->vcm = NULL;
 }
 
-/* Bridge the channels of the session the connection shows. */
-static bool show_session(struct rdpd_ctx *ctx)
+struct rdpd_display *rdpd_peer_open_display(struct rdpd_ctx *ctx, int number,
+					    uid_t owner, bool own)
 {
 	const rdpSettings *s = ctx->base.settings;
 
+	if (number < 0)
+		return NULL;
 	/* opened with everything to send (rdpd_display_refresh) */
-	if (ctx->hs && ctx->hs->display >= 0)
-		ctx->disp = rdpd_display_open(
-			ctx->hs->display, ctx->si.session_id, ctx->hs->uid,
-			freerdp_settings_get_uint32(s, FreeRDP_KeyboardLayout),
-			(int)freerdp_settings_get_uint32(s, FreeRDP_DesktopWidth),
-			(int)freerdp_settings_get_uint32(s,
-							 FreeRDP_DesktopHeight));
+	if (!own)
+		return rdpd_display_open(number, ctx->si.session_id, owner, 0,
+					 0, 0);
+	return rdpd_display_open(
+		number, ctx->si.session_id, owner,
+		freerdp_settings_get_uint32(s, FreeRDP_KeyboardLayout),
+		(int)freerdp_settings_get_uint32(s, FreeRDP_DesktopWidth),
+		(int)freerdp_settings_get_uint32(s, FreeRDP_DesktopHeight));
+}
+
+/* Bridge the channels of the session the connection shows. */
+static bool show_session(struct rdpd_ctx *ctx)
+{
+	if (ctx->hs)
+		ctx->disp = rdpd_peer_open_display(ctx, ctx->hs->display,
+						   ctx->hs->uid, true);
 	ctx->offer_fd = wts_open_offers(ctx->si.session_id);
 	if (ctx->offer_fd < 0)
 		rdpd_log("session %u: no dynamic channels (Win32 error %u)",
@@ -136,7 +147,7 @@ static BOOL on_key(rdpInput *in, UINT16 flags, rdpd_scancode code)
 	struct rdpd_ctx *ctx = (struct rdpd_ctx *)in->context;
 
 	rdpd_host_input(ctx->hs);
-	if (ctx->disp)
+	if (ctx->disp && rdpd_shadow_key(ctx, flags, (uint8_t)code))
 		rdpd_display_key(ctx->disp, flags, (uint8_t)code);
 	return TRUE;
 }
@@ -146,7 +157,7 @@ static BOOL on_unicode(rdpInput *in, UINT16 flags, UINT16 code)
 	struct rdpd_ctx *ctx = (struct rdpd_ctx *)in->context;
 
 	rdpd_host_input(ctx->hs);
-	if (ctx->disp)
+	if (ctx->disp && !(ctx->shadow.target && ctx->shadow.no_keyboard))
 		rdpd_display_unicode(ctx->disp, flags, code);
 	return TRUE;
 }
@@ -156,7 +167,7 @@ static BOOL on_mouse(rdpInput *in, UINT16 flags, UINT16 x, UINT16 y)
 	struct rdpd_ctx *ctx = (struct rdpd_ctx *)in->context;
 
 	rdpd_host_input(ctx->hs);
-	if (ctx->disp)
+	if (ctx->disp && !(ctx->shadow.target && ctx->shadow.no_mouse))
 		rdpd_display_mouse(ctx->disp, flags, x, y);
 	return TRUE;
 }
@@ -166,7 +177,7 @@ static BOOL on_xmouse(rdpInput *in, UINT16 flags, UINT16 x, UINT16 y)
 	struct rdpd_ctx *ctx = (struct rdpd_ctx *)in->context;
 
 	rdpd_host_input(ctx->hs);
-	if (ctx->disp)
+	if (ctx->disp && !(ctx->shadow.target && ctx->shadow.no_mouse))
 		rdpd_display_xmouse(ctx->disp, flags, x, y);
 	return TRUE;
 }
@@ -285,6 +296,7 @@ static void switch_session(struct rdpd_ctx *ctx)
 		wts_answer(answer, WTS_ERROR_CTX_WINSTATION_BUSY, 0);
 		return;
 	}
+	rdpd_shadow_end(ctx, "the connection moves to another session");
 	hide_session(ctx);
 	rdpd_host_switch(ctx->hs, to, &ctx->conn);
 	ctx->hs = to;
@@ -319,6 +331,9 @@ static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 		}
 		if (atomic_load(&ctx->conn.switch_to))
 			switch_session(ctx);
+		if (ctx->shadow.target || atomic_load(&ctx->conn.shadow_to) ||
+		    atomic_load(&ctx->conn.shadow_end))
+			rdpd_shadow_poll(ctx);
 		if (ctx->hs) {
 			out_blocked = output_blocked(client);
 			rdpd_channels_offers(ctx);
@@ -430,6 +445,7 @@ void *rdpd_peer_thread(void *arg)
 		errinfo = ERRINFO_RPC_INITIATED_DISCONNECT;
 	if (errinfo)
 		freerdp_set_error_info(client->context->rdp, errinfo);
+	rdpd_shadow_end(ctx, "the viewer's connection ends");
 	/* Hang up every channel first: applications see it at once. */
 	hide_session(ctx);
 	if (why != RDPD_END_NONE)
@@ -438,6 +454,11 @@ void *rdpd_peer_thread(void *arg)
 	if (ctx->hs)	/* Disconnected, or logged off (logoff, --user) */
 		rdpd_host_detach(ctx->hs, why);
 	ctx->hs = NULL;
+	if (atomic_exchange(&ctx->conn.shadow_to, 0))	/* came too late */
+		wts_answer(ctx->conn.shadow_answer,
+			   WTS_ERROR_CTX_SHADOW_INVALID, 0);
+	if (ctx->conn.shadow_end_answer)	/* ended with the connection */
+		wts_answer(ctx->conn.shadow_end_answer, WTS_ERROR_SUCCESS, 0);
 	errinfo = atomic_exchange(&ctx->conn.switch_to, 0);
 	if (errinfo) {	/* a switch that came too late */
 		rdpd_host_unclaim(errinfo);

@@ -51,6 +51,19 @@ struct rdpd_chan {
 	uint64_t to_app, to_client;	/* messages relayed */
 };
 
+#define RDPD_SHADOW_KEYS	16
+
+/* Remote control, on the viewer's connection (shadow.c). */
+struct rdpd_shadow_view {
+	uint32_t target;		/* the session shown; 0: its own */
+	uint8_t vk;			/* the hotkey that ends it */
+	unsigned int mods;		/* with these REMOTECONTROL_KBD* */
+	unsigned int mods_down;		/* the modifiers held now */
+	bool no_keyboard, no_mouse;	/* view only, or Ex flags */
+	uint16_t down[RDPD_SHADOW_KEYS];/* keys held on the target */
+	unsigned int n_down;
+};
+
 struct rdpd_ctx {
 	rdpContext base;		/* FreeRDP's, first */
 	const struct rdpd_config *cfg;
@@ -68,6 +81,7 @@ struct rdpd_ctx {
 	int refusal;			/* enum rdpd_logon of a refused one */
 	bool activated;
 	struct rdpd_display *disp;	/* the session's display, or NULL */
+	struct rdpd_shadow_view shadow;	/* another session's, instead */
 };
 
 /* FreeRDP's own in-process WTS table (the bridge's FreeRDP side). */
@@ -77,6 +91,23 @@ int64_t rdpd_now_ms(void);
 
 /* peer.c */
 void *rdpd_peer_thread(void *arg);
+/*
+ * Open display number (its X server run by owner) for this connection:
+ * fitted to the client and with its keyboard layout when own, as it is
+ * when another session's.
+ */
+struct rdpd_display *rdpd_peer_open_display(struct rdpd_ctx *ctx, int number,
+					    uid_t owner, bool own);
+
+/* shadow.c: remote control on the viewer's connection. */
+struct wts_request;
+void rdpd_shadow_init(const char *group);
+void rdpd_shadow_request(const struct wts_request *r);
+/* Start or stop what the requests asked; end it if its display died. */
+void rdpd_shadow_poll(struct rdpd_ctx *ctx);
+void rdpd_shadow_end(struct rdpd_ctx *ctx, const char *why);
+/* A key of the client: false when it goes nowhere (the hotkey, view). */
+bool rdpd_shadow_key(struct rdpd_ctx *ctx, uint16_t flags, uint8_t code);
 
 /* session.c: a connection's logon and the state of its session. */
 void rdpd_session_client_info(struct rdpd_ctx *ctx,

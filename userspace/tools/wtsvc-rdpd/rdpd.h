@@ -32,6 +32,7 @@ struct rdpd_config {
 	bool desktop;			/* a display per session (PAM logons) */
 	const char *desktop_cmd;	/* its program without ~/.xsession */
 	const char *x_server;		/* the display's: "xorg" or "xvfb" */
+	const char *shadow_group;	/* may remote-control others */
 	unsigned int display_base;	/* session N's display: :(base + N) */
 	const char *msgbox_path;	/* wtsvc-msgbox */
 	unsigned int chan_budget;	/* bytes relayed per channel per turn */
@@ -60,6 +61,12 @@ struct rdpd_conn {
 	atomic_uint errinfo;		/* ERRINFO_* to send at the end, or 0 */
 	atomic_uint switch_to;		/* WTSConnectSession: show this one */
 	uint64_t switch_answer;		/* the request to answer then */
+	/* Remote control (shadow.c), set under the host's lock: */
+	atomic_uint shadow_to;		/* start showing this session */
+	uint32_t shadow_arg;		/* its RDPD_SHADOW_* and hotkey */
+	uint64_t shadow_answer;		/* the start request */
+	atomic_bool shadow_end;		/* give the viewer its own back */
+	uint64_t shadow_end_answer;	/* the stop request, or 0 */
 	pthread_mutex_t lock;		/* answers */
 	uint64_t answers[RDPD_MAX_ANSWERS];	/* requests to answer at the end */
 	unsigned int n_answers;

@@ -7,8 +7,8 @@
  * is answered once done.  Shutdown logs sessions off and then asks
  * systemd-logind to power off, reboot or halt.  Connect moves a
  * connection to a disconnected session.  A message becomes a message box
- * on the session's display (messages.c).  Remote control gets
- * ERROR_NOT_SUPPORTED.
+ * on the session's display (messages.c).  Remote control switches a
+ * connection to another session's display (shadow.c).
  */
 #include <errno.h>
 #include <poll.h>
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "peer.h"
 #include "rdpd.h"
 #include "wts_side.h"
 
@@ -67,6 +68,10 @@ static void serve_one(struct wts_request *r)
 			explicit_bzero(r->text[0], strlen(r->text[0]));
 		if (ret >= 0)
 			wts_answer(r->id, (uint32_t)ret, 0);
+		break;
+	case WTSVC_REQ_REMOTE_CONTROL_START:
+	case WTSVC_REQ_REMOTE_CONTROL_STOP:
+		rdpd_shadow_request(r);
 		break;
 	default:
 		wts_answer(r->id, WTS_ERROR_NOT_SUPPORTED, 0);

@@ -190,6 +190,17 @@ bool wts_pid_session(uint32_t pid, uint32_t *session_id)
 	return true;
 }
 
+uint32_t wts_user_shadowing(const char *user)
+{
+	struct wtsvc_user_config *c = calloc(1, sizeof(*c));
+	uint32_t v = 1;		/* Windows' default: control, with consent */
+
+	if (c && !wtsvc_user_config_load(user, c))
+		v = c->dw[WTSUserConfigShadowingSettings];
+	free(c);
+	return v;
+}
+
 bool wts_user_limits(const char *user, struct wts_user_limits *l)
 {
 	struct wtsvc_user_config *c = calloc(1, sizeof(*c));

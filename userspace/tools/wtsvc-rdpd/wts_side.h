@@ -60,6 +60,8 @@ struct wts_user_limits {
 	uint32_t broken;		/* 0: disconnect, 1: end the session */
 };
 bool wts_user_limits(const char *user, struct wts_user_limits *l);
+/* A user's WTSUserConfigShadowingSettings (0 to 4; 1 when none is set). */
+uint32_t wts_user_shadowing(const char *user);
 
 /* Win32 codes and message-box answers the bridge reports. */
 #define WTS_ERROR_SUCCESS		0
@@ -69,11 +71,17 @@ bool wts_user_limits(const char *user, struct wts_user_limits *l);
 #define WTS_ERROR_ACCESS_DENIED		5
 #define WTS_ERROR_LOGON_FAILURE		1326
 #define WTS_ERROR_CTX_WINSTATION_BUSY	7024
-#define WTS_ERROR_CTX_SESSION_IN_USE	7069
+#define WTS_ERROR_CTX_SESSION_IN_USE	7062
+#define WTS_ERROR_CTX_SHADOW_DENIED	7044	/* the user said no */
+#define WTS_ERROR_CTX_WINSTATION_ACCESS_DENIED	7045
+#define WTS_ERROR_CTX_SHADOW_INVALID	7050	/* cannot be controlled */
+#define WTS_ERROR_CTX_SHADOW_DISABLED	7051	/* its user's setting */
+#define WTS_ERROR_CTX_SHADOW_NOT_RUNNING	7057
 #define WTS_ERROR_INVALID_PARAMETER	87
 #define WTS_ERROR_NOT_ENOUGH_MEMORY	8
 #define WTS_ERROR_INVALID_MSGBOX_STYLE	1581
 #define WTS_IDOK			1
+#define WTS_IDYES			6
 #define WTS_IDTIMEOUT			32000
 /* HRESULT_FROM_WIN32(ERROR_NOT_FOUND), and E_FAIL. */
 #define WTS_HR_NOT_FOUND		((int32_t)0x80070490)

@@ -27,6 +27,8 @@ static const struct {
 	{ "message", cmd_message, "show a message in a session, print the answer" },
 	{ "connect", cmd_connect,
 	  "move a session's connection to another (WTSConnectSession)" },
+	{ "shadow", cmd_shadow,
+	  "view and control another session (WTSStartRemoteControlSession)" },
 	{ "shutdown", cmd_shutdown,
 	  "log sessions off, power off or reboot (WTSShutdownSystem)" },
 	{ "watch", cmd_watch, "print system events as they happen" },

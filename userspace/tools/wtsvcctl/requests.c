@@ -86,3 +86,49 @@ int cmd_message(struct ctl_opts *o, int argc, char **argv)
 		printf("%u\n", response);
 	return 0;
 }
+
+/*
+ * wtsvcctl shadow [--hotkey VK] [--mods N] [--no-keyboard] [--no-mouse]
+ * ID: WTSStartRemoteControlSessionExW from the caller's session;
+ * wtsvcctl shadow --stop ID: WTSStopRemoteControlSession.
+ */
+int cmd_shadow(struct ctl_opts *o, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "hotkey", required_argument, NULL, 'k' },
+		{ "mods", required_argument, NULL, 'm' },
+		{ "no-keyboard", no_argument, NULL, 'K' },
+		{ "no-mouse", no_argument, NULL, 'M' },
+		{ "stop", no_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned int vk = 0x6a, mods = 0x2;	/* VK_MULTIPLY + Ctrl: Ctrl+* */
+	DWORD id, flags = 0;
+	bool stop = false, ok_args = true;
+	int c;
+
+	(void)o;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': ok_args &= ctl_parse_u32(optarg, &vk) && vk < 256; break;
+		case 'm': ok_args &= ctl_parse_u32(optarg, &mods) && mods < 65536; break;
+		case 'K': flags |= REMOTECONTROL_FLAG_DISABLE_KEYBOARD; break;
+		case 'M': flags |= REMOTECONTROL_FLAG_DISABLE_MOUSE; break;
+		case 's': stop = true; break;
+		default: ok_args = false; break;
+		}
+	}
+	if (!ok_args || argc - optind != 1 ||
+	    !ctl_parse_session(argv[optind], &id)) {
+		fprintf(stderr, "usage: wtsvcctl shadow [--hotkey VK] [--mods N] [--no-keyboard] [--no-mouse] ID|current\n"
+			"       wtsvcctl shadow --stop ID|current\n");
+		return EXIT_USAGE;
+	}
+	if (stop)
+		return WTSStopRemoteControlSession(id) ? 0 :
+		       ctl_fail("shadow --stop");
+	return WTSStartRemoteControlSessionExW(NULL, id, (BYTE)vk,
+					       (USHORT)mods, flags) ? 0 :
+	       ctl_fail("shadow");
+}

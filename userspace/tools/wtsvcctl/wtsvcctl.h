@@ -32,6 +32,7 @@ int cmd_logoff(struct ctl_opts *o, int argc, char **argv);
 int cmd_disconnect(struct ctl_opts *o, int argc, char **argv);
 int cmd_message(struct ctl_opts *o, int argc, char **argv);
 int cmd_connect(struct ctl_opts *o, int argc, char **argv);
+int cmd_shadow(struct ctl_opts *o, int argc, char **argv);
 int cmd_shutdown(struct ctl_opts *o, int argc, char **argv);
 
 /* Exit codes. */

@@ -1,0 +1,181 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Remote control (shadowing), inside the systemd guest (tests/vm/run
+# --systemd): alice and bob log on through PAM with FreeRDP 3 clients
+# side by side on one client display; bob's desktop paints the test
+# pattern and logs its input, alice's is black.  From her session alice
+# (in the --shadow-group) asks to control bob's session
+# (WTSStartRemoteControlSessionExW, through wtsvcctl shadow): bob is asked
+# on his display and refuses (ERROR_CTX_SHADOW_DENIED), then accepts;
+# alice's window shows bob's desktop and her click reaches it; the hotkey
+# (Ctrl+*) in her window gives her own desktop back, the key not passed
+# on.  A view-only request: her click goes nowhere;
+# WTSStopRemoteControlSession ends it (again: ERROR_CTX_SHADOW_NOT_RUNNING).
+# Bob, not in the group, may not control alice's session; bob's logoff
+# ends a remote control of it.  Prints TAP.
+#
+#   tests/vm/shadow_test.sh
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+port=33899
+rig_display=:96
+tmp=$(mktemp -d)
+. "$top/tests/vm/rdp_rig.sh"
+. "$top/tests/vm/msgbox_rig.sh"
+. "$top/tests/tap.sh"
+rig_loglevel=INFO
+D=$top/build/desktop
+W=500 H=380		# each client's desktop; the two fit side by side
+cleanup() {
+	rig_stop_all
+	rm -f ~alice/.xsession
+	gpasswd -d alice wtsvc-shadow >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+chmod 1777 "$tmp"
+
+logon() {	# NAME USER PASSWORD
+	rig_client "$1" $port 300 /sec:tls /u:"$2" /p:"$3" /size:${W}x$H \
+		/title:"win-$1"
+}
+win_of() { DISPLAY=$rig_display xdotool search --name "win-$1" | head -1; }
+client_do() { DISPLAY=$rig_display xdotool "$@"; }
+# What client NAME's window shows: bob's pattern, or black.
+shows() {	# NAME pattern|black
+	local what=(--pattern "0,0,$W,$H")
+	[ "$2" = black ] && what=(--color "0,0,$W,$H,000000")
+	DISPLAY=$rig_display "$D/wtsvc-screen-check" --window "win-$1" \
+		"${what[@]}" --wait 60 --png "$tmp/$1-$2.png"
+}
+# As USER in session SID: wtsvcctl ARGS (the request comes from there).
+as_in() {	# SID USER ARGS...
+	local sid=$1 user=$2
+	shift 2
+	$C run "$sid" -- runuser -u "$user" -- "$C" "$@"
+}
+presses() { grep -c "^button press" "$tmp/events-bob.log"; }
+# Answer the Nth box on bob's display by clicking button ID in his window.
+answer_box() {	# N ID
+	local mid cx cy
+	wait_for 60 boxes_at_least "$1" || return 1
+	read -r mid _ < <(box "$1")
+	read -r cx cy < <(button_centre "$mid" "$2")
+	client_do mousemove --window "$wb" "$cx" "$cy" click 1
+}
+
+echo "TAP version 13"
+if ! rig_freerdp 3 3; then
+	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
+	exit 0
+fi
+echo "1..15"
+install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
+	/etc/pam.d/wtsvc-rdpd
+groupadd -f wtsvc-shadow && usermod -aG wtsvc-shadow alice
+printf '#!/bin/sh\nexec sleep 100000\n' >~alice/.xsession
+chown alice: ~alice/.xsession
+chmod 0755 ~alice/.xsession
+rig_xvfb 600 || { echo "Bail out! no X server"; exit 1; }
+
+rig_user=pam
+rig_server "$tmp/rdpd.log" $port 600 -v --shadow-group wtsvc-shadow \
+	--desktop "exec $D/wtsvc-pattern --events $tmp/events-\$USER.log"
+logon b bob bob-pw-2
+wait_for 60 has_session b
+logon a alice alice-pw-1
+wait_for 60 has_session a
+sa=$(session_of a)
+sb=$(session_of b)
+wait_for 60 grep -q "session $sa: active" "$tmp/rdpd.log" &&
+	wait_for 60 grep -q "session $sb: active" "$tmp/rdpd.log"
+wa=$(win_of a)
+wb=$(win_of b)
+client_do windowmove "$wb" $((W + 20)) 0
+shows b pattern && shows a black
+ok $? "alice ($sa) and bob ($sb) each see their own desktop" \
+	"$(grep -E 'session|display' "$tmp/rdpd.log" | tail -6)"
+
+r=$(as_in "$sb" bob shadow "$sa" 2>&1)
+[ $? != 0 ] && echo "$r" | grep -q "Win32 error 7045"
+ok $? "bob, not in the shadow group, may not control alice's session (ERROR_CTX_WINSTATION_ACCESS_DENIED)" "$r"
+r=$(as_in "$sa" alice shadow "$sa" 2>&1)
+[ $? != 0 ] && echo "$r" | grep -q "Win32 error 7050"
+ok $? "a session cannot control itself (ERROR_CTX_SHADOW_INVALID)" "$r"
+
+# Bob is asked (his setting: control with consent) and says No.
+as_in "$sa" alice shadow "$sb" >"$tmp/s1.out" 2>&1 &
+s1=$!
+answer_box 1 7
+exit_of "$s1" 60
+[ "$rc" != 0 ] && grep -q "Win32 error 7044" "$tmp/s1.out"
+ok $? "bob is asked on his display; No: ERROR_CTX_SHADOW_DENIED" \
+	"$(cat "$tmp/s1.out"; grep -E 'remote control|message' "$tmp/rdpd.log" | tail -6)"
+check "and alice still sees her own desktop" shows a black
+
+# Yes: alice's client shows bob's desktop and controls it.
+as_in "$sa" alice shadow "$sb" >"$tmp/s2.out" 2>&1 &
+s2=$!
+answer_box 2 6
+exit_of "$s2" 60
+ok $rc "bob says Yes: WTSStartRemoteControlSessionEx succeeds" \
+	"$(cat "$tmp/s2.out"; grep -E 'remote control|showing' "$tmp/rdpd.log" | tail -6)"
+check "alice's window shows bob's desktop" shows a pattern
+before=$(presses)
+client_do mousemove --window "$wa" 120 90 click 1
+wait_for 30 grep -q "^button press 1 120 90" "$tmp/events-bob.log"
+ok $? "alice's click reaches bob's desktop at its place" \
+	"$(grep -v motion "$tmp/events-bob.log" | tail -4)"
+
+# The hotkey (Ctrl + numeric keypad *) ends it, and is not passed on.
+client_do mousemove --window "$wa" 200 200 key ctrl+KP_Multiply
+check "the hotkey in alice's window gives her own desktop back" shows a black
+! grep -q "KP_Multiply" "$tmp/events-bob.log"
+ok $? "the hotkey never reached bob's desktop" \
+	"$(grep key "$tmp/events-bob.log" | tail -4)"
+
+# View only (both Ex flags): her click goes nowhere; the API stops it.
+as_in "$sa" alice shadow --no-keyboard --no-mouse "$sb" >"$tmp/s3.out" \
+	2>&1 &
+s3=$!
+answer_box 3 6
+exit_of "$s3" 60
+[ "$rc" = 0 ] && shows a pattern &&
+	grep -q "(alice) to view session $sb" "$tmp/rdpd.log"
+ok $? "a view-only request, accepted, shows bob's desktop" \
+	"$(cat "$tmp/s3.out"; grep -E 'remote control|showing' "$tmp/rdpd.log" | tail -4)"
+before=$(presses)
+client_do mousemove --window "$wa" 60 60 click 1
+sleep 3
+[ "$(presses)" = "$before" ]
+ok $? "in view only alice's click does not reach bob's desktop" \
+	"$(grep -v motion "$tmp/events-bob.log" | tail -3)"
+$C shadow --stop "$sb" >"$tmp/stop.out" 2>&1 && shows a black
+ok $? "WTSStopRemoteControlSession (the target's id) ends it" \
+	"$(cat "$tmp/stop.out"; grep 'remote control' "$tmp/rdpd.log" | tail -3)"
+r=$($C shadow --stop "$sb" 2>&1)
+[ $? != 0 ] && echo "$r" | grep -q "Win32 error 7057"
+ok $? "stopping again: ERROR_CTX_SHADOW_NOT_RUNNING" "$r"
+
+# Bob's logoff ends a remote control of his session.
+as_in "$sa" alice shadow "$sb" >"$tmp/s4.out" 2>&1 &
+s4=$!
+answer_box 4 6
+exit_of "$s4" 60
+[ "$rc" = 0 ] && shows a pattern && $C logoff "$sb" >/dev/null 2>&1 &&
+	shows a black &&
+	grep -q "remote control of session $sb ended" "$tmp/rdpd.log"
+ok $? "bob's logoff ends it: alice sees her own desktop" \
+	"$(grep -E 'remote control|logged off' "$tmp/rdpd.log" | tail -4)"
+
+if [ "$fails" != 0 ]; then
+	grep -E "remote control|request|cannot|logged|ended" "$tmp/rdpd.log" |
+		sed 's/^/#   /'
+	for f in "$tmp"/rdpd.log "$tmp"/client-*.log "$tmp"/events-*.log; do
+		[ -f "$f" ] || continue
+		echo "# --- ${f##*/}"
+		grep -v "^motion" "$f" | tail -30 | sed 's/^/#   /'
+	done
+fi
+tap_end
