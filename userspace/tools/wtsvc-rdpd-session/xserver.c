@@ -17,9 +17,10 @@
  * given; its log goes to /run/wtsvc-rdpd/xorg-N/Xorg.log, in a directory
  * the leader makes for the user (Xorg renames the previous log to .old).
  *
- * Xvfb (Debian's xvfb): needs no configuration and starts faster, but its
- * screen never grows past the size it started with; wtsvc-rdpd then shows
- * it as it is to a client of another size.
+ * Xvfb (Debian's xvfb): needs no configuration file, but its screen never
+ * grows past the size it started with; wtsvc-rdpd then shows it as it is
+ * to a client of another size.  (Both are ready in about the same time;
+ * Documentation/rdpd.rst has the measurement.)
  */
 #include <errno.h>
 #include <fcntl.h>
