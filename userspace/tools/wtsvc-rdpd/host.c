@@ -574,10 +574,10 @@ int rdpd_host_shadow_stop(uint32_t id, uint64_t answer_id)
 		ret = WTS_ERROR_NOT_FOUND;
 	else if (!v || !v->shadowing || !v->conn)
 		ret = WTS_ERROR_CTX_SHADOW_NOT_RUNNING;
-	else if (v->conn->shadow_end_answer)
+	else if (atomic_load(&v->conn->shadow_end_answer))
 		ret = WTS_ERROR_CTX_WINSTATION_BUSY;
 	else {
-		v->conn->shadow_end_answer = answer_id;
+		atomic_store(&v->conn->shadow_end_answer, answer_id);
 		atomic_store(&v->conn->shadow_end, true);
 		rdpd_conn_wake(v->conn);
 	}

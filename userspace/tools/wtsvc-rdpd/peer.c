@@ -416,6 +416,7 @@ void *rdpd_peer_thread(void *arg)
 	int sockfd = client->sockfd;	/* -1 in FreeRDP 3 from here on */
 	struct rdpd_ctx *ctx;
 	enum rdpd_end why;
+	uint64_t stop_answer;
 	uint32_t errinfo;
 
 	client->ContextSize = sizeof(struct rdpd_ctx);
@@ -457,8 +458,9 @@ void *rdpd_peer_thread(void *arg)
 	if (atomic_exchange(&ctx->conn.shadow_to, 0))	/* came too late */
 		wts_answer(ctx->conn.shadow_answer,
 			   WTS_ERROR_CTX_SHADOW_INVALID, 0);
-	if (ctx->conn.shadow_end_answer)	/* ended with the connection */
-		wts_answer(ctx->conn.shadow_end_answer, WTS_ERROR_SUCCESS, 0);
+	stop_answer = atomic_exchange(&ctx->conn.shadow_end_answer, 0);
+	if (stop_answer)	/* ended with the connection */
+		wts_answer(stop_answer, WTS_ERROR_SUCCESS, 0);
 	errinfo = atomic_exchange(&ctx->conn.switch_to, 0);
 	if (errinfo) {	/* a switch that came too late */
 		rdpd_host_unclaim(errinfo);

@@ -66,7 +66,7 @@ struct rdpd_conn {
 	uint32_t shadow_arg;		/* its RDPD_SHADOW_* and hotkey */
 	uint64_t shadow_answer;		/* the start request */
 	atomic_bool shadow_end;		/* give the viewer its own back */
-	uint64_t shadow_end_answer;	/* the stop request, or 0 */
+	_Atomic uint64_t shadow_end_answer;	/* the stop request, or 0 */
 	pthread_mutex_t lock;		/* answers */
 	uint64_t answers[RDPD_MAX_ANSWERS];	/* requests to answer at the end */
 	unsigned int n_answers;

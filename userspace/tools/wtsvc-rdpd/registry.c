@@ -25,7 +25,7 @@ void rdpd_conn_init(struct rdpd_conn *c)
 	atomic_init(&c->switch_to, 0);
 	atomic_init(&c->shadow_to, 0);
 	atomic_init(&c->shadow_end, false);
-	c->shadow_end_answer = 0;
+	atomic_init(&c->shadow_end_answer, 0);
 	c->switch_answer = 0;
 	pthread_mutex_init(&c->lock, NULL);
 	c->n_answers = 0;

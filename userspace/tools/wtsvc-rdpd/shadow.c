@@ -283,8 +283,7 @@ void rdpd_shadow_poll(struct rdpd_ctx *ctx)
 	if (!atomic_exchange(&ctx->conn.shadow_end, false))
 		return;
 	rdpd_shadow_end(ctx, "stopped");
-	answer = ctx->conn.shadow_end_answer;
-	ctx->conn.shadow_end_answer = 0;
+	answer = atomic_exchange(&ctx->conn.shadow_end_answer, 0);
 	if (answer)
 		wts_answer(answer, WTS_ERROR_SUCCESS, 0);
 }
