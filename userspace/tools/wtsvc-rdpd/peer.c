@@ -157,7 +157,7 @@ static BOOL on_unicode(rdpInput *in, UINT16 flags, UINT16 code)
 	struct rdpd_ctx *ctx = (struct rdpd_ctx *)in->context;
 
 	rdpd_host_input(ctx->hs);
-	if (ctx->disp && !(ctx->shadow.target && ctx->shadow.no_keyboard))
+	if (ctx->disp && !rdpd_shadow_blocks(ctx, false))
 		rdpd_display_unicode(ctx->disp, flags, code);
 	return TRUE;
 }
@@ -167,7 +167,7 @@ static BOOL on_mouse(rdpInput *in, UINT16 flags, UINT16 x, UINT16 y)
 	struct rdpd_ctx *ctx = (struct rdpd_ctx *)in->context;
 
 	rdpd_host_input(ctx->hs);
-	if (ctx->disp && !(ctx->shadow.target && ctx->shadow.no_mouse))
+	if (ctx->disp && !rdpd_shadow_blocks(ctx, true))
 		rdpd_display_mouse(ctx->disp, flags, x, y);
 	return TRUE;
 }
@@ -177,7 +177,7 @@ static BOOL on_xmouse(rdpInput *in, UINT16 flags, UINT16 x, UINT16 y)
 	struct rdpd_ctx *ctx = (struct rdpd_ctx *)in->context;
 
 	rdpd_host_input(ctx->hs);
-	if (ctx->disp && !(ctx->shadow.target && ctx->shadow.no_mouse))
+	if (ctx->disp && !rdpd_shadow_blocks(ctx, true))
 		rdpd_display_xmouse(ctx->disp, flags, x, y);
 	return TRUE;
 }
@@ -236,7 +236,8 @@ static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 	struct pollfd pfd[PEER_FDS_MAX + CHAN_FDS_MAX];
 	HANDLE handles[PEER_FDS_MAX];
 	int timeout = 1000;
-	unsigned int n = 0;
+	unsigned int n = 0, wake;
+	uint64_t woken;
 
 	if (read_client) {
 		DWORD count = client->GetEventHandles(client, handles,
@@ -250,6 +251,7 @@ static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 		       WTSVirtualChannelManagerGetEventHandle(ctx->vcm)), POLLIN);
 	if (out_blocked)	/* FreeRDP holds output the socket took not */
 		add_fd(pfd, &n, ctx->sockfd, POLLOUT);
+	wake = n;
 	add_fd(pfd, &n, ctx->conn.wake_fd, POLLIN);
 	add_fd(pfd, &n, ctx->offer_fd, POLLIN);
 	if (ctx->disp) {
@@ -261,6 +263,15 @@ static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 	if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
 		rdpd_log("poll: %s", strerror(errno));
 		return false;
+	}
+	/*
+	 * A wake-up (end, switch, remote control) is read once here: the
+	 * flags it stands for are looked at after, and an unread eventfd
+	 * would keep every later poll() from sleeping.
+	 */
+	if (ctx->conn.wake_fd >= 0 && (pfd[wake].revents & POLLIN) &&
+	    read(ctx->conn.wake_fd, &woken, sizeof(woken)) < 0) {
+		/* another turn drained it */
 	}
 	return true;
 }
@@ -286,11 +297,8 @@ static void switch_session(struct rdpd_ctx *ctx)
 {
 	uint32_t to_id = atomic_exchange(&ctx->conn.switch_to, 0);
 	struct rdpd_host_session *to = rdpd_host_claim(to_id);
-	uint64_t answer = ctx->conn.switch_answer, n;
+	uint64_t answer = ctx->conn.switch_answer;
 
-	if (read(ctx->conn.wake_fd, &n, sizeof(n)) < 0) {
-		/* nothing to drain */
-	}
 	if (!to || !ctx->hs) {
 		rdpd_host_unclaim(to_id);
 		wts_answer(answer, WTS_ERROR_CTX_WINSTATION_BUSY, 0);

@@ -108,6 +108,12 @@ void rdpd_shadow_poll(struct rdpd_ctx *ctx);
 void rdpd_shadow_end(struct rdpd_ctx *ctx, const char *why);
 /* A key of the client: false when it goes nowhere (the hotkey, view). */
 bool rdpd_shadow_key(struct rdpd_ctx *ctx, uint16_t flags, uint8_t code);
+/* The remote control shown takes no mouse (or keyboard) input. */
+static inline bool rdpd_shadow_blocks(const struct rdpd_ctx *ctx, bool mouse)
+{
+	return ctx->shadow.target &&
+	       (mouse ? ctx->shadow.no_mouse : ctx->shadow.no_keyboard);
+}
 
 /* session.c: a connection's logon and the state of its session. */
 void rdpd_session_client_info(struct rdpd_ctx *ctx,
