@@ -64,6 +64,17 @@ answer_box() {	# N ID
 	read -r cx cy < <(button_centre "$mid" "$2")
 	client_do mousemove --window "$wb" "$cx" "$cy" click 1
 }
+# Alice asks to shadow bob (wtsvcctl shadow ARGS), bob answers the Nth
+# box with button ID; rc = her call's exit status, its output in
+# $tmp/sN.out.
+ask_bob() {	# N ID [ARGS...]
+	local nth=$1 id=$2 p
+	shift 2
+	as_in "$sa" alice shadow "$@" "$sb" >"$tmp/s$nth.out" 2>&1 &
+	p=$!
+	answer_box "$nth" "$id"
+	exit_of "$p" 60
+}
 
 echo "TAP version 13"
 if ! rig_freerdp 3 3; then
@@ -105,20 +116,14 @@ r=$(as_in "$sa" alice shadow "$sa" 2>&1)
 ok $? "a session cannot control itself (ERROR_CTX_SHADOW_INVALID)" "$r"
 
 # Bob is asked (his setting: control with consent) and says No.
-as_in "$sa" alice shadow "$sb" >"$tmp/s1.out" 2>&1 &
-s1=$!
-answer_box 1 7
-exit_of "$s1" 60
+ask_bob 1 7
 [ "$rc" != 0 ] && grep -q "Win32 error 7044" "$tmp/s1.out"
 ok $? "bob is asked on his display; No: ERROR_CTX_SHADOW_DENIED" \
 	"$(cat "$tmp/s1.out"; grep -E 'remote control|message' "$tmp/rdpd.log" | tail -6)"
 check "and alice still sees her own desktop" shows a black
 
 # Yes: alice's client shows bob's desktop and controls it.
-as_in "$sa" alice shadow "$sb" >"$tmp/s2.out" 2>&1 &
-s2=$!
-answer_box 2 6
-exit_of "$s2" 60
+ask_bob 2 6
 ok $rc "bob says Yes: WTSStartRemoteControlSessionEx succeeds" \
 	"$(cat "$tmp/s2.out"; grep -E 'remote control|showing' "$tmp/rdpd.log" | tail -6)"
 check "alice's window shows bob's desktop" shows a pattern
@@ -136,11 +141,7 @@ ok $? "the hotkey never reached bob's desktop" \
 	"$(grep key "$tmp/events-bob.log" | tail -4)"
 
 # View only (both Ex flags): her click goes nowhere; the API stops it.
-as_in "$sa" alice shadow --no-keyboard --no-mouse "$sb" >"$tmp/s3.out" \
-	2>&1 &
-s3=$!
-answer_box 3 6
-exit_of "$s3" 60
+ask_bob 3 6 --no-keyboard --no-mouse
 [ "$rc" = 0 ] && shows a pattern &&
 	grep -q "(alice) to view session $sb" "$tmp/rdpd.log"
 ok $? "a view-only request, accepted, shows bob's desktop" \
@@ -159,10 +160,7 @@ r=$($C shadow --stop "$sb" 2>&1)
 ok $? "stopping again: ERROR_CTX_SHADOW_NOT_RUNNING" "$r"
 
 # Bob's logoff ends a remote control of his session.
-as_in "$sa" alice shadow "$sb" >"$tmp/s4.out" 2>&1 &
-s4=$!
-answer_box 4 6
-exit_of "$s4" 60
+ask_bob 4 6
 [ "$rc" = 0 ] && shows a pattern && $C logoff "$sb" >/dev/null 2>&1 &&
 	shows a black &&
 	grep -q "remote control of session $sb ended" "$tmp/rdpd.log"

@@ -235,6 +235,7 @@ struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 	int err, major, minor;
 	char name[16];
 	Bool pixmaps;
+	bool sized;
 
 	if (!d)
 		return NULL;
@@ -250,13 +251,13 @@ struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 	}
 	XSetIOErrorExitHandler(d->dpy, io_error_exit, d);
 	d->root = DefaultRootWindow(d->dpy);
-	if (!screen_size(d) || d->dead) {
-		rdpd_display_close(d);
-		return NULL;
-	}
-	if (width && height && (d->width != width || d->height != height) &&
-	    !rdpd_randr_fit(d->dpy, session, width, height) &&
-	    (!screen_size(d) || d->dead)) {
+	/* The client's size where the server can take it (else as it is). */
+	sized = screen_size(d);
+	if (sized && width && height &&
+	    (d->width != width || d->height != height) &&
+	    rdpd_randr_fit(d->dpy, session, width, height) == 0)
+		sized = screen_size(d);	/* what the server made of it */
+	if (!sized || d->dead) {
 		rdpd_display_close(d);
 		return NULL;
 	}

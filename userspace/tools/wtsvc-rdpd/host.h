@@ -165,9 +165,9 @@ struct wts_request;
 void rdpd_messages_init(const char *program);
 void rdpd_message_show(const struct wts_request *r);
 /*
- * A box the server itself asks on desktop d (a consent): done(arg, Win32
- * error, the button's ID) once answered, on the requests thread; id is
- * the request it serves, for the log.
+ * A box on desktop d: done(arg, Win32 error, the button's ID) once
+ * answered, on the requests thread (a consent the server asks); with
+ * done NULL, request id is answered (WTSSendMessage).
  */
 typedef void (*rdpd_box_done)(void *arg, uint32_t error, uint32_t response);
 void rdpd_message_ask(uint64_t id, const struct rdpd_host_desktop *d,

@@ -56,6 +56,16 @@ struct box {
 	void *done_arg;
 };
 
+/* Who hears a box's answer: done(done_arg, ...), else request id. */
+static void reply(uint64_t id, rdpd_box_done done, void *done_arg,
+		  uint32_t error, uint32_t response)
+{
+	if (done)
+		done(done_arg, error, response);
+	else
+		wts_answer(id, error, response);
+}
+
 static struct box *boxes;
 static const char *box_program = "wtsvc-msgbox";
 
@@ -70,10 +80,7 @@ static void answer(struct box *b, uint32_t error, uint32_t response)
 	if (b->answered)
 		return;
 	b->answered = true;
-	if (b->done)
-		b->done(b->done_arg, error, response);
-	else
-		wts_answer(b->id, error, response);
+	reply(b->id, b->done, b->done_arg, error, response);
 	if (error)
 		rdpd_log("message %llu: failed (Win32 %u)",
 			 (unsigned long long)b->id, error);
@@ -134,9 +141,8 @@ static void show(const struct box_req *r, const struct rdpd_host_desktop *d)
 
 	if (!b || pipe2(pipefd, O_CLOEXEC)) {
 		free(b);
-		r->done ? r->done(r->done_arg, WTS_ERROR_NOT_ENOUGH_MEMORY, 0) :
-			  (void)wts_answer(r->id, WTS_ERROR_NOT_ENOUGH_MEMORY,
-					   0);
+		reply(r->id, r->done, r->done_arg, WTS_ERROR_NOT_ENOUGH_MEMORY,
+		      0);
 		return;
 	}
 	snprintf(style, sizeof(style), "0x%x", r->style);
@@ -184,12 +190,10 @@ void rdpd_message_show(const struct wts_request *r)
 		wts_answer(r->id, WTS_ERROR_SUCCESS, WTS_IDOK);
 		return;
 	}
-	show(&(struct box_req){
-		.id = r->id, .session = r->session_id,
-		.title = r->text[0] ? r->text[0] : "",
-		.text = r->text[1] ? r->text[1] : "",
-		.style = r->arg, .timeout_ms = r->timeout_ms,
-	}, &d);
+	rdpd_message_ask(r->id, &d, r->session_id,
+			 r->text[0] ? r->text[0] : "",
+			 r->text[1] ? r->text[1] : "", r->arg, r->timeout_ms,
+			 NULL, NULL);
 }
 
 void rdpd_message_ask(uint64_t id, const struct rdpd_host_desktop *d,
