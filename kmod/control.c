@@ -47,7 +47,7 @@ long wtsvc_ioctl_features(struct wtsvc_ioctl_call *c, bool manager)
 		      WTSVC_FEAT_URING_CMD | WTSVC_FEAT_CHUNKED_READ |
 		      WTSVC_FEAT_EVENTS | WTSVC_FEAT_REQUESTS |
 		      WTSVC_FEAT_LISTENERS | WTSVC_FEAT_CHANNEL_LIST |
-		      WTSVC_FEAT_OPEN_OPTIONS;
+		      WTSVC_FEAT_OPEN_OPTIONS | WTSVC_FEAT_REMOTE_CONTROL;
 	if (wtsvc_procs_enabled())
 		f->features |= WTSVC_FEAT_PROCESSES;
 	if (manager)

@@ -130,6 +130,18 @@ static int wtsvc_check_info(const struct wtsvc_session_info *in, u64 fields)
 	if ((fields & WTSVC_FIELD_PROTOCOL) &&
 	    in->protocol_type > WTSVC_PROTOCOL_RDP)
 		return -EINVAL;
+	if (!(fields & WTSVC_FIELD_REMOTE_CONTROL)) {
+		if (in->remote_control || in->remote_control_peer)
+			return -EINVAL;
+	} else if (in->remote_control == WTSVC_RC_NONE) {
+		if (in->remote_control_peer)
+			return -EINVAL;
+	} else if (in->remote_control > WTSVC_RC_TARGET ||
+		   !in->remote_control_peer ||
+		   in->remote_control_peer > WTSVC_SESSION_ID_MAX ||
+		   in->remote_control_peer == in->session_id) {
+		return -EINVAL;	/* a part needs another session */
+	}
 	return wtsvc_check_texts(in, fields);
 }
 
@@ -172,6 +184,10 @@ static void wtsvc_apply_fields(struct wtsvc_session_info *dst,
 		dst->connect_time = in->connect_time;
 	if (fields & WTSVC_FIELD_DISCONNECT_TIME)
 		dst->disconnect_time = in->disconnect_time;
+	if (fields & WTSVC_FIELD_REMOTE_CONTROL) {
+		dst->remote_control = in->remote_control;
+		dst->remote_control_peer = in->remote_control_peer;
+	}
 }
 
 static bool wtsvc_state_connected(u32 state)
@@ -202,6 +218,9 @@ static void wtsvc_post_changes(const struct wtsvc_session_info *old,
 		wtsvc_events_post(WTSVC_EVENT_LOGON, id, st);
 	if (!cur->user_name[0] && was_user)
 		wtsvc_events_post(WTSVC_EVENT_LOGOFF, id, st);
+	if (old && (old->remote_control != cur->remote_control ||
+		    old->remote_control_peer != cur->remote_control_peer))
+		wtsvc_events_post(WTSVC_EVENT_REMOTE_CONTROL, id, st);
 }
 
 static int wtsvc_session_add_device(struct wtsvc_session *sess)

@@ -17,7 +17,9 @@
 # build/kernels by scripts/kernels.sh; the Debian 13 root is made under
 # build/debian13 by scripts/debian13-root.sh, the systemd guest's root
 # (and its ext4 image, mkfs.ext4 -d: e2fsprogs) under build/systemd-root by
-# scripts/systemd-root.sh.
+# scripts/systemd-root.sh.  Xorg (the session desktops' X server) is
+# installed only there: Debian's xserver-xorg-core depends on udev, which
+# this script never installs; the host's tests use Xvfb.
 set -euo pipefail
 
 PKGS=(
@@ -27,7 +29,7 @@ PKGS=(
 	liburing-dev libpam0g-dev libsystemd-dev
 	libwinpr2-dev freerdp2-dev freerdp2-x11 winpr-utils
 	freerdp3-dev freerdp3-x11 libwinpr3-dev winpr3-utils
-	xvfb xserver-xorg-core xserver-xorg-video-dummy xauth libssl-dev openssl
+	xvfb xauth libssl-dev openssl
 	iproute2
 	libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev
 	libxrandr-dev libxau-dev libxft-dev libpng-dev fonts-dejavu-core

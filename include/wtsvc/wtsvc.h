@@ -122,6 +122,15 @@ int wtsvc_session_notification_fd(HWND hWnd);
  */
 BOOL wtsvc_read_session_notification(HWND hWnd, DWORD TimeOut, WPARAM *pCode,
 				     LPARAM *pSessionId);
+/*
+ * A session's part in a remote control (Windows: SM_REMOTECONTROL), which
+ * WTS_SESSION_REMOTE_CONTROL announces: *pPart WTSVC_RC_NONE, _VIEWER
+ * (it shows *pPeer) or _TARGET (*pPeer shows it).  WTS_CURRENT_SESSION
+ * for the caller's; the session's user and the manager may ask
+ * (ERROR_ACCESS_DENIED for others).
+ */
+BOOL wtsvc_session_remote_control(DWORD SessionId, DWORD *pPart,
+				  DWORD *pPeer);
 
 /* ---- user tokens ------------------------------------------------------ */
 

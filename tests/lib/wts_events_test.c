@@ -2,7 +2,9 @@
 /*
  * libwtsvc's system events: WTSWaitSystemEvent woken by an event, by a
  * flush and by closing its server handle; session notifications
- * (registration counted, the messages of a session's life).
+ * (registration counted, the messages of a session's life, remote
+ * control: both sessions told, the part readable, WTSWaitSystemEvent not
+ * woken by it).
  */
 #include <pthread.h>
 
@@ -105,6 +107,75 @@ TEST_F(sess, session_notifications)
 	EXPECT_FALSE(WTSUnRegisterSessionNotification(wnd));
 	EXPECT_EQ(ERROR_NOT_FOUND, GetLastError());
 	EXPECT_TRUE(WTSUnRegisterSessionNotification(NULL));
+}
+
+static void mark_rc(struct __test_metadata *_metadata, int ctl, DWORD sid,
+		    uint32_t part, uint32_t peer)
+{
+	struct wtsvc_session_info si;
+
+	wt_info_init(&si, 0);
+	si.session_id = sid;
+	si.fields = WTSVC_FIELD_REMOTE_CONTROL;
+	si.remote_control = part;
+	si.remote_control_peer = peer;
+	ASSERT_EQ(0, wt_err(ioctl(ctl, WTSVC_IOC_SESSION_UPDATE, &si)));
+}
+
+TEST_F(sess, remote_control_notifications)
+{
+	struct waiter w = { .mask = WTS_EVENT_ALL };
+	HWND wnd = (HWND)0x4321;
+	DWORD part = 9, peer = 9, flags;
+	WPARAM code = 0;
+	LPARAM id = 0;
+	pthread_t t;
+
+	EXPECT_FALSE(wtsvc_session_remote_control(self->sid, NULL, &peer));
+	EXPECT_EQ(ERROR_INVALID_PARAMETER, GetLastError());
+	EXPECT_FALSE(wtsvc_session_remote_control(0x7ffffff0, &part, &peer));
+	EXPECT_EQ(ERROR_FILE_NOT_FOUND, GetLastError());
+	ASSERT_TRUE(wtsvc_session_remote_control(self->sid, &part, &peer));
+	EXPECT_EQ(WTSVC_RC_NONE, part);
+	EXPECT_EQ(0, peer);
+
+	/* A waiter for every WTS event is not woken by remote control. */
+	ASSERT_EQ(0, pthread_create(&t, NULL, wait_thread, &w));
+	ASSERT_TRUE(WTSRegisterSessionNotification(wnd,
+						   NOTIFY_FOR_ALL_SESSIONS));
+	usleep(300000);
+	mark_rc(_metadata, self->ctl, self->other, WTSVC_RC_TARGET, self->sid);
+	mark_rc(_metadata, self->ctl, self->sid, WTSVC_RC_VIEWER, self->other);
+	ASSERT_TRUE(wtsvc_read_session_notification(wnd, 1000, &code, &id));
+	EXPECT_EQ(WTS_SESSION_REMOTE_CONTROL, code);
+	EXPECT_EQ(self->other, id);
+	ASSERT_TRUE(wtsvc_read_session_notification(wnd, 1000, &code, &id));
+	EXPECT_EQ(WTS_SESSION_REMOTE_CONTROL, code);
+	EXPECT_EQ(self->sid, id);
+	ASSERT_TRUE(wtsvc_session_remote_control(self->other, &part, &peer));
+	EXPECT_EQ(WTSVC_RC_TARGET, part);
+	EXPECT_EQ(self->sid, peer);
+	ASSERT_TRUE(wtsvc_session_remote_control(self->sid, &part, &peer));
+	EXPECT_EQ(WTSVC_RC_VIEWER, part);
+	EXPECT_EQ(self->other, peer);
+	usleep(300000);
+	EXPECT_TRUE(WTSWaitSystemEvent(NULL, WTS_EVENT_FLUSH, &flags));
+	pthread_join(t, NULL);
+	EXPECT_TRUE(w.ok);
+	EXPECT_EQ(WTS_EVENT_NONE, w.flags);	/* the flush, not the marks */
+
+	/* Over: both told again. */
+	mark_rc(_metadata, self->ctl, self->sid, WTSVC_RC_NONE, 0);
+	mark_rc(_metadata, self->ctl, self->other, WTSVC_RC_NONE, 0);
+	for (int i = 0; i < 2; i++) {
+		ASSERT_TRUE(wtsvc_read_session_notification(wnd, 1000, &code,
+							    &id));
+		EXPECT_EQ(WTS_SESSION_REMOTE_CONTROL, code);
+		EXPECT_EQ(i ? self->other : self->sid, id);
+	}
+	ASSERT_TRUE(wtsvc_session_remote_control(self->other, &part, &peer));
+	EXPECT_EQ(WTSVC_RC_NONE, part);
+	EXPECT_TRUE(WTSUnRegisterSessionNotification(wnd));
 }
 
 TEST_HARNESS_MAIN

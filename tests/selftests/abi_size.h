@@ -195,7 +195,7 @@ static inline void check_features(struct __test_metadata *_metadata,
 	memset(&want, 0, sizeof(want));
 	want.size = sizeof(want);
 	want.abi_version = WTSVC_ABI_VERSION;
-	want.features = (WTSVC_FEAT_OPEN_OPTIONS << 1) - 1;
+	want.features = (WTSVC_FEAT_REMOTE_CONTROL << 1) - 1;
 	want.max_sessions = param("max_sessions");
 	want.max_msg_size = param("max_msg_size");
 	want.ring_bytes = param("ring_bytes");

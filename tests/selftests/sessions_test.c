@@ -198,7 +198,14 @@ TEST(session_create_errors)
 	in.fields = WTSVC_FIELD_STATE;
 	EXPECT_EQ(-EINVAL, wt_session_create(ctl, &in));
 	wt_info_init(&in, USER_A);
-	in.reserved[3] = 1;
+	in.reserved[2] = 1;
+	EXPECT_EQ(-EINVAL, wt_session_create(ctl, &in));
+	wt_info_init(&in, USER_A);
+	in.remote_control = WTSVC_RC_TARGET + 1;
+	in.remote_control_peer = 7;
+	EXPECT_EQ(-EINVAL, wt_session_create(ctl, &in));
+	wt_info_init(&in, USER_A);
+	in.remote_control_peer = 7;		/* a peer without a part */
 	EXPECT_EQ(-EINVAL, wt_session_create(ctl, &in));
 	wt_info_init(&in, USER_A);
 	in.state = 99;

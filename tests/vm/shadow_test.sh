@@ -10,7 +10,8 @@
 # on his display and refuses (ERROR_CTX_SHADOW_DENIED), then accepts;
 # alice's window shows bob's desktop and her click reaches it; the hotkey
 # (Ctrl+*) in her window gives her own desktop back, the key not passed
-# on.  A view-only request: her click goes nowhere;
+# on; a program in each session is told of both changes
+# (WTS_SESSION_REMOTE_CONTROL) and reads its part.  A view-only request: her click goes nowhere;
 # WTSStopRemoteControlSession ends it (again: ERROR_CTX_SHADOW_NOT_RUNNING).
 # Bob, not in the group, may not control alice's session; bob's logoff
 # ends a remote control of it.  Prints TAP.
@@ -28,6 +29,7 @@ rig_loglevel=INFO
 D=$top/build/desktop
 W=500 H=380		# each client's desktop; the two fit side by side
 cleanup() {
+	pkill -f "wtsvcctl notifications"
 	rig_stop_all
 	rm -f ~alice/.xsession
 	gpasswd -d alice wtsvc-shadow >/dev/null 2>&1
@@ -56,6 +58,19 @@ as_in() {	# SID USER ARGS...
 	$C run "$sid" -- runuser -u "$user" -- "$C" "$@"
 }
 presses() { grep -c "^button press" "$tmp/events-bob.log"; }
+# A program of USER's session SID prints its session's notifications
+# (WTSRegisterSessionNotification) into $tmp/notes-USER.
+listen() {	# USER SID
+	$C run "$2" -- runuser -u "$1" -- "$C" notifications --ready \
+		>"$tmp/notes-$1" 2>"$tmp/notes-$1.err" &
+	wait_for 30 grep -q registered "$tmp/notes-$1.err"
+}
+# USER's program was told COUNT remote control changes, of its session.
+told() {	# USER SID COUNT
+	wait_for 30 bash -c "[ \$(grep -c '^session-remote-control *session $2\$' \
+		'$tmp/notes-$1') -ge $3 ]" &&
+		! grep -v "session $2\$" "$tmp/notes-$1" | grep -q .
+}
 # Answer the Nth box on bob's display by clicking button ID in his window.
 answer_box() {	# N ID
 	local mid cx cy
@@ -81,7 +96,7 @@ if ! rig_freerdp 3 3; then
 	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
 	exit 0
 fi
-echo "1..15"
+echo "1..18"
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 groupadd -f wtsvc-shadow && usermod -aG wtsvc-shadow alice
@@ -122,20 +137,35 @@ ok $? "bob is asked on his display; No: ERROR_CTX_SHADOW_DENIED" \
 	"$(cat "$tmp/s1.out"; grep -E 'remote control|message' "$tmp/rdpd.log" | tail -6)"
 check "and alice still sees her own desktop" shows a black
 
-# Yes: alice's client shows bob's desktop and controls it.
+# Yes: alice's client shows bob's desktop and controls it.  A program
+# in each session listens for its session's notifications.
+listen alice "$sa"
+listen bob "$sb"
 ask_bob 2 6
 ok $rc "bob says Yes: WTSStartRemoteControlSessionEx succeeds" \
 	"$(cat "$tmp/s2.out"; grep -E 'remote control|showing' "$tmp/rdpd.log" | tail -6)"
 check "alice's window shows bob's desktop" shows a pattern
-before=$(presses)
+told alice "$sa" 1 && told bob "$sb" 1 &&
+	as_in "$sa" alice show current | grep -q "^Shadowing: *shows session $sb$" &&
+	as_in "$sb" bob show current | grep -q "^Shadowing: *shown by session $sa$"
+ok $? "both sessions are told (WTS_SESSION_REMOTE_CONTROL) and know their part" \
+	"$(cat "$tmp"/notes-*; as_in "$sb" bob show current)"
 client_do mousemove --window "$wa" 120 90 click 1
 wait_for 30 grep -q "^button press 1 120 90" "$tmp/events-bob.log"
 ok $? "alice's click reaches bob's desktop at its place" \
 	"$(grep -v motion "$tmp/events-bob.log" | tail -4)"
+client_do mousemove --window "$wa" 200 150 type --delay 100 hI
+wait_for 30 grep -q "^key press .* text=I" "$tmp/events-bob.log" &&
+	[ "$(grep '^key press' "$tmp/events-bob.log" | cut -d' ' -f4 | tr '\n' ' ')" = "h Shift_L I " ]
+ok $? "alice's typing reaches bob's desktop (h, shifted I), nothing more" \
+	"$(grep key "$tmp/events-bob.log" | tail -6)"
 
 # The hotkey (Ctrl + numeric keypad *) ends it, and is not passed on.
 client_do mousemove --window "$wa" 200 200 key ctrl+KP_Multiply
 check "the hotkey in alice's window gives her own desktop back" shows a black
+told alice "$sa" 2 && told bob "$sb" 2 &&
+	as_in "$sb" bob show current | grep -q "^Shadowing: *none$"
+ok $? "both sessions are told it ended" "$(cat "$tmp"/notes-*)"
 ! grep -q "KP_Multiply" "$tmp/events-bob.log"
 ok $? "the hotkey never reached bob's desktop" \
 	"$(grep key "$tmp/events-bob.log" | tail -4)"
@@ -161,11 +191,23 @@ ok $? "stopping again: ERROR_CTX_SHADOW_NOT_RUNNING" "$r"
 
 # Bob's logoff ends a remote control of his session.
 ask_bob 4 6
-[ "$rc" = 0 ] && shows a pattern && $C logoff "$sb" >/dev/null 2>&1 &&
-	shows a black &&
-	grep -q "remote control of session $sb ended" "$tmp/rdpd.log"
+why=
+if [ "$rc" != 0 ]; then
+	why="the request failed: $(cat "$tmp/s4.out")"
+elif ! shows a pattern; then
+	why="alice's window never showed bob's desktop"
+elif ! $C logoff "$sb" >"$tmp/logoff.out" 2>&1; then
+	why="the logoff failed: $(cat "$tmp/logoff.out")"
+elif ! shows a black; then
+	why="alice's window did not show her own desktop again"
+elif ! wait_for 30 grep -q "remote control of session $sb ended" \
+	"$tmp/rdpd.log"; then
+	why="the end of the remote control was not logged"
+fi
+[ -z "$why" ]
 ok $? "bob's logoff ends it: alice sees her own desktop" \
-	"$(grep -E 'remote control|logged off' "$tmp/rdpd.log" | tail -4)"
+	"$why
+$(grep -E 'remote control|logged off|leaves' "$tmp/rdpd.log" | tail -6)"
 
 if [ "$fails" != 0 ]; then
 	grep -E "remote control|request|cannot|logged|ended" "$tmp/rdpd.log" |

@@ -47,6 +47,7 @@
 #define WTSVC_FEAT_LISTENERS		(1ULL << 13)	/* LISTENER_SET/GET/DELETE */
 #define WTSVC_FEAT_CHANNEL_LIST		(1ULL << 14)	/* CHANNEL_LIST */
 #define WTSVC_FEAT_OPEN_OPTIONS		(1ULL << 15)	/* OPEN: options out */
+#define WTSVC_FEAT_REMOTE_CONTROL	(1ULL << 16)	/* FIELD_, EVENT_REMOTE_CONTROL */
 
 /* struct wtsvc_features.caller: what the calling file may do. */
 #define WTSVC_CALLER_MANAGER		(1U << 0)	/* session manager */
@@ -120,6 +121,7 @@ enum wtsvc_connect_state {
 #define WTSVC_FIELD_LOGON_TIME		(1ULL << 11)
 #define WTSVC_FIELD_CONNECT_TIME	(1ULL << 12)
 #define WTSVC_FIELD_DISCONNECT_TIME	(1ULL << 13)
+#define WTSVC_FIELD_REMOTE_CONTROL	(1ULL << 14)	/* remote_control* */
 
 #define WTSVC_FIELDS_PUBLIC	(WTSVC_FIELD_STATE | WTSVC_FIELD_WINSTATION | \
 				 WTSVC_FIELD_PROTOCOL)
@@ -132,11 +134,22 @@ enum wtsvc_connect_state {
 				 WTSVC_FIELD_DISPLAY | \
 				 WTSVC_FIELD_LOGON_TIME | \
 				 WTSVC_FIELD_CONNECT_TIME | \
-				 WTSVC_FIELD_DISCONNECT_TIME)
+				 WTSVC_FIELD_DISCONNECT_TIME | \
+				 WTSVC_FIELD_REMOTE_CONTROL)
 #define WTSVC_FIELDS_ALL	(WTSVC_FIELDS_PUBLIC | WTSVC_FIELDS_PRIVATE)
 
 #define WTSVC_NAME_LEN			64	/* UTF-8 text fields, with NUL */
 #define WTSVC_CLIENT_ADDRESS_LEN	20	/* WTS_CLIENT_ADDRESS.Address */
+
+/*
+ * struct wtsvc_session_info.remote_control: the session's part in a remote
+ * control (shadowing), set by the session manager; remote_control_peer is
+ * the other session (0 with WTSVC_RC_NONE).  A change posts
+ * WTSVC_EVENT_REMOTE_CONTROL for the session.
+ */
+#define WTSVC_RC_NONE			0
+#define WTSVC_RC_VIEWER			1	/* views (and may control) peer */
+#define WTSVC_RC_TARGET			2	/* is viewed by peer */
 
 /*
  * A session's WTS identity.  Times are nanoseconds since the Unix epoch
@@ -168,7 +181,9 @@ struct wtsvc_session_info {
 	char user_name[WTSVC_NAME_LEN];
 	char domain_name[WTSVC_NAME_LEN];
 	char client_name[WTSVC_NAME_LEN];
-	__u64 reserved[4];
+	__u32 remote_control;		/* WTSVC_RC_* */
+	__u32 remote_control_peer;	/* session id */
+	__u64 reserved[3];
 };
 
 struct wtsvc_session_destroy {
@@ -558,7 +573,8 @@ struct wtsvc_proc_sessions {
 #define WTSVC_EVENT_LOGOFF		0x040U
 #define WTSVC_EVENT_STATECHANGE		0x080U
 #define WTSVC_EVENT_LICENSE		0x100U	/* never posted */
-#define WTSVC_EVENT_ALL			0x1ffU
+#define WTSVC_EVENT_REMOTE_CONTROL	0x200U	/* not a WTS_EVENT_ value */
+#define WTSVC_EVENT_ALL			0x3ffU
 
 #define WTSVC_EVENTS_F_NONBLOCK		(1U << 0)	/* O_NONBLOCK */
 #define WTSVC_EVENTS_F_CLOEXEC		(1U << 1)	/* O_CLOEXEC */

@@ -65,7 +65,8 @@ BOOL WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask,
 {
 	struct wtsvc_waiter w = { .wake_fd = -1 };
 	struct wtsvc_server *s;
-	uint32_t mask = EventMask & WTSVC_EVENT_ALL;
+	/* The WTS_EVENT_* bits only (the kernel has more). */
+	uint32_t mask = EventMask & (WTSVC_EVENT_LICENSE * 2 - 1);
 	int efd = -1, ret;
 	BOOL ok;
 
@@ -183,6 +184,9 @@ static BOOL reg_add(HWND hwnd, DWORD flags)
 			return wtsvc_fail_errno(ret);
 	}
 	fd = events_open(WTSVC_EVENT_ALL, 4096);
+	if (fd == -EINVAL)	/* a module without remote control events */
+		fd = events_open(WTSVC_EVENT_ALL & ~WTSVC_EVENT_REMOTE_CONTROL,
+				 4096);
 	if (fd < 0)
 		return wtsvc_fail(fd == -ENODEV ? RPC_S_INVALID_BINDING :
 				  wtsvc_errno_to_win32(fd));
@@ -303,6 +307,8 @@ static WPARAM change_code(const struct wtsvc_event *e)
 		return WTS_SESSION_LOGON;
 	case WTSVC_EVENT_LOGOFF:
 		return WTS_SESSION_LOGOFF;
+	case WTSVC_EVENT_REMOTE_CONTROL:
+		return WTS_SESSION_REMOTE_CONTROL;
 	default:
 		return 0;
 	}

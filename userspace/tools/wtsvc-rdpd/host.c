@@ -504,6 +504,37 @@ static void logoff(struct rdpd_host_session *hs, const char *why)
  */
 #define SHADOW_RELEASE_MS	5000
 
+/*
+ * Tell the kernel each session's part in a remote control, which posts
+ * WTS_SESSION_REMOTE_CONTROL to both; a session that is gone is skipped.
+ */
+static void mark_remote_control(uint32_t id, uint32_t part, uint32_t peer)
+{
+	struct wtsvc_session_info si = {
+		.size = sizeof(si),
+		.session_id = id,
+		.fields = WTSVC_FIELD_REMOTE_CONTROL,
+		.remote_control = part,
+		.remote_control_peer = part == WTSVC_RC_NONE ? 0 : peer,
+	};
+
+	if (!wts_session_update(&si) && wts_last_error() != WTS_ERROR_NOT_FOUND)
+		rdpd_log("session %u: remote control not marked (Win32 error %u)",
+			 id, wts_last_error());
+}
+
+void rdpd_host_shadow_started(uint32_t viewer, uint32_t target)
+{
+	mark_remote_control(target, WTSVC_RC_TARGET, viewer);
+	mark_remote_control(viewer, WTSVC_RC_VIEWER, target);
+}
+
+static void shadow_over(uint32_t viewer, uint32_t target)
+{
+	mark_remote_control(viewer, WTSVC_RC_NONE, 0);
+	mark_remote_control(target, WTSVC_RC_NONE, 0);
+}
+
 static void shadow_detach_locked(struct rdpd_host_session *hs)
 {
 	struct rdpd_host_session *o;
@@ -513,6 +544,7 @@ static void shadow_detach_locked(struct rdpd_host_session *hs)
 		o = find_locked(hs->shadowing);
 		if (o && o->shadowed_by == hs->id)
 			o->shadowed_by = 0;
+		shadow_over(hs->id, hs->shadowing);
 		hs->shadowing = 0;
 	}
 	if (hs->shadowed_by) {		/* its viewer gets its own back */
@@ -520,6 +552,7 @@ static void shadow_detach_locked(struct rdpd_host_session *hs)
 		rdpd_log("session %u: leaves; its viewer, session %u, gets its own back",
 			 hs->id, hs->shadowed_by);
 		if (!o || !o->conn || o->shadowing != hs->id) {
+			shadow_over(hs->shadowed_by, hs->id);
 			hs->shadowed_by = 0;
 			return;
 		}
@@ -531,6 +564,8 @@ static void shadow_detach_locked(struct rdpd_host_session *hs)
 		       pthread_cond_timedwait(&host_cond, &host_lock,
 					      &until) != ETIMEDOUT)
 			;
+		if (hs->shadowed_by)	/* its viewer did not answer */
+			shadow_over(hs->shadowed_by, hs->id);
 		hs->shadowed_by = 0;
 	}
 }
@@ -593,6 +628,8 @@ void rdpd_host_shadow_ended(struct rdpd_host_session *viewer)
 	t = find_locked(viewer->shadowing);
 	if (t && t->shadowed_by == viewer->id)
 		t->shadowed_by = 0;
+	if (viewer->shadowing)
+		shadow_over(viewer->id, viewer->shadowing);
 	viewer->shadowing = 0;
 	pthread_cond_broadcast(&host_cond);
 	pthread_mutex_unlock(&host_lock);

@@ -147,6 +147,8 @@ void rdpd_host_switch(struct rdpd_host_session *from,
 int rdpd_host_shadow_begin(uint32_t viewer, uint32_t target, uint32_t arg,
 			   uint64_t answer_id);
 int rdpd_host_shadow_stop(uint32_t id, uint64_t answer_id);
+/* The viewer shows the target now: both sessions are marked (kernel). */
+void rdpd_host_shadow_started(uint32_t viewer, uint32_t target);
 void rdpd_host_shadow_ended(struct rdpd_host_session *viewer);
 
 /* logon.c: the session leader. */

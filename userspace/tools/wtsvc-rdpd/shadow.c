@@ -239,6 +239,7 @@ static void start_view(struct rdpd_ctx *ctx, uint32_t target)
 		 ctx->si.session_id, target,
 		 ctx->shadow.no_keyboard && ctx->shadow.no_mouse ? "view only" :
 		 "input allowed", ctx->shadow.vk, ctx->shadow.mods);
+	rdpd_host_shadow_started(ctx->si.session_id, target);
 	wts_answer(answer, WTS_ERROR_SUCCESS, 0);
 }
 

@@ -32,6 +32,8 @@ static const struct {
 	{ "shutdown", cmd_shutdown,
 	  "log sessions off, power off or reboot (WTSShutdownSystem)" },
 	{ "watch", cmd_watch, "print system events as they happen" },
+	{ "notifications", cmd_notifications,
+	  "print this session's WM_WTSSESSION_CHANGE notifications" },
 	{ "manage", cmd_manage, "act as a simple session manager" },
 	{ "channel", cmd_channel, "connect a channel to stdin/stdout" },
 	{ "stats", cmd_stats, "show the channels of a session and counters" },

@@ -22,6 +22,7 @@ struct view {
 	bool priv;
 	char name[64], user[64], domain[64], client[64], address[64];
 	WTS_CLIENT_DISPLAY display;
+	DWORD rc, rc_peer;		/* WTSVC_RC_*, the other session */
 };
 
 static bool query_text(DWORD id, WTS_INFO_CLASS c, char *out, size_t len)
@@ -70,6 +71,7 @@ static bool read_view(DWORD id, struct view *v)
 	query_text(id, WTSClientName, v->client, sizeof(v->client));
 	query_blob(id, WTSClientBuildNumber, &v->build, sizeof(v->build));
 	query_blob(id, WTSClientDisplay, &v->display, sizeof(v->display));
+	wtsvc_session_remote_control(id, &v->rc, &v->rc_peer);
 	if (query_blob(id, WTSClientAddress, &a, sizeof(a))) {
 		if (a.AddressFamily == AF_INET)
 			inet_ntop(AF_INET, a.Address + 2, v->address,
@@ -79,6 +81,12 @@ static bool read_view(DWORD id, struct view *v)
 				  sizeof(v->address));
 	}
 	return true;
+}
+
+static const char *rc_name(DWORD rc)
+{
+	return rc == WTSVC_RC_VIEWER ? "viewer" :
+	       rc == WTSVC_RC_TARGET ? "target" : "none";
 }
 
 static void print_json(const struct view *v, bool detail)
@@ -101,6 +109,10 @@ static void print_json(const struct view *v, bool detail)
 			       v->build, v->display.HorizontalResolution,
 			       v->display.VerticalResolution,
 			       v->display.ColorDepth);
+			printf(",\"remote_control\":\"%s\"", rc_name(v->rc));
+			if (v->rc)
+				printf(",\"remote_control_peer\":%u",
+				       v->rc_peer);
 		}
 	}
 	printf("}");
@@ -174,6 +186,12 @@ int cmd_show(struct ctl_opts *o, int argc, char **argv)
 	       v.user, v.domain, v.client, v.address, v.build,
 	       v.display.HorizontalResolution, v.display.VerticalResolution,
 	       v.display.ColorDepth);
+	if (v.rc == WTSVC_RC_VIEWER)
+		printf("Shadowing:     shows session %u\n", v.rc_peer);
+	else if (v.rc == WTSVC_RC_TARGET)
+		printf("Shadowing:     shown by session %u\n", v.rc_peer);
+	else
+		printf("Shadowing:     none\n");
 	return 0;
 }
 

@@ -93,6 +93,7 @@ const char *ctl_event_name(unsigned int event)
 	case WTSVC_EVENT_LOGOFF: return "logoff";
 	case WTSVC_EVENT_STATECHANGE: return "statechange";
 	case WTSVC_EVENT_LICENSE: return "license";
+	case WTSVC_EVENT_REMOTE_CONTROL: return "remote-control";
 	default: return "overflow";
 	}
 }

@@ -24,6 +24,7 @@ int cmd_update(struct ctl_opts *o, int argc, char **argv);
 int cmd_destroy(struct ctl_opts *o, int argc, char **argv);
 int cmd_run(struct ctl_opts *o, int argc, char **argv);
 int cmd_watch(struct ctl_opts *o, int argc, char **argv);
+int cmd_notifications(struct ctl_opts *o, int argc, char **argv);
 int cmd_manage(struct ctl_opts *o, int argc, char **argv);
 int cmd_channel(struct ctl_opts *o, int argc, char **argv);
 int cmd_stats(struct ctl_opts *o, int argc, char **argv);
