@@ -13,8 +13,11 @@
 # on; a program in each session is told of both changes
 # (WTS_SESSION_REMOTE_CONTROL) and reads its part.  A view-only request: her click goes nowhere;
 # WTSStopRemoteControlSession ends it (again: ERROR_CTX_SHADOW_NOT_RUNNING).
-# Bob, not in the group, may not control alice's session; bob's logoff
-# ends a remote control of it.  Prints TAP.
+# FreeRDP 2.11's TestWtsApiExtraStartRemoteSessionEx (when
+# scripts/freerdp2-wts-tests.sh built it) from alice's session: bob's
+# desktop, view only, until its hotkey.  Bob, not in the group, may not
+# control alice's session; bob's logoff ends a remote control of it, and
+# so does his X server's crash (the server goes on).  Prints TAP.
 #
 #   tests/vm/shadow_test.sh
 set -u
@@ -96,7 +99,7 @@ if ! rig_freerdp 3 3; then
 	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
 	exit 0
 fi
-echo "1..18"
+echo "1..21"
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 groupadd -f wtsvc-shadow && usermod -aG wtsvc-shadow alice
@@ -189,11 +192,37 @@ r=$($C shadow --stop "$sb" 2>&1)
 [ $? != 0 ] && echo "$r" | grep -q "Win32 error 7057"
 ok $? "stopping again: ERROR_CTX_SHADOW_NOT_RUNNING" "$r"
 
+# FreeRDP 2.11's own test (built by scripts/freerdp2-wts-tests.sh):
+# WTSStartRemoteControlSessionEx(TEST_SESSION_LOGON_ID, VK_F10,
+# Ctrl+Shift, REMOTECONTROL_FLAG_DISABLE_INPUT), through WTSAPI_LIBRARY,
+# from alice's session; bob says Yes; its hotkey ends it.
+f2=$top/build/freerdp2-wts/bin/TestWtsApiExtraStartRemoteSessionEx
+if [ -x "$f2" ]; then
+	$C run "$sa" -- runuser -u alice -- env \
+		WTSAPI_LIBRARY="$top/build/lib/libwtsvc.so.0" \
+		TEST_SESSION_LOGON_ID="$sb" "$f2" >"$tmp/f2.out" 2>&1 &
+	p=$!
+	answer_box 4 6
+	exit_of "$p" 60
+	[ "$rc" = 0 ] && shows a pattern &&
+		grep -q "(alice) to view session $sb" "$tmp/rdpd.log"
+	ok $? "FreeRDP 2.11's TestWtsApiExtraStartRemoteSessionEx passes: bob's desktop, view only" \
+		"$(cat "$tmp/f2.out"; grep -E 'remote control|showing' "$tmp/rdpd.log" | tail -4)"
+	client_do mousemove --window "$wa" 200 200 key ctrl+shift+F10
+	check "and its hotkey (Ctrl+Shift+F10) gives alice her own desktop" \
+		shows a black
+	boxes=5
+else
+	ok 0 "FreeRDP 2.11's TestWtsApiExtraStartRemoteSessionEx # SKIP not built (scripts/freerdp2-wts-tests.sh)"
+	ok 0 "and its hotkey # SKIP not built"
+	boxes=4
+fi
+
 # Bob's logoff ends a remote control of his session.
-ask_bob 4 6
+ask_bob $boxes 6
 why=
 if [ "$rc" != 0 ]; then
-	why="the request failed: $(cat "$tmp/s4.out")"
+	why="the request failed: $(cat "$tmp/s$boxes.out")"
 elif ! shows a pattern; then
 	why="alice's window never showed bob's desktop"
 elif ! $C logoff "$sb" >"$tmp/logoff.out" 2>&1; then
@@ -208,6 +237,36 @@ fi
 ok $? "bob's logoff ends it: alice sees her own desktop" \
 	"$why
 $(grep -E 'remote control|logged off|leaves' "$tmp/rdpd.log" | tail -6)"
+
+# A target whose X server crashes: bob logs on again, alice views his new
+# session, his Xorg is killed; alice gets her own desktop back and the
+# server goes on.
+from=$(($(wc -l <"$tmp/rdpd.log") + 1))	# its session id may be the old one
+logon b2 bob bob-pw-2
+wait_for 60 has_session b2
+sb=$(session_of b2)
+wait_for 60 bash -c "tail -n +$from '$tmp/rdpd.log' |
+	grep -q 'session $sb: showing display'"
+wb=$(win_of b2)
+client_do windowmove "$wb" $((W + 20)) 0
+ask_bob $((boxes + 1)) 6 --no-keyboard --no-mouse
+dn=$(tail -n +"$from" "$tmp/rdpd.log" |
+	sed -n "s/.*session $sb: showing display :\([0-9]*\).*/\1/p" | head -1)
+xs=$(pgrep -u bob -f "Xorg :$dn( |$)" | head -1)
+why=
+if [ "$rc" != 0 ] || ! shows a pattern; then
+	why="alice never saw bob's new session: $(cat "$tmp/s$((boxes + 1)).out")"
+elif [ -z "$xs" ] || ! kill -KILL "$xs"; then
+	why="no Xorg of bob's to kill"
+elif ! shows a black; then
+	why="alice's window did not show her own desktop again"
+elif ! kill -0 "$srv" || ! $C list | grep -q "^$sa .*Active"; then
+	why="the server or alice's session did not survive"
+fi
+[ -z "$why" ]
+ok $? "bob's X server crashes while alice views it: she gets her desktop back, the server goes on" \
+	"$why
+$(grep -E 'remote control|went away|XIO|display' "$tmp/rdpd.log" | tail -6)"
 
 if [ "$fails" != 0 ]; then
 	grep -E "remote control|request|cannot|logged|ended" "$tmp/rdpd.log" |

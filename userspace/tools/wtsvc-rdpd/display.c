@@ -19,7 +19,7 @@
  * (cursor.c) ahead of the frame.
  *
  * A display that goes away (logoff, a crashed X server) marks itself dead
- * through Xlib's I/O error exit handler instead of ending the process.
+ * through Xlib's I/O error handlers instead of ending the process.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,11 +134,23 @@ int rdpd_x_error_take(Display *dpy)
 	return err;
 }
 
+/*
+ * A lost connection: Xlib's default handler (libX11 1.8) ends the process
+ * itself when the server was killed, before the display's exit handler
+ * (io_error_exit) is asked; this one returns, so only that display dies.
+ */
+static int note_x_io_error(Display *dpy)
+{
+	(void)dpy;
+	return 0;
+}
+
 bool rdpd_display_setup(void)
 {
 	if (!XInitThreads())
 		return false;
 	XSetErrorHandler(note_x_error);
+	XSetIOErrorHandler(note_x_io_error);
 	return true;
 }
 
