@@ -119,7 +119,7 @@ RDP_BINS := $(RDPD_BINS) $(BUILD)/bin/wtsvc-rdpd-session \
 # X clients: one paints a pattern on a session's display and logs its
 # input, one reads a window and checks what it shows.
 DESKTOP_BINS := $(BUILD)/bin/wtsvc-msgbox $(BUILD)/desktop/wtsvc-pattern \
-		$(BUILD)/desktop/wtsvc-screen-check
+		$(BUILD)/desktop/wtsvc-screen-check $(BUILD)/desktop/wtsvc-frames
 TOOL_BINS := $(BUILD)/bin/wtsvc-demo $(LIB_BINS) $(WINPR_BINS) \
 	     $(BUILD)/bin/wtsvcctl \
 	     $(BUILD)/bin/wtsvc-bench $(RDP_BINS) $(DESKTOP_BINS)
@@ -127,7 +127,7 @@ CTL_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvcctl/*.c)
 BENCH_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-bench/*.c)
 UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 
-.PHONY: all deps modules selftests libtests hosttests tools lib checkpatch \
+.PHONY: bench-desktop all deps modules selftests libtests hosttests tools lib checkpatch \
 	run check check-debug fuzz bench bench-host bench-rdp install install-module clean
 
 all: modules lib selftests libtests hosttests tools
@@ -350,6 +350,10 @@ $(BUILD)/desktop/wtsvc-screen-check: $(TOP)/tests/desktop/screen_check.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -o $@ $< -lXfixes -lX11 $$(pkg-config --libs libpng)
 
+$(BUILD)/desktop/wtsvc-frames: $(TOP)/tests/desktop/frames.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $< -lX11
+
 $(BUILD)/bin/wtsvc-demo: $(TOP)/userspace/tools/wtsvc-demo.c $(UAPI)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -O2 -o $@ $< -lpthread
@@ -469,6 +473,12 @@ bench: deps
 bench-rdp: deps
 	@$(MAKE) --no-print-directory all SERIES=6.1
 	@$(TOP)/scripts/rdp-bench.sh --kernel 6.1
+
+bench-desktop: deps
+	@$(MAKE) --no-print-directory all SERIES=6.1
+	@$(TOP)/scripts/systemd-root.sh --image >/dev/null
+	@$(TOP)/tests/vm/run --systemd --kernel 6.1 --timeout 1500 \
+		-- tests/vm/desktop_bench.sh
 
 bench-host: deps
 	@$(MAKE) --no-print-directory lib tools

@@ -45,6 +45,7 @@ PKGS=(
 	xvfb xserver-xorg-core xserver-xorg-video-dummy xauth python3 pamtester file
 	libx11-6 libxau6 libxext6 libxdamage1 libxfixes3 libxtst6 libxrandr2 libxft2
 	libpng16-16 fonts-dejavu-core xdotool x11-xserver-utils
+	freerdp3-shadow-x11 xrdp xorgxrdp
 )
 # user:password (test only)
 USERS=(alice:alice-pw-1 bob:bob-pw-2)
@@ -58,6 +59,7 @@ MASK=(
 	systemd-networkd.socket systemd-networkd-wait-online.service
 	serial-getty@.service systemd-tmpfiles-clean.timer
 	systemd-random-seed.service
+	xrdp.service xrdp-sesman.service
 )
 want=$( { printf '%s\n' "${PKGS[@]}" "${USERS[@]}" "${MASK[@]}"
 	  echo "$ROOT_VERSION"; } | sha256sum | cut -c1-16)

@@ -60,13 +60,13 @@ if ! rig_freerdp 3 3; then
 	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
 	exit 0
 fi
-echo "1..31"
+echo "1..32"
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 rig_xvfb 600 || { echo "Bail out! no X server"; exit 1; }
 
 rig_user=pam
-rig_server "$tmp/rdpd.log" $port 600 -v \
+rig_server "$tmp/rdpd.log" $port 600 -v --codec planar \
 	--desktop "exec $D/wtsvc-pattern --events $tmp/events-\$USER.log"
 check "wtsvc-rdpd listens with PAM logons and a desktop per session" \
 	grep -q "logons through PAM service wtsvc-rdpd" "$tmp/rdpd.log"
@@ -201,8 +201,10 @@ $C message --no-wait --timeout 300 "$sid" "While away" "Welcome back" \
 	>/dev/null 2>&1
 wait_for 30 grep -q "shown when a client comes back" "$tmp/rdpd.log"
 wait_for 30 boxes_at_least 12
-# The second client's keyboard is German (0x407), its desktop 1024x768.
-logon a2 alice alice-pw-1 /kbd:layout:0x407 /size:1024x768
+# The second client's keyboard is German (0x407), its desktop 1024x768,
+# and it offers RemoteFX (+rfx), which this server (--codec planar:
+# lossless, the boxes are compared exactly) does not send.
+logon a2 alice alice-pw-1 /kbd:layout:0x407 /size:1024x768 +rfx
 wait_for 60 has_session a2
 wait_for 60 grep -q "^screen 1024 768" "$(events alice)" &&
 	DISPLAY=$sdisp xrandr | grep -q "current 1024 x 768"
@@ -216,6 +218,9 @@ wait_for 30 bash -c "! pgrep -u alice -x wtsvc-msgbox"
 ok $? "and is answered there" "$(grep message "$tmp/rdpd.log" | tail -4)"
 check "a reconnect shows the same running desktop, all of it at the client's size" \
 	shows_pattern a2 1024 768
+! grep -q "takes RemoteFX" "$tmp/rdpd.log"
+ok $? "--codec planar: planar bitmaps even to that client (+rfx)" \
+	"$(grep -E 'RemoteFX|client "|showing display' "$tmp/rdpd.log")"
 # The key that is Y on the client's US keyboard is Z on a German one.
 client_do type --delay 100 y
 wait_for 30 grep -q "text=z" "$(events alice)" &&

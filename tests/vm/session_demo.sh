@@ -38,7 +38,9 @@ install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 rig_xvfb 300 || fail "no X server for the client"
 rig_user=pam
-rig_server "$tmp/rdpd.log" $port 300 \
+# --codec planar: lossless, so the screenshot's message box is compared
+# exactly (the default sends RemoteFX to FreeRDP 3's client).
+rig_server "$tmp/rdpd.log" $port 300 --codec planar \
 	--desktop "exec $D/wtsvc-pattern --events $tmp/events-\$USER.log" \
 	--exec "exec $B/wtsvc-echo-plugin --reconnect 1 >$tmp/plugin-\$USER.log 2>&1" ||
 	fail "wtsvc-rdpd did not start"

@@ -99,7 +99,7 @@ if ! rig_freerdp 3 3; then
 	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
 	exit 0
 fi
-echo "1..21"
+echo "1..22"
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 groupadd -f wtsvc-shadow && usermod -aG wtsvc-shadow alice
@@ -125,6 +125,12 @@ client_do windowmove "$wb" $((W + 20)) 0
 shows b pattern && shows a black
 ok $? "alice ($sa) and bob ($sb) each see their own desktop" \
 	"$(grep -E 'session|display' "$tmp/rdpd.log" | tail -6)"
+# FreeRDP 3's clients negotiate RemoteFX (image mode): this server
+# (--codec auto) sends it; the pattern compares within the tolerance.
+grep -q "session $sa: the client takes RemoteFX" "$tmp/rdpd.log" &&
+	grep -q "session $sb: the client takes RemoteFX" "$tmp/rdpd.log"
+ok $? "both clients get the desktop in RemoteFX (surface bits)" \
+	"$(grep -E 'RemoteFX|showing display' "$tmp/rdpd.log")"
 
 r=$(as_in "$sb" bob shadow "$sa" 2>&1)
 [ $? != 0 ] && echo "$r" | grep -q "Win32 error 7045"

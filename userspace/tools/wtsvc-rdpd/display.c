@@ -8,7 +8,9 @@
  * XShmGetImage into shared memory (no copy through the X socket), cuts
  * the dirty area into 64x64 tiles on a fixed grid and compresses each
  * with FreeRDP's planar codec (lossless, what every client decodes for
- * 32-bit bitmaps), sent as Bitmap Updates of at most RDPD_UPDATE_BYTES.
+ * 32-bit bitmaps), sent as Bitmap Updates of at most RDPD_UPDATE_BYTES;
+ * a client that negotiated RemoteFX and surface commands gets the tiles
+ * as RemoteFX instead (encode_rfx.c).
  *
  * Input: scancodes become X keycodes through WinPR's tables (scancode to
  * virtual key to evdev keycode, which is the X keycode minus 8 under the
@@ -74,6 +76,8 @@ struct rdpd_display {
 	int cols, rows;
 	int64_t next_frame_ms;
 	BITMAP_PLANAR_CONTEXT *planar;
+	struct rdpd_rfx *rfx;		/* made when a client can take it */
+	RFX_RECT *rects;		/* a frame's tiles, for RemoteFX */
 	KeyCode spare;			/* for Unicode input; 0: none */
 	bool dead;
 };
@@ -338,6 +342,8 @@ void rdpd_display_close(struct rdpd_display *d)
 	XCloseDisplay(d->dpy);
 	if (d->planar)
 		freerdp_bitmap_planar_context_free(d->planar);
+	rdpd_rfx_free(d->rfx);
+	free(d->rects);
 	region16_uninit(&d->dirty);
 	free(d->tiles);
 	free(d);
@@ -453,6 +459,41 @@ static bool encode_tile(struct rdpd_display *d, BITMAP_DATA *b, int x, int y,
 	return true;
 }
 
+/* The marked tiles as one RemoteFX frame. */
+static bool send_rfx(struct rdpd_display *d, rdpContext *rc)
+{
+	size_t n = 0;
+
+	if (!d->rfx) {
+		d->rfx = rdpd_rfx_new(d->width, d->height);
+		rdpd_log("session %u: the client takes RemoteFX (codec id %u, %u bytes a message at most): frames in it",
+			 d->session, freerdp_settings_get_uint32(
+				 rc->settings, FreeRDP_RemoteFxCodecId),
+			 freerdp_settings_get_uint32(
+				 rc->settings, FreeRDP_MultifragMaxRequestSize));
+	}
+	if (!d->rects)
+		d->rects = calloc((size_t)d->cols * (size_t)d->rows,
+				  sizeof(*d->rects));
+	if (!d->rfx || !d->rects)
+		return false;
+	for (int t = 0; t < d->cols * d->rows; t++) {
+		int x = (t % d->cols) * RDPD_TILE, y = (t / d->cols) * RDPD_TILE;
+
+		if (!d->tiles[t])
+			continue;
+		d->rects[n++] = (RFX_RECT){
+			.x = (UINT16)x, .y = (UINT16)y,
+			.width = (UINT16)(d->width - x < RDPD_TILE ?
+					  d->width - x : RDPD_TILE),
+			.height = (UINT16)(d->height - y < RDPD_TILE ?
+					   d->height - y : RDPD_TILE),
+		};
+	}
+	return rdpd_rfx_send(d->rfx, rc, (const BYTE *)d->image->data,
+			     d->image->bytes_per_line, d->rects, n);
+}
+
 /* The tiles of the grid that the dirty area touches, in updates. */
 static bool send_dirty(struct rdpd_display *d, rdpContext *rc)
 {
@@ -471,6 +512,8 @@ static bool send_dirty(struct rdpd_display *d, rdpContext *rc)
 			for (int tx = r[i].left / RDPD_TILE;
 			     tx * RDPD_TILE < r[i].right; tx++)
 				mark[ty * cols + tx] = 1;
+	if (rdpd_rfx_usable(rc))
+		return send_rfx(d, rc);
 	for (int t = 0; ok && t < cols * rows; t++) {
 		int x = (t % cols) * RDPD_TILE, y = (t / cols) * RDPD_TILE;
 		int w = d->width - x < RDPD_TILE ? d->width - x : RDPD_TILE;

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <freerdp/freerdp.h>
+#include <freerdp/codec/rfx.h>
 #include <X11/Xlib.h>
 
 struct rdpd_display;
@@ -55,6 +56,18 @@ void rdpd_display_refresh(struct rdpd_display *d);
 bool rdpd_display_send(struct rdpd_display *d, rdpContext *rc);
 /* Lower *timeout (ms, for poll) to when a waiting frame is due. */
 void rdpd_display_timeout(const struct rdpd_display *d, int *timeout);
+
+/*
+ * encode_rfx.c: RemoteFX for a width x height screen.  usable: the client
+ * negotiated RemoteFX and surface commands; send: the tiles (rectangles
+ * in the image, stride bytes a row) as Surface Bits, one frame.
+ */
+struct rdpd_rfx;
+struct rdpd_rfx *rdpd_rfx_new(int width, int height);
+void rdpd_rfx_free(struct rdpd_rfx *e);
+bool rdpd_rfx_usable(rdpContext *rc);
+bool rdpd_rfx_send(struct rdpd_rfx *e, rdpContext *rc, const BYTE *image,
+		   int stride, const RFX_RECT *tiles, size_t n);
 
 /* cursor.c: the display's current cursor as a pointer update. */
 bool rdpd_cursor_send(Display *dpy, rdpContext *rc);

@@ -9,6 +9,7 @@
  *              [--nla --sam FILE] [--user NAME | --pam-service NAME]
  *              [--multi-session] [--session-helper PATH] [--max-clients N]
  *              [--exec CMD] [--desktop CMD | --no-desktop]
+ *              [--x-server KIND] [--codec auto|planar]
  *              [--display-base N] [--message-box PATH]
  *              [--budget BYTES] [--hold BYTES]
  *              [--inproc-echo SPEC] [-v] [--version]
@@ -139,6 +140,8 @@ static void usage(FILE *f, int status)
 		"                      display :(BASE + session id), as the user)\n"
 		"  --x-server KIND     the displays' X server: xorg (Xorg with the dummy\n"
 		"                      driver, resizable), xvfb, or auto (xorg if installed)\n"
+		"  --codec KIND        auto: RemoteFX to clients that take it, else planar\n"
+		"                      bitmaps; planar: planar to all (lossless)\n"
 		"  --shadow-group G    members of group G may remote-control (shadow) other\n"
 		"                      users' sessions (default: only root and the user)\n"
 		"  --display-base N    BASE above (10)\n"
@@ -219,6 +222,7 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		{ "desktop", required_argument, NULL, 'D' },
 		{ "no-desktop", no_argument, NULL, 'X' },
 		{ "x-server", required_argument, NULL, 'g' },
+		{ "codec", required_argument, NULL, 'C' },
 		{ "shadow-group", required_argument, NULL, 'G' },
 		{ "display-base", required_argument, NULL, 'x' },
 		{ "message-box", required_argument, NULL, 'b' },
@@ -251,6 +255,13 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		case 'D': cfg->desktop_cmd = optarg; break;
 		case 'X': no_desktop = true; break;
 		case 'g': cfg->x_server = optarg; break;
+		case 'C':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "planar")) {
+				fprintf(stderr, "wtsvc-rdpd: --codec: auto or planar\n");
+				exit(2);
+			}
+			cfg->planar_only = !strcmp(optarg, "planar");
+			break;
 		case 'G': cfg->shadow_group = optarg; break;
 		case 'b': cfg->msgbox_path = optarg; break;
 		case 'x': cfg->display_base = num_arg(optarg, 1, 32767); break;

@@ -204,7 +204,13 @@ static bool configure(freerdp_peer *client, const struct rdpd_config *cfg)
 	    !freerdp_settings_set_bool(s, FreeRDP_TlsSecurity, TRUE) ||
 	    !freerdp_settings_set_bool(s, FreeRDP_RdpSecurity, FALSE) ||
 	    !freerdp_settings_set_bool(s, FreeRDP_NlaSecurity,
-				       cfg->nla ? TRUE : FALSE))
+				       cfg->nla ? TRUE : FALSE) ||
+	    /* Offered (--codec auto); used when the client's capabilities
+	     * say so. */
+	    !freerdp_settings_set_bool(s, FreeRDP_RemoteFxCodec,
+				       cfg->planar_only ? FALSE : TRUE) ||
+	    !freerdp_settings_set_bool(s, FreeRDP_SurfaceCommandsEnabled,
+				       TRUE))
 		return false;
 	if (cfg->nla && cfg->sam_file &&
 	    !freerdp_settings_set_string(s, FreeRDP_NtlmSamFile,

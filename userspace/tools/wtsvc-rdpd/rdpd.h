@@ -32,6 +32,7 @@ struct rdpd_config {
 	bool desktop;			/* a display per session (PAM logons) */
 	const char *desktop_cmd;	/* its program without ~/.xsession */
 	const char *x_server;		/* the display's: "xorg" or "xvfb" */
+	bool planar_only;		/* --codec planar: no RemoteFX */
 	const char *shadow_group;	/* may remote-control others */
 	unsigned int display_base;	/* session N's display: :(base + N) */
 	const char *msgbox_path;	/* wtsvc-msgbox */
