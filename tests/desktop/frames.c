@@ -10,7 +10,8 @@
  *	every frame, and in the top-left corner a 64x64 marker whose colour
  *	is the frame number modulo 64 (red and green, eight levels each).
  *	Logs "draw K NS" once the X server has drawn frame K (XSync), NS on
- *	CLOCK_MONOTONIC.
+ *	CLOCK_MONOTONIC.  SIGUSR1 switches between that and repainting only
+ *	the marker (a small change: latency without a loaded pipeline).
  *   wtsvc-frames watch --window NAME [--seconds S] [--log FILE]
  *	reads the middle of the marker in the first top-level window whose
  *	name contains NAME, every millisecond, and logs "seen K NS" each time
@@ -20,6 +21,7 @@
  * Both on one machine: NS are comparable, and a frame's latency is its
  * "seen" time minus the time of the last "draw" of that number before it.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +65,14 @@ static unsigned long marker_of(unsigned int k)
 		   0x80);
 }
 
+static volatile sig_atomic_t marker_only;
+
+static void toggle(int sig)
+{
+	(void)sig;
+	marker_only = !marker_only;
+}
+
 static int draw(Display *dpy, int fps, FILE *log)
 {
 	int scr = DefaultScreen(dpy);
@@ -79,10 +89,11 @@ static int draw(Display *dpy, int fps, FILE *log)
 	gc = XCreateGC(dpy, win, 0, NULL);
 	XMapRaised(dpy, win);
 	XSync(dpy, False);
+	signal(SIGUSR1, toggle);
 	for (unsigned int k = 0;; k++) {
 		struct timespec ts;
 
-		for (int y = 0; y < h; y += BLOCK)
+		for (int y = 0; !marker_only && y < h; y += BLOCK)
 			for (int x = 0; x < w; x += BLOCK) {
 				unsigned int v = (unsigned)(x * 7 + y * 13) +
 						 k * 29;

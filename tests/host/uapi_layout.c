@@ -22,7 +22,11 @@
 	CHECK(offsetof(struct wtsvc_session_info, logon_time) == 80, "times") \
 	CHECK(offsetof(struct wtsvc_session_info, winstation_name) == 104, \
 	      "ws")							\
-	CHECK(offsetof(struct wtsvc_session_info, reserved) == 360, "rsv") \
+	CHECK(offsetof(struct wtsvc_session_info, remote_control) == 360, \
+	      "remote_control")						\
+	CHECK(offsetof(struct wtsvc_session_info, remote_control_peer) == 364, \
+	      "remote_control_peer")					\
+	CHECK(offsetof(struct wtsvc_session_info, reserved) == 368, "rsv") \
 	CHECK(sizeof(struct wtsvc_session_destroy) == 16, "destroy")	\
 	CHECK(sizeof(struct wtsvc_session_list) == 24, "list")		\
 	CHECK(sizeof(struct wtsvc_channel_open) == 312, "channel_open")	\
@@ -67,7 +71,9 @@
 	CHECK(sizeof(struct wtsvc_channel_list) == 32, "channel_list")	\
 	CHECK(WTSVC_EVENT_CREATE == 0x1 &&				\
 	      WTSVC_EVENT_STATECHANGE == 0x80 &&			\
-	      WTSVC_EVENT_ALL == 0x1ff, "WTS_EVENT_* values")		\
+	      WTSVC_EVENT_LICENSE == 0x100 &&				\
+	      WTSVC_EVENT_REMOTE_CONTROL == 0x200 &&			\
+	      WTSVC_EVENT_ALL == 0x3ff, "WTS_EVENT_* values")		\
 	CHECK(WTSVC_CHANNEL_NAME_SIZE > WTSVC_DYNAMIC_NAME_MAX, "name size") \
 	/* Microsoft's values: WTS_CHANNEL_OPTION_*, CHANNEL_OPTION_* */ \
 	CHECK(WTSVC_OPTION_DYNAMIC == 0x1 &&				\

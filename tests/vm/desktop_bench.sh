@@ -8,27 +8,33 @@
 # options, in one boot.
 #
 # alice logs on through wtsvc-rdpd; her ~/.xsession is wtsvc-frames draw
-# (every 16x16 block of the 800x600 screen changes every frame, 25 frames
+# (every 16x16 block of the 800x600 screen changes every frame, 10 frames
 # a second, a frame number in a corner marker, each logged when the X
 # server has drawn it).  wtsvc-frames watch reads the marker in the
-# client's window every millisecond.  Per server and client mode, over
-# SECONDS (20):
-#   latency   a frame drawn on the display to its number in the client's
-#             window: median and 99th percentile
+# client's window every millisecond.  Per server and codec, over
+# SECONDS (20), the animation full-screen:
 #   fps       frames that reached the client's window per second
 #   KiB/frame bytes the server sent (ss bytes_sent) per frame seen
 #   CPU/frame the server process's user + system time per frame seen
-# Client modes: planar (the client offers no codec: both servers send
-# planar bitmaps) and RemoteFX (/rfx: surface bits); for the shadow
-# server also its default, the graphics pipeline, which wtsvc-rdpd does
-# not offer yet.  Between the servers alice's session is disconnected:
-# the same X server and the same animation go on.  TCG figures: compare
-# them as ratios within one run only.
+# then SECONDS with only the marker changing (SIGUSR1 to the animation):
+#   latency   a frame drawn on the display to its number in the client's
+#             window: median and 99th percentile, of a small change on
+#             an idle pipeline
+# Codecs: planar (wtsvc-rdpd --codec planar; the shadow server with -rfx
+# -nsc -gfx) and RemoteFX (wtsvc-rdpd's default, which FreeRDP 3's client
+# takes; the shadow server with -nsc -gfx), then the shadow server's
+# default, the graphics pipeline, which wtsvc-rdpd does not offer yet.
+# The client is the same each time (/sec:tls, alice's credentials; the
+# shadow server does not check them).  wtsvc-rdpd runs once per codec
+# (alice logs on anew, the animation restarts); the shadow server serves
+# alice's display of the second run, disconnected, its animation going
+# on.  TCG figures: compare them as ratios within one run only.
 #
 #   tests/vm/desktop_bench.sh [SECONDS]
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-20}
+fps=10		# frames drawn a second: TCG keeps up with this many
 port=33903
 sport=33904
 rig_display=:96
@@ -53,13 +59,12 @@ fi
 shadow=$(command -v freerdp-shadow-cli3)
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
-printf '#!/bin/sh\nexec %s draw --fps 25 --log %s\n' "$D/wtsvc-frames" \
+printf '#!/bin/sh\nexec %s draw --fps %s --log %s\n' "$D/wtsvc-frames" "$fps" \
 	"$tmp/draw.log" >~alice/.xsession
 chown alice: ~alice/.xsession
 chmod 0755 ~alice/.xsession
 rig_xvfb 3600 || { echo "desktop-bench: no X server for the client"; exit 1; }
 rig_user=pam
-rig_server "$tmp/rdpd.log" $port 3600 || exit 1
 
 row=0
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
@@ -78,7 +83,7 @@ measure() {	# LABEL PID PORT ARGS...
 		/title:"win-$row" "$@"
 	if ! wait_for 90 bash -c "DISPLAY=$rig_display '$D/wtsvc-frames' watch \
 		--window 'win-$row' --seconds 2 | grep -q seen"; then
-		printf '%-34s no frames reached the client\n' "$label"
+		printf '%-30s no frames reached the client\n' "$label"
 		grep -v com.freerdp.utils "$tmp/client-m$row.log" | tail -5 |
 			sed 's/^/    /'
 		kill "$cpid" 2>/dev/null
@@ -92,68 +97,85 @@ measure() {	# LABEL PID PORT ARGS...
 		--seconds "$secs" --log "$f.seen"
 	c1=$(cpu_ticks "$pid")
 	b1=$(sent "$p")
+	# The latency of a small change: only the marker is repainted.
+	pkill -USR1 -f "wtsvc-frames draw"
+	sleep 3
+	DISPLAY=$rig_display "$D/wtsvc-frames" watch --window "win-$row" \
+		--seconds "$secs" --log "$f.small"
+	pkill -USR1 -f "wtsvc-frames draw"
 	kill "$cpid" 2>/dev/null
 	wait "$cpid" 2>/dev/null
-	sort -k3n "$tmp/draw.log" "$f.seen" | awk '
+	local n full
+	full=$(wc -l <"$f.seen")
+	sort -k3n "$tmp/draw.log" "$f.small" | awk '
 		$1 == "draw" { at[$2] = $3; next }
 		$1 == "seen" && ($2 in at) { printf "%.2f\n", ($3 - at[$2]) / 1e6 }
 		' | sort -n >"$f.lat"
-	local n
 	n=$(wc -l <"$f.lat")
-	if [ "$n" = 0 ]; then
-		printf '%-34s no frames matched\n' "$label"
+	if [ "$n" = 0 ] || [ "$full" = 0 ]; then
+		printf '%-30s no frames matched\n' "$label"
 		return
 	fi
-	printf '%-34s %7s %7s %6s %9s %8s\n' "$label" \
+	printf '%-30s %7s %7s %6s %9s %8s\n' "$label" \
 		"$(sed -n "$(((n + 1) / 2))p" "$f.lat")" \
 		"$(sed -n "$(((n * 99 + 99) / 100))p" "$f.lat")" \
-		"$(awk -v n="$n" -v s="$secs" 'BEGIN { printf "%.1f", n / s }')" \
-		"$(awk -v b=$((b1 - b0)) -v n="$n" 'BEGIN { printf "%.1f", b / n / 1024 }')" \
-		"$(awk -v c=$((c1 - c0)) -v hz="$hz" -v n="$n" 'BEGIN { printf "%.2f", c * 1000 / hz / n }')"
+		"$(awk -v n="$full" -v s="$secs" 'BEGIN { printf "%.1f", n / s }')" \
+		"$(awk -v b=$((b1 - b0)) -v n="$full" 'BEGIN { printf "%.1f", b / n / 1024 }')" \
+		"$(awk -v c=$((c1 - c0)) -v hz="$hz" -v n="$full" 'BEGIN { printf "%.1f", c * 1000 / hz / n }')"
 }
 
-logon_alice() {	# NAME ARGS...: wait until her display is served
-	local name=$1
-	shift
-	rig_client "$name" $port 120 /sec:tls /u:alice /p:alice-pw-1 \
-		/size:${W}x$H "$@"
-	wait_for 60 has_session "$name"
+# wtsvc-rdpd with --codec CODEC on $port; $rpid its process.
+start_rdpd() {	# CODEC
+	rig_server "$tmp/rdpd-$1.log" $port 3600 --codec "$1" || return 1
+	rpid=$(pgrep -o -x wtsvc-rdpd)
 }
+stop_rdpd() {
+	kill "$srv"
+	wait_for 30 bash -c "! pgrep -x wtsvc-rdpd >/dev/null"
+}
+# freerdp-shadow-cli3 on alice's display :$dn (its cookie), TLS, no
+# authentication, with ARGS; $spid its process.
+start_shadow() {	# ARGS...
+	DISPLAY=:$dn XAUTHORITY=/run/wtsvc-rdpd/xauth-$dn HOME=$tmp \
+		timeout 3600 "$shadow" /port:$sport /sec:tls -auth "$@" \
+		>>"$tmp/shadow.log" 2>&1 &
+	wait_for 30 bash -c "ss -tlnH '( sport = :$sport )' | grep -q ."
+	spid=$(pgrep -n -f "freerdp-shadow-cli3 /port:$sport")
+}
+stop_shadow() {
+	pkill -f "freerdp-shadow-cli3 /port:$sport"
+	wait_for 30 bash -c "! pgrep -f 'freerdp-shadow-cli3 /port:$sport' >/dev/null"
+}
+creds=(/sec:tls /u:alice /p:alice-pw-1)
 
-# Her session and display, started by a first logon (not measured).
-logon_alice warm
-wait_for 90 grep -q "^draw 10 " "$tmp/draw.log" ||
-	{ echo "desktop-bench: the animation did not start"; tail "$tmp/rdpd.log"; exit 1; }
-kill "$cpid"
-sid=$(sed -n 's/.*session \([0-9]*\): alice logged on.*/\1/p' "$tmp/rdpd.log" | head -1)
-wait_for 30 grep -q "session $sid: disconnected" "$tmp/rdpd.log"
-dn=$(sed -n "s/.*session $sid: showing display :\([0-9]*\).*/\1/p" "$tmp/rdpd.log" | head -1)
-
-echo "# desktop bench: $W x $H, 25 frames/s drawn, $secs s a row, kernel $(uname -r)"
+echo "# desktop bench: $W x $H, $fps frames/s drawn, $secs s a row, kernel $(uname -r)"
 echo "# $(nproc) vCPU (TCG): compare rows as ratios only"
-printf '%-34s %7s %7s %6s %9s %8s\n' "server / client" "lat-med" "lat-p99" \
+printf '%-30s %7s %7s %6s %9s %8s\n' "server (its codec)" "lat-med" "lat-p99" \
 	"fps" "KiB/frame" "CPU-ms/f"
-printf '%-34s %7s %7s %6s %9s %8s\n' "" "ms" "ms" "" "" ""
-measure "wtsvc-rdpd planar" "$srv" $port /sec:tls /u:alice /p:alice-pw-1
-measure "wtsvc-rdpd RemoteFX (/rfx)" "$srv" $port /sec:tls /u:alice \
-	/p:alice-pw-1 /rfx
-grep -q "session $sid: disconnected" "$tmp/rdpd.log"
+printf '%-30s %7s %7s %6s %9s %8s\n' "" "ms" "ms" "" "" ""
+start_rdpd planar || exit 1
+measure "wtsvc-rdpd planar" "$rpid" $port "${creds[@]}"
+stop_rdpd
+start_rdpd auto || exit 1
+measure "wtsvc-rdpd RemoteFX" "$rpid" $port "${creds[@]}"
+grep -q "takes RemoteFX" "$tmp/rdpd-auto.log" ||
+	echo "# (wtsvc-rdpd sent no RemoteFX: the client did not offer it)"
+sid=$(sed -n 's/.*session \([0-9]*\): alice logged on.*/\1/p' "$tmp/rdpd-auto.log" | head -1)
+wait_for 30 grep -q "session $sid: disconnected" "$tmp/rdpd-auto.log"
+dn=$(sed -n "s/.*session $sid: showing display :\([0-9]*\).*/\1/p" "$tmp/rdpd-auto.log" | head -1)
 
-# FreeRDP's shadow server on the same display (alice's X server, its
-# cookie), no authentication.
+# FreeRDP's shadow server on the same display, the animation going on.
 if [ -z "$shadow" ]; then
-	echo "freerdp-shadow-cli3: not installed"
+	echo "# freerdp-shadow-cli3: not installed"
 	exit 0
 fi
-DISPLAY=:$dn XAUTHORITY=/run/wtsvc-rdpd/xauth-$dn HOME=$tmp \
-	stdbuf -oL timeout 3600 "$shadow" /port:$sport -auth \
-	>"$tmp/shadow.log" 2>&1 &
-spid=$!
-pids+=("$spid")
-sleep 5
-spid=$(pgrep -f "freerdp-shadow-cli3 /port:$sport" | head -1)
-[ -n "$spid" ] || { echo "freerdp-shadow-cli3 did not start"; tail "$tmp/shadow.log"; exit 1; }
-measure "freerdp-shadow planar (-gfx)" "$spid" $sport -gfx
-measure "freerdp-shadow RemoteFX (-gfx /rfx)" "$spid" $sport -gfx /rfx
-measure "freerdp-shadow default (GFX)" "$spid" $sport
-echo "# shadow server: $("$shadow" --version 2>&1 | head -1)"
+start_shadow -rfx -nsc -gfx
+measure "freerdp-shadow planar" "$spid" $sport "${creds[@]}"
+stop_shadow
+start_shadow -nsc -gfx
+measure "freerdp-shadow RemoteFX" "$spid" $sport "${creds[@]}"
+stop_shadow
+start_shadow
+measure "freerdp-shadow default (GFX)" "$spid" $sport "${creds[@]}"
+stop_shadow
+echo "# shadow server: $("$shadow" /version 2>&1 | head -1)"

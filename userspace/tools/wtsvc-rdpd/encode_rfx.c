@@ -14,7 +14,6 @@
 #include <winpr/stream.h>
 
 #include "display.h"
-#include "peer.h"
 
 /* A tile's worst case in a message: its raw pixels and its headers. */
 #define RFX_TILE_BOUND		(64 * 64 * 4 + 256)

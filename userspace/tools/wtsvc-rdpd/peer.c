@@ -14,6 +14,8 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <sys/ioctl.h>
+#include <linux/sockios.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -235,6 +237,53 @@ static void add_fd(struct pollfd *pfd, unsigned int *n, int fd, short ev)
 	(*n)++;
 }
 
+/*
+ * Frames in flight: the bytes the kernel still holds for the client (not
+ * yet sent or not yet acknowledged, SIOCOUTQ).  While that is more than
+ * about two frames (twice what the last one queued, within
+ * RDPD_BACKLOG_MIN..RDPD_BACKLOG_MAX) no frame is encoded: the damage
+ * accumulates and the next frame, once the client has taken most of the
+ * last, reads the newest pixels.  Without this an encoder faster than the
+ * client fills the socket buffer (megabytes on loopback) with frames the
+ * client shows seconds late.
+ */
+#define RDPD_BACKLOG_MIN	(8 * 1024)
+#define RDPD_BACKLOG_MAX	(1024 * 1024)
+#define RDPD_BACKLOG_POLL_MS	5
+
+static int socket_held(const struct rdpd_ctx *ctx)
+{
+	int held = 0;
+
+	if (ctx->sockfd < 0 || ioctl(ctx->sockfd, SIOCOUTQ, &held))
+		return 0;
+	return held;
+}
+
+static bool frames_backlogged(const struct rdpd_ctx *ctx)
+{
+	int limit = 2 * ctx->frame_bytes;
+
+	if (limit < RDPD_BACKLOG_MIN)
+		limit = RDPD_BACKLOG_MIN;
+	if (limit > RDPD_BACKLOG_MAX)
+		limit = RDPD_BACKLOG_MAX;
+	return socket_held(ctx) > limit;
+}
+
+/* Send a frame if one is due, noting what it queued. */
+static bool send_frame(struct rdpd_ctx *ctx)
+{
+	int before = socket_held(ctx), after;
+
+	if (!rdpd_display_send(ctx->disp, &ctx->base))
+		return false;
+	after = socket_held(ctx);
+	if (after > before)
+		ctx->frame_bytes = after - before;
+	return true;
+}
+
 /* Wait for anything the loop serves; false on a poll() failure. */
 static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 		      bool read_client, bool out_blocked)
@@ -262,8 +311,17 @@ static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 	add_fd(pfd, &n, ctx->offer_fd, POLLIN);
 	if (ctx->disp) {
 		add_fd(pfd, &n, rdpd_display_fd(ctx->disp), POLLIN);
-		if (ctx->activated && !out_blocked)
-			rdpd_display_timeout(ctx->disp, &timeout);
+		if (ctx->activated && !out_blocked) {
+			int due = -1;
+
+			rdpd_display_timeout(ctx->disp, &due);
+			/* held back: look again soon, no busy loop */
+			if (due >= 0 && frames_backlogged(ctx) &&
+			    due < RDPD_BACKLOG_POLL_MS)
+				due = RDPD_BACKLOG_POLL_MS;
+			if (due >= 0 && (timeout < 0 || due < timeout))
+				timeout = due;
+		}
 	}
 	n += rdpd_channels_pollfds(ctx, pfd + n, CHAN_FDS_MAX, &timeout);
 	if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
@@ -356,7 +414,7 @@ static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 		if (ctx->disp) {
 			rdpd_display_events(ctx->disp);
 			if (ctx->activated && !out_blocked &&
-			    !rdpd_display_send(ctx->disp, &ctx->base))
+			    !frames_backlogged(ctx) && !send_frame(ctx))
 				return RDPD_END_NONE;
 		}
 		/*

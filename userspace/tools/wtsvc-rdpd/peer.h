@@ -80,6 +80,7 @@ struct rdpd_ctx {
 	struct rdpd_host_session *hs;	/* the session shown, or NULL */
 	int refusal;			/* enum rdpd_logon of a refused one */
 	bool activated;
+	int frame_bytes;		/* what the last frame queued */
 	struct rdpd_display *disp;	/* the session's display, or NULL */
 	struct rdpd_shadow_view shadow;	/* another session's, instead */
 };
