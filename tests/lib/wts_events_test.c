@@ -109,19 +109,6 @@ TEST_F(sess, session_notifications)
 	EXPECT_TRUE(WTSUnRegisterSessionNotification(NULL));
 }
 
-static void mark_rc(struct __test_metadata *_metadata, int ctl, DWORD sid,
-		    uint32_t part, uint32_t peer)
-{
-	struct wtsvc_session_info si;
-
-	wt_info_init(&si, 0);
-	si.session_id = sid;
-	si.fields = WTSVC_FIELD_REMOTE_CONTROL;
-	si.remote_control = part;
-	si.remote_control_peer = peer;
-	ASSERT_EQ(0, wt_err(ioctl(ctl, WTSVC_IOC_SESSION_UPDATE, &si)));
-}
-
 TEST_F(sess, remote_control_notifications)
 {
 	struct waiter w = { .mask = WTS_EVENT_ALL };
@@ -144,8 +131,10 @@ TEST_F(sess, remote_control_notifications)
 	ASSERT_TRUE(WTSRegisterSessionNotification(wnd,
 						   NOTIFY_FOR_ALL_SESSIONS));
 	usleep(300000);
-	mark_rc(_metadata, self->ctl, self->other, WTSVC_RC_TARGET, self->sid);
-	mark_rc(_metadata, self->ctl, self->sid, WTSVC_RC_VIEWER, self->other);
+	ASSERT_EQ(0, wt_set_remote_control(self->ctl, self->other, WTSVC_RC_TARGET,
+					   self->sid));
+	ASSERT_EQ(0, wt_set_remote_control(self->ctl, self->sid, WTSVC_RC_VIEWER,
+					   self->other));
 	ASSERT_TRUE(wtsvc_read_session_notification(wnd, 1000, &code, &id));
 	EXPECT_EQ(WTS_SESSION_REMOTE_CONTROL, code);
 	EXPECT_EQ(self->other, id);
@@ -165,8 +154,10 @@ TEST_F(sess, remote_control_notifications)
 	EXPECT_EQ(WTS_EVENT_NONE, w.flags);	/* the flush, not the marks */
 
 	/* Over: both told again. */
-	mark_rc(_metadata, self->ctl, self->sid, WTSVC_RC_NONE, 0);
-	mark_rc(_metadata, self->ctl, self->other, WTSVC_RC_NONE, 0);
+	ASSERT_EQ(0, wt_set_remote_control(self->ctl, self->sid, WTSVC_RC_NONE,
+					   0));
+	ASSERT_EQ(0, wt_set_remote_control(self->ctl, self->other, WTSVC_RC_NONE,
+					   0));
 	for (int i = 0; i < 2; i++) {
 		ASSERT_TRUE(wtsvc_read_session_notification(wnd, 1000, &code,
 							    &id));

@@ -175,18 +175,6 @@ TEST(events_state_changes_and_overflow)
 
 /* Remote control: the manager marks a viewer and its target; each change
  * of a session's part posts REMOTE_CONTROL for it, an unchanged one none. */
-static int set_rc(int ctl, int sid, uint32_t rc, uint32_t peer)
-{
-	struct wtsvc_session_info si;
-
-	wt_info_init(&si, 0);
-	si.session_id = sid;
-	si.fields = WTSVC_FIELD_REMOTE_CONTROL;
-	si.remote_control = rc;
-	si.remote_control_peer = peer;
-	return wt_err(ioctl(ctl, WTSVC_IOC_SESSION_UPDATE, &si));
-}
-
 TEST(events_remote_control)
 {
 	struct wtsvc_session_info si;
@@ -205,11 +193,11 @@ TEST(events_remote_control)
 	ASSERT_GE(fd, 0);
 	ASSERT_GE(only, 0);
 	/* Bad values, and values without their field, change nothing. */
-	EXPECT_EQ(-EINVAL, set_rc(ctl, a, WTSVC_RC_TARGET + 1, b));
-	EXPECT_EQ(-EINVAL, set_rc(ctl, a, WTSVC_RC_VIEWER, 0));
-	EXPECT_EQ(-EINVAL, set_rc(ctl, a, WTSVC_RC_NONE, b));
-	EXPECT_EQ(-EINVAL, set_rc(ctl, a, WTSVC_RC_VIEWER, a));
-	EXPECT_EQ(-EINVAL, set_rc(ctl, a, WTSVC_RC_VIEWER,
+	EXPECT_EQ(-EINVAL, wt_set_remote_control(ctl, a, WTSVC_RC_TARGET + 1, b));
+	EXPECT_EQ(-EINVAL, wt_set_remote_control(ctl, a, WTSVC_RC_VIEWER, 0));
+	EXPECT_EQ(-EINVAL, wt_set_remote_control(ctl, a, WTSVC_RC_NONE, b));
+	EXPECT_EQ(-EINVAL, wt_set_remote_control(ctl, a, WTSVC_RC_VIEWER, a));
+	EXPECT_EQ(-EINVAL, wt_set_remote_control(ctl, a, WTSVC_RC_VIEWER,
 				  WTSVC_SESSION_ID_MAX + 1));
 	wt_info_init(&si, 0);
 	si.session_id = a;
@@ -218,14 +206,14 @@ TEST(events_remote_control)
 	si.remote_control_peer = b;
 	EXPECT_EQ(-EINVAL, wt_err(ioctl(ctl, WTSVC_IOC_SESSION_UPDATE, &si)));
 
-	ASSERT_EQ(0, set_rc(ctl, a, WTSVC_RC_VIEWER, b));
-	ASSERT_EQ(0, set_rc(ctl, b, WTSVC_RC_TARGET, a));
-	ASSERT_EQ(0, set_rc(ctl, b, WTSVC_RC_TARGET, a));	/* no change */
+	ASSERT_EQ(0, wt_set_remote_control(ctl, a, WTSVC_RC_VIEWER, b));
+	ASSERT_EQ(0, wt_set_remote_control(ctl, b, WTSVC_RC_TARGET, a));
+	ASSERT_EQ(0, wt_set_remote_control(ctl, b, WTSVC_RC_TARGET, a));	/* no change */
 	ASSERT_EQ(0, wt_session_query(ctl, b, &si));
 	EXPECT_EQ(WTSVC_RC_TARGET, si.remote_control);
 	EXPECT_EQ((uint32_t)a, si.remote_control_peer);
-	ASSERT_EQ(0, set_rc(ctl, a, WTSVC_RC_NONE, 0));
-	ASSERT_EQ(0, set_rc(ctl, b, WTSVC_RC_NONE, 0));
+	ASSERT_EQ(0, wt_set_remote_control(ctl, a, WTSVC_RC_NONE, 0));
+	ASSERT_EQ(0, wt_set_remote_control(ctl, b, WTSVC_RC_NONE, 0));
 	ASSERT_EQ(0, wt_session_query(ctl, a, &si));
 	EXPECT_EQ(WTSVC_RC_NONE, si.remote_control);
 	EXPECT_EQ(0, si.remote_control_peer);

@@ -85,6 +85,21 @@ static inline int wt_session_destroy(int ctl, uint32_t id)
 	return wt_err(ioctl(ctl, WTSVC_IOC_SESSION_DESTROY, &d));
 }
 
+/* The manager marks session sid's part in a remote control; -errno. */
+static inline int wt_set_remote_control(int ctl, uint32_t sid, uint32_t part,
+					uint32_t peer)
+{
+	struct wtsvc_session_info si;
+
+	memset(&si, 0, sizeof(si));
+	si.size = sizeof(si);
+	si.session_id = sid;
+	si.fields = WTSVC_FIELD_REMOTE_CONTROL;
+	si.remote_control = part;
+	si.remote_control_peer = peer;
+	return wt_err(ioctl(ctl, WTSVC_IOC_SESSION_UPDATE, &si));
+}
+
 static inline int wt_session_query(int ctl, uint32_t id,
 				   struct wtsvc_session_info *out)
 {

@@ -86,6 +86,11 @@ int wtsvc_protocol_bind(DWORD session, struct wtsvc_channel_open *op);
 
 /* The caller's own session (WTS_CURRENT_SESSION), or a negative errno. */
 int wtsvc_current_session(DWORD *id);
+/*
+ * *id, with WTS_CURRENT_SESSION replaced by the caller's session, or by
+ * the console's where the module is missing: 0 or -errno.
+ */
+int wtsvc_resolve_session(DWORD *id);
 /* The session of pid (kernel's process tracking), or -ESRCH etc. */
 int wtsvc_pid_session(int ctl_fd, pid_t pid, DWORD *id);
 

@@ -66,6 +66,20 @@ int wtsvc_current_session(DWORD *id)
 	return ret;
 }
 
+int wtsvc_resolve_session(DWORD *id)
+{
+	int ret;
+
+	if (*id != WTS_CURRENT_SESSION)
+		return 0;
+	ret = wtsvc_current_session(id);
+	if (ret == -ENODEV) {	/* no wtsvc here: the console */
+		*id = WTSVC_SESSION_CONSOLE;
+		return 0;
+	}
+	return ret;
+}
+
 int wtsvc_session_open(DWORD session_id, int flags)
 {
 	char path[64];

@@ -298,6 +298,8 @@ BOOL WTSEnumerateProcessesW(HANDLE hServer, DWORD Reserved,
 static BOOL enumerate_ex(HANDLE hServer, DWORD *pLevel, DWORD SessionId,
 			 void **pp, DWORD *pCount, bool wide)
 {
+	int ret;
+
 	if (!pp || !pCount || !pLevel)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
 	if (*pLevel > WTS_PROCESS_INFO_LEVEL_1) {
@@ -306,14 +308,9 @@ static BOOL enumerate_ex(HANDLE hServer, DWORD *pLevel, DWORD SessionId,
 	}
 	if (!wtsvc_server_check(hServer))
 		return FALSE;
-	if (SessionId == WTS_CURRENT_SESSION) {
-		int ret = wtsvc_current_session(&SessionId);
-
-		if (ret == -ENODEV)
-			SessionId = WTSVC_SESSION_CONSOLE;
-		else if (ret)
-			return wtsvc_fail_errno(ret);
-	}
+	ret = wtsvc_resolve_session(&SessionId);
+	if (ret)
+		return wtsvc_fail_errno(ret);
 	return build(*pLevel, SessionId, wide, pp, pCount);
 }
 

@@ -26,6 +26,9 @@
 #include "wtsapi_internal.h"
 
 /* A new kernel events fd for mask, or a negative errno. */
+/* The kernel's events that are WTS_EVENT_* values (it has one more). */
+#define WTS_EVENT_BITS	(WTSVC_EVENT_ALL & ~WTSVC_EVENT_REMOTE_CONTROL)
+
 static int events_open(uint32_t mask, uint32_t queue_len)
 {
 	struct wtsvc_events_open eo = {
@@ -65,8 +68,7 @@ BOOL WTSWaitSystemEvent(HANDLE hServer, DWORD EventMask,
 {
 	struct wtsvc_waiter w = { .wake_fd = -1 };
 	struct wtsvc_server *s;
-	/* The WTS_EVENT_* bits only (the kernel has more). */
-	uint32_t mask = EventMask & (WTSVC_EVENT_LICENSE * 2 - 1);
+	uint32_t mask = EventMask & WTS_EVENT_BITS;
 	int efd = -1, ret;
 	BOOL ok;
 
@@ -185,8 +187,7 @@ static BOOL reg_add(HWND hwnd, DWORD flags)
 	}
 	fd = events_open(WTSVC_EVENT_ALL, 4096);
 	if (fd == -EINVAL)	/* a module without remote control events */
-		fd = events_open(WTSVC_EVENT_ALL & ~WTSVC_EVENT_REMOTE_CONTROL,
-				 4096);
+		fd = events_open(WTS_EVENT_BITS, 4096);
 	if (fd < 0)
 		return wtsvc_fail(fd == -ENODEV ? RPC_S_INVALID_BINDING :
 				  wtsvc_errno_to_win32(fd));

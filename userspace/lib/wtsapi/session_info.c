@@ -284,7 +284,6 @@ static BOOL query(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS cls,
 {
 	struct query *q;
 	BOOL ok;
-	int ret;
 
 	if (!pp || !pn)
 		return wtsvc_fail(ERROR_INVALID_USER_BUFFER);
@@ -294,13 +293,8 @@ static BOOL query(HANDLE hServer, DWORD SessionId, WTS_INFO_CLASS cls,
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
 	if (cls == WTSIsRemoteSession && hServer)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
-	if (SessionId == WTS_CURRENT_SESSION) {
-		ret = wtsvc_current_session(&SessionId);
-		if (ret == -ENODEV)	/* no wtsvc here: the console */
-			SessionId = WTSVC_SESSION_CONSOLE;
-		else if (ret)
-			return wtsvc_fail(ERROR_FILE_NOT_FOUND);
-	}
+	if (wtsvc_resolve_session(&SessionId))
+		return wtsvc_fail(ERROR_FILE_NOT_FOUND);
 	q = calloc(1, sizeof(*q));
 	if (!q)
 		return wtsvc_fail(ERROR_NOT_ENOUGH_MEMORY);

@@ -7,7 +7,6 @@
  * the target and when it stops; each change is a
  * WTS_SESSION_REMOTE_CONTROL notification.
  */
-#include <errno.h>
 #include <linux/wtsvc.h>
 
 #include "wtsapi_internal.h"
@@ -16,17 +15,11 @@ BOOL wtsvc_session_remote_control(DWORD SessionId, DWORD *pPart,
 				  DWORD *pPeer)
 {
 	struct wtsvc_session_info si;
-	int ret;
 
 	if (!pPart || !pPeer)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
-	if (SessionId == WTS_CURRENT_SESSION) {
-		ret = wtsvc_current_session(&SessionId);
-		if (ret == -ENODEV)	/* no wtsvc here: the console */
-			SessionId = WTSVC_SESSION_CONSOLE;
-		else if (ret)
-			return wtsvc_fail(ERROR_FILE_NOT_FOUND);
-	}
+	if (wtsvc_resolve_session(&SessionId))
+		return wtsvc_fail(ERROR_FILE_NOT_FOUND);
 	if (!wtsvc_query_session(SessionId, &si))
 		return FALSE;
 	if (!(si.fields & WTSVC_FIELD_USER))

@@ -459,6 +459,20 @@ static bool encode_tile(struct rdpd_display *d, BITMAP_DATA *b, int x, int y,
 	return true;
 }
 
+/* Tile t of the grid, cut at the screen's right and bottom edges. */
+static RFX_RECT tile_rect(const struct rdpd_display *d, int t)
+{
+	int x = (t % d->cols) * RDPD_TILE, y = (t / d->cols) * RDPD_TILE;
+
+	return (RFX_RECT){
+		.x = (UINT16)x, .y = (UINT16)y,
+		.width = (UINT16)(d->width - x < RDPD_TILE ?
+				  d->width - x : RDPD_TILE),
+		.height = (UINT16)(d->height - y < RDPD_TILE ?
+				   d->height - y : RDPD_TILE),
+	};
+}
+
 /* The marked tiles as one RemoteFX frame. */
 static bool send_rfx(struct rdpd_display *d, rdpContext *rc)
 {
@@ -477,19 +491,9 @@ static bool send_rfx(struct rdpd_display *d, rdpContext *rc)
 				  sizeof(*d->rects));
 	if (!d->rfx || !d->rects)
 		return false;
-	for (int t = 0; t < d->cols * d->rows; t++) {
-		int x = (t % d->cols) * RDPD_TILE, y = (t / d->cols) * RDPD_TILE;
-
-		if (!d->tiles[t])
-			continue;
-		d->rects[n++] = (RFX_RECT){
-			.x = (UINT16)x, .y = (UINT16)y,
-			.width = (UINT16)(d->width - x < RDPD_TILE ?
-					  d->width - x : RDPD_TILE),
-			.height = (UINT16)(d->height - y < RDPD_TILE ?
-					   d->height - y : RDPD_TILE),
-		};
-	}
+	for (int t = 0; t < d->cols * d->rows; t++)
+		if (d->tiles[t])
+			d->rects[n++] = tile_rect(d, t);
 	return rdpd_rfx_send(d->rfx, rc, (const BYTE *)d->image->data,
 			     d->image->bytes_per_line, d->rects, n);
 }
@@ -515,13 +519,12 @@ static bool send_dirty(struct rdpd_display *d, rdpContext *rc)
 	if (rdpd_rfx_usable(rc))
 		return send_rfx(d, rc);
 	for (int t = 0; ok && t < cols * rows; t++) {
-		int x = (t % cols) * RDPD_TILE, y = (t / cols) * RDPD_TILE;
-		int w = d->width - x < RDPD_TILE ? d->width - x : RDPD_TILE;
-		int h = d->height - y < RDPD_TILE ? d->height - y : RDPD_TILE;
+		RFX_RECT tr = tile_rect(d, t);
 
 		if (!mark[t])
 			continue;
-		if (!encode_tile(d, &tiles[n], x, y, w, h)) {
+		if (!encode_tile(d, &tiles[n], tr.x, tr.y, tr.width,
+				 tr.height)) {
 			ok = false;
 			break;
 		}
@@ -553,6 +556,13 @@ void rdpd_display_timeout(const struct rdpd_display *d, int *timeout)
 		wait = 0;
 	if (*timeout < 0 || wait < *timeout)
 		*timeout = (int)wait;
+}
+
+bool rdpd_display_due(const struct rdpd_display *d)
+{
+	return !d->dead && (d->cursor_changed ||
+			    (!region16_is_empty(&d->dirty) &&
+			     rdpd_now_ms() >= d->next_frame_ms));
 }
 
 bool rdpd_display_send(struct rdpd_display *d, rdpContext *rc)

@@ -54,6 +54,8 @@ void rdpd_display_refresh(struct rdpd_display *d);
  * False when the connection failed.
  */
 bool rdpd_display_send(struct rdpd_display *d, rdpContext *rc);
+/* Something is to be sent now (the cursor, or a frame that is due). */
+bool rdpd_display_due(const struct rdpd_display *d);
 /* Lower *timeout (ms, for poll) to when a waiting frame is due. */
 void rdpd_display_timeout(const struct rdpd_display *d, int *timeout);
 

@@ -260,22 +260,27 @@ static int socket_held(const struct rdpd_ctx *ctx)
 	return held;
 }
 
-static bool frames_backlogged(const struct rdpd_ctx *ctx)
+/*
+ * The due frame, unless the kernel holds more than about two for the
+ * client (then frame_held: the next turn looks again); what it queued is
+ * noted.  One SIOCOUTQ before, one after a frame sent: none on the turns
+ * that have no frame due.  False when the connection failed.
+ */
+static bool send_frame(struct rdpd_ctx *ctx)
 {
-	int limit = 2 * ctx->frame_bytes;
+	int limit = 2 * ctx->frame_bytes, before, after;
 
+	ctx->frame_held = false;
+	if (!rdpd_display_due(ctx->disp))
+		return true;
 	if (limit < RDPD_BACKLOG_MIN)
 		limit = RDPD_BACKLOG_MIN;
 	if (limit > RDPD_BACKLOG_MAX)
 		limit = RDPD_BACKLOG_MAX;
-	return socket_held(ctx) > limit;
-}
-
-/* Send a frame if one is due, noting what it queued. */
-static bool send_frame(struct rdpd_ctx *ctx)
-{
-	int before = socket_held(ctx), after;
-
+	before = socket_held(ctx);
+	ctx->frame_held = before > limit;
+	if (ctx->frame_held)
+		return true;
 	if (!rdpd_display_send(ctx->disp, &ctx->base))
 		return false;
 	after = socket_held(ctx);
@@ -316,7 +321,7 @@ static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 
 			rdpd_display_timeout(ctx->disp, &due);
 			/* held back: look again soon, no busy loop */
-			if (due >= 0 && frames_backlogged(ctx) &&
+			if (due >= 0 && ctx->frame_held &&
 			    due < RDPD_BACKLOG_POLL_MS)
 				due = RDPD_BACKLOG_POLL_MS;
 			if (due >= 0 && (timeout < 0 || due < timeout))
@@ -413,8 +418,7 @@ static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 		}
 		if (ctx->disp) {
 			rdpd_display_events(ctx->disp);
-			if (ctx->activated && !out_blocked &&
-			    !frames_backlogged(ctx) && !send_frame(ctx))
+			if (ctx->activated && !out_blocked && !send_frame(ctx))
 				return RDPD_END_NONE;
 		}
 		/*

@@ -81,6 +81,7 @@ struct rdpd_ctx {
 	int refusal;			/* enum rdpd_logon of a refused one */
 	bool activated;
 	int frame_bytes;		/* what the last frame queued */
+	bool frame_held;		/* a due frame waits for the client */
 	struct rdpd_display *disp;	/* the session's display, or NULL */
 	struct rdpd_shadow_view shadow;	/* another session's, instead */
 };
