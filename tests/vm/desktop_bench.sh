@@ -20,15 +20,16 @@
 #   latency   a frame drawn on the display to its number in the client's
 #             window: median and 99th percentile, of a small change on
 #             an idle pipeline
-# Codecs: planar (wtsvc-rdpd --codec planar; the shadow server with -rfx
-# -nsc -gfx) and RemoteFX (wtsvc-rdpd's default, which FreeRDP 3's client
-# takes; the shadow server with -nsc -gfx), then the shadow server's
-# default, the graphics pipeline, which wtsvc-rdpd does not offer yet.
-# The client is the same each time (/sec:tls, alice's credentials; the
-# shadow server does not check them).  wtsvc-rdpd runs once per codec
-# (alice logs on anew, the animation restarts); the shadow server serves
-# alice's display of the second run, disconnected, its animation going
-# on.  TCG figures: compare them as ratios within one run only.
+# Codecs, each server forced to one: planar (wtsvc-rdpd --codec planar;
+# the shadow server -rfx -nsc -gfx), RemoteFX (--codec remotefx; -nsc
+# -gfx), the graphics pipeline in progressive (--codec progressive;
+# +gfx-progressive -gfx-avc420 -gfx-avc444) and in AVC420 (--codec auto,
+# which FreeRDP 3's client takes; +gfx-avc420 -gfx-avc444).  The client is
+# the same each time (/sec:tls, alice's credentials; the shadow server
+# does not check them).  wtsvc-rdpd runs once per codec (alice logs on
+# anew, the animation restarts); the shadow server serves alice's display
+# of the last run, disconnected, its animation going on.  TCG figures:
+# compare them as ratios within one run only.
 #
 #   tests/vm/desktop_bench.sh [SECONDS]
 set -u
@@ -156,10 +157,20 @@ printf '%-30s %7s %7s %6s %9s %8s\n' "" "ms" "ms" "" "" ""
 start_rdpd planar || exit 1
 measure "wtsvc-rdpd planar" "$rpid" $port "${creds[@]}"
 stop_rdpd
-start_rdpd auto || exit 1
+start_rdpd remotefx || exit 1
 measure "wtsvc-rdpd RemoteFX" "$rpid" $port "${creds[@]}"
-grep -q "takes RemoteFX" "$tmp/rdpd-auto.log" ||
+grep -q "takes RemoteFX" "$tmp/rdpd-remotefx.log" ||
 	echo "# (wtsvc-rdpd sent no RemoteFX: the client did not offer it)"
+stop_rdpd
+start_rdpd progressive || exit 1
+measure "wtsvc-rdpd GFX progressive" "$rpid" $port "${creds[@]}"
+grep -q "graphics pipeline (.*progressive)" "$tmp/rdpd-progressive.log" ||
+	echo "# (wtsvc-rdpd sent no progressive: the client did not offer the pipeline)"
+stop_rdpd
+start_rdpd auto || exit 1
+measure "wtsvc-rdpd GFX AVC420" "$rpid" $port "${creds[@]}"
+grep -q "graphics pipeline (.*AVC420)" "$tmp/rdpd-auto.log" ||
+	echo "# (wtsvc-rdpd sent no AVC420: $(grep -o 'graphics pipeline ([^)]*)' "$tmp/rdpd-auto.log" | head -1))"
 sid=$(sed -n 's/.*session \([0-9]*\): alice logged on.*/\1/p' "$tmp/rdpd-auto.log" | head -1)
 wait_for 30 grep -q "session $sid: disconnected" "$tmp/rdpd-auto.log"
 dn=$(sed -n "s/.*session $sid: showing display :\([0-9]*\).*/\1/p" "$tmp/rdpd-auto.log" | head -1)
@@ -175,7 +186,10 @@ stop_shadow
 start_shadow -nsc -gfx
 measure "freerdp-shadow RemoteFX" "$spid" $sport "${creds[@]}"
 stop_shadow
-start_shadow
-measure "freerdp-shadow default (GFX)" "$spid" $sport "${creds[@]}"
+start_shadow +gfx-progressive -gfx-avc420 -gfx-avc444
+measure "freerdp-shadow GFX progressive" "$spid" $sport "${creds[@]}"
+stop_shadow
+start_shadow +gfx-avc420 -gfx-avc444
+measure "freerdp-shadow GFX AVC420" "$spid" $sport "${creds[@]}"
 stop_shadow
 echo "# shadow server: $("$shadow" /version 2>&1 | head -1)"

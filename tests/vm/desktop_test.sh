@@ -202,8 +202,9 @@ $C message --no-wait --timeout 300 "$sid" "While away" "Welcome back" \
 wait_for 30 grep -q "shown when a client comes back" "$tmp/rdpd.log"
 wait_for 30 boxes_at_least 12
 # The second client's keyboard is German (0x407), its desktop 1024x768,
-# and it offers RemoteFX (+rfx), which this server (--codec planar:
-# lossless, the boxes are compared exactly) does not send.
+# and it offers RemoteFX (+rfx) and the graphics pipeline (its default),
+# which this server (--codec planar: lossless, the boxes are compared
+# exactly) does not send.
 logon a2 alice alice-pw-1 /kbd:layout:0x407 /size:1024x768 +rfx
 wait_for 60 has_session a2
 wait_for 60 grep -q "^screen 1024 768" "$(events alice)" &&
@@ -218,9 +219,9 @@ wait_for 30 bash -c "! pgrep -u alice -x wtsvc-msgbox"
 ok $? "and is answered there" "$(grep message "$tmp/rdpd.log" | tail -4)"
 check "a reconnect shows the same running desktop, all of it at the client's size" \
 	shows_pattern a2 1024 768
-! grep -q "takes RemoteFX" "$tmp/rdpd.log"
-ok $? "--codec planar: planar bitmaps even to that client (+rfx)" \
-	"$(grep -E 'RemoteFX|client "|showing display' "$tmp/rdpd.log")"
+! grep -qE "takes (RemoteFX|the graphics pipeline)" "$tmp/rdpd.log"
+ok $? "--codec planar: planar bitmaps even to that client (+rfx, pipeline)" \
+	"$(grep -E 'RemoteFX|pipeline|client "|showing display' "$tmp/rdpd.log")"
 # The key that is Y on the client's US keyboard is Z on a German one.
 client_do type --delay 100 y
 wait_for 30 grep -q "text=z" "$(events alice)" &&

@@ -4,7 +4,10 @@
 # Remote control (shadowing), inside the systemd guest (tests/vm/run
 # --systemd): alice and bob log on through PAM with FreeRDP 3 clients
 # side by side on one client display; bob's desktop paints the test
-# pattern and logs its input, alice's is black.  From her session alice
+# pattern and logs its input, alice's is black.  Each client gets the
+# desktop in what it takes: alice's the graphics pipeline with AVC420,
+# bob's RemoteFX (no pipeline), his second progressive (AVC off).  From her
+# session alice
 # (in the --shadow-group) asks to control bob's session
 # (WTSStartRemoteControlSessionExW, through wtsvcctl shadow): bob is asked
 # on his display and refuses (ERROR_CTX_SHADOW_DENIED), then accepts;
@@ -41,9 +44,11 @@ cleanup() {
 trap cleanup EXIT
 chmod 1777 "$tmp"
 
-logon() {	# NAME USER PASSWORD
-	rig_client "$1" $port 300 /sec:tls /u:"$2" /p:"$3" /size:${W}x$H \
-		/title:"win-$1"
+logon() {	# NAME USER PASSWORD [CLIENT-ARGS...]
+	local name=$1 user=$2 pw=$3
+	shift 3
+	rig_client "$name" $port 300 /sec:tls /u:"$user" /p:"$pw" \
+		/size:${W}x$H /title:"win-$name" "$@"
 }
 win_of() { DISPLAY=$rig_display xdotool search --name "win-$1" | head -1; }
 client_do() { DISPLAY=$rig_display xdotool "$@"; }
@@ -99,7 +104,7 @@ if ! rig_freerdp 3 3; then
 	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
 	exit 0
 fi
-echo "1..22"
+echo "1..23"
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 groupadd -f wtsvc-shadow && usermod -aG wtsvc-shadow alice
@@ -111,7 +116,7 @@ rig_xvfb 600 || { echo "Bail out! no X server"; exit 1; }
 rig_user=pam
 rig_server "$tmp/rdpd.log" $port 600 -v --shadow-group wtsvc-shadow \
 	--desktop "exec $D/wtsvc-pattern --events $tmp/events-\$USER.log"
-logon b bob bob-pw-2
+logon b bob bob-pw-2 /network:lan /rfx
 wait_for 60 has_session b
 logon a alice alice-pw-1
 wait_for 60 has_session a
@@ -125,12 +130,20 @@ client_do windowmove "$wb" $((W + 20)) 0
 shows b pattern && shows a black
 ok $? "alice ($sa) and bob ($sb) each see their own desktop" \
 	"$(grep -E 'session|display' "$tmp/rdpd.log" | tail -6)"
-# FreeRDP 3's clients negotiate RemoteFX (image mode): this server
-# (--codec auto) sends it; the pattern compares within the tolerance.
-grep -q "session $sa: the client takes RemoteFX" "$tmp/rdpd.log" &&
-	grep -q "session $sb: the client takes RemoteFX" "$tmp/rdpd.log"
-ok $? "both clients get the desktop in RemoteFX (surface bits)" \
-	"$(grep -E 'RemoteFX|showing display' "$tmp/rdpd.log")"
+# This server (--codec auto) sends what each client takes: alice's
+# FreeRDP 3 client offers the graphics pipeline with AVC (H.264), and
+# gets no frame in another codec first; bob's (/network:lan /rfx: FreeRDP
+# 3.10 turns the pipeline on only for autodetected networks, -gfx does
+# not turn it off) only RemoteFX (image mode).  The patterns compare
+# within the tolerance; the remote control below shows bob's desktop in
+# AVC.
+grep -q "session $sa: the client takes the graphics pipeline (version 10\.[0-9], AVC420)" \
+	"$tmp/rdpd.log" &&
+	! grep -q "session $sa: the client takes RemoteFX" "$tmp/rdpd.log" &&
+	grep -q "session $sb: the client takes RemoteFX" "$tmp/rdpd.log" &&
+	! grep -q "session $sb: the client takes the graphics" "$tmp/rdpd.log"
+ok $? "alice's client gets the desktop in the graphics pipeline (AVC420) only, bob's (no pipeline) in RemoteFX" \
+	"$(grep -E 'RemoteFX|graphics pipeline|showing display' "$tmp/rdpd.log")"
 
 r=$(as_in "$sb" bob shadow "$sa" 2>&1)
 [ $? != 0 ] && echo "$r" | grep -q "Win32 error 7045"
@@ -247,14 +260,20 @@ $(grep -E 'remote control|logged off|leaves' "$tmp/rdpd.log" | tail -6)"
 # A target whose X server crashes: bob logs on again, alice views his new
 # session, his Xorg is killed; alice gets her own desktop back and the
 # server goes on.
+# His client this time offers the pipeline without AVC: progressive.
 from=$(($(wc -l <"$tmp/rdpd.log") + 1))	# its session id may be the old one
-logon b2 bob bob-pw-2
+logon b2 bob bob-pw-2 /gfx:AVC420:off,AVC444:off
 wait_for 60 has_session b2
 sb=$(session_of b2)
 wait_for 60 bash -c "tail -n +$from '$tmp/rdpd.log' |
 	grep -q 'session $sb: showing display'"
 wb=$(win_of b2)
 client_do windowmove "$wb" $((W + 20)) 0
+tail -n +"$from" "$tmp/rdpd.log" |
+	grep -q "session $sb: the client takes the graphics pipeline (version 10\.[0-9], progressive)" &&
+	shows b2 pattern
+ok $? "a client offering the pipeline without AVC gets the desktop in progressive" \
+	"$(tail -n +"$from" "$tmp/rdpd.log" | grep -E 'RemoteFX|graphics pipeline|showing display')"
 ask_bob $((boxes + 1)) 6 --no-keyboard --no-mouse
 dn=$(tail -n +"$from" "$tmp/rdpd.log" |
 	sed -n "s/.*session $sb: showing display :\([0-9]*\).*/\1/p" | head -1)

@@ -10,7 +10,8 @@
  * with FreeRDP's planar codec (lossless, what every client decodes for
  * 32-bit bitmaps), sent as Bitmap Updates of at most RDPD_UPDATE_BYTES;
  * a client that negotiated RemoteFX and surface commands gets the tiles
- * as RemoteFX instead (encode_rfx.c).
+ * as RemoteFX instead (encode_rfx.c), one that takes the graphics
+ * pipeline the frame in AVC420 or progressive (encode_gfx.c).
  *
  * Input: scancodes become X keycodes through WinPR's tables (scancode to
  * virtual key to evdev keycode, which is the X keycode minus 8 under the
@@ -567,6 +568,7 @@ bool rdpd_display_due(const struct rdpd_display *d)
 
 bool rdpd_display_send(struct rdpd_display *d, rdpContext *rc)
 {
+	struct rdpd_ctx *ctx = (struct rdpd_ctx *)rc;
 	int64_t now;
 
 	if (d->dead)
@@ -592,8 +594,14 @@ bool rdpd_display_send(struct rdpd_display *d, rdpContext *rc)
 	 */
 	freerdp_planar_switch_bgr(d->planar, freerdp_settings_get_bool(
 		rc->settings, FreeRDP_DrawAllowDynamicColorFidelity));
-	if (!send_dirty(d, rc))
+	if (rdpd_gfx_ready(ctx->gfx)) {
+		if (!rdpd_gfx_send(ctx->gfx, (const BYTE *)d->image->data,
+				   d->image->bytes_per_line, d->width,
+				   d->height, &d->dirty))
+			return false;
+	} else if (!send_dirty(d, rc)) {
 		return false;
+	}
 	region16_clear(&d->dirty);
 	return true;
 }

@@ -12,8 +12,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <freerdp/freerdp.h>
+#include <freerdp/codec/region.h>
 #include <freerdp/codec/rfx.h>
 #include <X11/Xlib.h>
+
+#include "rdpd.h"
 
 struct rdpd_display;
 
@@ -70,6 +73,28 @@ void rdpd_rfx_free(struct rdpd_rfx *e);
 bool rdpd_rfx_usable(rdpContext *rc);
 bool rdpd_rfx_send(struct rdpd_rfx *e, rdpContext *rc, const BYTE *image,
 		   int stride, const RFX_RECT *tiles, size_t n);
+
+/*
+ * encode_gfx.c: the graphics pipeline (FreeRDP 3 builds), one per
+ * connection.  open: once drdynvc is ready, when the client offered the
+ * pipeline and want allows it (NULL: not used); its fd is polled and
+ * pump reads what the client sent (false: the channel failed, close
+ * it).  ready: capabilities exchanged, frames go through it; busy: too
+ * many frames unacknowledged, hold the next; send: one frame of the
+ * w x h image (stride bytes a row), what changed in dirty.
+ */
+struct rdpd_gfx;
+/* The client offered the pipeline and want allows it (FreeRDP 3). */
+bool rdpd_gfx_wanted(const rdpContext *rc, enum rdpd_codec want);
+struct rdpd_gfx *rdpd_gfx_open(rdpContext *rc, HANDLE vcm, uint32_t session,
+			       enum rdpd_codec want);
+void rdpd_gfx_close(struct rdpd_gfx *g);
+int rdpd_gfx_fd(const struct rdpd_gfx *g);
+bool rdpd_gfx_pump(struct rdpd_gfx *g);
+bool rdpd_gfx_ready(const struct rdpd_gfx *g);
+bool rdpd_gfx_busy(const struct rdpd_gfx *g);
+bool rdpd_gfx_send(struct rdpd_gfx *g, const BYTE *image, int stride, int w,
+		   int h, const REGION16 *dirty);
 
 /* cursor.c: the display's current cursor as a pointer update. */
 bool rdpd_cursor_send(Display *dpy, rdpContext *rc);

@@ -9,7 +9,8 @@
  *              [--nla --sam FILE] [--user NAME | --pam-service NAME]
  *              [--multi-session] [--session-helper PATH] [--max-clients N]
  *              [--exec CMD] [--desktop CMD | --no-desktop]
- *              [--x-server KIND] [--codec auto|planar]
+ *              [--x-server KIND]
+ *              [--codec auto|progressive|remotefx|planar]
  *              [--display-base N] [--message-box PATH]
  *              [--budget BYTES] [--hold BYTES]
  *              [--inproc-echo SPEC] [-v] [--version]
@@ -140,8 +141,10 @@ static void usage(FILE *f, int status)
 		"                      display :(BASE + session id), as the user)\n"
 		"  --x-server KIND     the displays' X server: xorg (Xorg with the dummy\n"
 		"                      driver, resizable), xvfb, or auto (xorg if installed)\n"
-		"  --codec KIND        auto: RemoteFX to clients that take it, else planar\n"
-		"                      bitmaps; planar: planar to all (lossless)\n"
+		"  --codec KIND        the most a client is sent, falling back to what it\n"
+		"                      takes: auto (graphics pipeline: AVC420, else\n"
+		"                      progressive), progressive, remotefx, planar\n"
+		"                      (lossless bitmaps, taken by every client)\n"
 		"  --shadow-group G    members of group G may remote-control (shadow) other\n"
 		"                      users' sessions (default: only root and the user)\n"
 		"  --display-base N    BASE above (10)\n"
@@ -204,6 +207,24 @@ static const char *beside_self(const char *name)
 	return full;
 }
 
+static bool parse_codec(const char *name, enum rdpd_codec *codec)
+{
+	static const char *const names[] = {
+		[RDPD_CODEC_AUTO] = "auto",
+		[RDPD_CODEC_PROGRESSIVE] = "progressive",
+		[RDPD_CODEC_REMOTEFX] = "remotefx",
+		[RDPD_CODEC_PLANAR] = "planar",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(name, names[i])) {
+			*codec = (enum rdpd_codec)i;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void parse(int argc, char **argv, struct rdpd_config *cfg)
 {
 	static const struct option opts[] = {
@@ -256,11 +277,10 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		case 'X': no_desktop = true; break;
 		case 'g': cfg->x_server = optarg; break;
 		case 'C':
-			if (strcmp(optarg, "auto") && strcmp(optarg, "planar")) {
-				fprintf(stderr, "wtsvc-rdpd: --codec: auto or planar\n");
+			if (!parse_codec(optarg, &cfg->codec)) {
+				fprintf(stderr, "wtsvc-rdpd: --codec: auto, progressive, remotefx or planar\n");
 				exit(2);
 			}
-			cfg->planar_only = !strcmp(optarg, "planar");
 			break;
 		case 'G': cfg->shadow_group = optarg; break;
 		case 'b': cfg->msgbox_path = optarg; break;

@@ -130,6 +130,7 @@ static BOOL on_activate(freerdp_peer *client)
 	struct rdpd_ctx *ctx = (struct rdpd_ctx *)client->context;
 
 	ctx->activated = true;
+	ctx->active_ms = rdpd_now_ms();
 	if (!ctx->hs && !ctx->cfg->inproc_echo) {
 		rdpd_session_tell_refusal(ctx);
 		rdpd_conn_signal(&ctx->conn, RDPD_END_LOGON_FAILED);
@@ -207,10 +208,12 @@ static bool configure(freerdp_peer *client, const struct rdpd_config *cfg)
 	    !freerdp_settings_set_bool(s, FreeRDP_RdpSecurity, FALSE) ||
 	    !freerdp_settings_set_bool(s, FreeRDP_NlaSecurity,
 				       cfg->nla ? TRUE : FALSE) ||
-	    /* Offered (--codec auto); used when the client's capabilities
-	     * say so. */
+	    /* Offered (--codec); used when the client's capabilities say
+	     * so (the pipeline: when the client's core data does). */
 	    !freerdp_settings_set_bool(s, FreeRDP_RemoteFxCodec,
-				       cfg->planar_only ? FALSE : TRUE) ||
+				       cfg->codec != RDPD_CODEC_PLANAR) ||
+	    !freerdp_settings_set_bool(s, FreeRDP_SupportGraphicsPipeline,
+				       cfg->codec <= RDPD_CODEC_PROGRESSIVE) ||
 	    !freerdp_settings_set_bool(s, FreeRDP_SurfaceCommandsEnabled,
 				       TRUE))
 		return false;
@@ -261,6 +264,22 @@ static int socket_held(const struct rdpd_ctx *ctx)
 }
 
 /*
+ * A client that offered the graphics pipeline gets its first frames
+ * through it, not in another codec first: until the capabilities are
+ * exchanged, the pipeline is refused or fails, or RDPD_GFX_WAIT_MS after
+ * the activation, whichever comes first.
+ */
+#define RDPD_GFX_WAIT_MS	5000
+
+static bool gfx_awaited(const struct rdpd_ctx *ctx)
+{
+	if (rdpd_gfx_ready(ctx->gfx) || (ctx->gfx_tried && !ctx->gfx) ||
+	    !rdpd_gfx_wanted(&ctx->base, ctx->cfg->codec))
+		return false;
+	return rdpd_now_ms() - ctx->active_ms < RDPD_GFX_WAIT_MS;
+}
+
+/*
  * The due frame, unless the kernel holds more than about two for the
  * client (then frame_held: the next turn looks again); what it queued is
  * noted.  One SIOCOUTQ before, one after a frame sent: none on the turns
@@ -272,6 +291,10 @@ static bool send_frame(struct rdpd_ctx *ctx)
 
 	ctx->frame_held = false;
 	if (!rdpd_display_due(ctx->disp))
+		return true;
+	/* The pipeline's acknowledgements pace it first (encode_gfx.c). */
+	ctx->frame_held = rdpd_gfx_busy(ctx->gfx) || gfx_awaited(ctx);
+	if (ctx->frame_held)
 		return true;
 	if (limit < RDPD_BACKLOG_MIN)
 		limit = RDPD_BACKLOG_MIN;
@@ -314,6 +337,8 @@ static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 	wake = n;
 	add_fd(pfd, &n, ctx->conn.wake_fd, POLLIN);
 	add_fd(pfd, &n, ctx->offer_fd, POLLIN);
+	if (ctx->gfx)
+		add_fd(pfd, &n, rdpd_gfx_fd(ctx->gfx), POLLIN);
 	if (ctx->disp) {
 		add_fd(pfd, &n, rdpd_display_fd(ctx->disp), POLLIN);
 		if (ctx->activated && !out_blocked) {
@@ -384,6 +409,38 @@ static void switch_session(struct rdpd_ctx *ctx)
 	wts_answer(answer, WTS_ERROR_SUCCESS, 0);
 }
 
+/*
+ * The graphics pipeline: offered to the client once drdynvc is ready
+ * (when it offered the pipeline and --codec allows), then what the
+ * client sent on it read every turn.  Frames go through it from when the
+ * capabilities are exchanged (all of the display again then); if it
+ * fails they go as before.
+ */
+static void serve_gfx(struct rdpd_ctx *ctx)
+{
+	bool was_ready;
+
+	if (!ctx->gfx_tried && ctx->activated && ctx->disp &&
+	    WTSVirtualChannelManagerGetDrdynvcState(ctx->vcm) ==
+	    DRDYNVC_STATE_READY) {
+		ctx->gfx_tried = true;
+		ctx->gfx = rdpd_gfx_open(&ctx->base, ctx->vcm,
+					 ctx->si.session_id, ctx->cfg->codec);
+	}
+	if (!ctx->gfx)
+		return;
+	was_ready = rdpd_gfx_ready(ctx->gfx);
+	if (!rdpd_gfx_pump(ctx->gfx)) {
+		rdpd_gfx_close(ctx->gfx);
+		ctx->gfx = NULL;
+		if (ctx->disp)
+			rdpd_display_refresh(ctx->disp);
+		return;
+	}
+	if (!was_ready && rdpd_gfx_ready(ctx->gfx) && ctx->disp)
+		rdpd_display_refresh(ctx->disp);
+}
+
 /* Serve the connection until it ends; why it ended. */
 static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 {
@@ -416,6 +473,7 @@ static enum rdpd_end serve(freerdp_peer *client, struct rdpd_ctx *ctx)
 			rdpd_channels_offers(ctx);
 			rdpd_channels_relay(ctx, !out_blocked);
 		}
+		serve_gfx(ctx);
 		if (ctx->disp) {
 			rdpd_display_events(ctx->disp);
 			if (ctx->activated && !out_blocked && !send_frame(ctx))
@@ -525,6 +583,8 @@ void *rdpd_peer_thread(void *arg)
 	rdpd_shadow_end(ctx, "the viewer's connection ends");
 	/* Hang up every channel first: applications see it at once. */
 	hide_session(ctx);
+	rdpd_gfx_close(ctx->gfx);
+	ctx->gfx = NULL;
 	if (why != RDPD_END_NONE)
 		close_gracefully(client, ctx);
 	rdpd_registry_del(&ctx->conn);

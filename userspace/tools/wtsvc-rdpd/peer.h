@@ -80,8 +80,11 @@ struct rdpd_ctx {
 	struct rdpd_host_session *hs;	/* the session shown, or NULL */
 	int refusal;			/* enum rdpd_logon of a refused one */
 	bool activated;
+	int64_t active_ms;		/* when it became so */
 	int frame_bytes;		/* what the last frame queued */
 	bool frame_held;		/* a due frame waits for the client */
+	struct rdpd_gfx *gfx;		/* the graphics pipeline, or NULL */
+	bool gfx_tried;			/* opened once, when drdynvc was */
 	struct rdpd_display *disp;	/* the session's display, or NULL */
 	struct rdpd_shadow_view shadow;	/* another session's, instead */
 };

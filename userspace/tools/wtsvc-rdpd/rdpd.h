@@ -14,6 +14,19 @@
 #include <sys/types.h>
 #include <linux/wtsvc.h>
 
+/*
+ * --codec: the most a client is sent, each falling back to the next when
+ * the client does not take it: auto (graphics pipeline with AVC420, else
+ * progressive), progressive (the pipeline without AVC), remotefx
+ * (Surface Bits), planar (Bitmap Updates, lossless, taken by all).
+ */
+enum rdpd_codec {
+	RDPD_CODEC_AUTO = 0,
+	RDPD_CODEC_PROGRESSIVE,
+	RDPD_CODEC_REMOTEFX,
+	RDPD_CODEC_PLANAR,
+};
+
 struct rdpd_config {
 	const char *address;		/* listen address */
 	unsigned int port;
@@ -32,7 +45,7 @@ struct rdpd_config {
 	bool desktop;			/* a display per session (PAM logons) */
 	const char *desktop_cmd;	/* its program without ~/.xsession */
 	const char *x_server;		/* the display's: "xorg" or "xvfb" */
-	bool planar_only;		/* --codec planar: no RemoteFX */
+	enum rdpd_codec codec;		/* --codec */
 	const char *shadow_group;	/* may remote-control others */
 	unsigned int display_base;	/* session N's display: :(base + N) */
 	const char *msgbox_path;	/* wtsvc-msgbox */
@@ -41,6 +54,7 @@ struct rdpd_config {
 	const char *inproc_echo;	/* baseline mode: "COUNT:SIZE,..." */
 	int verbose;
 };
+
 
 /* Why a connection ends (set by the request thread or the server). */
 enum rdpd_end {
