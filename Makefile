@@ -477,7 +477,7 @@ bench-rdp: deps
 bench-desktop: deps
 	@$(MAKE) --no-print-directory all SERIES=6.1
 	@$(TOP)/scripts/systemd-root.sh --image >/dev/null
-	@$(TOP)/tests/vm/run --systemd --kernel 6.1 --timeout 1500 \
+	@$(TOP)/tests/vm/run --systemd --kernel 6.1 --timeout 1800 \
 		-- tests/vm/desktop_bench.sh
 
 bench-host: deps

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Desktop measurements, inside the systemd guest (make bench-desktop):
-# one display, one full-screen animation, served in turn by wtsvc-rdpd
-# and by FreeRDP's own shadow server (freerdp-shadow-cli3, Debian's
-# freerdp3-shadow-x11), each to the same FreeRDP 3 client with the same
-# options, in one boot.
+# one display, one full-screen animation, served in turn by wtsvc-rdpd,
+# by FreeRDP's own shadow server (freerdp-shadow-cli3, Debian's
+# freerdp3-shadow-x11) and by xrdp with xorgxrdp, each to the same
+# FreeRDP 3 client with the same options, in one boot.
 #
 # alice logs on through wtsvc-rdpd; her ~/.xsession is wtsvc-frames draw
 # (every 16x16 block of the 800x600 screen changes every frame, 10 frames
@@ -24,7 +24,9 @@
 # the shadow server -rfx -nsc -gfx), RemoteFX (--codec remotefx; -nsc
 # -gfx), the graphics pipeline in progressive (--codec progressive;
 # +gfx-progressive -gfx-avc420 -gfx-avc444) and in AVC420 (--codec auto,
-# which FreeRDP 3's client takes; +gfx-avc420 -gfx-avc444).  The client is
+# which FreeRDP 3's client takes; +gfx-avc420 -gfx-avc444), and the shadow
+# server's default (its AVC444).  Under each row the codecs the client
+# decoded in the pipeline, from its rdpgfx debug log.  The client is
 # the same each time (/sec:tls, alice's credentials; the shadow server
 # does not check them).  wtsvc-rdpd runs once per codec (alice logs on
 # anew, the animation restarts); the shadow server serves alice's display
@@ -38,6 +40,7 @@ secs=${1:-20}
 fps=10		# frames drawn a second: TCG keeps up with this many
 port=33903
 sport=33904
+xport=33905
 rig_display=:96
 tmp=$(mktemp -d)
 . "$top/tests/vm/rdp_rig.sh"
@@ -74,14 +77,23 @@ sent() {	# PORT: bytes the server side sent on its connections
 		grep -o 'bytes_sent:[0-9]*' | cut -d: -f2 |
 		awk '{ s += $1 } END { print s + 0 }'
 }
-# One row: the server (PID, PORT) to a client started with ARGS.
+# What the client decoded in the graphics pipeline (its rdpgfx debug
+# log names each surface command's codec): "AVC420 x N, ..." or nothing.
+gfx_codecs() {	# CLIENT-LOG
+	grep -o 'codecId: [A-Z0-9_]*' "$1" | sed 's/codecId: RDPGFX_CODECID_//' |
+		sort | uniq -c | awk '{ printf "%s%s x %s", NR > 1 ? ", " : "", $2, $1 }'
+}
+# One row: the server (PID, PORT) to a client started with ARGS.  PID
+# "new:NAME": the newest process NAME once the client shows frames (a
+# server that forks one per connection).
 measure() {	# LABEL PID PORT ARGS...
-	local label=$1 pid=$2 p=$3 c0 c1 b0 b1 hz f
+	local label=$1 pid=$2 p=$3 c0 c1 b0 b1 hz f codecs
 	shift 3
 	row=$((row + 1))
 	f=$tmp/row$row
 	rig_client "m$row" "$p" $((secs + 180)) /size:${W}x$H \
-		/title:"win-$row" "$@"
+		/title:"win-$row" \
+		/log-filters:com.freerdp.channels.rdpgfx.client:DEBUG "$@"
 	if ! wait_for 90 bash -c "DISPLAY=$rig_display '$D/wtsvc-frames' watch \
 		--window 'win-$row' --seconds 2 | grep -q seen"; then
 		printf '%-30s no frames reached the client\n' "$label"
@@ -91,6 +103,7 @@ measure() {	# LABEL PID PORT ARGS...
 		return
 	fi
 	sleep 2
+	case $pid in new:*) pid=$(pgrep -n -x "${pid#new:}") ;; esac
 	hz=$(getconf CLK_TCK)
 	c0=$(cpu_ticks "$pid")
 	b0=$(sent "$p")
@@ -123,6 +136,8 @@ measure() {	# LABEL PID PORT ARGS...
 		"$(awk -v n="$full" -v s="$secs" 'BEGIN { printf "%.1f", n / s }')" \
 		"$(awk -v b=$((b1 - b0)) -v n="$full" 'BEGIN { printf "%.1f", b / n / 1024 }')" \
 		"$(awk -v c=$((c1 - c0)) -v hz="$hz" -v n="$full" 'BEGIN { printf "%.1f", c * 1000 / hz / n }')"
+	codecs=$(gfx_codecs "$tmp/client-m$row.log")
+	[ -z "$codecs" ] || echo "#   the client decoded: $codecs"
 }
 
 # wtsvc-rdpd with --codec CODEC on $port; $rpid its process.
@@ -192,4 +207,35 @@ stop_shadow
 start_shadow +gfx-avc420 -gfx-avc444
 measure "freerdp-shadow GFX AVC420" "$spid" $sport "${creds[@]}"
 stop_shadow
+start_shadow
+measure "freerdp-shadow GFX default" "$spid" $sport "${creds[@]}"
+stop_shadow
+
+# xrdp with xorgxrdp (Debian 12's 0.9.21: RemoteFX or bitmaps, no
+# graphics pipeline): xrdp-sesman logs alice on through PAM and starts
+# an Xorg with xorgxrdp as her, running the same ~/.xsession through
+# startwm.sh.  wtsvc-rdpd stops first (its sessions end): one animation
+# at a time.  CPU is the xrdp process of the connection (xrdp forks one
+# per connection); xorgxrdp's capture and colour conversion run inside
+# that Xorg and are not counted, as no server's X server is.
+if [ -x /usr/sbin/xrdp ] && [ -x /usr/sbin/xrdp-sesman ]; then
+	stop_rdpd
+	sh /usr/share/xrdp/socksetup
+	/usr/sbin/xrdp-sesman --nodaemon >"$tmp/sesman.log" 2>&1 &
+	/usr/sbin/xrdp --nodaemon --port $xport >"$tmp/xrdp.log" 2>&1 &
+	if wait_for 30 bash -c "ss -tlnH '( sport = :$xport )' | grep -q ."; then
+		measure "xrdp $(/usr/sbin/xrdp --version 2>&1 | sed -n 's/^xrdp //p' | head -1) (its codec)" \
+			new:xrdp $xport "${creds[@]}"
+		grep -ihE "codec|rfx|remotefx" /var/log/xrdp.log "$tmp/xrdp.log" \
+			2>/dev/null | sed 's/^\[[^]]*\] *//' | sort | uniq -c |
+			head -4 | sed 's/^/#   xrdp: /'
+	else
+		echo "# xrdp did not listen"
+	fi
+	/usr/sbin/xrdp --kill >/dev/null 2>&1
+	/usr/sbin/xrdp-sesman --kill >/dev/null 2>&1
+	pkill -x xrdp; pkill -x xrdp-sesman
+else
+	echo "# xrdp: not installed"
+fi
 echo "# shadow server: $("$shadow" /version 2>&1 | head -1)"
