@@ -81,7 +81,7 @@ sent() {	# PORT: bytes the server side sent on its connections
 # log names each surface command's codec): "AVC420 x N, ..." or nothing.
 gfx_codecs() {	# CLIENT-LOG
 	grep -o 'codecId: [A-Z0-9_]*' "$1" | sed 's/codecId: RDPGFX_CODECID_//' |
-		sort | uniq -c | awk '{ printf "%s%s x %s", NR > 1 ? ", " : "", $2, $1 }'
+		sort | uniq -c | awk '{ printf "%s%s x %s", (NR > 1 ? ", " : ""), $2, $1 }'
 }
 # One row: the server (PID, PORT) to a client started with ARGS.  PID
 # "new:NAME": the newest process NAME once the client shows frames (a
