@@ -9,7 +9,8 @@
  *  - AVC420 (H.264, 4:2:0) through FreeRDP's H.264 encoder (libavcodec's
  *    H.264 encoder in Debian's build) when the client's capability set
  *    allows AVC and the encoder works here; the whole surface is one
- *    picture, the dirty area its region of interest.
+ *    picture and its region (an encoder failure switches the connection
+ *    to progressive).
  *  - Else the progressive codec (RemoteFX tiles in one pass at full
  *    quality, what FreeRDP's progressive encoder writes) for the dirty
  *    tiles only.
@@ -59,6 +60,8 @@ struct rdpd_gfx {
 	bool confirmed;			/* caps exchanged: frames may go */
 	bool failed;			/* the channel broke: not used */
 	bool avc;			/* AVC420, else progressive */
+	bool avc_tested, avc_ok;	/* avc_works(), asked once */
+	bool stale;			/* capabilities (re)confirmed */
 	UINT32 version;			/* the confirmed capability set */
 	UINT16 surface;			/* its id; valid when width > 0 */
 	int width, height;
@@ -162,9 +165,15 @@ static UINT caps_advertise(RdpgfxServerContext *ch,
 
 			if (caps.version != gfx_versions[v])
 				continue;
-			g->avc = g->want == RDPD_CODEC_AUTO &&
-				 avc_allowed(caps.version, caps.flags) &&
-				 avc_works();
+			if (g->want == RDPD_CODEC_AUTO && !g->avc_tested) {
+				g->avc_tested = true;
+				g->avc_ok = avc_works();
+			}
+			g->avc = g->want == RDPD_CODEC_AUTO && g->avc_ok &&
+				 avc_allowed(caps.version, caps.flags);
+			/* Again (a client may advertise twice): a new
+			 * surface and codecs for what is confirmed now. */
+			g->stale = true;
 			if (!g->avc && caps.version >= RDPGFX_CAPVERSION_10)
 				caps.flags |= RDPGFX_CAPS_FLAG_AVC_DISABLED;
 			rc = ch->CapsConfirm(ch, &confirm);
@@ -261,8 +270,24 @@ bool rdpd_gfx_pump(struct rdpd_gfx *g)
 {
 	/* One message a call; until the channel's queue is empty. */
 	for (int i = 0; i < 64 && !g->failed; i++) {
-		UINT rc = rdpgfx_server_handle_messages(g->ch);
+		HANDLE ev = rdpgfx_server_get_event_handle(g->ch);
+		UINT rc;
 
+		/*
+		 * FreeRDP reads the thread's last error to tell "no data"
+		 * from a failure, and a refused or closed channel sets none:
+		 * clear it first.  A channel the client closed leaves its
+		 * event set with nothing to read: closed, not "no data".
+		 */
+		SetLastError(ERROR_SUCCESS);
+		rc = rdpgfx_server_handle_messages(g->ch);
+		if (rc == ERROR_NO_DATA && g->confirmed &&
+		    WaitForSingleObject(ev, 0) == WAIT_OBJECT_0) {
+			rdpd_log("session %u: the client closed the graphics pipeline; bitmaps instead",
+				 g->session);
+			g->failed = true;
+			break;
+		}
 		if (rc == ERROR_NO_DATA)
 			break;
 		if (rc != CHANNEL_RC_OK) {
@@ -270,8 +295,7 @@ bool rdpd_gfx_pump(struct rdpd_gfx *g)
 				 g->session, rc);
 			g->failed = true;
 		}
-		if (WaitForSingleObject(rdpgfx_server_get_event_handle(g->ch),
-					0) != WAIT_OBJECT_0)
+		if (WaitForSingleObject(ev, 0) != WAIT_OBJECT_0)
 			break;
 	}
 	return !g->failed;
@@ -364,7 +388,8 @@ bool rdpd_gfx_send(struct rdpd_gfx *g, const BYTE *image, int stride, int w,
 	UINT err;
 
 	region16_init(&whole);
-	if (g->width != w || g->height != h) {
+	if (g->stale || g->width != w || g->height != h) {
+		g->stale = false;
 		if (!new_surface(g, w, h)) {
 			region16_uninit(&whole);
 			rdpd_log("session %u: the graphics pipeline: cannot make a %dx%d surface",
@@ -377,15 +402,34 @@ bool rdpd_gfx_send(struct rdpd_gfx *g, const BYTE *image, int stride, int w,
 	}
 	cmd.surfaceId = g->surface;
 	if (g->avc) {
-		/* The whole picture; the dirty area's bounds as its region. */
-		RECTANGLE_16 ext = *region16_extents(area);
-
+		/*
+		 * The whole picture, and the whole surface as its region:
+		 * FreeRDP's change detection (detect_changes, 3.10 to 3.33)
+		 * adds a region's left and top twice, which loses or
+		 * overruns any region not at 0,0 (FreeRDP's shadow server
+		 * too always gives the whole surface).
+		 */
 		rc = avc420_compress(g->h264, image, PIXEL_FORMAT_BGRX32,
-				     (UINT32)stride, (UINT32)w, (UINT32)h, &ext,
+				     (UINT32)stride, (UINT32)w, (UINT32)h, &all,
 				     &avc.data, &avc.length, &avc.meta);
-		cmd.codecId = RDPGFX_CODECID_AVC420;
-		cmd.extra = &avc;
-	} else {
+		if (rc < 0) {
+			/* An encoder that cannot take this picture (an odd
+			 * size, say): progressive from here on. */
+			free_h264_metablock(&avc.meta);
+			memset(&avc, 0, sizeof(avc));
+			rdpd_log("session %u: the graphics pipeline: AVC420 failed (%d) at %dx%d; progressive instead",
+				 g->session, rc, w, h);
+			g->avc = false;
+			h264_context_free(g->h264);
+			g->h264 = NULL;
+			region16_union_rect(&whole, &whole, &all);
+			area = &whole;
+		} else {
+			cmd.codecId = RDPGFX_CODECID_AVC420;
+			cmd.extra = &avc;
+		}
+	}
+	if (!g->avc) {
 		rc = progressive_compress(g->progressive, image,
 					  (UINT32)stride * (UINT32)h,
 					  PIXEL_FORMAT_BGRX32, (UINT32)w,

@@ -212,7 +212,9 @@ static bool configure(freerdp_peer *client, const struct rdpd_config *cfg)
 	     * so (the pipeline: when the client's core data does). */
 	    !freerdp_settings_set_bool(s, FreeRDP_RemoteFxCodec,
 				       cfg->codec != RDPD_CODEC_PLANAR) ||
+	    /* FreeRDP 2 builds do not serve the pipeline: not offered. */
 	    !freerdp_settings_set_bool(s, FreeRDP_SupportGraphicsPipeline,
+				       FREERDP_VERSION_MAJOR >= 3 &&
 				       cfg->codec <= RDPD_CODEC_PROGRESSIVE) ||
 	    !freerdp_settings_set_bool(s, FreeRDP_SurfaceCommandsEnabled,
 				       TRUE))
@@ -305,6 +307,11 @@ static bool send_frame(struct rdpd_ctx *ctx)
 	if (ctx->frame_held)
 		return true;
 	if (!rdpd_display_send(ctx->disp, &ctx->base))
+		return false;
+	/* Pipeline frames wait in the channel manager's queue: hand them
+	 * to the socket now, so what they queued is counted. */
+	if (rdpd_gfx_ready(ctx->gfx) &&
+	    !rdpd_vcm_check(ctx->vcm, ctx->activated))
 		return false;
 	after = socket_held(ctx);
 	if (after > before)
