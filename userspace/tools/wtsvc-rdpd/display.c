@@ -519,6 +519,14 @@ static bool send_dirty(struct rdpd_display *d, rdpContext *rc)
 				mark[ty * cols + tx] = 1;
 	if (rdpd_rfx_usable(rc))
 		return send_rfx(d, rc);
+	/*
+	 * A client that allows dynamic colour fidelity decodes the planes in
+	 * the other colour order (FreeRDP's clients, both generations): the
+	 * encoder follows what the client's bitmap capability said.  Only
+	 * planar frames need it.
+	 */
+	freerdp_planar_switch_bgr(d->planar, freerdp_settings_get_bool(
+		rc->settings, FreeRDP_DrawAllowDynamicColorFidelity));
 	for (int t = 0; ok && t < cols * rows; t++) {
 		RFX_RECT tr = tile_rect(d, t);
 
@@ -570,6 +578,7 @@ bool rdpd_display_send(struct rdpd_display *d, rdpContext *rc)
 {
 	struct rdpd_ctx *ctx = (struct rdpd_ctx *)rc;
 	int64_t now;
+	bool ok;
 
 	if (d->dead)
 		return true;
@@ -587,21 +596,14 @@ bool rdpd_display_send(struct rdpd_display *d, rdpContext *rc)
 	d->next_frame_ms = now + RDPD_FRAME_MS;
 	if (!read_screen(d))
 		return true;	/* a dead display: the logoff follows */
-	/*
-	 * A client that allows dynamic colour fidelity decodes the planes in
-	 * the other colour order (FreeRDP's clients, both generations): the
-	 * encoder follows what the client's bitmap capability said.
-	 */
-	freerdp_planar_switch_bgr(d->planar, freerdp_settings_get_bool(
-		rc->settings, FreeRDP_DrawAllowDynamicColorFidelity));
-	if (rdpd_gfx_ready(ctx->gfx)) {
-		if (!rdpd_gfx_send(ctx->gfx, (const BYTE *)d->image->data,
-				   d->image->bytes_per_line, d->width,
-				   d->height, &d->dirty))
-			return false;
-	} else if (!send_dirty(d, rc)) {
+	/* The pipeline takes the dirty area itself; else tiles. */
+	ok = rdpd_gfx_ready(ctx->gfx) ?
+	     rdpd_gfx_send(ctx->gfx, (const BYTE *)d->image->data,
+			   d->image->bytes_per_line, d->width, d->height,
+			   &d->dirty) :
+	     send_dirty(d, rc);
+	if (!ok)
 		return false;
-	}
 	region16_clear(&d->dirty);
 	return true;
 }
