@@ -104,7 +104,7 @@ if ! rig_freerdp 3 3; then
 	echo "1..0 # SKIP no wtsvc-rdpd for FreeRDP 3"
 	exit 0
 fi
-echo "1..23"
+echo "1..24"
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
 groupadd -f wtsvc-shadow && usermod -aG wtsvc-shadow alice
@@ -204,6 +204,23 @@ sleep 3
 [ "$(presses)" = "$before" ]
 ok $? "in view only alice's click does not reach bob's desktop" \
 	"$(grep -v motion "$tmp/events-bob.log" | tail -3)"
+# A change away from the display's corner reaches her AVC420 view: a
+# message box in the middle of bob's display (the right quarter of its
+# title bar, clear of the title's text, in alice's window, within the
+# tolerance).
+$C message --no-wait --timeout 15 "$sb" "Seen by the viewer" \
+	"A change off the corner" >/dev/null 2>&1
+wait_for 30 boxes_at_least 4
+read -r _ bx by bw _ < <(box 4)
+title_in() {	# NAME: the box's title bar in client NAME's window
+	DISPLAY=$rig_display "$D/wtsvc-screen-check" --window "win-$1" \
+		--wait 30 --png "$tmp/$1-box.png" --color \
+		"$((bx + bw * 3 / 4)),$((by + 5)),$((bw / 4 - 8)),8,1f4e9a"
+}
+[ -n "${bw:-}" ] && title_in a && title_in b
+ok $? "a change off the corner of bob's display (a message box) reaches alice's view and bob's own client" \
+	"$(box 4); $(grep -E 'graphics pipeline' "$tmp/rdpd.log" | tail -2)"
+wait_for 30 bash -c "! pgrep -u bob -x wtsvc-msgbox"
 $C shadow --stop "$sb" >"$tmp/stop.out" 2>&1 && shows a black
 ok $? "WTSStopRemoteControlSession (the target's id) ends it" \
 	"$(cat "$tmp/stop.out"; grep 'remote control' "$tmp/rdpd.log" | tail -3)"
@@ -221,7 +238,7 @@ if [ -x "$f2" ]; then
 		WTSAPI_LIBRARY="$top/build/lib/libwtsvc.so.0" \
 		TEST_SESSION_LOGON_ID="$sb" "$f2" >"$tmp/f2.out" 2>&1 &
 	p=$!
-	answer_box 4 6
+	answer_box 5 6
 	exit_of "$p" 60
 	[ "$rc" = 0 ] && shows a pattern &&
 		grep -q "(alice) to view session $sb" "$tmp/rdpd.log"
@@ -230,11 +247,11 @@ if [ -x "$f2" ]; then
 	client_do mousemove --window "$wa" 200 200 key ctrl+shift+F10
 	check "and its hotkey (Ctrl+Shift+F10) gives alice her own desktop" \
 		shows a black
-	boxes=5
+	boxes=6
 else
 	ok 0 "FreeRDP 2.11's TestWtsApiExtraStartRemoteSessionEx # SKIP not built (scripts/freerdp2-wts-tests.sh)"
 	ok 0 "and its hotkey # SKIP not built"
-	boxes=4
+	boxes=5
 fi
 
 # Bob's logoff ends a remote control of his session.
