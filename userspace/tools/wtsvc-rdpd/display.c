@@ -24,6 +24,7 @@
  * A display that goes away (logoff, a crashed X server) marks itself dead
  * through Xlib's I/O error handlers instead of ending the process.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,18 @@ static KeyCode find_spare(Display *dpy)
 	XFree(map);
 	return spare;
 }
+
+/*
+ * Opening and closing displays, one thread at a time.  libXext keeps
+ * some extensions' per-process records (the Generic Event extension's)
+ * unlocked: each display's XCloseDisplay frees the record when it was
+ * the last display that used it, so two connections closing their
+ * displays at once (a shutdown logs every session off together) freed it
+ * twice and ended the server with "double free".  The first use of the
+ * extensions, while a display is opened, creates those records, so it is
+ * serialized too.  Nothing slow is done under it: no program is run.
+ */
+static pthread_mutex_t x_life_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
  * Xlib's default error handler ends the process: here an error is only
@@ -244,46 +257,63 @@ static bool screen_size(struct rdpd_display *d)
 	return true;
 }
 
+/*
+ * Connect d to display name: sized for the client, with the extensions
+ * the display needs, damage reported.  Under x_life_lock (the first use
+ * of each extension is there); false if the display is not usable.
+ */
+static bool connect_display(struct rdpd_display *d, const char *name,
+			    int width, int height)
+{
+	int err, major, minor;
+	Bool pixmaps;
+
+	d->dpy = XOpenDisplay(name);
+	if (!d->dpy) {
+		rdpd_log("session %u: cannot connect to display %s",
+			 d->session, name);
+		return false;
+	}
+	XSetIOErrorExitHandler(d->dpy, io_error_exit, d);
+	d->root = DefaultRootWindow(d->dpy);
+	/* The client's size where the server can take it (else as it is). */
+	if (!screen_size(d))
+		return false;
+	if (width && height && (d->width != width || d->height != height) &&
+	    rdpd_randr_fit(d->dpy, d->session, width, height) == 0 &&
+	    !screen_size(d))	/* what the server made of it */
+		return false;
+	if (!XShmQueryVersion(d->dpy, &major, &minor, &pixmaps) ||
+	    !XDamageQueryExtension(d->dpy, &d->damage_event, &err) ||
+	    !XFixesQueryExtension(d->dpy, &d->fixes_event, &err) ||
+	    !XTestQueryExtension(d->dpy, &major, &err, &major, &minor)) {
+		rdpd_log("session %u: display %s lacks MIT-SHM, DAMAGE, XFIXES or XTEST",
+			 d->session, name);
+		return false;
+	}
+	d->damage = XDamageCreate(d->dpy, d->root, XDamageReportNonEmpty);
+	d->parts = XFixesCreateRegion(d->dpy, NULL, 0);
+	XSync(d->dpy, False);
+	return !d->dead;
+}
+
 struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 				       uid_t owner, uint32_t klid, int width,
 				       int height)
 {
 	struct rdpd_display *d = calloc(1, sizeof(*d));
-	int err, major, minor;
 	char name[16];
-	Bool pixmaps;
-	bool sized;
+	bool ok;
 
 	if (!d)
 		return NULL;
 	d->session = session;
 	region16_init(&d->dirty);
 	snprintf(name, sizeof(name), ":%d", number);
-	d->dpy = XOpenDisplay(name);
-	if (!d->dpy) {
-		rdpd_log("session %u: cannot connect to display %s", session,
-			 name);
-		free(d);
-		return NULL;
-	}
-	XSetIOErrorExitHandler(d->dpy, io_error_exit, d);
-	d->root = DefaultRootWindow(d->dpy);
-	/* The client's size where the server can take it (else as it is). */
-	sized = screen_size(d);
-	if (sized && width && height &&
-	    (d->width != width || d->height != height) &&
-	    rdpd_randr_fit(d->dpy, session, width, height) == 0)
-		sized = screen_size(d);	/* what the server made of it */
-	if (!sized || d->dead) {
-		rdpd_display_close(d);
-		return NULL;
-	}
-	if (!XShmQueryVersion(d->dpy, &major, &minor, &pixmaps) ||
-	    !XDamageQueryExtension(d->dpy, &d->damage_event, &err) ||
-	    !XFixesQueryExtension(d->dpy, &d->fixes_event, &err) ||
-	    !XTestQueryExtension(d->dpy, &major, &err, &major, &minor)) {
-		rdpd_log("session %u: display %s lacks MIT-SHM, DAMAGE, XFIXES or XTEST",
-			 session, name);
+	pthread_mutex_lock(&x_life_lock);
+	ok = connect_display(d, name, width, height);
+	pthread_mutex_unlock(&x_life_lock);
+	if (!ok) {
 		rdpd_display_close(d);
 		return NULL;
 	}
@@ -295,20 +325,14 @@ struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 	d->cols = (d->width + RDPD_TILE - 1) / RDPD_TILE;
 	d->rows = (d->height + RDPD_TILE - 1) / RDPD_TILE;
 	d->tiles = malloc((size_t)d->cols * (size_t)d->rows);
-	if (!d->tiles) {
-		rdpd_display_close(d);
-		return NULL;
-	}
 	/* Run-length planes, no alpha plane (the screen has none). */
 	d->planar = freerdp_bitmap_planar_context_new(
 		PLANAR_FORMAT_HEADER_RLE | PLANAR_FORMAT_HEADER_NA, RDPD_TILE,
 		RDPD_TILE);
-	if (!d->planar) {
+	if (!d->tiles || !d->planar) {
 		rdpd_display_close(d);
 		return NULL;
 	}
-	d->damage = XDamageCreate(d->dpy, d->root, XDamageReportNonEmpty);
-	d->parts = XFixesCreateRegion(d->dpy, NULL, 0);
 	/* The client's layout first: the spare keycode is the new map's. */
 	if (klid)	/* 0: the display keeps its own (a shadow's view) */
 		rdpd_layout_apply(number, session, klid);
@@ -340,7 +364,11 @@ void rdpd_display_close(struct rdpd_display *d)
 	else if (d->image)
 		XDestroyImage(d->image);
 	/* A dead connection is freed without talking to it. */
-	XCloseDisplay(d->dpy);
+	if (d->dpy) {
+		pthread_mutex_lock(&x_life_lock);
+		XCloseDisplay(d->dpy);
+		pthread_mutex_unlock(&x_life_lock);
+	}
 	if (d->planar)
 		freerdp_bitmap_planar_context_free(d->planar);
 	rdpd_rfx_free(d->rfx);
