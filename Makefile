@@ -68,14 +68,17 @@ LIB_SRCS := $(wildcard $(TOP)/userspace/lib/*/*.c)
 LIB_HDRS := $(wildcard $(TOP)/include/wtsvc/*.h) \
 	    $(wildcard $(TOP)/userspace/lib/*/*.h) $(TOP)/common/ring_core.h
 LIB_CFLAGS := -I$(TOP)/include -I$(TOP)/common -I$(TOP)/userspace/lib/core \
-	      -I$(TOP)/userspace/lib/ring
+	      -I$(TOP)/userspace/lib/ring \
+	      $(shell pkg-config --cflags libpq 2>/dev/null)
 LIB_MAP := $(TOP)/userspace/lib/libwtsvc.map
 # ar keeps archive members by file name: two sources of one name would
 # leave one of them out of libwtsvc.a.
 ifneq ($(words $(notdir $(LIB_SRCS))),$(words $(sort $(notdir $(LIB_SRCS)))))
 $(error userspace/lib: two source files share a name)
 endif
-LIB_LIBS := -lsystemd -luring -lpthread -ldl
+# The license store (licensing/): SQLite, PostgreSQL's client, inih for
+# licensing.conf, OpenSSL's libcrypto for the server's certificates.
+LIB_LIBS := -lsystemd -luring -lpthread -ldl -lsqlite3 -lpq -linih -lcrypto
 LIB_VERSION := 0.1.0
 LIB_SONAME := libwtsvc.so.0
 PREFIX ?= /usr/local
@@ -83,7 +86,7 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 # PAM service files are read from /etc/pam.d whatever the prefix.
 PAMDIR ?= /etc/pam.d
-PUBLIC_HDRS := wintypes.h pchannel.h wtsapi.h cchannel.h wtsvc.h ring.h
+PUBLIC_HDRS := wintypes.h pchannel.h wtsapi.h cchannel.h wtsvc.h ring.h tlsapi.h
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
 LIBTEST_BINS := $(addprefix $(BUILD)/lib-tests/,$(LIBTESTS))
 STORM_BINS := $(BUILD)/storm/wtsvc-kill-storm $(BUILD)/storm/wtsvc-soak
@@ -91,7 +94,7 @@ FUZZ_BIN := $(BUILD)/fuzz/wtsvc-fuzz
 HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
 		 $(BUILD)/host/uapi_cxx_test $(BUILD)/host/ring_core_test \
 		 $(BUILD)/host/headers_c_test $(BUILD)/host/headers_cxx_test \
-		 $(BUILD)/host/bench_test
+		 $(BUILD)/host/bench_test $(BUILD)/host/licensing_test
 LIB_BINS := $(BUILD)/lib/libwtsvc.a $(BUILD)/lib/$(LIB_SONAME) \
 	    $(BUILD)/lib/pkgconfig/wtsvc.pc
 # FreeRDP: FREERDP=3|2 picks the generation of build/bin/wtsvc-rdpd (the
@@ -288,6 +291,11 @@ $(BUILD)/host/names_test: $(TOP)/tests/host/names_test.c \
 		$(TOP)/kmod/names.c $(TOP)/kmod/names.h $(KSRC)/.extracted
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -I$(TOP)/kmod -o $@ $< $(TOP)/kmod/names.c
+
+$(BUILD)/host/licensing_test: $(TOP)/tests/host/licensing_test.c \
+		$(LIB_HDRS) $(KSRC)/.extracted $(LIB_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SAN) $(LIB_LIBS)
 
 $(BUILD)/host/ring_core_test: $(TOP)/tests/host/ring_core_test.c \
 		$(TOP)/common/ring_core.h $(LIB_HDRS) $(UAPI) $(KSRC)/.extracted \

@@ -30,6 +30,7 @@ PKGS=(
 	libwinpr2-dev freerdp2-dev freerdp2-x11 winpr-utils
 	freerdp3-dev freerdp3-x11 libwinpr3-dev winpr3-utils
 	xvfb xauth libssl-dev openssl
+	libsqlite3-dev libpq-dev libinih-dev postgresql
 	iproute2
 	libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev
 	libxrandr-dev libxau-dev libxft-dev libpng-dev fonts-dejavu-core
@@ -98,6 +99,15 @@ if [ -n "$bad" ]; then
 	echo "deps: refusing: installing ${missing[*]} would install or upgrade:" >&2
 	echo "$bad" | sed 's/^/deps:   /' >&2
 	exit 1
+fi
+# PostgreSQL's server is for the license store's tests, which run a
+# cluster of their own (tests/host/with_postgres.sh): no main cluster, no
+# service left running.
+if ! dpkg-query -W -f='${Status}' postgresql-common 2>/dev/null |
+	grep -q 'install ok installed'; then
+	mkdir -p /etc/postgresql-common/createcluster.d
+	echo "create_main_cluster = false" \
+		>/etc/postgresql-common/createcluster.d/wtsvc-no-main-cluster.conf
 fi
 echo "deps: installing $(echo "$plan" | wc -l) packages (asked for: ${missing[*]}):"
 echo "$plan" | sed 's/^/deps:   /'

@@ -12,6 +12,7 @@
 
 #include <wtsvc/wtsvc.h>
 #include <wtsvc/ring.h>
+#include <wtsvc/tlsapi.h>
 
 static int n, bad;
 
@@ -78,6 +79,11 @@ int main(void)
 	      "WTSLISTENERCONFIG");
 	check(sizeof(WTSLISTENERNAMEW) == 66 && sizeof(WTSLISTENERNAMEA) == 33,
 	      "WTSLISTENERNAME");
+	/* Mstlsapi's structures, with Windows' natural alignment. */
+	check(sizeof(LSKeyPackA) == 1592 && sizeof(LSKeyPackW) == 3128 &&
+	      offsetof(LSKeyPackW, dwKeyPackId) == 3108, "LSKeyPack");
+	check(sizeof(LSLicenseA) == 344 && sizeof(LSLicenseW) == 652 &&
+	      offsetof(LSLicenseW, ftExpireDate) == 644, "LSLicense");
 	check(WTS_EVENT_FLUSH == 0x80000000u && IDTIMEOUT == 32000 &&
 	      WTS_WSD_FASTREBOOT == 0x10, "control constants");
 	printf("1..%d\n", n);

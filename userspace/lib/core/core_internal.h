@@ -43,6 +43,7 @@ enum wtsvc_handle_kind {
 	WTSVC_HANDLE_CHANNEL = 1,
 	WTSVC_HANDLE_SERVER,
 	WTSVC_HANDLE_TOKEN,
+	WTSVC_HANDLE_LICENSE_SERVER,
 };
 
 struct wtsvc_object {

@@ -1,0 +1,36 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# with_postgres.sh COMMAND...: run COMMAND with WTSVC_TEST_PG naming a
+# PostgreSQL server of its own: a cluster made for this run in a
+# temporary folder (Debian's postgresql package; initdb as the postgres
+# user, trust over a Unix socket in that folder, no TCP), stopped and
+# removed afterwards.  Without the package (or as a user who cannot
+# become postgres) COMMAND runs without WTSVC_TEST_PG, and its PostgreSQL
+# cases skip.  COMMAND's exit status is the script's.
+set -u
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -z "$bin" ] || ! id postgres >/dev/null 2>&1 || [ "$(id -u)" != 0 ]; then
+	echo "# with_postgres: no PostgreSQL server here; its cases skip" >&2
+	exec "$@"
+fi
+dir=$(mktemp -d /tmp/wtsvc-pg-XXXXXX)
+chown postgres: "$dir"
+cleanup() {
+	runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -m immediate \
+		stop >/dev/null 2>&1
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+as_pg() { (cd "$dir" && runuser -u postgres -- "$@"); }
+if ! as_pg "$bin/initdb" -D "$dir/data" --auth=trust -U postgres \
+		>"$dir/initdb.log" 2>&1 ||
+   ! as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
+		"-k $dir -c listen_addresses= -c fsync=off" start \
+		>/dev/null 2>&1; then
+	echo "# with_postgres: the server did not start; its cases skip" >&2
+	tail -5 "$dir"/*.log >&2
+	"$@"
+	exit
+fi
+WTSVC_TEST_PG="host=$dir dbname=postgres user=postgres" "$@"
