@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * A store in a PostgreSQL database: the license server several session
- * hosts share, as an RDS farm's.  A transaction that writes runs
- * SERIALIZABLE: when another host's transaction got in between,
- * PostgreSQL fails one of them (serialization failure, deadlock, or the
- * one-live-license index refusing a duplicate) and the store starts it
- * again, so two hosts never hand out the same license twice nor a pack
- * below zero.
+ * hosts share, as an RDS farm's.  Every transaction first takes the
+ * store's advisory lock (pg_advisory_xact_lock, held until it ends) and
+ * runs READ COMMITTED: the hosts' transactions go one after the other,
+ * each statement seeing what the one before committed, as SQLite's
+ * BEGIN IMMEDIATE does on one host.  (SERIALIZABLE alone failed most
+ * overlapping issues, which all touch the same pack's count.)  The
+ * one-live-license index and the count's CHECK remain the last guard: a
+ * conflict PostgreSQL still reports (unique violation, serialization
+ * failure, deadlock) makes the store run the transaction again.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -92,10 +95,20 @@ static int pg_query(struct lic_db *db, const char *sql, unsigned int n,
 	return ret;
 }
 
+/* The store's lock: one key for every wtsvc store ("wtsv" "lics"). */
+#define STORE_LOCK	"8607631740274041715"
+
 static int pg_begin(struct lic_db *db)
 {
-	return pg_query(db, "BEGIN ISOLATION LEVEL SERIALIZABLE", 0, NULL,
-			NULL);
+	int ret = pg_query(db, "BEGIN ISOLATION LEVEL READ COMMITTED", 0,
+			   NULL, NULL);
+
+	if (!ret)
+		ret = pg_query(db, "SELECT pg_advisory_xact_lock(" STORE_LOCK ")",
+			       0, NULL, NULL);
+	if (ret)
+		pg_query(db, "ROLLBACK", 0, NULL, NULL);
+	return ret;
 }
 
 static int pg_commit(struct lic_db *db)

@@ -2,7 +2,7 @@
 /*
  * The store's operations, each one transaction (license_schema.c has the
  * tables).  A transaction that meets another writer (-EBUSY: SQLite's
- * lock wait ran out, PostgreSQL failed it as not serializable) is rolled
+ * lock wait ran out; PostgreSQL reported a conflict) is rolled
  * back and run again, a few times, then LSERVER_E_SERVER_BUSY.
  *
  * Licenses that expired are given back to their packs (status

@@ -262,44 +262,55 @@ static DWORD next_row(struct lic_server *s, enum lic_enum what,
 	return 0;
 }
 
-DWORD WINAPI TLSKeyPackEnumNextA(TLS_HANDLE hHandle, LPLSKeyPackA lpKeyPack,
-				 PDWORD pdwErrCode)
+/* One row into the caller's structure (an A or a W one). */
+typedef void (*fill_fn)(void *out, const struct lic_server *s,
+			unsigned int row);
+
+static void fill_keypack_a(void *out, const struct lic_server *s,
+			   unsigned int row)
+{
+	FILL_KEYPACK((LSKeyPackA *)out, &s->packs[row], false);
+}
+
+static void fill_keypack_w(void *out, const struct lic_server *s,
+			   unsigned int row)
+{
+	FILL_KEYPACK((LSKeyPackW *)out, &s->packs[row], true);
+}
+
+/* Next of an enumeration of kind what, filled by fill. */
+static DWORD enum_next(TLS_HANDLE h, enum lic_enum what, void *out,
+		       fill_fn fill, PDWORD err)
 {
 	struct lic_server *s;
 	unsigned int row;
 
-	if (!pdwErrCode || !lpKeyPack)
+	if (!err || !out)
 		return RPC_S_INVALID_ARG;
-	s = get(hHandle);
+	s = get(h);
 	if (!s) {
-		*pdwErrCode = LSERVER_E_INVALID_HANDLE;
+		*err = LSERVER_E_INVALID_HANDLE;
 		return RPC_S_OK;
 	}
-	*pdwErrCode = next_row(s, ENUM_KEYPACKS, &row);
-	if (!*pdwErrCode)
-		FILL_KEYPACK(lpKeyPack, &s->packs[row], false);
+	*err = next_row(s, what, &row);
+	if (!*err)
+		fill(out, s, row);
 	put(s);
 	return RPC_S_OK;
+}
+
+DWORD WINAPI TLSKeyPackEnumNextA(TLS_HANDLE hHandle, LPLSKeyPackA lpKeyPack,
+				 PDWORD pdwErrCode)
+{
+	return enum_next(hHandle, ENUM_KEYPACKS, lpKeyPack, fill_keypack_a,
+			 pdwErrCode);
 }
 
 DWORD WINAPI TLSKeyPackEnumNextW(TLS_HANDLE hHandle, LPLSKeyPackW lpKeyPack,
 				 PDWORD pdwErrCode)
 {
-	struct lic_server *s;
-	unsigned int row;
-
-	if (!pdwErrCode || !lpKeyPack)
-		return RPC_S_INVALID_ARG;
-	s = get(hHandle);
-	if (!s) {
-		*pdwErrCode = LSERVER_E_INVALID_HANDLE;
-		return RPC_S_OK;
-	}
-	*pdwErrCode = next_row(s, ENUM_KEYPACKS, &row);
-	if (!*pdwErrCode)
-		FILL_KEYPACK(lpKeyPack, &s->packs[row], true);
-	put(s);
-	return RPC_S_OK;
+	return enum_next(hHandle, ENUM_KEYPACKS, lpKeyPack, fill_keypack_w,
+			 pdwErrCode);
 }
 
 static DWORD enum_end(TLS_HANDLE h, enum lic_enum what, PDWORD err)
@@ -442,34 +453,27 @@ static void w_to_a(char *dst, size_t cap, const WCHAR *src, size_t wcap)
 	free(u);
 }
 
+/* The W search, read as an A one (the criteria in UTF-8). */
 DWORD WINAPI TLSLicenseEnumBeginW(TLS_HANDLE hHandle, DWORD dwSearchParm,
 				  BOOL bMatchAll, LPLSLicenseW lpSearchParm,
 				  PDWORD pdwErrCode)
 {
-	struct lic_search q = { 0 };
+	LSLicenseA a = { 0 };
+	const LSLicenseW *w = lpSearchParm;
 
-	if (!pdwErrCode)
-		return RPC_S_INVALID_ARG;
-	if (!search_ok(dwSearchParm, lpSearchParm)) {
-		*pdwErrCode = LSERVER_E_INVALID_DATA;
-		return RPC_S_OK;
-	}
-	if (dwSearchParm != LSKEYPACK_SEARCH_ALL && dwSearchParm) {
-		const LSLicenseW *w = lpSearchParm;
-
-		q.bits = dwSearchParm;
-		q.want.dwLicenseId = w->dwLicenseId;
-		q.want.dwKeyPackId = w->dwKeyPackId;
-		w_to_a(q.want.szMachineName, sizeof(q.want.szMachineName),
+	if (w) {
+		a.dwLicenseId = w->dwLicenseId;
+		a.dwKeyPackId = w->dwKeyPackId;
+		w_to_a(a.szMachineName, sizeof(a.szMachineName),
 		       w->szMachineName, MAXCOMPUTERNAMELENGTH);
-		w_to_a(q.want.szUserName, sizeof(q.want.szUserName),
-		       w->szUserName, MAXUSERNAMELENGTH);
-		q.want.ftIssueDate = w->ftIssueDate;
-		q.want.ftExpireDate = w->ftExpireDate;
-		q.want.ucLicenseStatus = w->ucLicenseStatus;
+		w_to_a(a.szUserName, sizeof(a.szUserName), w->szUserName,
+		       MAXUSERNAMELENGTH);
+		a.ftIssueDate = w->ftIssueDate;
+		a.ftExpireDate = w->ftExpireDate;
+		a.ucLicenseStatus = w->ucLicenseStatus;
 	}
-	q.all = bMatchAll != FALSE;
-	return license_begin(hHandle, &q, pdwErrCode);
+	return TLSLicenseEnumBeginA(hHandle, dwSearchParm, bMatchAll,
+				    w ? &a : NULL, pdwErrCode);
 }
 
 #define FILL_LICENSE(out, l, wide) do {				\
@@ -486,44 +490,30 @@ DWORD WINAPI TLSLicenseEnumBeginW(TLS_HANDLE hHandle, DWORD dwSearchParm,
 	(out)->ucLicenseStatus = (l)->status;			\
 } while (0)
 
+static void fill_license_a(void *out, const struct lic_server *s,
+			   unsigned int row)
+{
+	FILL_LICENSE((LSLicenseA *)out, &s->licenses[row], false);
+}
+
+static void fill_license_w(void *out, const struct lic_server *s,
+			   unsigned int row)
+{
+	FILL_LICENSE((LSLicenseW *)out, &s->licenses[row], true);
+}
+
 DWORD WINAPI TLSLicenseEnumNextA(TLS_HANDLE hHandle, LPLSLicenseA lpLicense,
 				 PDWORD pdwErrCode)
 {
-	struct lic_server *s;
-	unsigned int row;
-
-	if (!pdwErrCode || !lpLicense)
-		return RPC_S_INVALID_ARG;
-	s = get(hHandle);
-	if (!s) {
-		*pdwErrCode = LSERVER_E_INVALID_HANDLE;
-		return RPC_S_OK;
-	}
-	*pdwErrCode = next_row(s, ENUM_LICENSES, &row);
-	if (!*pdwErrCode)
-		FILL_LICENSE(lpLicense, &s->licenses[row], false);
-	put(s);
-	return RPC_S_OK;
+	return enum_next(hHandle, ENUM_LICENSES, lpLicense, fill_license_a,
+			 pdwErrCode);
 }
 
 DWORD WINAPI TLSLicenseEnumNextW(TLS_HANDLE hHandle, LPLSLicenseW lpLicense,
 				 PDWORD pdwErrCode)
 {
-	struct lic_server *s;
-	unsigned int row;
-
-	if (!pdwErrCode || !lpLicense)
-		return RPC_S_INVALID_ARG;
-	s = get(hHandle);
-	if (!s) {
-		*pdwErrCode = LSERVER_E_INVALID_HANDLE;
-		return RPC_S_OK;
-	}
-	*pdwErrCode = next_row(s, ENUM_LICENSES, &row);
-	if (!*pdwErrCode)
-		FILL_LICENSE(lpLicense, &s->licenses[row], true);
-	put(s);
-	return RPC_S_OK;
+	return enum_next(hHandle, ENUM_LICENSES, lpLicense, fill_license_w,
+			 pdwErrCode);
 }
 
 DWORD WINAPI TLSLicenseEnumEnd(TLS_HANDLE hHandle, PDWORD pdwErrCode)
