@@ -370,8 +370,9 @@ $(BUILD)/bin/wtsvc-demo: $(TOP)/userspace/tools/wtsvc-demo.c $(UAPI)
 $(BUILD)/bin/wtsvcctl: $(CTL_SRCS) $(TOP)/userspace/tools/wtsvcctl/wtsvcctl.h \
 		$(BUILD)/lib/libwtsvc.a
 	@mkdir -p $(dir $@)
-	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include -o $@ $(CTL_SRCS) \
-		$(BUILD)/lib/libwtsvc.a -lsystemd -luring -lpthread -ldl
+	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include \
+		$$(pkg-config --cflags json-c) -o $@ $(CTL_SRCS) \
+		$(BUILD)/lib/libwtsvc.a $(LIB_LIBS) -ljson-c
 
 # The benchmark: optimised, against the static library; memring uses the
 # ring code's internal layout hook (userspace/lib/ring/ring_internal.h,

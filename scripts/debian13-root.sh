@@ -26,7 +26,7 @@ PKGS=(
 	ca-certificates dwarves libsystemd-dev libpam0g-dev
 	libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxau-dev
 	libxft-dev libxrandr-dev libpng-dev
-	libsqlite3-dev libpq-dev libinih-dev
+	libsqlite3-dev libpq-dev libinih-dev libjson-c-dev
 )
 want=$(printf '%s\n' "${PKGS[@]}" | sha256sum | cut -c1-16)
 

@@ -30,7 +30,7 @@ PKGS=(
 	libwinpr2-dev freerdp2-dev freerdp2-x11 winpr-utils
 	freerdp3-dev freerdp3-x11 libwinpr3-dev winpr3-utils
 	xvfb xauth libssl-dev openssl
-	libsqlite3-dev libpq-dev libinih-dev postgresql
+	libsqlite3-dev libpq-dev libinih-dev libjson-c-dev postgresql
 	iproute2
 	libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev
 	libxrandr-dev libxau-dev libxft-dev libpng-dev fonts-dejavu-core

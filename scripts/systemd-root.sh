@@ -39,7 +39,7 @@ PKGS=(
 	systemd systemd-sysv dbus libpam-systemd libpam-modules login passwd
 	procps iproute2 kmod util-linux
 	liburing2 libssl3 openssl libpam0g libsystemd0
-	libsqlite3-0 libpq5 libinih1
+	libsqlite3-0 libpq5 libinih1 libjson-c5
 	libfreerdp3-3 libfreerdp-server3-3 libwinpr3-3 freerdp3-x11
 	winpr3-utils
 	libfreerdp2-2 libfreerdp-server2-2 libwinpr2-2 freerdp2-x11 winpr-utils

@@ -30,6 +30,7 @@ typedef HANDLE TLS_HANDLE;
 /* RPC status of the calls. */
 #define RPC_S_OK			0
 #define RPC_S_INVALID_ARG		87
+#define RPC_S_SERVER_UNAVAILABLE	1722	/* the store's server is gone */
 
 /* *pdwErrCode */
 #define LSERVER_S_SUCCESS		0
@@ -225,7 +226,8 @@ DWORD WINAPI TLSLicenseEnumEnd(TLS_HANDLE hHandle, PDWORD pdwErrCode);
 /*
  * These take a handle from TLSConnectToLsServer and return 0 or a
  * *pdwErrCode value above (LSERVER_E_INVALID_DATA for a bad argument,
- * LSERVER_E_INVALID_HANDLE for a bad handle).  Dates are seconds since
+ * LSERVER_E_INVALID_HANDLE for a bad handle), or RPC_S_SERVER_UNAVAILABLE
+ * when the store's database server cannot be reached (nothing changed).  Dates are seconds since
  * 1970 (UTC), as in the structures; 0 is "none".
  */
 struct wtsvc_keypack_spec {

@@ -215,6 +215,16 @@ TEST_F(store, key_packs_are_checked_and_enumerated)
 	bad.type = LSKEYPACKTYPE_UNKNOWN;
 	EXPECT_EQ(LSERVER_E_INVALID_DATA,
 		  wtsvc_license_keypack_add(self->h, &bad, &id));
+	bad.type = LSKEYPACKTYPE_RETAIL;
+	bad.activate = 2000000000;
+	bad.expire = 1900000000;
+	EXPECT_EQ(LSERVER_E_INVALID_DATA,
+		  wtsvc_license_keypack_add(self->h, &bad, &id))
+		TH_LOG("it expires before it is active");
+	bad.license_type = 7;
+	bad.expire = 0;
+	EXPECT_EQ(LSERVER_E_INVALID_DATA,
+		  wtsvc_license_keypack_add(self->h, &bad, &id));
 	id = add_pack(self->h, "RDS-CAL", 2, 0, 0);
 	ASSERT_NE(0, id);
 
@@ -567,6 +577,94 @@ TEST_F(store, a_newer_schema_is_refused)
 	sqlite3_close(db);
 	EXPECT_EQ(NULL, TLSConnectToLsServerA(NULL));
 	EXPECT_EQ(ERROR_REVISION_MISMATCH, wtsvc_get_last_error());
+}
+
+/* Files that are not stores: refused with ERROR_INVALID_DATA, untouched. */
+TEST_F(store, a_corrupt_or_foreign_database_is_refused_and_left_alone)
+{
+	char bad[128], foreign[128], conf[128], line[512];
+	const char junk[] = "this is not a database, and it stays as it is\n";
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char got[sizeof(junk)] = "";
+	FILE *f;
+
+	NEED_STORE();
+	if (variant->postgres)
+		SKIP(return, "files");
+	snprintf(bad, sizeof(bad), "%s/bad.db", self->dir);
+	snprintf(foreign, sizeof(foreign), "%s/foreign.db", self->dir);
+	f = fopen(bad, "w");
+	ASSERT_NE(NULL, f);
+	for (int i = 0; i < 200; i++)	/* more than a page of it */
+		fputs(junk, f);
+	fclose(f);
+	ASSERT_EQ(SQLITE_OK, sqlite3_open(foreign, &db));
+	ASSERT_EQ(SQLITE_OK, sqlite3_exec(db,
+		"CREATE TABLE keypacks (name TEXT);"
+		"INSERT INTO keypacks VALUES ('another program''s');",
+		NULL, NULL, NULL));
+	sqlite3_close(db);
+	snprintf(conf, sizeof(conf), "%s/licensing.conf", self->dir);
+	f = fopen(conf, "a");
+	ASSERT_NE(NULL, f);
+	snprintf(line, sizeof(line), "bad = sqlite:%s\nforeign = sqlite:%s\n",
+		 bad, foreign);
+	fputs(line, f);
+	fclose(f);
+
+	EXPECT_EQ(NULL, TLSConnectToLsServerA("bad"));
+	EXPECT_EQ(ERROR_INVALID_DATA, wtsvc_get_last_error());
+	f = fopen(bad, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(got, sizeof(got), f));
+	fclose(f);
+	EXPECT_STREQ(junk, got) TH_LOG("the file is left as it was");
+
+	EXPECT_EQ(NULL, TLSConnectToLsServerA("foreign"));
+	EXPECT_EQ(ERROR_INVALID_DATA, wtsvc_get_last_error());
+	ASSERT_EQ(SQLITE_OK, sqlite3_open(foreign, &db));
+	ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(db,
+		"SELECT count(*) FROM sqlite_master WHERE name = 'wtsvc_schema'"
+		" OR name = 'licenses'", -1, &st, NULL));
+	ASSERT_EQ(SQLITE_ROW, sqlite3_step(st));
+	EXPECT_EQ(0, sqlite3_column_int(st, 0))
+		TH_LOG("nothing of ours was left in it");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* The shared store's server stops in the middle: 1722, nothing lost. */
+TEST_F(store, a_database_server_that_goes_away)
+{
+	const char *stop = getenv("WTSVC_TEST_PG_STOP");
+	const char *start = getenv("WTSVC_TEST_PG_START");
+	LSLicenseA l;
+	DWORD id, e, n = 0;
+	time_t t0;
+
+	NEED_STORE();
+	if (!variant->postgres || !stop || !start)
+		SKIP(return, "a PostgreSQL server this test may stop");
+	id = add_pack(self->h, "RDS-CAL", 2, 0, 0);
+	ASSERT_NE(0, id);
+	ASSERT_EQ(0, issue(self->h, "hw-1", "pc-1", NULL));
+	ASSERT_EQ(0, system(stop));
+	t0 = time(NULL);
+	EXPECT_EQ(RPC_S_SERVER_UNAVAILABLE, issue(self->h, "hw-2", "pc-2", NULL));
+	EXPECT_EQ(RPC_S_SERVER_UNAVAILABLE,
+		  TLSKeyPackEnumBeginA(self->h, LSKEYPACK_SEARCH_ALL, TRUE,
+				       NULL, &e));
+	EXPECT_LE(time(NULL) - t0, 10) TH_LOG("no call hangs");
+	ASSERT_EQ(0, system(start));
+	ASSERT_EQ(0, issue(self->h, "hw-2", "pc-2", &l))
+		TH_LOG("the handle connects again");
+	EXPECT_EQ(0, left_in(self->h, id));
+	TLSLicenseEnumBeginA(self->h, LSKEYPACK_SEARCH_ALL, TRUE, NULL, &e);
+	while (TLSLicenseEnumNextA(self->h, &l, &e) == 0 && !e)
+		n++;
+	TLSLicenseEnumEnd(self->h, &e);
+	EXPECT_EQ(2, n) TH_LOG("hw-1 and hw-2, once each");
 }
 
 TEST_HARNESS_MAIN

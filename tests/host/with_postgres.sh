@@ -5,7 +5,8 @@
 # PostgreSQL server of its own: a cluster made for this run in a
 # temporary folder (Debian's postgresql package; initdb as the postgres
 # user, trust over a Unix socket in that folder, no TCP), stopped and
-# removed afterwards.  Without the package (or as a user who cannot
+# removed afterwards; WTSVC_TEST_PG_STOP and _START are shell commands
+# that stop and start it.  Without the package (or as a user who cannot
 # become postgres) COMMAND runs without WTSVC_TEST_PG, and its PostgreSQL
 # cases skip.  COMMAND's exit status is the script's.
 set -u
@@ -33,4 +34,9 @@ if ! as_pg "$bin/initdb" -D "$dir/data" --auth=trust -U postgres \
 	"$@"
 	exit
 fi
-WTSVC_TEST_PG="host=$dir dbname=postgres user=postgres" "$@"
+# The tests may stop and start it (a server that goes away mid-issue).
+ctl="cd $dir && runuser -u postgres -- $bin/pg_ctl -D $dir/data"
+WTSVC_TEST_PG="host=$dir dbname=postgres user=postgres" \
+WTSVC_TEST_PG_STOP="$ctl -m immediate -w stop >/dev/null 2>&1" \
+WTSVC_TEST_PG_START="$ctl -l $dir/server.log -w -o '-k $dir -c listen_addresses= -c fsync=off' start >/dev/null 2>&1" \
+	"$@"

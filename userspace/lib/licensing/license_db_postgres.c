@@ -39,6 +39,20 @@ static bool conflict(const PGresult *res)
 			 !strcmp(state, "23505"));	/* unique violation */
 }
 
+/*
+ * The server went away: the connection broke, no answer came (libpq's
+ * own failure has no SQLSTATE), or the server is shutting down
+ * (connection exceptions 08xxx, operator intervention 57P0x).
+ */
+static bool gone(struct lic_pg *p, const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) :
+			    NULL;
+
+	return PQstatus(p->conn) != CONNECTION_OK || !state ||
+	       !strncmp(state, "08", 2) || !strncmp(state, "57P", 3);
+}
+
 static int take_rows(const PGresult *res, struct lic_rows *r)
 {
 	unsigned int n = (unsigned int)PQntuples(res);
@@ -80,7 +94,7 @@ static int pg_query(struct lic_db *db, const char *sql, unsigned int n,
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		snprintf(db->error, sizeof(db->error), "postgres: %s",
 			 PQerrorMessage(p->conn));
-		ret = conflict(res) ? -EBUSY : -EIO;
+		ret = conflict(res) ? -EBUSY : gone(p, res) ? -ECONNRESET : -EIO;
 	} else if (out) {
 		r = calloc(1, sizeof(*r));
 		if (!r || take_rows(res, r) < 0) {
@@ -100,8 +114,17 @@ static int pg_query(struct lic_db *db, const char *sql, unsigned int n,
 
 static int pg_begin(struct lic_db *db)
 {
-	int ret = pg_query(db, "BEGIN ISOLATION LEVEL READ COMMITTED", 0,
-			   NULL, NULL);
+	struct lic_pg *p = of(db);
+	int ret;
+
+	/* A server that went away (restarted): connect again, once. */
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		PQreset(p->conn);
+		if (PQstatus(p->conn) != CONNECTION_OK)
+			return -ECONNRESET;
+	}
+	ret = pg_query(db, "BEGIN ISOLATION LEVEL READ COMMITTED", 0, NULL,
+		       NULL);
 
 	if (!ret)
 		ret = pg_query(db, "SELECT pg_advisory_xact_lock(" STORE_LOCK ")",
@@ -141,7 +164,20 @@ struct lic_db *lic_db_open_postgres(const char *conninfo)
 
 	if (!p)
 		return NULL;
-	p->conn = PQconnectdb(conninfo);
+	/*
+	 * Bounded waits unless the conninfo says otherwise (its values come
+	 * after these and win): a server that stops answering fails a call
+	 * within seconds instead of hanging a session host's logon.
+	 */
+	const char *const keys[] = {
+		"connect_timeout", "tcp_user_timeout", "keepalives_idle",
+		"keepalives_interval", "keepalives_count", "dbname", NULL,
+	};
+	const char *const values[] = {
+		"10", "10000", "5", "2", "3", conninfo, NULL,
+	};
+
+	p->conn = PQconnectdbParams(keys, values, 1);
 	if (PQstatus(p->conn) != CONNECTION_OK) {
 		PQfinish(p->conn);
 		free(p);

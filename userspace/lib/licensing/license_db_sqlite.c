@@ -33,7 +33,21 @@ static int failed(struct lic_sqlite *s, int rc)
 {
 	snprintf(s->db.error, sizeof(s->db.error), "sqlite: %s",
 		 sqlite3_errmsg(s->conn));
-	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? -EBUSY : -EIO;
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return -EBUSY;
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return -EBADMSG;	/* not a store, or a damaged one */
+	case SQLITE_READONLY:
+	case SQLITE_PERM:
+	case SQLITE_CANTOPEN:
+	case SQLITE_AUTH:
+		return -EACCES;
+	default:
+		return -EIO;
+	}
 }
 
 static int bind_all(sqlite3_stmt *st, unsigned int n,

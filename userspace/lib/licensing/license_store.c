@@ -39,6 +39,8 @@ static DWORD code_of(int ret)
 		return LSERVER_E_INVALID_DATA;
 	case -ENOSPC:
 		return LSERVER_E_NO_LICENSE;
+	case -ECONNRESET:
+		return RPC_S_SERVER_UNAVAILABLE;
 	default:
 		return LSERVER_E_INTERNAL_ERROR;
 	}

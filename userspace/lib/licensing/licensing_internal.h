@@ -41,7 +41,9 @@ struct lic_db_ops {
 	/*
 	 * Run sql with parameters $1..$n (text; NULL is SQL NULL); rows
 	 * into *out unless out is NULL.  0, -EBUSY (a conflict with another
-	 * writer: the transaction must start again) or -EIO.
+	 * writer: the transaction must start again), -ECONNRESET (the
+	 * database server went away), -EBADMSG (not a store, or a damaged
+	 * one), -EACCES (not ours to write), -ENOMEM or -EIO.
 	 */
 	int (*query)(struct lic_db *db, const char *sql, unsigned int n,
 		     const char *const *params, struct lic_rows **out);
@@ -109,9 +111,10 @@ struct lic_license {
 };
 
 /*
- * Each returns 0 or an LSERVER_E_* code; each that writes is one
- * transaction, started again (a few times) when another writer of a
- * shared store got in between.
+ * Each returns 0 or an LSERVER_E_* code, or RPC_S_SERVER_UNAVAILABLE when
+ * the database server could not be reached (nothing changed then); each
+ * is one transaction, started again (a few times) when another writer of
+ * a shared store got in between.
  */
 DWORD lic_store_keypacks(struct lic_db *db, struct lic_keypack **out,
 			 unsigned int *n);

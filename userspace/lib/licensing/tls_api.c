@@ -22,7 +22,6 @@
 #include "licensing_internal.h"
 
 #define ERROR_REVISION_MISMATCH		1306
-#define RPC_S_SERVER_UNAVAILABLE	1722
 
 enum lic_enum { ENUM_NONE, ENUM_KEYPACKS, ENUM_LICENSES };
 
@@ -68,9 +67,12 @@ static TLS_HANDLE connect_to(const char *name)
 	if (ret) {
 		s->db->ops->close(s->db);
 		free(s);
+		/* Not a store of ours (another file, other tables): data. */
 		wtsvc_fail(ret == -EPROTO ? ERROR_REVISION_MISMATCH :
 			   ret == -ENOMEM ? ERROR_NOT_ENOUGH_MEMORY :
-			   ERROR_ACCESS_DENIED);	/* read-only to us */
+			   ret == -EACCES ? ERROR_ACCESS_DENIED :
+			   ret == -ECONNRESET ? RPC_S_SERVER_UNAVAILABLE :
+			   ERROR_INVALID_DATA);
 		return NULL;
 	}
 	wtsvc_object_init(&s->obj, WTSVC_HANDLE_LICENSE_SERVER);
@@ -168,6 +170,10 @@ DWORD WINAPI TLSGetServerCertificate(TLS_HANDLE hHandle, BOOL bSignCert,
 	}
 	err = lic_cert_get(s->db, bSignCert != FALSE, &der, &len);
 	put(s);
+	if (err == RPC_S_SERVER_UNAVAILABLE) {
+		*pdwErrCode = LSERVER_E_INTERNAL_ERROR;
+		return RPC_S_SERVER_UNAVAILABLE;
+	}
 	if (!err) {
 		*ppbCertBlob = der;
 		*lpdwCertBlobLen = (DWORD)len;
@@ -178,6 +184,15 @@ DWORD WINAPI TLSGetServerCertificate(TLS_HANDLE hHandle, BOOL bSignCert,
 }
 
 /* ---- key packs ------------------------------------------------------------ */
+
+/* A store call's answer as the RPC status: a server gone is one. */
+static DWORD rpc_status(PDWORD err)
+{
+	if (*err != RPC_S_SERVER_UNAVAILABLE)
+		return RPC_S_OK;
+	*err = LSERVER_E_INTERNAL_ERROR;
+	return RPC_S_SERVER_UNAVAILABLE;
+}
 
 static DWORD keypack_begin(TLS_HANDLE h, DWORD search, PDWORD err)
 {
@@ -200,7 +215,7 @@ static DWORD keypack_begin(TLS_HANDLE h, DWORD search, PDWORD err)
 			s->running = ENUM_KEYPACKS;
 	}
 	put(s);
-	return RPC_S_OK;
+	return rpc_status(err);
 }
 
 DWORD WINAPI TLSKeyPackEnumBeginA(TLS_HANDLE hHandle, DWORD dwSearchParm,
@@ -405,7 +420,7 @@ static DWORD license_begin(TLS_HANDLE h, struct lic_search *q, PDWORD err)
 		}
 	}
 	put(s);
-	return RPC_S_OK;
+	return rpc_status(err);
 }
 
 /* dwSearchParm: all (LSKEYPACK_SEARCH_ALL or 0) or known bits. */

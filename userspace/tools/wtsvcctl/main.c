@@ -37,6 +37,8 @@ static const struct {
 	{ "manage", cmd_manage, "act as a simple session manager" },
 	{ "channel", cmd_channel, "connect a channel to stdin/stdout" },
 	{ "stats", cmd_stats, "show the channels of a session and counters" },
+	{ "license", cmd_license,
+	  "administer the license store: key packs, licenses (TLS* API)" },
 };
 
 static void usage(FILE *f)

@@ -27,6 +27,8 @@ static const struct {
 	  "no session manager (or no wtsvc module) is running" },
 	{ ERROR_PRIVILEGE_NOT_HELD, "privilege not held" },
 	{ ERROR_CONNECTION_ABORTED, "the peer hung up" },
+	{ 1306, "the license store's schema is newer than this wtsvcctl" },
+	{ 1722, "no such license server (licensing.conf names none)" },
 };
 
 int ctl_fail(const char *what)
