@@ -66,6 +66,14 @@ struct wtsvc_object *wtsvc_handle_remove(HANDLE h,
 /* After wtsvc_handle_remove(): wait for lookups in progress to end. */
 void wtsvc_object_wait_idle(struct wtsvc_object *o);
 
+/* ---- this host's names (local_host.c) ---- */
+
+/*
+ * Is name this host: NULL, "", ".", "localhost", or the host name, short
+ * or fully qualified, in any case?
+ */
+bool wtsvc_is_local_server(const char *name);
+
 /* ---- io_uring waits (uring_wait.c) ---- */
 
 /*

@@ -8,7 +8,8 @@
  *   [servers]
  *   farm-ls = postgres:host=ls.example dbname=rdslicensing
  *
- * TLSConnectToLsServer(NULL), or this host's name, opens the local store;
+ * TLSConnectToLsServer(NULL), or a name of this host (wtsvc_is_local_server),
+ * opens the local store;
  * any other name must be one of [servers].  A missing file means the
  * default local store and no other server.
  */
@@ -18,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "licensing_internal.h"
 
@@ -47,22 +47,11 @@ static int on_entry(void *user, const char *section, const char *key,
 	return 1;
 }
 
-static bool is_this_host(const char *name)
-{
-	char host[256];
-
-	if (!name || !*name || !strcmp(name, ".") ||
-	    !strcasecmp(name, "localhost"))
-		return true;
-	return !gethostname(host, sizeof(host)) &&
-	       !strcasecmp(name, host);
-}
-
 int lic_config_store(const char *name, char *url, size_t len)
 {
 	const char *dir = getenv("WTSVC_CONFIG_DIR");
 	char path[4096];
-	struct lookup l = { is_this_host(name) ? NULL : name, url, len, false };
+	struct lookup l = { wtsvc_is_local_server(name) ? NULL : name, url, len, false };
 
 	snprintf(path, sizeof(path), "%s/licensing.conf",
 		 dir && *dir ? dir : "/etc/wtsvc");

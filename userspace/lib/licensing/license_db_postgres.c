@@ -185,7 +185,6 @@ struct lic_db *lic_db_open_postgres(const char *conninfo)
 		return NULL;
 	}
 	p->db.ops = &postgres_ops;
-	p->db.kind = LIC_DB_POSTGRES;
 	/* Notices (a table that exists already) are not for stderr. */
 	PQsetNoticeProcessor(p->conn, NULL, NULL);
 	return &p->db;

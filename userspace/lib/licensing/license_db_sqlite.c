@@ -204,7 +204,6 @@ struct lic_db *lic_db_open_sqlite(const char *path)
 		return NULL;
 	}
 	s->db.ops = &sqlite_ops;
-	s->db.kind = LIC_DB_SQLITE;
 	sqlite3_busy_timeout(s->conn, BUSY_WAIT_MS);
 	/* Licenses cascade with their pack. */
 	sq_query(&s->db, "PRAGMA foreign_keys = ON", 0, NULL, NULL);

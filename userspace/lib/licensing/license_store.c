@@ -22,6 +22,10 @@
 #define TRIES		8
 #define LEASE_DEFAULT	(60U * 24 * 3600)	/* 60 days */
 #define LIVE		"status IN (1, 2)"
+/* A license's row as license_of() reads it (with its pack's version). */
+#define LICENSE_COLUMNS	"id, keypack_id, hwid, machine, username, status," \
+			" issued, expires, (SELECT major * 65536 + minor" \
+			" FROM keypacks k WHERE k.id = keypack_id)"
 
 typedef int (*tx_fn)(struct lic_db *db, void *arg);
 
@@ -142,9 +146,7 @@ static int list_tx(struct lic_db *db, void *arg)
 	if (ret)
 		return ret;
 	return db->ops->query(db, a->licenses ?
-		"SELECT id, keypack_id, hwid, machine, username, status,"
-		" issued, expires, (SELECT major * 65536 + minor FROM keypacks k"
-		" WHERE k.id = keypack_id) FROM licenses ORDER BY id" :
+		"SELECT " LICENSE_COLUMNS " FROM licenses ORDER BY id" :
 		"SELECT id, type, company, code, product_name, product_id,"
 		" description, major, minor, platform, license_type, language,"
 		" channel, begin_serial, total, flags, status, activate, expire,"
@@ -180,7 +182,6 @@ DWORD lic_store_keypacks(struct lic_db *db, struct lic_keypack **out,
 		     lic_val(r, i, 6));
 		k[i].major = (WORD)dw(lic_val(r, i, 7));
 		k[i].minor = (WORD)dw(lic_val(r, i, 8));
-		k[i].version = (DWORD)k[i].major << 16 | k[i].minor;
 		k[i].platform = dw(lic_val(r, i, 9));
 		k[i].license_type = (UCHAR)dw(lic_val(r, i, 10));
 		k[i].language = dw(lic_val(r, i, 11));
@@ -204,7 +205,6 @@ static void license_of(const struct lic_rows *r, unsigned int i,
 		       struct lic_license *l)
 {
 	l->id = dw(lic_val(r, i, 0));
-	l->serial = l->id;
 	l->keypack_id = dw(lic_val(r, i, 1));
 	text(l->hwid, sizeof(l->hwid), lic_val(r, i, 2));
 	text(l->machine, sizeof(l->machine), lic_val(r, i, 3));
@@ -391,9 +391,8 @@ static int fetch_license(struct lic_db *db, DWORD id, struct lic_license *l)
 
 	num(ids, id);
 	ret = db->ops->query(db,
-		"SELECT id, keypack_id, hwid, machine, username, status, issued,"
-		" expires, (SELECT major * 65536 + minor FROM keypacks k WHERE"
-		" k.id = keypack_id) FROM licenses WHERE id = CAST($1 AS BIGINT)",
+		"SELECT " LICENSE_COLUMNS " FROM licenses"
+		" WHERE id = CAST($1 AS BIGINT)",
 		1, p, &r);
 	if (ret)
 		return ret;
@@ -518,7 +517,7 @@ static int license_status_tx(struct lic_db *db, void *arg)
 {
 	struct id_arg *a = arg;
 	struct lic_license l;
-	char id[24], st[24], pack[24], t[24];
+	char id[24], st[24], pack[24], t[24], until[24];
 	bool live_now, live_then;
 	int ret;
 
@@ -535,6 +534,7 @@ static int license_status_tx(struct lic_db *db, void *arg)
 	num(st, a->status);
 	num(pack, l.keypack_id);
 	num(t, (uint64_t)time(NULL));
+	num(until, (uint64_t)time(NULL) + LEASE_DEFAULT);
 	if (live_now && !live_then) {
 		const char *p[] = { id };
 		DWORD other;
@@ -567,14 +567,14 @@ static int license_status_tx(struct lic_db *db, void *arg)
 	}
 	{
 		/* An expired license made live again runs from now. */
-		const char *p[] = { st, t, id };
+		const char *p[] = { st, t, id, until };
 
 		ret = exec(db, "UPDATE licenses SET status = CAST($1 AS INTEGER),"
 			   " expires = CASE WHEN expires <= CAST($2 AS BIGINT)"
 			   " AND status NOT IN (1, 2) AND CAST($1 AS INTEGER)"
-			   " IN (1, 2) THEN CAST($2 AS BIGINT) + 5184000"
+			   " IN (1, 2) THEN CAST($4 AS BIGINT)"
 			   " ELSE expires END WHERE id = CAST($3 AS BIGINT)",
-			   3, p);
+			   4, p);
 	}
 	return ret;
 }

@@ -33,8 +33,6 @@ static inline const char *lic_val(const struct lic_rows *r, unsigned int row,
 
 void lic_rows_free(struct lic_rows *r);
 
-enum lic_db_kind { LIC_DB_SQLITE = 1, LIC_DB_POSTGRES };
-
 struct lic_db;
 
 struct lic_db_ops {
@@ -58,7 +56,6 @@ struct lic_db_ops {
 
 struct lic_db {
 	const struct lic_db_ops *ops;
-	enum lic_db_kind kind;
 	char error[256];		/* the last failure, for the log */
 };
 
@@ -90,7 +87,7 @@ int lic_config_store(const char *name, char *url, size_t len);
 
 /* One row of the keypacks table, as LSKeyPack has it (UTF-8). */
 struct lic_keypack {
-	DWORD id, version;
+	DWORD id;
 	UCHAR type, license_type, status, channel;
 	char company[LSERVER_MAX_STRING_SIZE];
 	char code[LSERVER_MAX_STRING_SIZE];	/* szKeyPackId */
@@ -103,7 +100,8 @@ struct lic_keypack {
 };
 
 struct lic_license {
-	DWORD id, keypack_id, version, serial, issued, expires;
+	DWORD id, keypack_id, issued, expires;
+	DWORD version;			/* its pack's: major << 16 | minor */
 	UCHAR status;
 	char hwid[GUID_MAX_SIZE];
 	char machine[MAXCOMPUTERNAMELENGTH];

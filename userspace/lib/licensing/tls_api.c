@@ -242,7 +242,7 @@ DWORD WINAPI TLSKeyPackEnumBeginW(TLS_HANDLE hHandle, DWORD dwSearchParm,
 /* One key pack into an LSKeyPackA or W (the same layout but the text). */
 #define FILL_KEYPACK(out, k, wide) do {					\
 	memset(out, 0, sizeof(*(out)));					\
-	(out)->dwVersion = (k)->version;				\
+	(out)->dwVersion = (DWORD)(k)->major << 16 | (k)->minor;	\
 	(out)->ucKeyPackType = (k)->type;				\
 	PUT((out)->szCompanyName, (k)->company, wide);			\
 	PUT((out)->szKeyPackId, (k)->code, wide);			\
@@ -499,7 +499,7 @@ DWORD WINAPI TLSLicenseEnumBeginW(TLS_HANDLE hHandle, DWORD dwSearchParm,
 	PUT((out)->szHWID, (l)->hwid, wide);			\
 	PUT((out)->szMachineName, (l)->machine, wide);		\
 	PUT((out)->szUserName, (l)->user, wide);		\
-	(out)->dwLicenseSerialNumber = (l)->serial;		\
+	(out)->dwLicenseSerialNumber = (l)->id;			\
 	(out)->ftIssueDate = (l)->issued;			\
 	(out)->ftExpireDate = (l)->expires;			\
 	(out)->ucLicenseStatus = (l)->status;			\

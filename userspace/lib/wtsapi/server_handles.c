@@ -29,26 +29,6 @@ static struct wtsvc_server local_server = {
 	.wlock = PTHREAD_MUTEX_INITIALIZER,
 };
 
-bool wtsvc_is_local_server(const char *name)
-{
-	struct utsname u;
-	size_t n;
-
-	if (!name || !*name || !strcmp(name, ".") ||
-	    !strcasecmp(name, "localhost"))
-		return true;
-	if (uname(&u))
-		return false;
-	if (!strcasecmp(name, u.nodename))
-		return true;
-	/* The short name of a fully qualified host name, or the reverse. */
-	n = strcspn(u.nodename, ".");
-	if (strlen(name) == n && !strncasecmp(name, u.nodename, n))
-		return true;
-	n = strcspn(name, ".");
-	return strlen(u.nodename) == n && !strncasecmp(name, u.nodename, n);
-}
-
 static HANDLE open_server(const char *name)
 {
 	struct wtsvc_server *s;

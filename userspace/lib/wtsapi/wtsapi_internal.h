@@ -32,8 +32,6 @@ bool wtsvc_server_add_waiter(struct wtsvc_server *s, struct wtsvc_waiter *w);
 void wtsvc_server_del_waiter(struct wtsvc_server *s, struct wtsvc_waiter *w);
 /* Wake every waiter on s with reason why. */
 void wtsvc_server_wake(struct wtsvc_server *s, int why);
-/* Is name this host (NULL, "", ".", "localhost", the host name)? */
-bool wtsvc_is_local_server(const char *name);
 
 /* ---- sessions (session_enum.c) ---- */
 
