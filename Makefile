@@ -419,7 +419,7 @@ $(RDPD_BINS): $(RDPD_SRCS) $(RDPD_HDRS) $(ECHO_WORK) $(BUILD)/lib/libwtsvc.a \
 		$(call FREERDP_CFLAGS,$(RDPD_GEN)) -o $@ $(RDPD_SRCS) \
 		$(PLUGIN_DIR)/echo_work.c $(BUILD)/lib/libwtsvc.a \
 		$(call FREERDP_LIBS,$(RDPD_GEN)) -lXdamage -lXfixes -lXtst -lXrandr -lXext \
-		-lX11 -lsystemd -luring -lpthread -ldl
+		-lX11 $(LIB_LIBS)
 $(BUILD)/bin/wtsvc-rdpd: RDPD_GEN := $(FREERDP)
 
 # The session leader wtsvc-rdpd starts per logon (PAM, logind): no

@@ -330,6 +330,15 @@ if [ "$CHECK_DEBUG" != only ]; then
 	tap_suite shadow tests/vm/run --systemd --kernel 6.1 \
 		--logs "$top/build/vm-logs/shadow" \
 		-- tests/vm/shadow_test.sh
+	# Client licensing: wtsvc-rdpd --licensing with FreeRDP 3 clients
+	# (a license per device and per user, renewal, 16 clients for the
+	# licenses left, the grace period, a PostgreSQL store that goes
+	# away); then the farm: two guests at once, one PostgreSQL store on
+	# the host, no license issued twice.
+	tap_suite licensing tests/vm/run --systemd --kernel 6.1 \
+		--timeout 1800 --logs "$top/build/vm-logs/licensing" \
+		-- tests/vm/licensing_test.sh
+	tap_suite licensing-farm tests/vm/licensing_farm_test.sh --kernel 6.1
 	for how in reboot poweroff; do
 		tap_suite "session-shutdown-$how" tests/vm/run --systemd \
 			--kernel 6.1 --expect-power "$how" \

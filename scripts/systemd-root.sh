@@ -15,7 +15,9 @@
 # (FreeRDP 3 from bookworm-backports, FreeRDP 2, liburing, OpenSSL, PAM,
 # libsystemd, the X libraries of the session's display), the FreeRDP
 # clients with Xvfb (tests/vm/rdp_rig.sh), xdotool and xrandr for the
-# desktop tests, python3 and pamtester.  Test users, with these
+# desktop tests, python3 and pamtester, and PostgreSQL's server for the
+# license store's farm test (no main cluster; the test runs a cluster of
+# its own with tests/host/with_postgres.sh).  Test users, with these
 # passwords (test only):
 #   alice  alice-pw-1
 #   bob    bob-pw-2
@@ -47,6 +49,7 @@ PKGS=(
 	libx11-6 libxau6 libxext6 libxdamage1 libxfixes3 libxtst6 libxrandr2 libxft2
 	libpng16-16 fonts-dejavu-core xdotool x11-xserver-utils
 	freerdp3-shadow-x11 xrdp xorgxrdp
+	postgresql
 )
 # user:password (test only)
 USERS=(alice:alice-pw-1 bob:bob-pw-2)
@@ -60,7 +63,7 @@ MASK=(
 	systemd-networkd.socket systemd-networkd-wait-online.service
 	serial-getty@.service systemd-tmpfiles-clean.timer
 	systemd-random-seed.service
-	xrdp.service xrdp-sesman.service
+	xrdp.service xrdp-sesman.service postgresql.service
 )
 want=$( { printf '%s\n' "${PKGS[@]}" "${USERS[@]}" "${MASK[@]}"
 	  echo "$ROOT_VERSION"; } | sha256sum | cut -c1-16)
@@ -92,6 +95,9 @@ make_root() {
 	deb http://deb.debian.org/debian-security bookworm-security main
 	deb $mirror bookworm-backports main
 	EOF
+	mkdir -p "$root/etc/postgresql-common/createcluster.d"
+	echo "create_main_cluster = false" \
+		> "$root/etc/postgresql-common/createcluster.d/wtsvc-no-main-cluster.conf"
 	echo "systemd-root: installing ${PKGS[*]}" >&2
 	in_root apt-get update -q > "$base/apt.log" 2>&1 &&
 	in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \

@@ -20,6 +20,7 @@
 
 #include "../wtsvc-rdpd-session/leader_proto.h"
 #include "host.h"
+#include "license.h"
 #include "peer.h"
 #include "wts_side.h"
 
@@ -65,9 +66,11 @@ const char *rdpd_logon_name(enum rdpd_logon r)
 		[RDPD_LOGON_NEW_PASSWORD] = "password expired",
 		[RDPD_LOGON_REFUSED] = "logons are disabled",
 		[RDPD_LOGON_FAILED] = "system failure",
+		[RDPD_LOGON_NO_LICENSE] = "no client license left",
+		[RDPD_LOGON_NO_LICENSE_SERVER] = "no license store",
 	};
 
-	return r <= RDPD_LOGON_FAILED ? names[r] : "?";
+	return r <= RDPD_LOGON_NO_LICENSE_SERVER ? names[r] : "?";
 }
 
 static enum rdpd_logon from_leader(int code)
@@ -355,12 +358,30 @@ static const char *account_name(const char *user)
 	return bs ? bs + 1 : user;
 }
 
+/*
+ * --licensing: the client's license, once its user is known to be who
+ * it says (a stranger must not drain a key pack).  RDPD_LOGON_NEW: go on.
+ */
+static enum rdpd_logon licensed(const struct rdpd_logon_req *req,
+				const char *user)
+{
+	switch (rdpd_license_client(req->si->client_name, user)) {
+	case RDPD_LICENSE_NONE:
+		return RDPD_LOGON_NO_LICENSE;
+	case RDPD_LICENSE_NO_SERVER:
+		return RDPD_LOGON_NO_LICENSE_SERVER;
+	default:
+		return RDPD_LOGON_NEW;
+	}
+}
+
 static enum rdpd_logon logon_pam(struct rdpd_logon_req *req,
 				 struct rdpd_host_session **out)
 {
 	const char *user = account_name(req->user ? req->user : "");
 	struct rdpd_host_session *hs = NULL;
 	struct passwd pw, *ppw = NULL;
+	enum rdpd_logon r;
 	char buf[4096];
 	int code;
 
@@ -377,9 +398,11 @@ static enum rdpd_logon logon_pam(struct rdpd_logon_req *req,
 		if (cookie)
 			rdpd_log("session %u: auto-reconnect cookie accepted for %s: no password needed",
 				 hs->id, user);
-		if (code != LEADER_OK) {
+		r = code == LEADER_OK ? licensed(req, user) :
+		    from_leader(code);
+		if (r != RDPD_LOGON_NEW) {
 			unclaim(hs);
-			return from_leader(code);
+			return r;
 		}
 		attach(hs, req->conn, req->si);
 		*out = hs;
@@ -391,6 +414,19 @@ static enum rdpd_logon logon_pam(struct rdpd_logon_req *req,
 					req->rhost);
 		return code == LEADER_OK ? RDPD_LOGON_FAILED :
 		       from_leader(code);
+	}
+	if (host_cfg->licensing) {
+		/* The password first, then the license, then the session. */
+		if (!req->authenticated) {
+			code = rdpd_leader_auth(host_cfg, user, req->password,
+						req->rhost);
+			if (code != LEADER_OK)
+				return from_leader(code);
+			req->authenticated = true;
+		}
+		r = licensed(req, user);
+		if (r != RDPD_LOGON_NEW)
+			return r;
 	}
 	hs = new_session(user, pw.pw_uid, pw.pw_gid, req->si);
 	if (!hs)
@@ -412,6 +448,7 @@ enum rdpd_logon rdpd_host_logon(struct rdpd_logon_req *req,
 				struct rdpd_host_session **out)
 {
 	struct rdpd_host_session *hs;
+	enum rdpd_logon r;
 
 	*out = NULL;
 	if (atomic_load(&logons_off))
@@ -419,6 +456,9 @@ enum rdpd_logon rdpd_host_logon(struct rdpd_logon_req *req,
 	if (host_cfg->pam)
 		return logon_pam(req, out);
 	/* --user: no logon; the session is the account's, as it claims. */
+	r = licensed(req, req->si->user_name);
+	if (r != RDPD_LOGON_NEW)
+		return r;
 	hs = new_session(host_cfg->owner_name ? host_cfg->owner_name : "",
 			 host_cfg->owner_uid, 0, req->si);
 	if (!hs)

@@ -70,6 +70,8 @@ enum rdpd_logon {
 	RDPD_LOGON_NEW_PASSWORD,	/* PAM: the password must be changed */
 	RDPD_LOGON_REFUSED,		/* logons are off (WTS_WSD_LOGOFF) */
 	RDPD_LOGON_FAILED,		/* the system failed */
+	RDPD_LOGON_NO_LICENSE,		/* --licensing: none left, no grace */
+	RDPD_LOGON_NO_LICENSE_SERVER,	/* --licensing: no store, no grace */
 };
 
 struct rdpd_logon_req {

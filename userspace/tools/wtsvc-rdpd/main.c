@@ -13,6 +13,9 @@
  *              [--codec auto|progressive|remotefx|planar]
  *              [--display-base N] [--message-box PATH]
  *              [--budget BYTES] [--hold BYTES]
+ *              [--licensing per-device|per-user [--license-server NAME]
+ *               [--license-product ID] [--license-lease DAYS]
+ *               [--license-grace DAYS] [--license-grace-file PATH]]
  *              [--inproc-echo SPEC] [-v] [--version]
  */
 #include <errno.h>
@@ -31,6 +34,7 @@
 
 #include "display.h"
 #include "host.h"
+#include "license.h"
 #include "peer.h"
 #include "wts_side.h"
 #include "../wtsvc-rdpd-session/leader_proto.h"
@@ -154,6 +158,15 @@ static void usage(FILE *f, int status)
 		"  --hold BYTES        client data held for one channel's application\n"
 		"                      before its sending stops (4194304); 8x that held\n"
 		"                      for a connection and reading from the client stops\n"
+		"  --licensing MODE    client licenses from the license store (FreeRDP 3\n"
+		"                      builds): per-device or per-user (default: none)\n"
+		"  --license-server N  the store licensing.conf names N (the local one)\n"
+		"  --license-product P the key packs' product id (RDS-CAL)\n"
+		"  --license-lease D   days a license lasts, renewed at each logon (60)\n"
+		"  --license-grace D   days clients log on without a license once none is\n"
+		"                      left or the store cannot be reached (120)\n"
+		"  --license-grace-file F  when the grace period began\n"
+		"                      (/var/lib/wtsvc-rdpd/license-grace)\n"
 		"  --inproc-echo SPEC  baseline: ECHO over FreeRDP's in-process channels,\n"
 		"                      SIZE:COUNT:WINDOW[,...]; no wtsvc involved\n"
 		"  -v, --verbose       more log lines\n"
@@ -250,6 +263,12 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		{ "budget", required_argument, NULL, 'B' },
 		{ "hold", required_argument, NULL, 'H' },
 		{ "inproc-echo", required_argument, NULL, 'I' },
+		{ "licensing", required_argument, NULL, 1 },
+		{ "license-server", required_argument, NULL, 2 },
+		{ "license-product", required_argument, NULL, 3 },
+		{ "license-lease", required_argument, NULL, 4 },
+		{ "license-grace", required_argument, NULL, 5 },
+		{ "license-grace-file", required_argument, NULL, 6 },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -288,6 +307,21 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		case 'B': cfg->chan_budget = num_arg(optarg, 1600, 64 << 20); break;
 		case 'H': cfg->hold_bytes = num_arg(optarg, 65536, 1UL << 30); break;
 		case 'I': cfg->inproc_echo = optarg; break;
+		case 1:
+			if (!strcmp(optarg, "per-device")) {
+				cfg->licensing = RDPD_LICENSING_DEVICE;
+			} else if (!strcmp(optarg, "per-user")) {
+				cfg->licensing = RDPD_LICENSING_USER;
+			} else if (strcmp(optarg, "none")) {
+				fprintf(stderr, "wtsvc-rdpd: --licensing: per-device, per-user or none\n");
+				exit(2);
+			}
+			break;
+		case 2: cfg->license_server = optarg; break;
+		case 3: cfg->license_product = optarg; break;
+		case 4: cfg->license_lease_days = num_arg(optarg, 1, 3650); break;
+		case 5: cfg->license_grace_days = num_arg(optarg, 0, 3650); break;
+		case 6: cfg->license_grace_file = optarg; break;
 		case 'v': cfg->verbose++; break;
 		case 'V':
 			printf("wtsvc-rdpd: FreeRDP %s (built with %s)\n",
@@ -302,6 +336,21 @@ static void parse(int argc, char **argv, struct rdpd_config *cfg)
 		usage(stderr, 2);
 	if (cfg->sam_file && !cfg->nla) {
 		fprintf(stderr, "wtsvc-rdpd: --sam needs --nla\n");
+		exit(2);
+	}
+	if (cfg->licensing && FREERDP_VERSION_MAJOR < 3) {
+		fprintf(stderr, "wtsvc-rdpd: --licensing needs the FreeRDP 3 build; this one (FreeRDP %d) runs without licensing\n",
+			FREERDP_VERSION_MAJOR);
+		exit(2);
+	}
+	if (cfg->licensing && cfg->inproc_echo) {
+		fprintf(stderr, "wtsvc-rdpd: --licensing has no logons to license with --inproc-echo\n");
+		exit(2);
+	}
+	if (!*cfg->license_product ||
+	    strlen(cfg->license_product) > RDPD_LICENSE_PRODUCT_MAX) {
+		fprintf(stderr, "wtsvc-rdpd: --license-product: 1 to %d characters\n",
+			RDPD_LICENSE_PRODUCT_MAX);
 		exit(2);
 	}
 	rdpd_verbose = cfg->verbose;
@@ -356,6 +405,10 @@ int main(int argc, char **argv)
 		.hold_bytes = 4 << 20,
 		.pam_service = "wtsvc-rdpd",
 		.display_base = 10,
+		.license_product = "RDS-CAL",
+		.license_lease_days = 60,
+		.license_grace_days = 120,	/* Windows' session hosts */
+		.license_grace_file = "/var/lib/wtsvc-rdpd/license-grace",
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	pthread_t requests, host;
@@ -391,6 +444,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	rdpd_host_init(&cfg);
+	rdpd_license_init(&cfg);
+	if (FREERDP_VERSION_MAJOR < 3 && !cfg.inproc_echo)
+		rdpd_log("licensing: none, FreeRDP %d servers cannot license clients (the FreeRDP 3 build can)",
+			 FREERDP_VERSION_MAJOR);
 	if (!cfg.inproc_echo &&
 	    (pthread_create(&requests, NULL, rdpd_requests_thread, &stopping) ||
 	     pthread_create(&host, NULL, rdpd_host_thread, &host_stopping))) {
@@ -432,6 +489,7 @@ int main(int argc, char **argv)
 		pthread_join(host, NULL);
 		wts_manager_close();
 	}
+	rdpd_license_exit();
 	WSACleanup();
 	rdpd_log("stopped");
 	return ret;

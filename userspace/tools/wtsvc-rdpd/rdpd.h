@@ -27,6 +27,13 @@ enum rdpd_codec {
 	RDPD_CODEC_PLANAR,
 };
 
+/* --licensing: RD Licensing's modes. */
+enum rdpd_licensing {
+	RDPD_LICENSING_OFF = 0,
+	RDPD_LICENSING_DEVICE,		/* a license per client device */
+	RDPD_LICENSING_USER,		/* a license per user */
+};
+
 struct rdpd_config {
 	const char *address;		/* listen address */
 	unsigned int port;
@@ -52,6 +59,12 @@ struct rdpd_config {
 	unsigned int chan_budget;	/* bytes relayed per channel per turn */
 	size_t hold_bytes;		/* client data held for applications */
 	const char *inproc_echo;	/* baseline mode: "COUNT:SIZE,..." */
+	enum rdpd_licensing licensing;
+	const char *license_server;	/* licensing.conf's name; NULL: local */
+	const char *license_product;	/* the key packs' szProductId */
+	unsigned int license_lease_days;	/* a license's life, renewed */
+	unsigned int license_grace_days;	/* without licenses, then refusal */
+	const char *license_grace_file;	/* when the grace period began */
 	int verbose;
 };
 

@@ -131,6 +131,14 @@ static void tell_logon_error(struct rdpd_ctx *ctx, enum rdpd_logon r)
 	rdpContext *c = ctx->base.peer->context;
 	logon_info_ex info = { 0 };
 
+	/* Licensing refuses with its Set Error Info reason alone. */
+	if (r == RDPD_LOGON_NO_LICENSE || r == RDPD_LOGON_NO_LICENSE_SERVER) {
+		atomic_store(&ctx->conn.errinfo,
+			     r == RDPD_LOGON_NO_LICENSE ?
+			     ERRINFO_LICENSE_NO_LICENSE :
+			     ERRINFO_LICENSE_NO_LICENSE_SERVER);
+		return;
+	}
 	info.haveErrorInfo = TRUE;
 	info.ErrorNotificationType = LOGON_MSG_SESSION_TERMINATE;
 	info.ErrorNotificationData =
@@ -196,7 +204,20 @@ bool rdpd_session_logon(struct rdpd_ctx *ctx)
 
 void rdpd_session_tell_refusal(struct rdpd_ctx *ctx)
 {
+	rdpRdp *rdp = ctx->base.peer->context->rdp;
+
 	tell_logon_error(ctx, (enum rdpd_logon)ctx->refusal);
+	/*
+	 * The reason goes now, while the client is active: FreeRDP's Close
+	 * sends it only to clients that announced the Set Error Info PDU
+	 * (FreeRDP 3's do not), and after its Deactivate All, when FreeRDP's
+	 * clients no longer take it (they then report "logoff by user").
+	 * For a licensing refusal it is the only way to say why.
+	 */
+	freerdp_set_error_info(rdp, atomic_load(&ctx->conn.errinfo));
+	if (!freerdp_send_error_info(rdp))
+		rdpd_log("%s: cannot send the refusal's reason",
+			 ctx->base.peer->hostname);
 }
 
 void rdpd_session_state(struct rdpd_ctx *ctx, uint32_t state)
