@@ -77,8 +77,13 @@ check "both guests ran to the end cleanly" \
 import json, sys
 for l in json.load(sys.stdin):
     if l["status"] == "active":
-        print(l["id"], l["hwid"], l["machine"])' >"$tmp/licenses"
-cat "$tmp/licenses" | sed 's/^/# /'
+        print(l["id"], l["hwid"], l["machine"], l["issued"])' >"$tmp/licenses"
+sed 's/^/# /' "$tmp/licenses"
+# When each host issued (seconds): whether the two overlapped in time.
+awk '{ h = substr($3, 1, 1); if (!(h in lo) || $4 < lo[h]) lo[h] = $4
+	if ($4 > hi[h]) hi[h] = $4 }
+	END { for (h in lo) printf "# host %s issued from %d to %d\n", h, lo[h], hi[h] }' \
+	"$tmp/licenses"
 read -r a_got a_gone <"$share/result-A" 2>/dev/null
 read -r b_got b_gone <"$share/result-B" 2>/dev/null
 check "exactly 10 licenses, to 10 devices, none twice, the pack empty" \
