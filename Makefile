@@ -14,7 +14,9 @@
 #                 channels, with xfreerdp, in one guest boot
 #
 # Other targets: deps, modules, selftests, libtests, hosttests, tools,
-# checkpatch, install-module (on a host that can load modules), clean.
+# checkpatch, install (the library), install-tools (wtsvcctl), install-rdpd
+# (the RDP server), uninstall, install-module (on a host that can load
+# modules), clean.
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -79,14 +81,17 @@ endif
 # The license store (licensing/): SQLite, PostgreSQL's client, inih for
 # licensing.conf, OpenSSL's libcrypto for the server's certificates.
 LIB_LIBS := -lsystemd -luring -lpthread -ldl -lsqlite3 -lpq -linih -lcrypto
-LIB_VERSION := 0.1.0
+# The library's version: version.h says it (WTSVC_VERSION_STRING).
+LIB_VERSION := $(shell sed -n 's/^\#define WTSVC_VERSION_STRING[[:space:]]*"\(.*\)"/\1/p' \
+		 $(TOP)/include/wtsvc/version.h)
 LIB_SONAME := libwtsvc.so.0
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 # PAM service files are read from /etc/pam.d whatever the prefix.
 PAMDIR ?= /etc/pam.d
-PUBLIC_HDRS := wintypes.h pchannel.h wtsapi.h cchannel.h wtsvc.h ring.h tlsapi.h
+PUBLIC_HDRS := wintypes.h pchannel.h wtsapi.h cchannel.h wtsvc.h ring.h tlsapi.h \
+	       version.h
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
 LIBTEST_BINS := $(addprefix $(BUILD)/lib-tests/,$(LIBTESTS))
 STORM_BINS := $(BUILD)/storm/wtsvc-kill-storm $(BUILD)/storm/wtsvc-soak
@@ -94,7 +99,8 @@ FUZZ_BIN := $(BUILD)/fuzz/wtsvc-fuzz
 HOSTTEST_BINS := $(BUILD)/host/names_test $(BUILD)/host/uapi_c_test \
 		 $(BUILD)/host/uapi_cxx_test $(BUILD)/host/ring_core_test \
 		 $(BUILD)/host/headers_c_test $(BUILD)/host/headers_cxx_test \
-		 $(BUILD)/host/bench_test $(BUILD)/host/licensing_test
+		 $(BUILD)/host/bench_test $(BUILD)/host/licensing_test \
+		 $(BUILD)/host/version_test
 LIB_BINS := $(BUILD)/lib/libwtsvc.a $(BUILD)/lib/$(LIB_SONAME) \
 	    $(BUILD)/lib/pkgconfig/wtsvc.pc
 # FreeRDP: FREERDP=3|2 picks the generation of build/bin/wtsvc-rdpd (the
@@ -131,7 +137,8 @@ BENCH_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-bench/*.c)
 UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 
 .PHONY: bench-desktop all deps modules selftests libtests hosttests tools lib checkpatch \
-	run check check-debug fuzz bench bench-host bench-rdp install install-module clean
+	run check check-debug fuzz bench bench-host bench-rdp install \
+	install-tools install-rdpd uninstall install-module clean
 
 all: modules lib selftests libtests hosttests tools
 
@@ -238,19 +245,41 @@ $(BUILD)/lib/$(LIB_SONAME): $(LIB_OBJS) $(LIB_MAP)
 	ln -sf libwtsvc.so.$(LIB_VERSION) $@
 	ln -sf $(LIB_SONAME) $(BUILD)/lib/libwtsvc.so
 
-$(BUILD)/lib/pkgconfig/wtsvc.pc: $(TOP)/userspace/lib/wtsvc.pc.in $(TOP)/Makefile
+# The pkg-config file names the install's directories: it is made again
+# whenever PREFIX, LIBDIR, INCLUDEDIR or the version differ from the last
+# time (the stamp holds them).
+PC_DIRS := $(PREFIX)|$(LIBDIR)|$(INCLUDEDIR)|$(LIB_VERSION)
+PC_STAMP := $(BUILD)/lib/pkgconfig/.dirs
+ifneq ($(shell cat $(PC_STAMP) 2>/dev/null),$(PC_DIRS))
+$(shell mkdir -p $(BUILD)/lib/pkgconfig && echo '$(PC_DIRS)' > $(PC_STAMP))
+endif
+
+$(BUILD)/lib/pkgconfig/wtsvc.pc: $(TOP)/userspace/lib/wtsvc.pc.in $(PC_STAMP)
 	@mkdir -p $(dir $@)
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(LIB_VERSION)|' $< > $@
 
-# Installed: build/bin/wtsvc-rdpd only (FreeRDP $(FREERDP)).
+# Three installs, each with its uninstall: the library (no FreeRDP
+# needed), wtsvcctl, and the RDP server with its plugins (build/bin's
+# wtsvc-rdpd: FreeRDP $(FREERDP)).  DESTDIR, PREFIX, LIBDIR, INCLUDEDIR,
+# MANDIR and PAMDIR say where.
+MANDIR ?= $(PREFIX)/share/man
 INSTALL_RDP_BINS := $(BUILD)/bin/wtsvc-rdpd $(BUILD)/bin/wtsvc-rdpd-session \
 		    $(BUILD)/bin/wtsvc-msgbox $(BUILD)/bin/wtsvc-echo-plugin \
 		    $(BUILD)/bin/wtsvc-cliprdr-plugin
+LIB_INSTALLED := $(LIBDIR)/libwtsvc.a $(LIBDIR)/libwtsvc.so.$(LIB_VERSION) \
+		 $(LIBDIR)/$(LIB_SONAME) $(LIBDIR)/libwtsvc.so \
+		 $(LIBDIR)/pkgconfig/wtsvc.pc \
+		 $(addprefix $(INCLUDEDIR)/wtsvc/,$(PUBLIC_HDRS)) \
+		 $(INCLUDEDIR)/linux/wtsvc.h
+TOOLS_INSTALLED := $(PREFIX)/bin/wtsvcctl $(MANDIR)/man8/wtsvcctl.8
+RDPD_INSTALLED := $(addprefix $(PREFIX)/bin/,$(notdir $(INSTALL_RDP_BINS))) \
+		  $(PAMDIR)/wtsvc-rdpd $(MANDIR)/man8/wtsvc-rdpd.8
 
-install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(INSTALL_RDP_BINS)
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/wtsvc
+install: $(LIB_BINS)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/wtsvc \
+		$(DESTDIR)$(INCLUDEDIR)/linux
 	install -m 0644 $(BUILD)/lib/libwtsvc.a $(DESTDIR)$(LIBDIR)/
 	install -m 0755 $(BUILD)/lib/libwtsvc.so.$(LIB_VERSION) \
 		$(DESTDIR)$(LIBDIR)/
@@ -260,15 +289,26 @@ install: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(INSTALL_RDP_BINS)
 		$(DESTDIR)$(LIBDIR)/pkgconfig/
 	install -m 0644 $(addprefix $(TOP)/include/wtsvc/,$(PUBLIC_HDRS)) \
 		$(DESTDIR)$(INCLUDEDIR)/wtsvc/
-	install -D -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/linux/wtsvc.h
+	install -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/linux/wtsvc.h
+
+install-tools: $(BUILD)/bin/wtsvcctl
 	install -D -m 0755 $(BUILD)/bin/wtsvcctl $(DESTDIR)$(PREFIX)/bin/wtsvcctl
+	install -D -m 0644 $(TOP)/Documentation/wtsvcctl.8 \
+		$(DESTDIR)$(MANDIR)/man8/wtsvcctl.8
+
+install-rdpd: $(INSTALL_RDP_BINS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(INSTALL_RDP_BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -D -m 0644 $(TOP)/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam \
 		$(DESTDIR)$(PAMDIR)/wtsvc-rdpd
-	install -D -m 0644 $(TOP)/Documentation/wtsvcctl.8 \
-		$(DESTDIR)$(PREFIX)/share/man/man8/wtsvcctl.8
 	install -m 0644 $(TOP)/Documentation/wtsvc-rdpd.8 \
-		$(DESTDIR)$(PREFIX)/share/man/man8/
+		$(DESTDIR)$(MANDIR)/man8/
+
+# What the installs above put there, and the folders of ours left empty.
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(LIB_INSTALLED) $(TOOLS_INSTALLED) \
+		$(RDPD_INSTALLED))
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/wtsvc 2>/dev/null
 
 # Programs that know only WinPR: its headers and libwinpr2 (winpr-*) or
 # libwinpr3 (winpr3-*), the same sources.
@@ -293,6 +333,11 @@ $(BUILD)/host/names_test: $(TOP)/tests/host/names_test.c \
 	$(CC) $(TEST_CFLAGS) -I$(TOP)/kmod -o $@ $< $(TOP)/kmod/names.c
 
 $(BUILD)/host/licensing_test: $(TOP)/tests/host/licensing_test.c \
+		$(LIB_HDRS) $(KSRC)/.extracted $(LIB_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SAN) $(LIB_LIBS)
+
+$(BUILD)/host/version_test: $(TOP)/tests/host/version_test.c \
 		$(LIB_HDRS) $(KSRC)/.extracted $(LIB_SAN)
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SAN) $(LIB_LIBS)

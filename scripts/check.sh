@@ -233,6 +233,8 @@ if [ "$CHECK_DEBUG" != only ]; then
 	tap_suite host-headers-c++ build/host/headers_cxx_test
 	tap_suite host-bench build/host/bench_test
 	tap_suite host-exports tests/host/exports_test.sh
+	tap_suite host-version build/host/version_test
+	tap_suite host-install tests/host/install_test.sh
 	tap_suite host-licensing tests/host/with_postgres.sh \
 		build/host/licensing_test
 	tap_suite host-wtsvcctl-license tests/host/wtsvcctl_license_test.sh

@@ -19,10 +19,29 @@
 #include <linux/wtsvc.h>
 #include <wtsvc/wtsapi.h>
 #include <wtsvc/cchannel.h>
+#include <wtsvc/version.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* ---- the library and the module ---------------------------------------- */
+
+/*
+ * What the loaded wtsvc.ko offers (WTSVC_IOC_GET_FEATURES): its ABI
+ * version, WTSVC_FEAT_* bits, limits, and what the caller may do
+ * (WTSVC_CALLER_*).  FALSE with ERROR_SERVICE_NOT_ACTIVE when the module
+ * is not loaded, ERROR_INVALID_PARAMETER for a NULL features.
+ */
+BOOL wtsvc_module_features(struct wtsvc_features *features);
+
+/*
+ * The text of a Win32 error code, as FormatMessage gives Windows' system
+ * message for it in English (without the line end), for every code this
+ * library and its tools report; NULL for another code.  The string is
+ * constant: safe from any thread.
+ */
+const char *wtsvc_error_text(DWORD code);
 
 /* ---- channel handles ------------------------------------------------- */
 

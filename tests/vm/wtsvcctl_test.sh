@@ -12,7 +12,7 @@ trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$tmp"' EXIT
 . "$(dirname "$0")/../tap.sh"
 
 echo "TAP version 13"
-echo "1..12"
+echo "1..14"
 
 # 1: create and list, table and JSON.
 s1=$($C create --user alice --client laptop --address 10.1.2.3 \
@@ -77,8 +77,17 @@ rc=$?
 $C frobnicate 2>/dev/null
 bad=$?
 check "unprivileged create is refused; bad usage exits 2" sh -c "
-	[ $rc = 1 ] && grep -q 'access denied' $tmp/u && [ $bad = 2 ] &&
+	[ $rc = 1 ] && grep -q 'Access is denied. (Win32 error 5)' $tmp/u && [ $bad = 2 ] &&
 	$C --help | grep -q channel"
 $C destroy "$s3"
+
+# 13-14: versions: the library's and the loaded module's ABI and features.
+check "version: libwtsvc and the module's ABI and features" sh -c "
+	$C version >$tmp/ver && cat $tmp/ver &&
+	grep -q '^wtsvcctl [0-9.]*, libwtsvc [0-9.]*\$' $tmp/ver &&
+	grep -q '^wtsvc.ko: ABI 1, features sessions static-channels .*remote-control\$' $tmp/ver &&
+	grep -q '^this caller: session manager, may shut down\$' $tmp/ver"
+check "version --json" sh -c "
+	$C --json version | grep -q '\"abi_version\":1,\"feature_bits\":131071,'"
 
 tap_end

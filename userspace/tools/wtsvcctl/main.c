@@ -39,6 +39,8 @@ static const struct {
 	{ "stats", cmd_stats, "show the channels of a session and counters" },
 	{ "license", cmd_license,
 	  "administer the license store: key packs, licenses (TLS* API)" },
+	{ "version", cmd_version,
+	  "the versions of wtsvcctl, libwtsvc and the loaded wtsvc.ko" },
 };
 
 static void usage(FILE *f)

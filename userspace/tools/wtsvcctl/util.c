@@ -9,38 +9,29 @@
 
 #include "wtsvcctl.h"
 
+/* What to do about a few codes, after Windows' text of them. */
 static const struct {
 	DWORD code;
-	const char *text;
-} win32_texts[] = {
-	{ ERROR_FILE_NOT_FOUND, "no such session or object" },
-	{ ERROR_ACCESS_DENIED, "access denied" },
-	{ ERROR_INVALID_HANDLE, "invalid handle" },
-	{ ERROR_NOT_ENOUGH_MEMORY, "out of memory" },
-	{ ERROR_NOT_SUPPORTED, "not supported" },
-	{ ERROR_INVALID_PARAMETER, "invalid parameter" },
-	{ ERROR_BUSY, "busy" },
-	{ ERROR_ALREADY_EXISTS, "already exists" },
-	{ ERROR_NOT_FOUND, "not found" },
-	{ ERROR_TIMEOUT, "timed out" },
+	const char *hint;
+} hints[] = {
 	{ ERROR_SERVICE_NOT_ACTIVE,
-	  "no session manager (or no wtsvc module) is running" },
-	{ ERROR_PRIVILEGE_NOT_HELD, "privilege not held" },
-	{ ERROR_CONNECTION_ABORTED, "the peer hung up" },
+	  "no session manager is running, or wtsvc.ko is not loaded" },
+	{ ERROR_ACCESS_DENIED, "the session manager's group or root may" },
 	{ 1306, "the license store's schema is newer than this wtsvcctl" },
-	{ 1722, "no such license server (licensing.conf names none)" },
+	{ 1722, "the license server cannot be reached, or licensing.conf names none" },
 };
 
 int ctl_fail(const char *what)
 {
 	DWORD e = GetLastError();
-	const char *text = "error";
+	const char *text = wtsvc_error_text(e), *hint = NULL;
 
-	for (size_t i = 0; i < sizeof(win32_texts) / sizeof(win32_texts[0]);
-	     i++)
-		if (win32_texts[i].code == e)
-			text = win32_texts[i].text;
-	fprintf(stderr, "wtsvcctl: %s: %s (Win32 error %u)\n", what, text, e);
+	for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++)
+		if (hints[i].code == e)
+			hint = hints[i].hint;
+	fprintf(stderr, "wtsvcctl: %s: %s (Win32 error %u)%s%s\n", what,
+		text ? text : "Unknown error.", e, hint ? ": " : "",
+		hint ? hint : "");
 	return 1;
 }
 

@@ -36,6 +36,7 @@ int cmd_connect(struct ctl_opts *o, int argc, char **argv);
 int cmd_shadow(struct ctl_opts *o, int argc, char **argv);
 int cmd_shutdown(struct ctl_opts *o, int argc, char **argv);
 int cmd_license(struct ctl_opts *o, int argc, char **argv);
+int cmd_version(struct ctl_opts *o, int argc, char **argv);
 
 /* Exit codes. */
 #define EXIT_USAGE	2
