@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* The running library's version (version.h) and the module's features. */
-#include <errno.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include "core_internal.h"
 
 const char *wtsvc_version(void)
@@ -24,20 +20,15 @@ unsigned int wtsvc_version_minor(void)
 BOOL wtsvc_module_features(struct wtsvc_features *features)
 {
 	struct wtsvc_features f = { .size = sizeof(f) };
-	int fd;
+	int ret;
 
 	if (!features)
 		return wtsvc_fail(ERROR_INVALID_PARAMETER);
-	fd = wtsvc_ctl_open_or_fail();
-	if (fd < 0)
+	ret = wtsvc_ctl_call(WTSVC_IOC_GET_FEATURES, &f);
+	if (ret == WTSVC_CTL_UNAVAILABLE)
 		return FALSE;
-	if (ioctl(fd, WTSVC_IOC_GET_FEATURES, &f)) {
-		int err = errno;
-
-		close(fd);
-		return wtsvc_fail(wtsvc_errno_to_win32(-err));
-	}
-	close(fd);
+	if (ret)
+		return wtsvc_fail(wtsvc_errno_to_win32(ret));
 	*features = f;
 	return wtsvc_ok();
 }
