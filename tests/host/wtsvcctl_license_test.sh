@@ -23,7 +23,7 @@ L() { "$C" license "$@"; }
 jq_() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..11"
 out=$(L add --company "Example Corp" --product RDS-CAL --count 2 \
 	--version 10.0 --expire 2030-01-01 --name "RDS Per Device CAL" 2>&1)
 ok $? "add a key pack of 2 per-device licenses" "$out"
@@ -70,4 +70,17 @@ r3=$?
 [ $r1 = 2 ] && [ $r2 = 2 ] && [ $r3 = 1 ] && grep -q "Win32 error 1722" "$tmp/err"
 ok $? "bad usage exits 2; an unknown server 1 (RPC_S_SERVER_UNAVAILABLE)" \
 	"$r1 $r2 $r3 $(cat "$tmp/err")"
+
+# JSON is UTF-8 whatever the store holds: a stray byte and an overlong
+# form become U+FFFD; quotes and slashes come back as they were.
+L add --company "A/B" --product U --count 1 >/dev/null
+L issue --product U --hwid h-9 --machine $'pc\xff\xc0\xaf"9"' >/dev/null
+"$C" --json license list --machine $'pc\xff\xc0\xaf"9"' >"$tmp/j" 2>&1
+python3 -c '
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+d = json.loads(raw.decode("utf-8"))	# strict: invalid UTF-8 raises
+assert d[0]["machine"] == "pc\ufffd\ufffd\ufffd\"9\"", d[0]["machine"]
+' "$tmp/j" && "$C" --json license packs | grep -q '"company":"A/B"'
+ok $? "JSON output is valid UTF-8 (invalid bytes become U+FFFD)" "$(cat "$tmp/j")"
 tap_end

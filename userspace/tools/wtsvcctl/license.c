@@ -105,8 +105,7 @@ static void date_text(DWORD t, char *buf, size_t len)
 
 static void print_json(json_object *o)
 {
-	puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
+	ctl_json_print(o);
 }
 
 /* ---- listing ---------------------------------------------------------------- */
@@ -145,16 +144,16 @@ static int list_packs(TLS_HANDLE h, const struct ctl_opts *o)
 		json_object *j = json_object_new_object();
 
 		json_object_object_add(j, "id", json_object_new_int64(k.dwKeyPackId));
-		json_object_object_add(j, "keypack_id", json_object_new_string(k.szKeyPackId));
-		json_object_object_add(j, "status", json_object_new_string(NAME_OF(pack_states, k.ucKeyPackStatus)));
-		json_object_object_add(j, "type", json_object_new_string(NAME_OF(pack_types, k.ucKeyPackType)));
-		json_object_object_add(j, "company", json_object_new_string(k.szCompanyName));
-		json_object_object_add(j, "product_id", json_object_new_string(k.szProductId));
-		json_object_object_add(j, "product_name", json_object_new_string(k.szProductName));
-		json_object_object_add(j, "description", json_object_new_string(k.szProductDesc));
+		json_object_object_add(j, "keypack_id", ctl_json_text(k.szKeyPackId));
+		json_object_object_add(j, "status", ctl_json_text(NAME_OF(pack_states, k.ucKeyPackStatus)));
+		json_object_object_add(j, "type", ctl_json_text(NAME_OF(pack_types, k.ucKeyPackType)));
+		json_object_object_add(j, "company", ctl_json_text(k.szCompanyName));
+		json_object_object_add(j, "product_id", ctl_json_text(k.szProductId));
+		json_object_object_add(j, "product_name", ctl_json_text(k.szProductName));
+		json_object_object_add(j, "description", ctl_json_text(k.szProductDesc));
 		json_object_object_add(j, "version_major", json_object_new_int(k.wMajorVersion));
 		json_object_object_add(j, "version_minor", json_object_new_int(k.wMinorVersion));
-		json_object_object_add(j, "mode", json_object_new_string(k.ucLicenseType ? "user" : "device"));
+		json_object_object_add(j, "mode", ctl_json_text(k.ucLicenseType ? "user" : "device"));
 		json_object_object_add(j, "total", json_object_new_int64(k.dwTotalLicenseInKeyPack));
 		json_object_object_add(j, "left", json_object_new_int64(k.dwNumberOfLicenses));
 		json_object_object_add(j, "activate", json_object_new_int64(k.dwActivateDate));
@@ -239,10 +238,10 @@ static int list_licenses(TLS_HANDLE h, const struct ctl_opts *o, int argc,
 
 		json_object_object_add(j, "id", json_object_new_int64(l.dwLicenseId));
 		json_object_object_add(j, "pack", json_object_new_int64(l.dwKeyPackId));
-		json_object_object_add(j, "status", json_object_new_string(NAME_OF(license_states, l.ucLicenseStatus)));
-		json_object_object_add(j, "hwid", json_object_new_string(l.szHWID));
-		json_object_object_add(j, "machine", json_object_new_string(l.szMachineName));
-		json_object_object_add(j, "user", json_object_new_string(l.szUserName));
+		json_object_object_add(j, "status", ctl_json_text(NAME_OF(license_states, l.ucLicenseStatus)));
+		json_object_object_add(j, "hwid", ctl_json_text(l.szHWID));
+		json_object_object_add(j, "machine", ctl_json_text(l.szMachineName));
+		json_object_object_add(j, "user", ctl_json_text(l.szUserName));
 		json_object_object_add(j, "issued", json_object_new_int64(l.ftIssueDate));
 		json_object_object_add(j, "expires", json_object_new_int64(l.ftExpireDate));
 		json_object_array_add(arr, j);

@@ -81,16 +81,22 @@ static void print_request(struct ctl_opts *o, const WTSVC_REQUEST *r,
 			  DWORD error, DWORD response, bool answered)
 {
 	if (o->json) {
-		printf("{\"id\":%llu,\"request\":\"%s\",\"session\":%u,\"pid\":%u,\"uid\":%u,\"arg\":%u,\"title\":",
-		       (unsigned long long)r->Id, ctl_request_name(r->Type),
-		       r->SessionId, r->ProcessId, r->Uid, r->Arg);
-		json_str(stdout, r->Type == WTSVC_REQ_MESSAGE ? r->Text[0] :
-								 "");
-		printf(",\"message\":");
-		json_str(stdout, r->Type == WTSVC_REQ_MESSAGE ? r->Text[1] :
-								 "");
-		printf(",\"answered\":%s,\"error\":%u,\"response\":%u}\n",
-		       answered ? "true" : "false", error, response);
+		json_object *j = json_object_new_object();
+		bool msg = r->Type == WTSVC_REQ_MESSAGE;
+
+		ctl_json_add_u64(j, "id", r->Id);
+		ctl_json_add_text(j, "request", ctl_request_name(r->Type));
+		ctl_json_add_u64(j, "session", r->SessionId);
+		ctl_json_add_u64(j, "pid", r->ProcessId);
+		ctl_json_add_u64(j, "uid", r->Uid);
+		ctl_json_add_u64(j, "arg", r->Arg);
+		ctl_json_add_text(j, "title", msg ? r->Text[0] : "");
+		ctl_json_add_text(j, "message", msg ? r->Text[1] : "");
+		json_object_object_add(j, "answered",
+				       json_object_new_boolean(answered));
+		ctl_json_add_u64(j, "error", error);
+		ctl_json_add_u64(j, "response", response);
+		ctl_json_print(j);
 	} else {
 		printf("request %llu: %s session %u from pid %u uid %u",
 		       (unsigned long long)r->Id, ctl_request_name(r->Type),

@@ -77,10 +77,15 @@ int cmd_notifications(struct ctl_opts *o, int argc, char **argv)
 			WTSUnRegisterSessionNotification(wnd);
 			return ctl_fail("read a session notification");
 		}
-		if (o->json)
-			printf("{\"code\":%u,\"name\":\"%s\",\"session\":%ld}\n",
-			       (unsigned int)code, code_name(code), (long)id);
-		else
+		if (o->json) {
+			json_object *j = json_object_new_object();
+
+			ctl_json_add_u64(j, "code", (unsigned int)code);
+			ctl_json_add_text(j, "name", code_name(code));
+			json_object_object_add(j, "session",
+					       json_object_new_int64((long)id));
+			ctl_json_print(j);
+		} else
 			printf("%-24s session %ld\n", code_name(code), (long)id);
 		fflush(stdout);
 		seen++;

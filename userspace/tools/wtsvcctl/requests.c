@@ -80,9 +80,12 @@ int cmd_message(struct ctl_opts *o, int argc, char **argv)
 			     (DWORD)strlen(title), text, (DWORD)strlen(text),
 			     style, timeout, &response, wait))
 		return ctl_fail("message");
-	if (o->json)
-		printf("{\"response\":%u}\n", response);
-	else
+	if (o->json) {
+		json_object *j = json_object_new_object();
+
+		ctl_json_add_u64(j, "response", response);
+		ctl_json_print(j);
+	} else
 		printf("%u\n", response);
 	return 0;
 }

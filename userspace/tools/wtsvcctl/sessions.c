@@ -89,38 +89,38 @@ static const char *rc_name(DWORD rc)
 	       rc == WTSVC_RC_TARGET ? "target" : "none";
 }
 
-static void print_json(const struct view *v, bool detail)
+static json_object *view_json(const struct view *v, bool detail)
 {
-	printf("{\"id\":%u,\"name\":", v->id);
-	json_str(stdout, v->name);
-	printf(",\"state\":\"%s\",\"protocol\":%u", ctl_state_name(v->state),
-	       v->protocol);
-	if (v->priv) {
-		printf(",\"user\":");
-		json_str(stdout, v->user);
-		printf(",\"client\":");
-		json_str(stdout, v->client);
-		printf(",\"address\":");
-		json_str(stdout, v->address);
-		if (detail) {
-			printf(",\"domain\":");
-			json_str(stdout, v->domain);
-			printf(",\"client_build\":%u,\"display\":[%u,%u,%u]",
-			       v->build, v->display.HorizontalResolution,
-			       v->display.VerticalResolution,
-			       v->display.ColorDepth);
-			printf(",\"remote_control\":\"%s\"", rc_name(v->rc));
-			if (v->rc)
-				printf(",\"remote_control_peer\":%u",
-				       v->rc_peer);
-		}
-	}
-	printf("}");
+	json_object *j = json_object_new_object(), *disp;
+
+	ctl_json_add_u64(j, "id", v->id);
+	ctl_json_add_text(j, "name", v->name);
+	ctl_json_add_text(j, "state", ctl_state_name(v->state));
+	ctl_json_add_u64(j, "protocol", v->protocol);
+	if (!v->priv)
+		return j;
+	ctl_json_add_text(j, "user", v->user);
+	ctl_json_add_text(j, "client", v->client);
+	ctl_json_add_text(j, "address", v->address);
+	if (!detail)
+		return j;
+	ctl_json_add_text(j, "domain", v->domain);
+	ctl_json_add_u64(j, "client_build", v->build);
+	disp = json_object_new_array();
+	json_object_array_add(disp, json_object_new_int64(v->display.HorizontalResolution));
+	json_object_array_add(disp, json_object_new_int64(v->display.VerticalResolution));
+	json_object_array_add(disp, json_object_new_int64(v->display.ColorDepth));
+	json_object_object_add(j, "display", disp);
+	ctl_json_add_text(j, "remote_control", rc_name(v->rc));
+	if (v->rc)
+		ctl_json_add_u64(j, "remote_control_peer", v->rc_peer);
+	return j;
 }
 
 int cmd_list(struct ctl_opts *o, int argc, char **argv)
 {
 	PWTS_SESSION_INFOA s = NULL;
+	json_object *arr = NULL;
 	DWORD n = 0;
 
 	(void)argv;
@@ -131,7 +131,7 @@ int cmd_list(struct ctl_opts *o, int argc, char **argv)
 	if (!WTSEnumerateSessionsA(WTS_CURRENT_SERVER_HANDLE, 0, 1, &s, &n))
 		return ctl_fail("list sessions");
 	if (o->json)
-		printf("[");
+		arr = json_object_new_array();
 	else
 		printf("%-6s %-16s %-13s %-16s %-16s %s\n", "ID", "NAME",
 		       "STATE", "USER", "CLIENT", "ADDRESS");
@@ -140,17 +140,16 @@ int cmd_list(struct ctl_opts *o, int argc, char **argv)
 
 		if (!read_view(s[i].SessionId, &v))
 			continue;	/* gone meanwhile */
-		if (o->json) {
-			printf(i ? "," : "");
-			print_json(&v, false);
+		if (arr) {
+			json_object_array_add(arr, view_json(&v, false));
 			continue;
 		}
 		printf("%-6u %-16s %-13s %-16s %-16s %s\n", v.id, v.name,
 		       ctl_state_name(v.state), v.priv ? v.user : "-",
 		       v.priv ? v.client : "-", v.priv ? v.address : "-");
 	}
-	if (o->json)
-		printf("]\n");
+	if (arr)
+		ctl_json_print(arr);
 	WTSFreeMemory(s);
 	return 0;
 }
@@ -170,8 +169,7 @@ int cmd_show(struct ctl_opts *o, int argc, char **argv)
 	if (!read_view(id, &v))
 		return ctl_fail("show session");
 	if (o->json) {
-		print_json(&v, true);
-		printf("\n");
+		ctl_json_print(view_json(&v, true));
 		return 0;
 	}
 	printf("Session:       %u\nName:          %s\nState:         %s\n"
@@ -343,10 +341,16 @@ int cmd_create(struct ctl_opts *o, int argc, char **argv)
 	wtsvc_manager_close(m);
 	if (!ok)
 		return ctl_fail("create session");
-	if (o->json)
-		printf("{\"id\":%u,\"device\":\"/dev/" WTSVC_SESSION_NODE_FMT
-		       "\"}\n", si.session_id, si.session_id);
-	else
+	if (o->json) {
+		json_object *j = json_object_new_object();
+		char dev[64];
+
+		snprintf(dev, sizeof(dev), "/dev/" WTSVC_SESSION_NODE_FMT,
+			 si.session_id);
+		ctl_json_add_u64(j, "id", si.session_id);
+		ctl_json_add_text(j, "device", dev);
+		ctl_json_print(j);
+	} else
 		printf("%u\n", si.session_id);
 	return 0;
 }
@@ -446,6 +450,7 @@ int cmd_procs(struct ctl_opts *o, int argc, char **argv)
 {
 	PWTS_PROCESS_INFOA p = NULL;
 	DWORD level = 0, n = 0, id = WTS_ANY_SESSION;
+	json_object *arr = NULL;
 
 	if (argc > 2 || (argc == 2 && !ctl_parse_session(argv[1], &id))) {
 		fprintf(stderr, "usage: wtsvcctl procs [ID|current] [--json]\n");
@@ -455,22 +460,24 @@ int cmd_procs(struct ctl_opts *o, int argc, char **argv)
 				      (LPSTR *)&p, &n))
 		return ctl_fail("list processes");
 	if (o->json)
-		printf("[");
+		arr = json_object_new_array();
 	else
 		printf("%-8s %-8s %s\n", "SESSION", "PID", "NAME");
 	for (DWORD i = 0; i < n; i++) {
-		if (o->json) {
-			printf("%s{\"session\":%u,\"pid\":%u,\"name\":",
-			       i ? "," : "", p[i].SessionId, p[i].ProcessId);
-			json_str(stdout, p[i].pProcessName);
-			printf("}");
+		if (arr) {
+			json_object *j = json_object_new_object();
+
+			ctl_json_add_u64(j, "session", p[i].SessionId);
+			ctl_json_add_u64(j, "pid", p[i].ProcessId);
+			ctl_json_add_text(j, "name", p[i].pProcessName);
+			json_object_array_add(arr, j);
 		} else {
 			printf("%-8u %-8u %s\n", p[i].SessionId,
 			       p[i].ProcessId, p[i].pProcessName);
 		}
 	}
-	if (o->json)
-		printf("]\n");
+	if (arr)
+		ctl_json_print(arr);
 	WTSFreeMemoryExA(WTSTypeProcessInfoLevel0, p, n);
 	return 0;
 }

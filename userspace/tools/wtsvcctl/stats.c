@@ -13,23 +13,26 @@
 
 #include "wtsvcctl.h"
 
-static void dir_json(const char *name, const struct wtsvc_dir_stats *d)
+static json_object *dir_json(const struct wtsvc_dir_stats *d)
 {
-	printf("\"%s\":{\"msgs\":%llu,\"bytes\":%llu,\"queued_msgs\":%llu,\"queued_bytes\":%llu,\"purged_msgs\":%llu,\"waits\":%llu,\"doorbells\":%llu,\"wakeups\":%llu}",
-	       name, (unsigned long long)d->msgs,
-	       (unsigned long long)d->bytes,
-	       (unsigned long long)d->queued_msgs,
-	       (unsigned long long)d->queued_bytes,
-	       (unsigned long long)d->purged_msgs,
-	       (unsigned long long)d->waits,
-	       (unsigned long long)d->doorbells,
-	       (unsigned long long)d->wakeups);
+	json_object *j = json_object_new_object();
+
+	ctl_json_add_u64(j, "msgs", d->msgs);
+	ctl_json_add_u64(j, "bytes", d->bytes);
+	ctl_json_add_u64(j, "queued_msgs", d->queued_msgs);
+	ctl_json_add_u64(j, "queued_bytes", d->queued_bytes);
+	ctl_json_add_u64(j, "purged_msgs", d->purged_msgs);
+	ctl_json_add_u64(j, "waits", d->waits);
+	ctl_json_add_u64(j, "doorbells", d->doorbells);
+	ctl_json_add_u64(j, "wakeups", d->wakeups);
+	return j;
 }
 
 int cmd_stats(struct ctl_opts *o, int argc, char **argv)
 {
 	struct wtsvc_channel_list cl = { .size = sizeof(cl) };
 	struct wtsvc_channel_info *ci = NULL;
+	json_object *arr = NULL;
 	char path[64];
 	DWORD id;
 	int fd;
@@ -68,7 +71,7 @@ int cmd_stats(struct ctl_opts *o, int argc, char **argv)
 	}
 	close(fd);
 	if (o->json)
-		printf("[");
+		arr = json_object_new_array();
 	else
 		printf("%-4s %-16s %-4s %-10s %12s %14s %12s %14s %8s %8s\n",
 		       "ID", "NAME", "KIND", "ENDS", "TX_MSGS", "TX_BYTES",
@@ -82,17 +85,18 @@ int cmd_stats(struct ctl_opts *o, int argc, char **argv)
 			 (c->state & WTSVC_CHAN_APP_OPEN) &&
 			 (c->state & WTSVC_CHAN_PROTOCOL_OPEN) ? "+" : "",
 			 c->state & WTSVC_CHAN_PROTOCOL_OPEN ? "proto" : "");
-		if (o->json) {
-			printf("%s{\"id\":%u,\"name\":", i ? "," : "",
-			       c->channel_id);
-			json_str(stdout, c->name);
-			printf(",\"dynamic\":%s,\"state\":%u,\"options\":%u,",
-			       c->state & WTSVC_CHAN_DYNAMIC ? "true" : "false",
-			       c->state, c->options);
-			dir_json("tx", &c->tx);
-			printf(",");
-			dir_json("rx", &c->rx);
-			printf("}");
+		if (arr) {
+			json_object *j = json_object_new_object();
+
+			ctl_json_add_u64(j, "id", c->channel_id);
+			ctl_json_add_text(j, "name", c->name);
+			json_object_object_add(j, "dynamic",
+					       json_object_new_boolean(c->state & WTSVC_CHAN_DYNAMIC));
+			ctl_json_add_u64(j, "state", c->state);
+			ctl_json_add_u64(j, "options", c->options);
+			json_object_object_add(j, "tx", dir_json(&c->tx));
+			json_object_object_add(j, "rx", dir_json(&c->rx));
+			json_object_array_add(arr, j);
 			continue;
 		}
 		printf("%-4u %-16s %-4s %-10s %12llu %14llu %12llu %14llu %8llu %8llu\n",
@@ -107,8 +111,8 @@ int cmd_stats(struct ctl_opts *o, int argc, char **argv)
 					    c->rx.queued_msgs),
 		       (unsigned long long)(c->tx.wakeups + c->rx.wakeups));
 	}
-	if (o->json)
-		printf("]\n");
+	if (arr)
+		ctl_json_print(arr);
 	free(ci);
 	return 0;
 }

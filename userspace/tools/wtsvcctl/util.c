@@ -110,19 +110,3 @@ void ctl_address_text(const struct wtsvc_session_info *si, char *buf,
 	else if (si->client_address_family == AF_INET6)
 		inet_ntop(AF_INET6, si->client_address, buf, (socklen_t)len);
 }
-
-void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}

@@ -23,8 +23,8 @@ static void print_json(const struct wtsvc_features *f, DWORD err)
 {
 	json_object *j = json_object_new_object(), *m, *a;
 
-	json_object_object_add(j, "headers", json_object_new_string(WTSVC_VERSION_STRING));
-	json_object_object_add(j, "library", json_object_new_string(wtsvc_version()));
+	json_object_object_add(j, "headers", ctl_json_text(WTSVC_VERSION_STRING));
+	json_object_object_add(j, "library", ctl_json_text(wtsvc_version()));
 	if (!f) {
 		json_object_object_add(j, "module", NULL);
 		json_object_object_add(j, "module_error", json_object_new_int64(err));
@@ -35,7 +35,7 @@ static void print_json(const struct wtsvc_features *f, DWORD err)
 		json_object_object_add(m, "feature_bits", json_object_new_uint64(f->features));
 		for (size_t i = 0; i < N_FEATURES; i++)
 			if (f->features & (1ULL << i))
-				json_object_array_add(a, json_object_new_string(feature_names[i]));
+				json_object_array_add(a, ctl_json_text(feature_names[i]));
 		json_object_object_add(m, "features", a);
 		json_object_object_add(m, "max_sessions", json_object_new_int64(f->max_sessions));
 		json_object_object_add(m, "max_msg_size", json_object_new_int64(f->max_msg_size));
@@ -47,8 +47,7 @@ static void print_json(const struct wtsvc_features *f, DWORD err)
 		json_object_object_add(m, "shutdown", json_object_new_boolean(f->caller & WTSVC_CALLER_SHUTDOWN));
 		json_object_object_add(j, "module", m);
 	}
-	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN));
-	json_object_put(j);
+	ctl_json_print(j);
 }
 
 int cmd_version(struct ctl_opts *o, int argc, char **argv)

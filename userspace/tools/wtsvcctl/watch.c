@@ -63,13 +63,17 @@ int cmd_watch(struct ctl_opts *o, int argc, char **argv)
 			const struct wtsvc_event *e = &ev[i];
 			bool over = e->flags & WTSVC_EVENT_F_OVERFLOW;
 
-			if (o->json)
-				printf("{\"seq\":%llu,\"event\":\"%s\",\"session\":%u,\"state\":\"%s\",\"time_ns\":%lld,\"lost\":%u}\n",
-				       (unsigned long long)e->seq,
-				       ctl_event_name(e->event), e->session_id,
-				       ctl_state_name(e->state),
-				       (long long)e->time_ns, e->lost);
-			else if (over)
+			if (o->json) {
+				json_object *j = json_object_new_object();
+
+				ctl_json_add_u64(j, "seq", e->seq);
+				ctl_json_add_text(j, "event", ctl_event_name(e->event));
+				ctl_json_add_u64(j, "session", e->session_id);
+				ctl_json_add_text(j, "state", ctl_state_name(e->state));
+				json_object_object_add(j, "time_ns", json_object_new_int64(e->time_ns));
+				ctl_json_add_u64(j, "lost", e->lost);
+				ctl_json_print(j);
+			} else if (over)
 				printf("%-8llu overflow: %u events lost\n",
 				       (unsigned long long)e->seq, e->lost);
 			else

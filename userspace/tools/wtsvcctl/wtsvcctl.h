@@ -6,6 +6,7 @@
 #ifndef WTSVCCTL_H
 #define WTSVCCTL_H
 
+#include <json.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <linux/wtsvc.h>
@@ -55,7 +56,14 @@ const char *ctl_request_name(unsigned int type);
 void ctl_address_text(const struct wtsvc_session_info *si, char *buf,
 		      size_t len);
 
-/* JSON output: a string with escapes. */
-void json_str(FILE *f, const char *s);
+/*
+ * JSON output (json_out.c, json-c): a string from any bytes (invalid
+ * UTF-8 becomes U+FFFD), fields, and one document printed on a line
+ * (it is released).
+ */
+json_object *ctl_json_text(const char *s);
+void ctl_json_add_text(json_object *j, const char *key, const char *s);
+void ctl_json_add_u64(json_object *j, const char *key, unsigned long long v);
+void ctl_json_print(json_object *j);
 
 #endif /* WTSVCCTL_H */
