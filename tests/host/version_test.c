@@ -51,7 +51,7 @@ TEST(error_texts)
 		ERROR_NO_TOKEN, ERROR_SERVICE_NOT_ACTIVE,
 		ERROR_PRIVILEGE_NOT_HELD, ERROR_NO_SUCH_USER,
 		ERROR_INVALID_USER_BUFFER, RPC_S_INVALID_BINDING,
-		RPC_S_SERVER_UNAVAILABLE, 1306, 1326,
+		RPC_S_SERVER_UNAVAILABLE, 1306, 1326, 1581,
 		7007, 7024, 7044, 7045, 7050, 7051, 7057,
 	};
 
@@ -67,6 +67,13 @@ TEST(error_texts)
 	EXPECT_STREQ("Access is denied.", wtsvc_error_text(5));
 	EXPECT_STREQ("The RPC server is unavailable.", wtsvc_error_text(1722));
 	EXPECT_EQ(NULL, wtsvc_error_text(1));
+	/* The table is these codes and no other, and sorted (else the
+	 * lookup would miss some). */
+	size_t found = 0;
+
+	for (DWORD c = 0; c < 10000; c++)
+		found += wtsvc_error_text(c) != NULL;
+	EXPECT_EQ(sizeof(codes) / sizeof(codes[0]), found);
 	EXPECT_EQ(NULL, wtsvc_error_text(0xffffffff));
 	EXPECT_EQ(NULL, wtsvc_error_text(7058));
 }

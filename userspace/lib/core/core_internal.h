@@ -32,10 +32,12 @@ BOOL wtsvc_ok(void);
 /* Called once by InitWtsApi: forward errors to WinPR's SetLastError. */
 void wtsvc_lasterror_use_winpr(void);
 
-/* ---- memory for the caller (wts_memory.c) ---- */
+/* ---- memory for the caller (wts_alloc.c) ---- */
 
 /* Zeroed memory that WTSFreeMemory and WTSFreeMemoryEx release. */
 void *wtsvc_alloc(size_t size);
+/* Free what wtsvc_alloc gave (NULL-safe); false for another pointer. */
+bool wtsvc_free(void *p);
 
 /* ---- handles (handles.c) ---- */
 

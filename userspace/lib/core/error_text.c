@@ -44,6 +44,7 @@ static const struct error_text texts[] = {
 	{ 1317, "The specified account does not exist." },
 	{ 1326, "The user name or password is incorrect." },
 	{ 1460, "This operation returned because the timeout period expired." },
+	{ 1581, "Invalid message box style." },
 	{ 1702, "The binding handle is invalid." },
 	{ 1722, "The RPC server is unavailable." },
 	{ 1784, "The supplied user buffer is not valid for the requested operation." },

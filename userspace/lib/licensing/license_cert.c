@@ -88,7 +88,7 @@ static DWORD to_der(const char *pem, uint8_t **der, size_t *len)
 		*len = (size_t)n;
 		err = 0;
 	} else if (out) {
-		WTSFreeMemory(out);
+		wtsvc_free(out);
 	}
 	X509_free(x);
 	BIO_free(b);
