@@ -263,7 +263,7 @@ $(BUILD)/lib/pkgconfig/wtsvc.pc: $(TOP)/userspace/lib/wtsvc.pc.in $(PC_STAMP)
 # Three installs, each with its uninstall: the library (no FreeRDP
 # needed), wtsvcctl, and the RDP server with its plugins (build/bin's
 # wtsvc-rdpd: FreeRDP $(FREERDP)).  DESTDIR, PREFIX, LIBDIR, INCLUDEDIR,
-# MANDIR and PAMDIR say where.
+# MANDIR, BASHCOMPDIR and PAMDIR say where.
 MANDIR ?= $(PREFIX)/share/man
 INSTALL_RDP_BINS := $(BUILD)/bin/wtsvc-rdpd $(BUILD)/bin/wtsvc-rdpd-session \
 		    $(BUILD)/bin/wtsvc-msgbox $(BUILD)/bin/wtsvc-echo-plugin \
@@ -273,7 +273,12 @@ LIB_INSTALLED := $(LIBDIR)/libwtsvc.a $(LIBDIR)/libwtsvc.so.$(LIB_VERSION) \
 		 $(LIBDIR)/pkgconfig/wtsvc.pc \
 		 $(addprefix $(INCLUDEDIR)/wtsvc/,$(PUBLIC_HDRS)) \
 		 $(INCLUDEDIR)/linux/wtsvc.h
-TOOLS_INSTALLED := $(PREFIX)/bin/wtsvcctl $(MANDIR)/man8/wtsvcctl.8
+MAN_PAGES := $(wildcard $(TOP)/Documentation/man3/*.3) \
+	     $(wildcard $(TOP)/Documentation/man7/*.7)
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+LIB_INSTALLED += $(patsubst $(TOP)/Documentation/%,$(MANDIR)/%,$(MAN_PAGES))
+TOOLS_INSTALLED := $(PREFIX)/bin/wtsvcctl $(MANDIR)/man8/wtsvcctl.8 \
+		   $(BASHCOMPDIR)/wtsvcctl
 RDPD_INSTALLED := $(addprefix $(PREFIX)/bin/,$(notdir $(INSTALL_RDP_BINS))) \
 		  $(PAMDIR)/wtsvc-rdpd $(MANDIR)/man8/wtsvc-rdpd.8
 
@@ -290,11 +295,16 @@ install: $(LIB_BINS)
 	install -m 0644 $(addprefix $(TOP)/include/wtsvc/,$(PUBLIC_HDRS)) \
 		$(DESTDIR)$(INCLUDEDIR)/wtsvc/
 	install -m 0644 $(UAPI) $(DESTDIR)$(INCLUDEDIR)/linux/wtsvc.h
+	install -d $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
+	install -m 0644 $(filter %.3,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man3/
+	install -m 0644 $(filter %.7,$(MAN_PAGES)) $(DESTDIR)$(MANDIR)/man7/
 
 install-tools: $(BUILD)/bin/wtsvcctl
 	install -D -m 0755 $(BUILD)/bin/wtsvcctl $(DESTDIR)$(PREFIX)/bin/wtsvcctl
 	install -D -m 0644 $(TOP)/Documentation/wtsvcctl.8 \
 		$(DESTDIR)$(MANDIR)/man8/wtsvcctl.8
+	install -D -m 0644 $(TOP)/userspace/tools/wtsvcctl/wtsvcctl.bash-completion \
+		$(DESTDIR)$(BASHCOMPDIR)/wtsvcctl
 
 install-rdpd: $(INSTALL_RDP_BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man8

@@ -235,6 +235,7 @@ if [ "$CHECK_DEBUG" != only ]; then
 	tap_suite host-exports tests/host/exports_test.sh
 	tap_suite host-version build/host/version_test
 	tap_suite host-install tests/host/install_test.sh
+	tap_suite host-manpages tests/host/manpages_test.sh
 	tap_suite host-licensing tests/host/with_postgres.sh \
 		build/host/licensing_test
 	tap_suite host-wtsvcctl-license tests/host/wtsvcctl_license_test.sh

@@ -30,6 +30,11 @@ check "it installs the library, headers, UAPI header and pkg-config file, and no
 		include/wtsvc/version.h include/wtsvc/tlsapi.h \
 		include/linux/wtsvc.h && [ ! -e bin ]"
 pc=$d$p/lib/pkgconfig/wtsvc.pc
+check "man pages: every library function's page, man finds them after install" bash -c "
+	n=\$(ls $d$p/share/man/man3 | wc -l) && [ \$n -ge 151 ] &&
+	[ -f $d$p/share/man/man7/libwtsvc.7 ] &&
+	MANPATH=$d$p/share/man man -w WTSVirtualChannelRead | grep -q '$d$p/share/man/man3/WTSVirtualChannelRead.3' &&
+	MANPATH=$d$p/share/man MANWIDTH=80 man WTSVirtualChannelRead 2>&1 | grep -q 'WTSVirtualChannelRead'"
 check "the pkg-config file names this PREFIX and requires liburing" bash -c "
 	grep -qx 'prefix=$p' $pc && grep -qx 'libdir=$p/lib' $pc &&
 	grep -q '^Requires.private:.*liburing' $pc"
@@ -60,8 +65,11 @@ check "another PREFIX makes the pkg-config file again" \
 	grep -qx 'prefix=/usr/x' "$tmp/other/usr/x/lib/pkgconfig/wtsvc.pc"
 
 M install-tools >/dev/null 2>&1
-check "make install-tools puts wtsvcctl and its man page" bash -c "
-	[ -x $d$p/bin/wtsvcctl ] && [ -f $d$p/share/man/man8/wtsvcctl.8 ]"
+check "make install-tools puts wtsvcctl, its man page and bash completion" bash -c "
+	[ -x $d$p/bin/wtsvcctl ] && [ -f $d$p/share/man/man8/wtsvcctl.8 ] &&
+	c=\$(bash -c 'source $d$p/share/bash-completion/completions/wtsvcctl
+		COMP_WORDS=(wtsvcctl li); COMP_CWORD=1; _wtsvcctl; echo \${COMPREPLY[@]}') &&
+	[ \"\$c\" = 'list license' ]"
 if [ -x "$top/build/bin/wtsvc-rdpd" ]; then
 	M install-rdpd >/dev/null 2>&1
 	check "make install-rdpd puts the server, its helpers, PAM file and man page" bash -c "
