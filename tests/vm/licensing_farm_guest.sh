@@ -57,7 +57,8 @@ check "host $name's wtsvc-rdpd licenses from the farm" \
 
 # Both hosts ready, then every client of both at once.
 touch "$share/ready-$name"
-wait_for 900 bash -c "[ \$(ls $share/ready-* | wc -l) = 2 ]"
+wait_for 900 bash -c "[ \$(ls $share/ready-* | wc -l) = 2 ]" ||
+	{ echo "Bail out! the other host never became ready"; exit 1; }
 for i in $(seq 1 $clients); do
 	rig_client "$name-dev$i" $port 600 /sec:tls /u:alice /p:alice-pw-1
 	dev_pid[i]=$cpid

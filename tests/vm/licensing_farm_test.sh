@@ -27,6 +27,12 @@ C=$top/build/bin/wtsvcctl
 
 echo "TAP version 13"
 if [ -z "${WTSVC_TEST_PG_PORT:-}" ]; then
+	# Installed but not started (a busy port): a failure, not a skip.
+	if ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1; then
+		echo "1..1"
+		echo "not ok 1 the farm's PostgreSQL server did not start (port ${FARM_PG_PORT:-55433})"
+		exit 1
+	fi
 	echo "1..0 # SKIP no PostgreSQL server on this host"
 	exit 0
 fi

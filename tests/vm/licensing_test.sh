@@ -118,14 +118,15 @@ if ! rig_freerdp 3 3; then
 fi
 install -m 0644 "$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam" \
 	/etc/pam.d/wtsvc-rdpd
-rig_xvfb 900 || { echo "Bail out! no X server"; exit 1; }
+rig_xvfb 1700 || { echo "Bail out! no X server"; exit 1; }
 xvfb=${pids[0]}
 
 # --- per device ---------------------------------------------------------
 pack=$(L --json add --company "Example Corp" --product RDS-CAL \
 	--type retail --count 10 | sed -n 's/.*"id": *\([0-9]*\).*/\1/p')
 check "a pack of 10 per-device licenses is installed" \
-	bash -c "[ -n '$pack' ] && [ \"\$($C license --json packs | grep -c RDS-CAL)\" = 1 ]"
+	bash -c "[ -n '$pack' ] && [ \"\$(pack_left $pack)\" = 10 ] &&
+	[ \"\$($C --json license packs | grep -o '\"product_id\":\"RDS-CAL\"' | wc -l)\" = 1 ]"
 server "$tmp/rdpd1.log" --licensing per-device --license-grace 0
 check "wtsvc-rdpd says how it licenses" \
 	grep -q "licensing: per device, product RDS-CAL, store (local), lease 60 days, grace period 0 days" \

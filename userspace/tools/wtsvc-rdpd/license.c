@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,23 @@ static void hwid_of(const char *machine, char out[GUID_MAX_SIZE])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
+/*
+ * The machine name a license records: at most MAXCOMPUTERNAMELENGTH - 1
+ * bytes (Windows' 15 characters), cut before a character whose UTF-8
+ * bytes would not fit.  The key (the hardware id) is made from the whole
+ * name, so two long names that share a beginning stay two devices.
+ */
+static void machine_of(const char *name, char out[MAXCOMPUTERNAMELENGTH])
+{
+	size_t n = strnlen(name, MAXCOMPUTERNAMELENGTH - 1);
+
+	if (name[n])	/* cut: not in the middle of a character */
+		while (n && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	memcpy(out, name, n);
+	out[n] = '\0';
+}
+
 static void grace_load(void)
 {
 	FILE *f = fopen(lcfg->license_grace_file, "r");
@@ -81,7 +99,8 @@ static void grace_load(void)
 static void grace_save(void)
 {
 	const char *path = lcfg->license_grace_file;
-	char tmp[4096], dir[4096], *slash;
+	char tmp[PATH_MAX], dir[PATH_MAX], *slash;
+	bool bad;
 	FILE *f;
 	int fd;
 
@@ -99,11 +118,16 @@ static void grace_save(void)
 	f = fdopen(fd, "w");
 	if (!f) {
 		close(fd);
+		unlink(tmp);
 		goto fail;
 	}
 	fprintf(f, "%lld\n", (long long)grace_start);
-	if (fflush(f) || fsync(fd) || fclose(f) || rename(tmp, path))
+	bad = fflush(f) || fsync(fd);
+	bad = fclose(f) || bad;
+	if (bad || rename(tmp, path)) {
+		unlink(tmp);
 		goto fail;
+	}
 	return;
 fail:
 	rdpd_log("licensing: cannot keep the grace period's start in %s: %s (it holds until this server stops)",
@@ -138,6 +162,8 @@ void rdpd_license_init(const struct rdpd_config *cfg)
 		 cfg->license_product, store_name(), cfg->license_lease_days,
 		 cfg->license_grace_days,
 		 grace_start ? "began " : "not begun", grace_start ? when : "");
+	if (!cfg->pam)
+		rdpd_log("licensing: without PAM logons (--user) no password is checked: whoever reaches the port takes a license");
 	if (!open_store(false))
 		rdpd_log("licensing: logons open the store again; while it cannot be reached, clients have the grace period");
 	pthread_mutex_unlock(&lock);
@@ -183,9 +209,10 @@ enum rdpd_license rdpd_license_client(const char *machine, const char *user)
 {
 	bool per_user = lcfg->licensing == RDPD_LICENSING_USER;
 	char hwid[GUID_MAX_SIZE], who[320], why[160], issued[64], expires[64];
+	char name[MAXCOMPUTERNAMELENGTH];
 	struct wtsvc_license_client c = {
 		.hwid = hwid,
-		.machine = machine,
+		.machine = name,
 		.user = user,
 		.product_id = lcfg->license_product,
 		.per_user = per_user,
@@ -198,6 +225,7 @@ enum rdpd_license rdpd_license_client(const char *machine, const char *user)
 	if (lcfg->licensing == RDPD_LICENSING_OFF)
 		return RDPD_LICENSE_GRANTED;
 	hwid_of(machine, hwid);
+	machine_of(machine, name);
 	if (per_user)
 		snprintf(who, sizeof(who), "user \"%s\" at \"%s\"", user,
 			 machine);
@@ -220,6 +248,11 @@ enum rdpd_license rdpd_license_client(const char *machine, const char *user)
 		snprintf(why, sizeof(why), "no %s license left",
 			 lcfg->license_product);
 		r = no_license(who, why, RDPD_LICENSE_NONE);
+	} else if (err == LSERVER_E_INVALID_DATA) {
+		/* This client's names, not the store: no grace period. */
+		rdpd_log("licensing: %s: the store takes no license for these names (a user name of %zu bytes); refused",
+			 who, strlen(user));
+		r = RDPD_LICENSE_NONE;
 	} else {
 		snprintf(why, sizeof(why), "the license store %s failed (%u)",
 			 store_name(), err);
