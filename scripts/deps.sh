@@ -36,6 +36,7 @@ PKGS=(
 	libxrandr-dev libxau-dev libxft-dev libpng-dev fonts-dejavu-core
 	xdotool x11-xserver-utils
 	python3 gnuplot-nox
+	man-db groff-base
 )
 # Never installed or upgraded here (the machine's boot).
 # (The -dev packages of libsystemd and libudev are headers only; an
