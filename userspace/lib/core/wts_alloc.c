@@ -34,14 +34,14 @@ void *wtsvc_alloc(size_t size)
 
 bool wtsvc_free(void *p)
 {
-	struct wtsvc_mem_hdr *h = (struct wtsvc_mem_hdr *)p - 1;
+	struct wtsvc_mem_hdr *h;
 
 	if (!p)
 		return true;
+	h = (struct wtsvc_mem_hdr *)p - 1;
 	if (h->magic != WTSVC_MEM_MAGIC)
 		return false;
 	h->magic = 0;
 	free(h);
 	return true;
 }
-
