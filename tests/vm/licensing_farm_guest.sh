@@ -24,11 +24,6 @@ trap 'rig_stop_all; rm -rf "$tmp"' EXIT
 rig_loglevel=INFO
 export WTSVC_CONFIG_DIR=$share/guest-config
 export C tmp
-# active NAME: client NAME's session is Active.
-active() {
-	$C --json list | tr '{' '\n' | grep "\"client\":\"$1\"" |
-		grep -q '"state":"Active"'
-}
 export -f active
 
 echo "TAP version 13"

@@ -66,13 +66,6 @@ for k in json.load(sys.stdin):
         print(k["left"])' "$1"
 }
 md5() { printf '%s' "$1" | md5sum | cut -c1-32; }
-# active NAME: client NAME's session is Active (one that lost its client
-# stays, Disconnected); not_active NAME: it has none that is.
-active() {
-	$C --json list | tr '{' '\n' | grep "\"client\":\"$1\"" |
-		grep -q '"state":"Active"'
-}
-not_active() { ! active "$1"; }
 licensed_error() {	# CLIENT: its log shows the licensing error
 	grep -qE 'ERRINFO_LICENSE_NO_LICENSE\b|no Client Access Licenses' \
 		"$tmp/client-$1.log"

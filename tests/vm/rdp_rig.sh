@@ -76,6 +76,13 @@ session_of() {
 }
 has_session() { [ -n "$(session_of "$1")" ]; }
 no_session() { [ -z "$(session_of "$1")" ]; }
+# active NAME: client NAME's session is Active (one whose client left
+# stays, Disconnected, under the session host); not_active NAME: none is.
+active() {
+	$C --json list | tr '{' '\n' | grep "\"client\":\"$1\"" |
+		grep -q '"state":"Active"'
+}
+not_active() { ! active "$1"; }
 
 # rig_xvfb SECONDS: an X server on $rig_display for the clients.
 rig_xvfb() {

@@ -103,11 +103,6 @@ static void date_text(DWORD t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
 }
 
-static void print_json(json_object *o)
-{
-	ctl_json_print(o);
-}
-
 /* ---- listing ---------------------------------------------------------------- */
 
 static int list_packs(TLS_HANDLE h, const struct ctl_opts *o)
@@ -162,7 +157,7 @@ static int list_packs(TLS_HANDLE h, const struct ctl_opts *o)
 	}
 	TLSKeyPackEnumEnd(h, &e);
 	if (arr)
-		print_json(arr);
+		ctl_json_print(arr);
 	return 0;
 }
 
@@ -248,7 +243,7 @@ static int list_licenses(TLS_HANDLE h, const struct ctl_opts *o, int argc,
 	}
 	TLSLicenseEnumEnd(h, &e);
 	if (arr)
-		print_json(arr);
+		ctl_json_print(arr);
 	return 0;
 }
 
@@ -323,7 +318,7 @@ static int add_pack(TLS_HANDLE h, const struct ctl_opts *o, int argc,
 		json_object *j = json_object_new_object();
 
 		json_object_object_add(j, "id", json_object_new_int64(id));
-		print_json(j);
+		ctl_json_print(j);
 	} else {
 		printf("key pack %u: %u %s licenses of %s\n", id, s.count,
 		       s.license_type ? "per-user" : "per-device",
@@ -378,7 +373,7 @@ static int issue(TLS_HANDLE h, const struct ctl_opts *o, int argc,
 		json_object_object_add(j, "id", json_object_new_int64(l.dwLicenseId));
 		json_object_object_add(j, "pack", json_object_new_int64(l.dwKeyPackId));
 		json_object_object_add(j, "expires", json_object_new_int64(l.ftExpireDate));
-		print_json(j);
+		ctl_json_print(j);
 	} else {
 		char to[24];
 
