@@ -138,7 +138,8 @@ UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 
 .PHONY: bench-desktop all deps modules selftests libtests hosttests tools lib checkpatch \
 	run check check-debug fuzz bench bench-host bench-rdp install \
-	install-tools install-rdpd uninstall install-module clean
+	install-tools install-rdpd uninstall install-module install-dkms \
+	install-module-config clean
 
 all: modules lib selftests libtests hosttests tools
 
@@ -314,11 +315,52 @@ install-rdpd: $(INSTALL_RDP_BINS)
 	install -m 0644 $(TOP)/Documentation/wtsvc-rdpd.8 \
 		$(DESTDIR)$(MANDIR)/man8/
 
+# The module's source tree for DKMS (/usr/src/wtsvc-<version>: dkms.conf,
+# kmod/, include/uapi/, common/), then "dkms install wtsvc/<version>".
+DKMS_SRCDIR ?= /usr/src
+DKMS_TREE := $(DKMS_SRCDIR)/wtsvc-$(LIB_VERSION)
+KMOD_SRCS := $(wildcard $(TOP)/kmod/*.c $(TOP)/kmod/*.h)
+install-dkms:
+	install -d $(DESTDIR)$(DKMS_TREE)/kmod/probes \
+		$(DESTDIR)$(DKMS_TREE)/include/uapi/linux \
+		$(DESTDIR)$(DKMS_TREE)/common
+	install -m 0644 $(TOP)/dkms.conf $(DESTDIR)$(DKMS_TREE)/
+	install -m 0644 $(TOP)/kmod/Kbuild $(KMOD_SRCS) $(DESTDIR)$(DKMS_TREE)/kmod/
+	install -m 0644 $(wildcard $(TOP)/kmod/probes/*.c) \
+		$(DESTDIR)$(DKMS_TREE)/kmod/probes/
+	install -m 0755 $(TOP)/kmod/probes/run.sh $(DESTDIR)$(DKMS_TREE)/kmod/probes/
+	install -m 0644 $(UAPI) $(DESTDIR)$(DKMS_TREE)/include/uapi/linux/
+	install -m 0644 $(wildcard $(TOP)/common/*.h) $(DESTDIR)$(DKMS_TREE)/common/
+
+# What makes the module part of the system, however it was built: loaded
+# at boot (modules-load.d), the group "wtsvc" (sysusers.d) given as the
+# manager group by name (modprobe.d's install command runs
+# wtsvc-modprobe, which resolves it).
+SYSCONFDIR ?= /etc
+LIBEXECDIR ?= $(PREFIX)/libexec
+SYSTEMDLIBDIR ?= $(PREFIX)/lib
+install-module-config:
+	install -D -m 0644 $(TOP)/system/modules-load.d/wtsvc.conf \
+		$(DESTDIR)$(SYSTEMDLIBDIR)/modules-load.d/wtsvc.conf
+	install -D -m 0644 $(TOP)/system/sysusers.d/wtsvc.conf \
+		$(DESTDIR)$(SYSTEMDLIBDIR)/sysusers.d/wtsvc.conf
+	install -D -m 0755 $(TOP)/system/wtsvc-modprobe \
+		$(DESTDIR)$(LIBEXECDIR)/wtsvc/wtsvc-modprobe
+	install -d $(DESTDIR)$(SYSCONFDIR)/modprobe.d
+	sed 's|/usr/libexec/wtsvc/|$(LIBEXECDIR)/wtsvc/|' \
+		$(TOP)/system/modprobe.d/wtsvc.conf \
+		> $(DESTDIR)$(SYSCONFDIR)/modprobe.d/wtsvc.conf
+MODULE_CONFIG_INSTALLED := $(SYSTEMDLIBDIR)/modules-load.d/wtsvc.conf \
+		$(SYSTEMDLIBDIR)/sysusers.d/wtsvc.conf \
+		$(LIBEXECDIR)/wtsvc/wtsvc-modprobe \
+		$(SYSCONFDIR)/modprobe.d/wtsvc.conf
+
 # What the installs above put there, and the folders of ours left empty.
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(LIB_INSTALLED) $(TOOLS_INSTALLED) \
-		$(RDPD_INSTALLED))
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/wtsvc 2>/dev/null
+		$(RDPD_INSTALLED) $(MODULE_CONFIG_INSTALLED))
+	rm -rf $(DESTDIR)$(DKMS_TREE)
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/wtsvc $(DESTDIR)$(LIBEXECDIR)/wtsvc 2>/dev/null
 
 # Programs that know only WinPR: its headers and libwinpr2 (winpr-*) or
 # libwinpr3 (winpr3-*), the same sources.
@@ -548,12 +590,18 @@ bench-host: deps
 	@$(MAKE) --no-print-directory lib tools
 	@$(TOP)/scripts/bench.sh --host -- $(BENCH_ARGS)
 
-# On a host that can load modules: build for the running kernel and load.
+# On a host that can load modules, without DKMS: build for the running
+# kernel, install under updates/ with the kernel's modules_install, add
+# the module's configuration, and load it.  (With DKMS: make
+# install-dkms install-module-config, then dkms install wtsvc/<version>.)
 install-module:
 	@$(TOP)/scripts/build-kmod.sh $$(uname -r) $(BUILD)/kmod/$$(uname -r)
-	install -D -m 0644 $(BUILD)/kmod/$$(uname -r)/wtsvc.ko \
-		/lib/modules/$$(uname -r)/updates/wtsvc.ko
+	$(MAKE) -C /lib/modules/$$(uname -r)/build \
+		M=$(BUILD)/kmod/$$(uname -r)/kmod INSTALL_MOD_DIR=updates \
+		modules_install
 	depmod -a
+	$(MAKE) --no-print-directory install-module-config
+	-systemd-sysusers $(SYSTEMDLIBDIR)/sysusers.d/wtsvc.conf
 	modprobe wtsvc
 
 clean:
