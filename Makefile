@@ -28,8 +28,12 @@ CC ?= gcc
 CXX ?= g++
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -fno-omit-frame-pointer
+# CPPFLAGS, CFLAGS and LDFLAGS from the environment or the command line
+# come last (a distribution's hardening and optimization flags, e.g.
+# dpkg-buildflags in debian/rules); gcc ignores the linker's when it only
+# compiles.
 USER_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
-	       -I$(TOP)/include/uapi
+	       -I$(TOP)/include/uapi $(CPPFLAGS) $(CFLAGS) $(LDFLAGS)
 TEST_CFLAGS := $(USER_CFLAGS) $(SANITIZE) -I$(KSRC)/tools/testing/selftests \
 	       -Wno-unused-parameter -Wno-sign-compare \
 	       -Wno-misleading-indentation
@@ -139,7 +143,7 @@ UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 .PHONY: bench-desktop all deps modules selftests libtests hosttests tools lib checkpatch \
 	run check check-debug fuzz bench bench-host bench-rdp install \
 	install-tools install-rdpd uninstall install-module install-dkms \
-	install-module-config clean
+	install-module-config installables clean
 
 all: modules lib selftests libtests hosttests tools
 
@@ -240,7 +244,7 @@ $(BUILD)/lib/libwtsvc.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/lib/$(LIB_SONAME): $(LIB_OBJS) $(LIB_MAP)
-	$(CC) -shared -Wl,-soname,$(LIB_SONAME) -Wl,-Bsymbolic \
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,$(LIB_SONAME) -Wl,-Bsymbolic \
 		-Wl,--no-undefined -Wl,--version-script=$(LIB_MAP) \
 		-o $(BUILD)/lib/libwtsvc.so.$(LIB_VERSION) $(LIB_OBJS) $(LIB_LIBS)
 	ln -sf libwtsvc.so.$(LIB_VERSION) $@
@@ -282,6 +286,9 @@ TOOLS_INSTALLED := $(PREFIX)/bin/wtsvcctl $(MANDIR)/man8/wtsvcctl.8 \
 		   $(BASHCOMPDIR)/wtsvcctl
 RDPD_INSTALLED := $(addprefix $(PREFIX)/bin/,$(notdir $(INSTALL_RDP_BINS))) \
 		  $(PAMDIR)/wtsvc-rdpd $(MANDIR)/man8/wtsvc-rdpd.8
+
+# Everything the three installs put in place, built (debian/rules).
+installables: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(INSTALL_RDP_BINS)
 
 install: $(LIB_BINS)
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/wtsvc \
