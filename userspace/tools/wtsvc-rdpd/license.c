@@ -32,6 +32,8 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static const struct rdpd_config *lcfg;
 static TLS_HANDLE store;		/* under lock; NULL: not open */
 static time_t grace_start;		/* under lock; 0: not begun */
+static unsigned int lease_days;		/* under lock; a reload sets them */
+static unsigned int grace_days;
 
 static const char *store_name(void)
 {
@@ -151,6 +153,8 @@ void rdpd_license_init(const struct rdpd_config *cfg)
 	char when[64];
 
 	lcfg = cfg;
+	lease_days = cfg->license_lease_days;
+	grace_days = cfg->license_grace_days;
 	if (cfg->licensing == RDPD_LICENSING_OFF)
 		return;
 	pthread_mutex_lock(&lock);
@@ -166,6 +170,14 @@ void rdpd_license_init(const struct rdpd_config *cfg)
 		rdpd_log("licensing: without PAM logons (--user) no password is checked: whoever reaches the port takes a license");
 	if (!open_store(false))
 		rdpd_log("licensing: logons open the store again; while it cannot be reached, clients have the grace period");
+	pthread_mutex_unlock(&lock);
+}
+
+void rdpd_license_set_days(unsigned int lease, unsigned int grace)
+{
+	pthread_mutex_lock(&lock);
+	lease_days = lease;
+	grace_days = grace;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -186,14 +198,14 @@ static enum rdpd_license no_license(const char *who, const char *why,
 
 	if (!grace_start) {
 		grace_start = now;
-		if (lcfg->license_grace_days)
+		if (grace_days)
 			grace_save();
-		end = grace_start + (time_t)lcfg->license_grace_days * DAY;
+		end = grace_start + (time_t)grace_days * DAY;
 		date_text(end, when, sizeof(when));
 		rdpd_log("licensing: the grace period begins: %u days, until %s",
-			 lcfg->license_grace_days, when);
+			 grace_days, when);
 	}
-	end = grace_start + (time_t)lcfg->license_grace_days * DAY;
+	end = grace_start + (time_t)grace_days * DAY;
 	date_text(end, when, sizeof(when));
 	if (now < end) {
 		rdpd_log("licensing: %s: %s; logged on in the grace period (until %s)",
@@ -216,7 +228,6 @@ enum rdpd_license rdpd_license_client(const char *machine, const char *user)
 		.user = user,
 		.product_id = lcfg->license_product,
 		.per_user = per_user,
-		.lease = lcfg->license_lease_days * DAY,
 	};
 	enum rdpd_license r;
 	LSLicenseA lic;
@@ -233,6 +244,7 @@ enum rdpd_license rdpd_license_client(const char *machine, const char *user)
 		snprintf(who, sizeof(who), "device \"%s\" (user \"%s\")",
 			 machine, user);
 	pthread_mutex_lock(&lock);
+	c.lease = lease_days * DAY;
 	err = open_store(true) ? wtsvc_license_issue(store, &c, &lic) :
 	      RPC_S_SERVER_UNAVAILABLE;
 	if (!err) {

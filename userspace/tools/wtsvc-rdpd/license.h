@@ -29,6 +29,8 @@ enum rdpd_license {
 /* Open the store cfg names (a failure is logged: logons retry it). */
 void rdpd_license_init(const struct rdpd_config *cfg);
 void rdpd_license_exit(void);
+/* New lease and grace period lengths (a reload), from the next logon on. */
+void rdpd_license_set_days(unsigned int lease, unsigned int grace);
 /* A license for this client: machine (its client name) and account. */
 enum rdpd_license rdpd_license_client(const char *machine, const char *user);
 

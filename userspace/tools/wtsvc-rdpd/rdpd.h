@@ -65,7 +65,10 @@ struct rdpd_config {
 	unsigned int license_lease_days;	/* a license's life, renewed */
 	unsigned int license_grace_days;	/* without licenses, then refusal */
 	const char *license_grace_file;	/* when the grace period began */
-	int verbose;
+	int verbose;			/* -v: the log level is debug */
+	bool no_desktop;		/* --no-desktop */
+	int log_level;			/* --log-level: enum rdpd_log_level */
+	int log_target;			/* --log-target: enum rdpd_log_target */
 };
 
 
@@ -113,10 +116,41 @@ void rdpd_conn_destroy(struct rdpd_conn *c);
 /* Wake c's thread without ending it (a session switch). */
 void rdpd_conn_wake(struct rdpd_conn *c);
 
-/* Logging to stderr, one line each, with the connection's session. */
-extern int rdpd_verbose;
-void rdpd_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-#define rdpd_dbg(...) do { if (rdpd_verbose) rdpd_log(__VA_ARGS__); } while (0)
+/*
+ * Levelled logging (log.c), one line each, from any thread.  The levels
+ * are syslog's priorities.  The sink is picked once at start (--log-target);
+ * on stderr a line is "wtsvc-rdpd[MONOTONIC]: TEXT", whatever its level.
+ */
+enum rdpd_log_level {
+	RDPD_LOG_ERR = 3,
+	RDPD_LOG_WARNING = 4,
+	RDPD_LOG_NOTICE = 5,
+	RDPD_LOG_INFO = 6,
+	RDPD_LOG_DEBUG = 7,
+};
+
+enum rdpd_log_target {
+	RDPD_TARGET_AUTO = 0,	/* journal if stderr is its stream, else stderr */
+	RDPD_TARGET_STDERR,
+	RDPD_TARGET_JOURNAL,
+	RDPD_TARGET_SYSLOG,
+};
+
+/* Lines above this level are dropped; changed at a reload. */
+extern atomic_int rdpd_log_level;
+void rdpd_logl(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#define rdpd_err(...)	 rdpd_logl(RDPD_LOG_ERR, __VA_ARGS__)
+#define rdpd_warn(...)	 rdpd_logl(RDPD_LOG_WARNING, __VA_ARGS__)
+#define rdpd_notice(...) rdpd_logl(RDPD_LOG_NOTICE, __VA_ARGS__)
+#define rdpd_log(...)	 rdpd_logl(RDPD_LOG_INFO, __VA_ARGS__)
+#define rdpd_dbg(...)	 rdpd_logl(RDPD_LOG_DEBUG, __VA_ARGS__)
+/* Pick the sink (before any thread starts) and route FreeRDP's WLog to it. */
+void rdpd_log_open(int target, int level);
+/* A new level (a reload), WLog's too unless WLOG_LEVEL says it. */
+void rdpd_log_set_level(int level);
+/* The sink rdpd_log_open picked: enum rdpd_log_target, never AUTO. */
+int rdpd_log_sink(void);
 
 /* The certificate and key: use them, or create both (cert.c). */
 int rdpd_ensure_certificate(const char *cert_file, const char *key_file);
