@@ -80,7 +80,7 @@ static void make_parent(const char *path)
 		return;
 	*slash = '\0';
 	if (mkdir(dir, 0700) && errno != EEXIST)
-		rdpd_log("cannot create %s: %s", dir, strerror(errno));
+		rdpd_err("cannot create %s: %s", dir, strerror(errno));
 }
 
 int rdpd_ensure_certificate(const char *cert_file, const char *key_file)
@@ -94,7 +94,7 @@ int rdpd_ensure_certificate(const char *cert_file, const char *key_file)
 	if (have_cert && have_key)
 		return 0;
 	if (have_cert != have_key) {
-		rdpd_log("%s exists but %s does not: give both or neither",
+		rdpd_err("%s exists but %s does not: give both or neither",
 			 have_cert ? cert_file : key_file,
 			 have_cert ? key_file : cert_file);
 		return -EEXIST;
@@ -105,7 +105,7 @@ int rdpd_ensure_certificate(const char *cert_file, const char *key_file)
 	crt = key ? self_signed(key) : NULL;
 	if (!crt) {
 		EVP_PKEY_free(key);
-		rdpd_log("cannot create a key and certificate");
+		rdpd_err("cannot create a key and certificate");
 		return -EIO;
 	}
 	ret = write_pem(key_file, 0600, key, NULL);
@@ -117,10 +117,10 @@ int rdpd_ensure_certificate(const char *cert_file, const char *key_file)
 	X509_free(crt);
 	EVP_PKEY_free(key);
 	if (ret)
-		rdpd_log("cannot write %s / %s: %s", cert_file, key_file,
+		rdpd_err("cannot write %s / %s: %s", cert_file, key_file,
 			 strerror(-ret));
 	else
-		rdpd_log("created a self-signed certificate %s (key %s)",
+		rdpd_notice("created a self-signed certificate %s (key %s)",
 			 cert_file, key_file);
 	return ret;
 }

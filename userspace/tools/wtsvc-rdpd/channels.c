@@ -84,7 +84,7 @@ static bool chan_bind(struct rdpd_ctx *ctx, struct rdpd_chan *ch, int fd)
 	int ret = wtsvc_ring_map(fd, &ch->ring);
 
 	if (ret) {
-		rdpd_log("session %u: %s: cannot map the rings: %s",
+		rdpd_err("session %u: %s: cannot map the rings: %s",
 			 ctx->si.session_id, ch->name, strerror(-ret));
 		close(fd);
 		return false;
@@ -128,7 +128,7 @@ static bool static_announce(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 	int fd = wts_announce(ctx->si.session_id, ch->name, ch->options);
 
 	if (fd < 0) {
-		rdpd_log("session %u: cannot announce %s (Win32 error %u)",
+		rdpd_err("session %u: cannot announce %s (Win32 error %u)",
 			 ctx->si.session_id, ch->name, wts_last_error());
 		return false;
 	}
@@ -154,7 +154,7 @@ bool rdpd_channels_announce(struct rdpd_ctx *ctx)
 		h = rdpd_fr->pVirtualChannelOpen(ctx->vcm, WTS_CURRENT_SESSION,
 						 (LPSTR)name);
 		if (!h) {
-			rdpd_log("session %u: FreeRDP cannot open %s",
+			rdpd_err("session %u: FreeRDP cannot open %s",
 				 ctx->si.session_id, name);
 			continue;
 		}
@@ -185,7 +185,7 @@ static void offer_refuse(struct rdpd_ctx *ctx, struct rdpd_chan *ch,
 	if (!wts_refuse(ctx->offer_fd, ch->offer_id, status))
 		rdpd_dbg("session %u: %s: refusal not delivered (Win32 %u)",
 			 ctx->si.session_id, ch->name, wts_last_error());
-	rdpd_log("session %u: dynamic open of %s refused (0x%08x)",
+	rdpd_warn("session %u: dynamic open of %s refused (0x%08x)",
 		 ctx->si.session_id, ch->name, (unsigned int)status);
 	chan_kill(ctx, ch);
 }
@@ -505,7 +505,7 @@ static bool to_client(struct rdpd_ctx *ctx, struct rdpd_chan *ch)
 
 			wtsvc_ring_release(ch->ring);
 			if (!ok)
-				rdpd_log("session %u: %s: FreeRDP refused %zu bytes",
+				rdpd_warn("session %u: %s: FreeRDP refused %zu bytes",
 					 ctx->si.session_id, ch->name, len);
 			sent += len;
 		} else if (ret == -EMSGSIZE) {

@@ -270,7 +270,7 @@ static bool connect_display(struct rdpd_display *d, const char *name,
 
 	d->dpy = XOpenDisplay(name);
 	if (!d->dpy) {
-		rdpd_log("session %u: cannot connect to display %s",
+		rdpd_err("session %u: cannot connect to display %s",
 			 d->session, name);
 		return false;
 	}
@@ -287,7 +287,7 @@ static bool connect_display(struct rdpd_display *d, const char *name,
 	    !XDamageQueryExtension(d->dpy, &d->damage_event, &err) ||
 	    !XFixesQueryExtension(d->dpy, &d->fixes_event, &err) ||
 	    !XTestQueryExtension(d->dpy, &major, &err, &major, &minor)) {
-		rdpd_log("session %u: display %s lacks MIT-SHM, DAMAGE, XFIXES or XTEST",
+		rdpd_err("session %u: display %s lacks MIT-SHM, DAMAGE, XFIXES or XTEST",
 			 d->session, name);
 		return false;
 	}
@@ -319,7 +319,7 @@ struct rdpd_display *rdpd_display_open(int number, uint32_t session,
 	}
 	if (!setup_shm(d, owner)) {
 		drop_shm(d);
-		rdpd_log("session %u: display %s: no shared-memory image, reading it through the X connection",
+		rdpd_warn("session %u: display %s: no shared-memory image, reading it through the X connection",
 			 session, name);
 	}
 	d->cols = (d->width + RDPD_TILE - 1) / RDPD_TILE;

@@ -187,7 +187,7 @@ static UINT caps_advertise(RdpgfxServerContext *ch,
 			return CHANNEL_RC_OK;
 		}
 	}
-	rdpd_log("session %u: the graphics pipeline: no capability set this server knows; not used",
+	rdpd_warn("session %u: the graphics pipeline: no capability set this server knows; not used",
 		 g->session);
 	g->failed = true;
 	return CHANNEL_RC_OK;
@@ -238,7 +238,7 @@ struct rdpd_gfx *rdpd_gfx_open(rdpContext *rc, HANDLE vcm, uint32_t session,
 	g->ch->CapsAdvertise = caps_advertise;
 	g->ch->FrameAcknowledge = frame_ack;
 	if (!g->ch->Open(g->ch)) {
-		rdpd_log("session %u: cannot open the graphics pipeline channel",
+		rdpd_err("session %u: cannot open the graphics pipeline channel",
 			 session);
 		rdpd_gfx_close(g);
 		return NULL;
@@ -283,7 +283,7 @@ bool rdpd_gfx_pump(struct rdpd_gfx *g)
 		rc = rdpgfx_server_handle_messages(g->ch);
 		if (rc == ERROR_NO_DATA && g->confirmed &&
 		    WaitForSingleObject(ev, 0) == WAIT_OBJECT_0) {
-			rdpd_log("session %u: the client closed the graphics pipeline; bitmaps instead",
+			rdpd_warn("session %u: the client closed the graphics pipeline; bitmaps instead",
 				 g->session);
 			g->failed = true;
 			break;
@@ -291,7 +291,7 @@ bool rdpd_gfx_pump(struct rdpd_gfx *g)
 		if (rc == ERROR_NO_DATA)
 			break;
 		if (rc != CHANNEL_RC_OK) {
-			rdpd_log("session %u: the graphics pipeline failed (error %u); bitmaps instead",
+			rdpd_err("session %u: the graphics pipeline failed (error %u); bitmaps instead",
 				 g->session, rc);
 			g->failed = true;
 		}
@@ -392,7 +392,7 @@ bool rdpd_gfx_send(struct rdpd_gfx *g, const BYTE *image, int stride, int w,
 		g->stale = false;
 		if (!new_surface(g, w, h)) {
 			region16_uninit(&whole);
-			rdpd_log("session %u: the graphics pipeline: cannot make a %dx%d surface",
+			rdpd_err("session %u: the graphics pipeline: cannot make a %dx%d surface",
 				 g->session, w, h);
 			return false;
 		}
@@ -417,7 +417,7 @@ bool rdpd_gfx_send(struct rdpd_gfx *g, const BYTE *image, int stride, int w,
 			 * size, say): progressive from here on. */
 			free_h264_metablock(&avc.meta);
 			memset(&avc, 0, sizeof(avc));
-			rdpd_log("session %u: the graphics pipeline: AVC420 failed (%d) at %dx%d; progressive instead",
+			rdpd_err("session %u: the graphics pipeline: AVC420 failed (%d) at %dx%d; progressive instead",
 				 g->session, rc, w, h);
 			g->avc = false;
 			h264_context_free(g->h264);
@@ -440,7 +440,7 @@ bool rdpd_gfx_send(struct rdpd_gfx *g, const BYTE *image, int stride, int w,
 	region16_uninit(&whole);
 	if (rc < 0) {
 		free_h264_metablock(&avc.meta);
-		rdpd_log("session %u: the graphics pipeline: encoding failed (%d)",
+		rdpd_err("session %u: the graphics pipeline: encoding failed (%d)",
 			 g->session, rc);
 		return false;
 	}

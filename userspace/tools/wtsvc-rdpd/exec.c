@@ -54,7 +54,7 @@ void rdpd_exec_start(const struct rdpd_config *cfg, uint32_t session,
 	if (!cfg->exec_cmd)
 		return;
 	if (pipe2(go, O_CLOEXEC)) {
-		rdpd_log("session %u: --exec: pipe: %s", session,
+		rdpd_err("session %u: --exec: pipe: %s", session,
 			 strerror(errno));
 		return;
 	}
@@ -65,10 +65,10 @@ void rdpd_exec_start(const struct rdpd_config *cfg, uint32_t session,
 	}
 	close(go[0]);
 	if (pid < 0) {
-		rdpd_log("session %u: --exec: fork: %s", session,
+		rdpd_err("session %u: --exec: fork: %s", session,
 			 strerror(errno));
 	} else if (!wts_attach_process(pid, session)) {
-		rdpd_log("session %u: --exec: cannot attach pid %d (Win32 %u)",
+		rdpd_err("session %u: --exec: cannot attach pid %d (Win32 %u)",
 			 session, (int)pid, wts_last_error());
 		waitpid(pid, NULL, 0);	/* it exits: the pipe closes */
 	} else {

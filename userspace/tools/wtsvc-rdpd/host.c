@@ -117,7 +117,7 @@ bool rdpd_host_update(struct rdpd_host_session *hs, uint64_t fields)
 	hs->si.fields = fields;
 	if (wts_session_update(&hs->si))
 		return true;
-	rdpd_log("session %u: update failed (Win32 error %u)", hs->id,
+	rdpd_err("session %u: update failed (Win32 error %u)", hs->id,
 		 wts_last_error());
 	return false;
 }
@@ -327,7 +327,7 @@ static struct rdpd_host_session *new_session(const char *user, uid_t uid,
 	hs->si.logon_time = hs->si.connect_time = realtime_ns();
 	set_text(hs->si.user_name, user);
 	if (!wts_session_create(&hs->si)) {
-		rdpd_log("%s: cannot create a session (Win32 error %u)", user,
+		rdpd_err("%s: cannot create a session (Win32 error %u)", user,
 			 wts_last_error());
 		free(hs);
 		return NULL;
@@ -396,7 +396,7 @@ static enum rdpd_logon logon_pam(struct rdpd_logon_req *req,
 		       rdpd_leader_auth(host_cfg, user, req->password,
 					req->rhost);
 		if (cookie)
-			rdpd_log("session %u: auto-reconnect cookie accepted for %s: no password needed",
+			rdpd_notice("session %u: auto-reconnect cookie accepted for %s: no password needed",
 				 hs->id, user);
 		r = code == LEADER_OK ? licensed(req, user) :
 		    from_leader(code);
@@ -437,7 +437,7 @@ static enum rdpd_logon logon_pam(struct rdpd_logon_req *req,
 		free(hs);
 		return from_leader(code);
 	}
-	rdpd_log("session %u: %s logged on (logind session %s)", hs->id,
+	rdpd_notice("session %u: %s logged on (logind session %s)", hs->id,
 		 hs->user, hs->logind_id[0] ? hs->logind_id : "none");
 	insert(hs, req->conn);
 	*out = hs;
@@ -501,7 +501,7 @@ static void kill_remaining(uint32_t id)
 		usleep(20000);
 	}
 	if (n > 0)
-		rdpd_log("session %u: %d processes outlived the logoff", id, n);
+		rdpd_warn("session %u: %d processes outlived the logoff", id, n);
 	free(pids);
 }
 
@@ -512,7 +512,7 @@ static void logoff(struct rdpd_host_session *hs, const char *why)
 	uint64_t answers[RDPD_MAX_ANSWERS];
 	unsigned int n;
 
-	rdpd_log("session %u: logging %s off (%s)", hs->id, hs->user, why);
+	rdpd_notice("session %u: logging %s off (%s)", hs->id, hs->user, why);
 	if (hs->leader)
 		rdpd_leader_logoff(hs);
 	else
@@ -522,7 +522,7 @@ static void logoff(struct rdpd_host_session *hs, const char *why)
 			 hs->logind_id);
 	kill_remaining(hs->id);
 	if (!wts_session_destroy(hs->id))
-		rdpd_log("session %u: destroy failed (Win32 error %u)", hs->id,
+		rdpd_err("session %u: destroy failed (Win32 error %u)", hs->id,
 			 wts_last_error());
 	pthread_mutex_lock(&host_lock);
 	unlink_locked(hs);
@@ -531,7 +531,7 @@ static void logoff(struct rdpd_host_session *hs, const char *why)
 	pthread_mutex_unlock(&host_lock);
 	for (unsigned int i = 0; i < n; i++)
 		wts_answer(answers[i], WTS_ERROR_SUCCESS, 0);
-	rdpd_log("session %u: logged off in %lld ms", hs->id,
+	rdpd_notice("session %u: logged off in %lld ms", hs->id,
 		 (long long)(rdpd_now_ms() - t0));
 	free(hs);
 }
@@ -559,7 +559,7 @@ static void mark_remote_control(uint32_t id, uint32_t part, uint32_t peer)
 	};
 
 	if (!wts_session_update(&si) && wts_last_error() != WTS_ERROR_NOT_FOUND)
-		rdpd_log("session %u: remote control not marked (Win32 error %u)",
+		rdpd_warn("session %u: remote control not marked (Win32 error %u)",
 			 id, wts_last_error());
 }
 
@@ -700,7 +700,7 @@ void rdpd_host_detach(struct rdpd_host_session *hs, int why)
 	}
 	rdpd_host_set_state(hs, WTSVC_STATE_DISCONNECTED);
 	load_limits(hs);	/* the user's settings as they are now */
-	rdpd_log("session %u: disconnected; %s's session goes on", hs->id,
+	rdpd_notice("session %u: disconnected; %s's session goes on", hs->id,
 		 hs->user);
 }
 
@@ -788,7 +788,7 @@ int rdpd_host_connect(uint32_t id, uint32_t target, const char *password,
 	if (!same && host_cfg->pam &&
 	    rdpd_leader_auth(host_cfg, user, password, NULL) != LEADER_OK) {
 		unclaim(s);
-		rdpd_log("connect: session %u to %u refused: bad password for %s",
+		rdpd_warn("connect: session %u to %u refused: bad password for %s",
 			 id, target, user);
 		return WTS_ERROR_LOGON_FAILURE;
 	}
@@ -845,7 +845,7 @@ static void logoff_all_but(uint32_t keep, int timeout_ms)
 			break;
 		if (pthread_cond_timedwait(&host_cond, &host_lock, &until) ==
 		    ETIMEDOUT) {
-			rdpd_log("sessions still there after %d ms", timeout_ms);
+			rdpd_warn("sessions still there after %d ms", timeout_ms);
 			break;
 		}
 	}
@@ -866,16 +866,16 @@ void rdpd_host_shutdown(uint32_t flags, uint32_t pid, uint64_t answer_id)
 	if (flags == WSD_LOGOFF) {
 		/* Every client session but the caller's; no new logons. */
 		atomic_store(&logons_off, true);
-		rdpd_log("shutdown: logging off every session but %u; logons disabled until restart",
+		rdpd_notice("shutdown: logging off every session but %u; logons disabled until restart",
 			 caller);
 		logoff_all_but(caller, 30000);
 		wts_answer(answer_id, WTS_ERROR_SUCCESS, 0);
 		return;
 	}
 	atomic_store(&logons_off, true);
-	rdpd_log("shutdown (0x%x): logging off every session", flags);
+	rdpd_notice("shutdown (0x%x): logging off every session", flags);
 	logoff_all_but(0, 30000);
-	rdpd_log("shutdown: asking logind to %s",
+	rdpd_notice("shutdown: asking logind to %s",
 		 flags & 0x14 ? "reboot" : flags & 0x8 ? "power off" : "halt");
 	if (rdpd_logind_power(flags) < 0) {
 		atomic_store(&logons_off, false);
@@ -907,14 +907,14 @@ static bool limits_due(struct rdpd_host_session *hs, int64_t now,
 	    atomic_load(&hs->conn->end) != RDPD_END_NONE)
 		return false;
 	if (l->max_connection && now - hs->connected_ms >= l->max_connection) {
-		rdpd_log("session %u: MaxConnectionTime (%u ms) reached: %s",
+		rdpd_notice("session %u: MaxConnectionTime (%u ms) reached: %s",
 			 hs->id, l->max_connection,
 			 l->broken_logoff ? "logoff" : "disconnect");
 		atomic_store(&hs->conn->errinfo, 0x4); /* LOGON_TIMEOUT */
 		rdpd_conn_signal(hs->conn, l->broken_logoff ?
 				 RDPD_END_LOGOFF : RDPD_END_DISCONNECT);
 	} else if (l->max_idle && now - hs->input_ms >= l->max_idle) {
-		rdpd_log("session %u: MaxIdleTime (%u ms) reached: %s",
+		rdpd_notice("session %u: MaxIdleTime (%u ms) reached: %s",
 			 hs->id, l->max_idle,
 			 l->broken_logoff ? "logoff" : "disconnect");
 		atomic_store(&hs->conn->errinfo, 0x3); /* IDLE_TIMEOUT */

@@ -120,7 +120,7 @@ int rdpd_inproc_echo(struct rdpd_ctx *ctx, freerdp_peer *client)
 
 	ip.ch = open_echo(&ip);
 	if (!ip.ch) {
-		rdpd_log("inproc-echo: the client did not open ECHO");
+		rdpd_err("inproc-echo: the client did not open ECHO");
 		return -1;
 	}
 	for (int i = 0; !ret && i < n; i++) {
@@ -132,6 +132,7 @@ int rdpd_inproc_echo(struct rdpd_ctx *ctx, freerdp_peer *client)
 			echo_print_result("freerdp-inproc", &r);
 	}
 	rdpd_fr->pVirtualChannelClose(ip.ch);
-	rdpd_log("inproc-echo: %s", ret ? "FAILED" : "done");
+	rdpd_logl(ret ? RDPD_LOG_ERR : RDPD_LOG_NOTICE, "inproc-echo: %s",
+		  ret ? "FAILED" : "done");
 	return ret;
 }

@@ -91,7 +91,7 @@ bool rdpd_layout_apply(int display, uint32_t session, uint32_t klid)
 	pid_t pid;
 
 	if (!l) {
-		rdpd_log("session %u: keyboard layout 0x%08x unknown here, the display keeps its own",
+		rdpd_warn("session %u: keyboard layout 0x%08x unknown here, the display keeps its own",
 			 session, klid);
 		return false;
 	}
@@ -108,12 +108,12 @@ bool rdpd_layout_apply(int display, uint32_t session, uint32_t klid)
 	argv[n] = NULL;
 	errno = posix_spawnp(&pid, "setxkbmap", NULL, NULL, argv, NULL);
 	if (errno) {
-		rdpd_log("session %u: setxkbmap: %s", session, strerror(errno));
+		rdpd_err("session %u: setxkbmap: %s", session, strerror(errno));
 		return false;
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status)) {
-		rdpd_log("session %u: setxkbmap -layout %s failed", session,
+		rdpd_err("session %u: setxkbmap -layout %s failed", session,
 			 l->layout);
 		return false;
 	}

@@ -132,7 +132,7 @@ static void grace_save(void)
 	}
 	return;
 fail:
-	rdpd_log("licensing: cannot keep the grace period's start in %s: %s (it holds until this server stops)",
+	rdpd_warn("licensing: cannot keep the grace period's start in %s: %s (it holds until this server stops)",
 		 path, strerror(errno));
 }
 
@@ -143,7 +143,7 @@ static TLS_HANDLE open_store(bool quiet)
 		return store;
 	store = TLSConnectToLsServerA((LPSTR)lcfg->license_server);
 	if (!store && !quiet)
-		rdpd_log("licensing: cannot open the license store %s (Win32 %u)",
+		rdpd_err("licensing: cannot open the license store %s (Win32 %u)",
 			 store_name(), GetLastError());
 	return store;
 }
@@ -161,15 +161,15 @@ void rdpd_license_init(const struct rdpd_config *cfg)
 	grace_load();
 	if (grace_start)
 		date_text(grace_start, when, sizeof(when));
-	rdpd_log("licensing: per %s, product %s, store %s, lease %u days, grace period %u days (%s%s)",
+	rdpd_notice("licensing: per %s, product %s, store %s, lease %u days, grace period %u days (%s%s)",
 		 cfg->licensing == RDPD_LICENSING_USER ? "user" : "device",
 		 cfg->license_product, store_name(), cfg->license_lease_days,
 		 cfg->license_grace_days,
 		 grace_start ? "began " : "not begun", grace_start ? when : "");
 	if (!cfg->pam)
-		rdpd_log("licensing: without PAM logons (--user) no password is checked: whoever reaches the port takes a license");
+		rdpd_warn("licensing: without PAM logons (--user) no password is checked: whoever reaches the port takes a license");
 	if (!open_store(false))
-		rdpd_log("licensing: logons open the store again; while it cannot be reached, clients have the grace period");
+		rdpd_warn("licensing: logons open the store again; while it cannot be reached, clients have the grace period");
 	pthread_mutex_unlock(&lock);
 }
 
@@ -202,17 +202,17 @@ static enum rdpd_license no_license(const char *who, const char *why,
 			grace_save();
 		end = grace_start + (time_t)grace_days * DAY;
 		date_text(end, when, sizeof(when));
-		rdpd_log("licensing: the grace period begins: %u days, until %s",
+		rdpd_warn("licensing: the grace period begins: %u days, until %s",
 			 grace_days, when);
 	}
 	end = grace_start + (time_t)grace_days * DAY;
 	date_text(end, when, sizeof(when));
 	if (now < end) {
-		rdpd_log("licensing: %s: %s; logged on in the grace period (until %s)",
+		rdpd_warn("licensing: %s: %s; logged on in the grace period (until %s)",
 			 who, why, when);
 		return RDPD_LICENSE_GRACE;
 	}
-	rdpd_log("licensing: %s: %s; refused, the grace period ended %s",
+	rdpd_warn("licensing: %s: %s; refused, the grace period ended %s",
 		 who, why, when);
 	return refusal;
 }
@@ -262,7 +262,7 @@ enum rdpd_license rdpd_license_client(const char *machine, const char *user)
 		r = no_license(who, why, RDPD_LICENSE_NONE);
 	} else if (err == LSERVER_E_INVALID_DATA) {
 		/* This client's names, not the store: no grace period. */
-		rdpd_log("licensing: %s: the store takes no license for these names (a user name of %zu bytes); refused",
+		rdpd_warn("licensing: %s: the store takes no license for these names (a user name of %zu bytes); refused",
 			 who, strlen(user));
 		r = RDPD_LICENSE_NONE;
 	} else {

@@ -96,7 +96,7 @@ static pid_t spawn(const struct rdpd_config *cfg, const char *mode,
 	close(to[0]);
 	close(from[1]);
 	if (ret) {
-		rdpd_log("cannot start %s: %s", cfg->leader_path,
+		rdpd_err("cannot start %s: %s", cfg->leader_path,
 			 strerror(ret));
 		close(to[1]);
 		close(from[0]);
@@ -199,7 +199,7 @@ static int display_reply(int fd, uint32_t session)
 
 	if (!read_line(fd, line, sizeof(line), LEADER_REPLY_MS) ||
 	    sscanf(line, "display %d", &number) != 1) {
-		rdpd_log("session %u: no display (the leader said \"%s\")",
+		rdpd_err("session %u: no display (the leader said \"%s\")",
 			 session, line);
 		return -1;
 	}
@@ -231,7 +231,7 @@ int rdpd_leader_open(const struct rdpd_config *cfg,
 	}
 	/* In the session before PAM runs: logind's leader is ours too. */
 	if (!wts_attach_process(hs->leader, hs->id)) {
-		rdpd_log("session %u: cannot attach the session leader (Win32 %u)",
+		rdpd_err("session %u: cannot attach the session leader (Win32 %u)",
 			 hs->id, wts_last_error());
 		code = LEADER_SYSTEM;
 	} else {

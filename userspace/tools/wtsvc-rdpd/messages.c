@@ -82,7 +82,7 @@ static void answer(struct box *b, uint32_t error, uint32_t response)
 	b->answered = true;
 	reply(b->id, b->done, b->done_arg, error, response);
 	if (error)
-		rdpd_log("message %llu: failed (Win32 %u)",
+		rdpd_err("message %llu: failed (Win32 %u)",
 			 (unsigned long long)b->id, error);
 	else
 		rdpd_log("message %llu: answered %u",

@@ -89,7 +89,7 @@ static bool show_session(struct rdpd_ctx *ctx)
 						   ctx->hs->uid, true);
 	ctx->offer_fd = wts_open_offers(ctx->si.session_id);
 	if (ctx->offer_fd < 0)
-		rdpd_log("session %u: no dynamic channels (Win32 error %u)",
+		rdpd_warn("session %u: no dynamic channels (Win32 error %u)",
 			 ctx->si.session_id, wts_last_error());
 	return rdpd_channels_announce(ctx);
 }
@@ -190,7 +190,7 @@ static bool configure(freerdp_peer *client, const struct rdpd_config *cfg)
 	rdpSettings *s = client->context->settings;
 
 	if (!rdpd_settings_set_tls(s, cfg->cert_file, cfg->key_file)) {
-		rdpd_log("cannot load the certificate %s and key %s",
+		rdpd_err("cannot load the certificate %s and key %s",
 			 cfg->cert_file, cfg->key_file);
 		return false;
 	}
@@ -362,7 +362,7 @@ static bool wait_turn(freerdp_peer *client, struct rdpd_ctx *ctx,
 	}
 	n += rdpd_channels_pollfds(ctx, pfd + n, CHAN_FDS_MAX, &timeout);
 	if (poll(pfd, n, timeout) < 0 && errno != EINTR) {
-		rdpd_log("poll: %s", strerror(errno));
+		rdpd_err("poll: %s", strerror(errno));
 		return false;
 	}
 	/*
@@ -564,7 +564,7 @@ void *rdpd_peer_thread(void *arg)
 	client->ContextNew = ctx_new;
 	client->ContextFree = ctx_free;
 	if (!freerdp_peer_context_new(client)) {
-		rdpd_log("%s: cannot set up the connection", client->hostname);
+		rdpd_err("%s: cannot set up the connection", client->hostname);
 		freerdp_peer_free(client);
 		return NULL;
 	}
@@ -575,7 +575,7 @@ void *rdpd_peer_thread(void *arg)
 	if (configure(client, cfg) && client->Initialize(client)) {
 		why = serve(client, ctx);
 	} else {
-		rdpd_log("%s: cannot initialise the connection",
+		rdpd_err("%s: cannot initialise the connection",
 			 client->hostname);
 		why = RDPD_END_NONE;
 	}

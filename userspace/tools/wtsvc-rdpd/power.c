@@ -25,7 +25,7 @@ static int call(const char *method, const char *types, const void *arg)
 
 	ret = sd_bus_open_system(&bus);
 	if (ret < 0) {
-		rdpd_log("logind: cannot reach the system bus: %s",
+		rdpd_err("logind: cannot reach the system bus: %s",
 			 strerror(-ret));
 		return ret;
 	}
@@ -46,7 +46,7 @@ static int call(const char *method, const char *types, const void *arg)
 	    sd_bus_error_has_name(&err, "org.freedesktop.login1.NoSuchSession"))
 		ret = 0;
 	if (ret < 0)
-		rdpd_log("logind: %s failed: %s", method,
+		rdpd_err("logind: %s failed: %s", method,
 			 err.message ? err.message : strerror(-ret));
 	sd_bus_error_free(&err);
 	sd_bus_flush_close_unref(bus);

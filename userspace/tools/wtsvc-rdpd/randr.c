@@ -84,12 +84,12 @@ int rdpd_randr_fit(Display *dpy, uint32_t session, int w, int h)
 	    !XRRQueryVersion(dpy, &major, &minor) ||
 	    (major == 1 && minor < 2) ||
 	    !XRRGetScreenSizeRange(dpy, root, &minw, &minh, &maxw, &maxh)) {
-		rdpd_log("session %u: the display has no RandR 1.2, it stays as it is",
+		rdpd_warn("session %u: the display has no RandR 1.2, it stays as it is",
 			 session);
 		return -1;
 	}
 	if (w < minw || h < minh || w > maxw || h > maxh) {
-		rdpd_log("session %u: the display cannot be %dx%d (its X server takes %dx%d to %dx%d)",
+		rdpd_warn("session %u: the display cannot be %dx%d (its X server takes %dx%d to %dx%d)",
 			 session, w, h, minw, minh, maxw, maxh);
 		return -1;
 	}
@@ -98,7 +98,7 @@ int rdpd_randr_fit(Display *dpy, uint32_t session, int w, int h)
 		return -1;
 	output = pick_output(dpy, res, &crtc);
 	if (!output) {
-		rdpd_log("session %u: the display has no connected output",
+		rdpd_warn("session %u: the display has no connected output",
 			 session);
 		goto out;
 	}
@@ -115,7 +115,7 @@ int rdpd_randr_fit(Display *dpy, uint32_t session, int w, int h)
 	XUngrabServer(dpy);
 	err = rdpd_x_error_take(dpy);
 	if (err)
-		rdpd_log("session %u: resizing the display to %dx%d failed (X error %d)",
+		rdpd_err("session %u: resizing the display to %dx%d failed (X error %d)",
 			 session, w, h, err);
 	else
 		ret = 0;

@@ -89,7 +89,7 @@ void *rdpd_requests_thread(void *arg)
 		int ret = wts_next_request(200, &r);
 
 		if (ret < 0) {
-			rdpd_log("reading requests failed (Win32 %u)",
+			rdpd_err("reading requests failed (Win32 %u)",
 				 wts_last_error());
 			break;
 		}

@@ -104,7 +104,7 @@ static uint32_t cookie_session(rdpSettings *s, const char *user)
 	     !memcmp(want, c->securityVerifier, sizeof(want));
 	explicit_bzero(random, sizeof(random));
 	if (!ok)
-		rdpd_log("session %u: a wrong auto-reconnect cookie", c->logonId);
+		rdpd_warn("session %u: a wrong auto-reconnect cookie", c->logonId);
 	return ok ? c->logonId : 0;
 }
 
@@ -120,7 +120,7 @@ void rdpd_session_issue_cookie(struct rdpd_ctx *ctx)
 	info.LogonId = ctx->hs->id;
 	rdpd_host_new_cookie(ctx->hs, info.ArcRandomBits);
 	if (!c->update->SaveSessionInfo(c, INFO_TYPE_LOGON_EXTENDED_INF, &info))
-		rdpd_log("session %u: cannot send the auto-reconnect cookie",
+		rdpd_err("session %u: cannot send the auto-reconnect cookie",
 			 ctx->hs->id);
 	explicit_bzero(info.ArcRandomBits, sizeof(info.ArcRandomBits));
 }
@@ -187,7 +187,7 @@ bool rdpd_session_logon(struct rdpd_ctx *ctx)
 	r = rdpd_host_logon(&req, &hs);
 	wipe_password(s);
 	if (r != RDPD_LOGON_NEW && r != RDPD_LOGON_RECONNECT) {
-		rdpd_log("%s: logon of \"%s\" refused: %s (%lld ms)",
+		rdpd_warn("%s: logon of \"%s\" refused: %s (%lld ms)",
 			 client->hostname, req.user ? req.user : "",
 			 rdpd_logon_name(r), (long long)(rdpd_now_ms() - t0));
 		ctx->refusal = (int)r;
@@ -216,7 +216,7 @@ void rdpd_session_tell_refusal(struct rdpd_ctx *ctx)
 	 */
 	freerdp_set_error_info(rdp, atomic_load(&ctx->conn.errinfo));
 	if (!freerdp_send_error_info(rdp))
-		rdpd_log("%s: cannot send the refusal's reason",
+		rdpd_err("%s: cannot send the refusal's reason",
 			 ctx->base.peer->hostname);
 }
 

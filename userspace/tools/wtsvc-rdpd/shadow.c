@@ -95,7 +95,7 @@ static void begin(struct pending *p)
 	int ret = rdpd_host_shadow_begin(p->viewer, p->target, p->arg, p->id);
 
 	if (ret >= 0) {
-		rdpd_log("remote control %llu: session %u cannot show session %u (Win32 %d)",
+		rdpd_err("remote control %llu: session %u cannot show session %u (Win32 %d)",
 			 (unsigned long long)p->id, p->viewer, p->target, ret);
 		wts_answer(p->id, (uint32_t)ret, 0);
 	}
@@ -107,13 +107,13 @@ static void consent_done(void *arg, uint32_t error, uint32_t response)
 	struct pending *p = arg;
 
 	if (error || response != WTS_IDYES) {
-		rdpd_log("remote control %llu: session %u's user refused (answer %u, Win32 %u)",
+		rdpd_warn("remote control %llu: session %u's user refused (answer %u, Win32 %u)",
 			 (unsigned long long)p->id, p->target, response, error);
 		wts_answer(p->id, WTS_ERROR_CTX_SHADOW_DENIED, 0);
 		free(p);
 		return;
 	}
-	rdpd_log("remote control %llu: session %u's user agreed",
+	rdpd_notice("remote control %llu: session %u's user agreed",
 		 (unsigned long long)p->id, p->target);
 	begin(p);
 }
@@ -137,20 +137,20 @@ static void start(const struct wts_request *r)
 	else if (!rdpd_host_desktop_of(r->session_id, &dt) || !dt.connected)
 		why = "it has no connected desktop";
 	if (why) {
-		rdpd_log("remote control %llu: session %u cannot be shown to session %u: %s",
+		rdpd_warn("remote control %llu: session %u cannot be shown to session %u: %s",
 			 (unsigned long long)r->id, r->session_id, viewer, why);
 		wts_answer(r->id, WTS_ERROR_CTX_SHADOW_INVALID, 0);
 		return;
 	}
 	if (!permitted((uid_t)r->uid, dt.uid)) {
-		rdpd_log("remote control %llu: uid %u may not control %s's session",
+		rdpd_warn("remote control %llu: uid %u may not control %s's session",
 			 (unsigned long long)r->id, r->uid, dt.user);
 		wts_answer(r->id, WTS_ERROR_CTX_WINSTATION_ACCESS_DENIED, 0);
 		return;
 	}
 	setting = wts_user_shadowing(dt.user);
 	if (!setting || setting > 4) {
-		rdpd_log("remote control %llu: %s does not allow remote control",
+		rdpd_warn("remote control %llu: %s does not allow remote control",
 			 (unsigned long long)r->id, dt.user);
 		wts_answer(r->id, WTS_ERROR_CTX_SHADOW_DISABLED, 0);
 		return;
@@ -166,7 +166,7 @@ static void start(const struct wts_request *r)
 		.id = r->id, .viewer = viewer, .target = r->session_id,
 		.arg = (r->arg & 0x3ffff) | (view ? ARG_VIEW_ONLY : 0),
 	};
-	rdpd_log("remote control %llu: session %u (%s) to %s session %u (%s), setting %u",
+	rdpd_notice("remote control %llu: session %u (%s) to %s session %u (%s), setting %u",
 		 (unsigned long long)r->id, viewer, dv.user,
 		 view ? "view" : "control", r->session_id, dt.user, setting);
 	if (setting == 2 || setting == 4) {
@@ -268,7 +268,7 @@ void rdpd_shadow_end(struct rdpd_ctx *ctx, const char *why)
 	show_own(ctx);
 	if (ctx->disp && ctx->activated)
 		rdpd_display_refresh(ctx->disp);
-	rdpd_log("session %u: remote control of session %u ended (%s)",
+	rdpd_notice("session %u: remote control of session %u ended (%s)",
 		 ctx->si.session_id, target, why);
 }
 
