@@ -284,8 +284,10 @@ BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 LIB_INSTALLED += $(patsubst $(TOP)/Documentation/%,$(MANDIR)/%,$(MAN_PAGES))
 TOOLS_INSTALLED := $(PREFIX)/bin/wtsvcctl $(MANDIR)/man8/wtsvcctl.8 \
 		   $(BASHCOMPDIR)/wtsvcctl
+RDPD_MAN1 := $(wildcard $(TOP)/Documentation/man1/*.1)
 RDPD_INSTALLED := $(addprefix $(PREFIX)/bin/,$(notdir $(INSTALL_RDP_BINS))) \
-		  $(PAMDIR)/wtsvc-rdpd $(MANDIR)/man8/wtsvc-rdpd.8
+		  $(PAMDIR)/wtsvc-rdpd $(MANDIR)/man8/wtsvc-rdpd.8 \
+		  $(patsubst $(TOP)/Documentation/%,$(MANDIR)/%,$(RDPD_MAN1))
 
 # Everything the three installs put in place, built (debian/rules).
 installables: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(INSTALL_RDP_BINS)
@@ -321,6 +323,8 @@ install-rdpd: $(INSTALL_RDP_BINS)
 		$(DESTDIR)$(PAMDIR)/wtsvc-rdpd
 	install -m 0644 $(TOP)/Documentation/wtsvc-rdpd.8 \
 		$(DESTDIR)$(MANDIR)/man8/
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 $(RDPD_MAN1) $(DESTDIR)$(MANDIR)/man1/
 
 # The module's source tree for DKMS (/usr/src/wtsvc-<version>: dkms.conf,
 # kmod/, include/uapi/, common/), then "dkms install wtsvc/<version>".
@@ -341,26 +345,30 @@ install-dkms:
 
 # What makes the module part of the system, however it was built: loaded
 # at boot (modules-load.d), the group "wtsvc" (sysusers.d) given as the
-# manager group by name (modprobe.d's install command runs
-# wtsvc-modprobe, which resolves it).
+# manager group by name (a udev rule runs wtsvc-manager-group when the
+# module loads), a modprobe.d file for its parameters.
 SYSCONFDIR ?= /etc
 LIBEXECDIR ?= $(PREFIX)/libexec
 SYSTEMDLIBDIR ?= $(PREFIX)/lib
+UDEVRULESDIR ?= $(SYSCONFDIR)/udev/rules.d
 install-module-config:
 	install -D -m 0644 $(TOP)/system/modules-load.d/wtsvc.conf \
 		$(DESTDIR)$(SYSTEMDLIBDIR)/modules-load.d/wtsvc.conf
 	install -D -m 0644 $(TOP)/system/sysusers.d/wtsvc.conf \
 		$(DESTDIR)$(SYSTEMDLIBDIR)/sysusers.d/wtsvc.conf
-	install -D -m 0755 $(TOP)/system/wtsvc-modprobe \
-		$(DESTDIR)$(LIBEXECDIR)/wtsvc/wtsvc-modprobe
-	install -d $(DESTDIR)$(SYSCONFDIR)/modprobe.d
+	install -D -m 0644 $(TOP)/system/modprobe.d/wtsvc.conf \
+		$(DESTDIR)$(SYSCONFDIR)/modprobe.d/wtsvc.conf
+	install -D -m 0755 $(TOP)/system/wtsvc-manager-group \
+		$(DESTDIR)$(LIBEXECDIR)/wtsvc/wtsvc-manager-group
+	install -d $(DESTDIR)$(UDEVRULESDIR)
 	sed 's|/usr/libexec/wtsvc/|$(LIBEXECDIR)/wtsvc/|' \
-		$(TOP)/system/modprobe.d/wtsvc.conf \
-		> $(DESTDIR)$(SYSCONFDIR)/modprobe.d/wtsvc.conf
+		$(TOP)/system/udev/60-wtsvc.rules \
+		> $(DESTDIR)$(UDEVRULESDIR)/60-wtsvc.rules
 MODULE_CONFIG_INSTALLED := $(SYSTEMDLIBDIR)/modules-load.d/wtsvc.conf \
 		$(SYSTEMDLIBDIR)/sysusers.d/wtsvc.conf \
-		$(LIBEXECDIR)/wtsvc/wtsvc-modprobe \
-		$(SYSCONFDIR)/modprobe.d/wtsvc.conf
+		$(SYSCONFDIR)/modprobe.d/wtsvc.conf \
+		$(LIBEXECDIR)/wtsvc/wtsvc-manager-group \
+		$(UDEVRULESDIR)/60-wtsvc.rules
 
 # What the installs above put there, and the folders of ours left empty.
 uninstall:

@@ -37,17 +37,45 @@ module_param_named(open_timeout_ms, wtsvc_open_timeout_ms, uint, 0644);
 MODULE_PARM_DESC(open_timeout_ms,
 		 "Default time a dynamic channel open waits for an answer");
 
+/*
+ * The manager group may be set after load (root writes the parameter in
+ * sysfs: the udev rule does, resolving the group's name).  Readers take
+ * one READ_ONCE() snapshot; a session device node gets the group that was
+ * set when it was made.
+ */
 int wtsvc_manager_gid = -1;
-module_param_named(manager_gid, wtsvc_manager_gid, int, 0444);
+
+static int wtsvc_manager_gid_set(const char *val, const struct kernel_param *kp)
+{
+	int gid;
+	int ret;
+
+	ret = kstrtoint(val, 0, &gid);
+	if (ret)
+		return ret;
+	if (gid < -1)
+		return -EINVAL;
+	WRITE_ONCE(*(int *)kp->arg, gid);
+	return 0;
+}
+
+static const struct kernel_param_ops wtsvc_manager_gid_ops = {
+	.set = wtsvc_manager_gid_set,
+	.get = param_get_int,
+};
+
+module_param_cb(manager_gid, &wtsvc_manager_gid_ops, &wtsvc_manager_gid, 0644);
 MODULE_PARM_DESC(manager_gid,
 		 "Group whose members act as session manager (-1: none)");
 
 bool wtsvc_is_manager(void)
 {
+	int mgr = READ_ONCE(wtsvc_manager_gid);
+
 	if (capable(CAP_SYS_ADMIN))
 		return true;
-	if (wtsvc_manager_gid >= 0) {
-		kgid_t gid = make_kgid(current_user_ns(), wtsvc_manager_gid);
+	if (mgr >= 0) {
+		kgid_t gid = make_kgid(current_user_ns(), mgr);
 
 		if (gid_valid(gid) && in_egroup_p(gid))
 			return true;

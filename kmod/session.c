@@ -35,14 +35,14 @@ static char *wtsvc_devnode(WTSVC_DEVNODE_CONST struct device *dev,
 			   umode_t *mode, kuid_t *uid, kgid_t *gid)
 {
 	const struct wtsvc_session *sess = dev_get_drvdata(dev);
-	kgid_t mgr = KGIDT_INIT(wtsvc_manager_gid);
+	int mgr = READ_ONCE(wtsvc_manager_gid);
 
 	if (mode)
-		*mode = wtsvc_manager_gid >= 0 ? 0660 : 0600;
+		*mode = mgr >= 0 ? 0660 : 0600;
 	if (uid)
 		*uid = make_kuid(&init_user_ns, sess->info.uid);
-	if (gid && wtsvc_manager_gid >= 0)
-		*gid = mgr;
+	if (gid && mgr >= 0)
+		*gid = KGIDT_INIT(mgr);
 	return kasprintf(GFP_KERNEL, WTSVC_SESSION_NODE_FMT,
 			 sess->info.session_id);
 }
