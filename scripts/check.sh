@@ -239,6 +239,7 @@ if [ "$CHECK_DEBUG" != only ]; then
 	tap_suite host-licensing tests/host/with_postgres.sh \
 		build/host/licensing_test
 	tap_suite host-wtsvcctl-license tests/host/wtsvcctl_license_test.sh
+	tap_suite host-rdpd-config tests/host/rdpd_config_test.sh
 	tap_suite vm-runner tests/vm/selftest.sh
 
 	# --- the whole project built on Debian 13 --------------------------
