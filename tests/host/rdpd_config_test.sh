@@ -248,7 +248,7 @@ fi
 
 u=$top/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.service
 grep -qx 'Type=notify' "$u" && grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' "$u" &&
-	grep -q '^ExecStart=@BINDIR@/wtsvc-rdpd$' "$u"
+	grep -qx 'ExecStart=/usr/bin/wtsvc-rdpd' "$u"
 ok $? "the unit: Type=notify, reload by SIGHUP"
 echo "1..$n"
 tap_end
