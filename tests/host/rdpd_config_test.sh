@@ -178,6 +178,51 @@ grep -qE '^wtsvc-rdpd\[[0-9]+\.[0-9]{3}\]: listening on 127\.0\.0\.1:[0-9]+ \(TL
 	grep -qE '^\[[0-9:]+\] \[[0-9]+:[0-9a-f]+\] \[INFO\]\[com\.freerdp\.core\.listener\] - ' "$tmp/stderr.log"
 ok $? "on stderr: rdpd's lines and FreeRDP's as they always were" "$(cat "$tmp/stderr.log")"
 
+# What reaches the journal's socket, in a mount namespace of our own
+# with a tmpfs on /run/systemd (root, unshare): --log-target journal, and
+# auto when $JOURNAL_STREAM names stderr.
+cat >"$tmp/jl.py" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(3)
+with open(sys.argv[2], 'wb') as out:
+    try:
+        while True:
+            out.write(s.recv(65536).replace(b'\n', b'|') + b'\n')
+            out.flush()
+    except socket.timeout:
+        pass
+PY
+journal_run() {	# OUT ARGS...: the datagrams, one a line
+	local out=$1
+	shift
+	port=$((port + 1))
+	unshare -m bash -c '
+		mount -t tmpfs none /run/systemd && mkdir /run/systemd/journal &&
+		{ python3 "$0" /run/systemd/journal/socket "$1" & sleep 0.5
+		  timeout -s INT 1.5 "$2" --inproc-echo 1024:1:1 --port "$3" \
+			--cert "$4/c.crt" --key "$4/c.key" "${@:5}"; wait; }' \
+		"$tmp/jl.py" "$out" "$R" "$port" "$tmp" "$@" >"$out.err" 2>&1
+}
+if [ "$(id -u)" = 0 ] && [ -d /run/systemd ] && unshare -m true 2>/dev/null &&
+		command -v python3 >/dev/null; then
+	journal_run "$tmp/j1" --log-target journal
+	grep -q '^MESSAGE=listening on 127.0.0.1:[0-9]* (TLS).*|PRIORITY=5|SYSLOG_IDENTIFIER=wtsvc-rdpd|$' "$tmp/j1" &&
+		grep -q '^MESSAGE=\[com.freerdp.core.listener\] .*Listening on .*|PRIORITY=6|.*CODE_FUNC=' "$tmp/j1" &&
+		[ ! -s "$tmp/j1.err" ]
+	ok $? "--log-target journal: rdpd's lines and FreeRDP's reach the journal with their priority" \
+		"$(cat "$tmp/j1" "$tmp/j1.err")"
+	: >"$tmp/j2.err"
+	JOURNAL_STREAM=$(stat -c %d:%i "$tmp/j2.err") journal_run "$tmp/j2"
+	grep -q '^MESSAGE=listening on' "$tmp/j2" && [ ! -s "$tmp/j2.err" ]
+	ok $? "--log-target auto with \$JOURNAL_STREAM naming stderr: the journal" \
+		"$(cat "$tmp/j2" "$tmp/j2.err")"
+else
+	ok 0 "--log-target journal # SKIP not root, or no unshare"
+	ok 0 "--log-target auto # SKIP not root, or no unshare"
+fi
+
 port=$((port + 1))
 quiet=1 run "$tmp/warn.log" --log-level warning
 ok $? "--log-level warning: it starts" "$(cat "$tmp/warn.log")"

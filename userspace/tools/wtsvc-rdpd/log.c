@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
+/* CODE_FILE and the rest would name this file: only FreeRDP's lines
+ * have them, their own. */
+#define SD_JOURNAL_SUPPRESS_LOCATION
 #include <systemd/sd-journal.h>
 #include <winpr/wlog.h>
 
