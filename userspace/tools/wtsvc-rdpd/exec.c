@@ -28,6 +28,7 @@ static void child(const struct rdpd_config *cfg, uint32_t session, int go)
 	char id[16];
 	char c;
 
+	rdpd_child_unblock();
 	setpgid(0, 0);
 	if (read(go, &c, 1) != 1)	/* not attached: do not run */
 		_exit(126);

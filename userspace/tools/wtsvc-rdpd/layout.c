@@ -87,6 +87,7 @@ bool rdpd_layout_apply(int display, uint32_t session, uint32_t klid)
 	const struct klid_xkb *l = find(klid);
 	char name[16];
 	char *argv[8];
+	posix_spawnattr_t attr;
 	int n = 0, status;
 	pid_t pid;
 
@@ -106,7 +107,12 @@ bool rdpd_layout_apply(int display, uint32_t session, uint32_t klid)
 		argv[n++] = (char *)l->variant;
 	}
 	argv[n] = NULL;
-	errno = posix_spawnp(&pid, "setxkbmap", NULL, NULL, argv, NULL);
+	errno = rdpd_spawnattr(&attr);
+	if (!errno) {
+		errno = posix_spawnp(&pid, "setxkbmap", NULL, &attr, argv,
+				     NULL);
+		posix_spawnattr_destroy(&attr);
+	}
 	if (errno) {
 		rdpd_err("session %u: setxkbmap: %s", session, strerror(errno));
 		return false;

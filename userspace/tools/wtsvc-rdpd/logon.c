@@ -42,6 +42,7 @@ static pid_t spawn(const struct rdpd_config *cfg, const char *mode,
 {
 	const char *argv[24];
 	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
 	int to[2], from[2];
 	unsigned int n = 0;
 	pid_t pid;
@@ -90,8 +91,12 @@ static pid_t spawn(const struct rdpd_config *cfg, const char *mode,
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, to[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, from[1], 1);
-	ret = posix_spawn(&pid, cfg->leader_path, &fa, NULL,
-			  (char *const *)argv, environ);
+	ret = rdpd_spawnattr(&attr);
+	if (!ret) {
+		ret = posix_spawn(&pid, cfg->leader_path, &fa, &attr,
+				  (char *const *)argv, environ);
+		posix_spawnattr_destroy(&attr);
+	}
 	posix_spawn_file_actions_destroy(&fa);
 	close(to[0]);
 	close(from[1]);

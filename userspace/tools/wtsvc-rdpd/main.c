@@ -27,6 +27,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/signalfd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,17 +50,68 @@ rdpd_wts_table rdpd_fr;
 
 static atomic_bool stopping;
 static atomic_bool reload;		/* SIGHUP: the main loop reloads */
+static int signal_fd = -1;		/* SIGHUP, SIGINT, SIGTERM */
 static atomic_bool host_stopping;	/* after the sessions are gone */
 static atomic_uint peers_alive;
 void *rdpd_requests_thread(void *arg);
 
-/* Only lock-free atomics here: the main loop acts on them. */
-static void on_signal(int sig)
+static void signal_set(sigset_t *set)
 {
-	if (sig == SIGHUP)
-		atomic_store(&reload, true);
-	else
-		atomic_store(&stopping, true);
+	sigemptyset(set);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+}
+
+/*
+ * Before any thread: the signals are blocked in all of them (no thread's
+ * system call is interrupted by one), and the main loop reads them.
+ */
+static bool signals_open(void)
+{
+	sigset_t set;
+
+	signal_set(&set);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL))
+		return false;
+	signal_fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return signal_fd >= 0;
+}
+
+static void signals_read(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(signal_fd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			atomic_store(&reload, true);
+		else
+			atomic_store(&stopping, true);
+	}
+}
+
+void rdpd_child_unblock(void)
+{
+	sigset_t set;
+
+	signal_set(&set);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+int rdpd_spawnattr(posix_spawnattr_t *attr)
+{
+	sigset_t none;
+	int ret = posix_spawnattr_init(attr);
+
+	if (ret)
+		return ret;
+	sigemptyset(&none);
+	ret = posix_spawnattr_setsigmask(attr, &none);
+	if (!ret)
+		ret = posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK);
+	if (ret)
+		posix_spawnattr_destroy(attr);
+	return ret;
 }
 
 static void *peer_main(void *arg)
@@ -99,17 +151,23 @@ static BOOL on_accept(freerdp_listener *listener, freerdp_peer *client)
 
 static int listen_loop(freerdp_listener *l, struct rdpd_config *cfg)
 {
-	while (!atomic_load(&stopping)) {
+	for (;;) {
+		HANDLE handles[32];
+		struct pollfd pfd[33];
+		DWORD n;
+		nfds_t k = 0;
+
+		signals_read();
+		if (atomic_load(&stopping))
+			return 0;
 		if (atomic_exchange(&reload, false)) {
 			sd_notify(0, "RELOADING=1");
 			rdpd_config_reload(cfg);
 			sd_notify(0, "READY=1");
 		}
-		HANDLE handles[32];
-		struct pollfd pfd[32];
-		DWORD n = l->GetEventHandles(l, handles, 32);
-		nfds_t k = 0;
-
+		pfd[k].fd = signal_fd;
+		pfd[k++].events = POLLIN;
+		n = l->GetEventHandles(l, handles, 32);
 		for (DWORD i = 0; i < n; i++) {
 			pfd[k].fd = GetEventFileDescriptor(handles[i]);
 			pfd[k].events = POLLIN;
@@ -122,7 +180,6 @@ static int listen_loop(freerdp_listener *l, struct rdpd_config *cfg)
 			return -EIO;
 		}
 	}
-	return 0;
 }
 
 /* Ask every connection to end and wait for them (10 s at most). */
@@ -153,18 +210,27 @@ static bool pick_x_server(struct rdpd_config *cfg)
 	return true;
 }
 
-/* A program in the directory of this one (allocated: main's lifetime). */
-static const char *beside_self(const char *name)
+/*
+ * A helper program (allocated: main's lifetime): the one in this
+ * program's directory when there is one (a build tree), else the
+ * installed one in WTSVC_HELPER_DIR (config.h).
+ */
+static const char *helper_path(const char *name)
 {
 	char path[4096], *slash, *full;
 	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
 
 	path[n > 0 ? n : 0] = '\0';
 	slash = strrchr(path, '/');
-	if (!slash)
-		return name;
-	*slash = '\0';
-	if (asprintf(&full, "%s/%s", path, name) < 0)
+	if (slash) {
+		*slash = '\0';
+		if (asprintf(&full, "%s/%s", path, name) < 0)
+			return name;
+		if (!access(full, X_OK))
+			return full;
+		free(full);
+	}
+	if (asprintf(&full, "%s/%s", WTSVC_HELPER_DIR, name) < 0)
 		return name;
 	return full;
 }
@@ -192,7 +258,7 @@ static void settle(struct rdpd_config *cfg)
 		exit(2);
 	}
 	if (!cfg->leader_path)
-		cfg->leader_path = beside_self("wtsvc-rdpd-session");
+		cfg->leader_path = helper_path("wtsvc-rdpd-session");
 	if (access(cfg->leader_path, X_OK)) {
 		fprintf(stderr, "wtsvc-rdpd: %s: %s\n", cfg->leader_path,
 			strerror(errno));
@@ -205,7 +271,7 @@ static void settle(struct rdpd_config *cfg)
 		exit(2);
 	}
 	if (!cfg->msgbox_path)
-		cfg->msgbox_path = beside_self("wtsvc-msgbox");
+		cfg->msgbox_path = helper_path("wtsvc-msgbox");
 	if (access(cfg->msgbox_path, X_OK)) {
 		fprintf(stderr, "wtsvc-rdpd: %s: %s\n", cfg->msgbox_path,
 			strerror(errno));
@@ -216,7 +282,6 @@ static void settle(struct rdpd_config *cfg)
 int main(int argc, char **argv)
 {
 	struct rdpd_config cfg;
-	struct sigaction sa = { .sa_handler = on_signal };
 	pthread_t requests, host;
 	freerdp_listener *l;
 	WSADATA wsa;
@@ -228,6 +293,10 @@ int main(int argc, char **argv)
 	/* Before FreeRDP's first line: WLog goes where ours go. */
 	rdpd_log_open(cfg.log_target,
 		      cfg.verbose ? RDPD_LOG_DEBUG : cfg.log_level);
+	if (!signals_open()) {
+		rdpd_err("signalfd: %s", strerror(errno));
+		return 1;
+	}
 	/* Each connection talks to its session's display from its thread. */
 	rdpd_messages_init(cfg.msgbox_path);
 	rdpd_shadow_init(cfg.shadow_group);
@@ -241,9 +310,6 @@ int main(int argc, char **argv)
 		rdpd_err("cannot register FreeRDP's WTS table");
 		return 1;
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if (rdpd_ensure_certificate(cfg.cert_file, cfg.key_file))
 		return 1;

@@ -100,6 +100,7 @@ static pid_t spawn(const struct rdpd_host_desktop *d, char *const argv[],
 
 	if (pid)
 		return pid;
+	rdpd_child_unblock();
 	null = open("/dev/null", O_RDONLY);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(out, 1) < 0 ||
 	    setgroups((size_t)ngroups, groups) || setgid(d->gid) ||

@@ -8,6 +8,7 @@
 #define RDPD_H
 
 #include <pthread.h>
+#include <spawn.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -151,6 +152,15 @@ void rdpd_log_open(int target, int level);
 void rdpd_log_set_level(int level);
 /* The sink rdpd_log_open picked: enum rdpd_log_target, never AUTO. */
 int rdpd_log_sink(void);
+
+/*
+ * SIGHUP, SIGINT and SIGTERM are blocked in every thread (main reads
+ * them from a signalfd), so a child must get an empty mask back:
+ * rdpd_child_unblock() between fork and exec (async-signal-safe), or the
+ * attribute rdpd_spawnattr() makes for posix_spawn (destroy it after).
+ */
+void rdpd_child_unblock(void);
+int rdpd_spawnattr(posix_spawnattr_t *attr);
 
 /* The certificate and key: use them, or create both (cert.c). */
 int rdpd_ensure_certificate(const char *cert_file, const char *key_file);
