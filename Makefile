@@ -94,6 +94,10 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 # PAM service files are read from /etc/pam.d whatever the prefix.
 PAMDIR ?= /etc/pam.d
+SYSCONFDIR ?= /etc
+LIBEXECDIR ?= $(PREFIX)/libexec
+SYSTEMDLIBDIR ?= $(PREFIX)/lib
+SYSTEMDUNITDIR ?= $(SYSTEMDLIBDIR)/systemd/system
 PUBLIC_HDRS := wintypes.h pchannel.h wtsapi.h cchannel.h wtsvc.h ring.h tlsapi.h \
 	       version.h
 SELFTEST_BINS := $(addprefix $(BUILD)/selftests/,$(SELFTESTS))
@@ -285,7 +289,13 @@ LIB_INSTALLED += $(patsubst $(TOP)/Documentation/%,$(MANDIR)/%,$(MAN_PAGES))
 TOOLS_INSTALLED := $(PREFIX)/bin/wtsvcctl $(MANDIR)/man8/wtsvcctl.8 \
 		   $(BASHCOMPDIR)/wtsvcctl
 RDPD_MAN1 := $(wildcard $(TOP)/Documentation/man1/*.1)
-RDPD_INSTALLED := $(addprefix $(PREFIX)/bin/,$(notdir $(INSTALL_RDP_BINS))) \
+# The session leader and the message box are wtsvc-rdpd's helpers, not
+# commands: LIBEXECDIR/wtsvc (wtsvc-rdpd looks there, built with it).
+RDPD_HELPERS := $(BUILD)/bin/wtsvc-rdpd-session $(BUILD)/bin/wtsvc-msgbox
+RDPD_INSTALLED := $(addprefix $(PREFIX)/bin/,$(notdir $(filter-out \
+		  $(RDPD_HELPERS),$(INSTALL_RDP_BINS)))) \
+		  $(addprefix $(LIBEXECDIR)/wtsvc/,$(notdir $(RDPD_HELPERS))) \
+		  $(SYSCONFDIR)/wtsvc/rdpd.conf $(SYSTEMDUNITDIR)/wtsvc-rdpd.service \
 		  $(PAMDIR)/wtsvc-rdpd $(MANDIR)/man8/wtsvc-rdpd.8 \
 		  $(patsubst $(TOP)/Documentation/%,$(MANDIR)/%,$(RDPD_MAN1))
 
@@ -317,10 +327,19 @@ install-tools: $(BUILD)/bin/wtsvcctl
 		$(DESTDIR)$(BASHCOMPDIR)/wtsvcctl
 
 install-rdpd: $(INSTALL_RDP_BINS)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man8
-	install -m 0755 $(INSTALL_RDP_BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(LIBEXECDIR)/wtsvc
+	install -m 0755 $(filter-out $(RDPD_HELPERS),$(INSTALL_RDP_BINS)) \
+		$(DESTDIR)$(PREFIX)/bin/
+	install -m 0755 $(RDPD_HELPERS) $(DESTDIR)$(LIBEXECDIR)/wtsvc/
 	install -D -m 0644 $(TOP)/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.pam \
 		$(DESTDIR)$(PAMDIR)/wtsvc-rdpd
+	install -D -m 0644 $(TOP)/userspace/tools/wtsvc-rdpd/rdpd.conf \
+		$(DESTDIR)$(SYSCONFDIR)/wtsvc/rdpd.conf
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|^ExecStart=/usr/bin/|ExecStart=$(PREFIX)/bin/|' \
+		$(TOP)/userspace/tools/wtsvc-rdpd/wtsvc-rdpd.service \
+		> $(DESTDIR)$(SYSTEMDUNITDIR)/wtsvc-rdpd.service
 	install -m 0644 $(TOP)/Documentation/wtsvc-rdpd.8 \
 		$(DESTDIR)$(MANDIR)/man8/
 	install -d $(DESTDIR)$(MANDIR)/man1
@@ -347,9 +366,6 @@ install-dkms:
 # at boot (modules-load.d), the group "wtsvc" (sysusers.d) given as the
 # manager group by name (a udev rule runs wtsvc-manager-group when the
 # module loads), a modprobe.d file for its parameters.
-SYSCONFDIR ?= /etc
-LIBEXECDIR ?= $(PREFIX)/libexec
-SYSTEMDLIBDIR ?= $(PREFIX)/lib
 UDEVRULESDIR ?= $(SYSCONFDIR)/udev/rules.d
 install-module-config:
 	install -D -m 0644 $(TOP)/system/modules-load.d/wtsvc.conf \
@@ -375,7 +391,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR),$(LIB_INSTALLED) $(TOOLS_INSTALLED) \
 		$(RDPD_INSTALLED) $(MODULE_CONFIG_INSTALLED))
 	rm -rf $(DESTDIR)$(DKMS_TREE)
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/wtsvc $(DESTDIR)$(LIBEXECDIR)/wtsvc 2>/dev/null
+	-rmdir $(DESTDIR)$(INCLUDEDIR)/wtsvc $(DESTDIR)$(LIBEXECDIR)/wtsvc \
+		$(DESTDIR)$(SYSCONFDIR)/wtsvc 2>/dev/null
 
 # Programs that know only WinPR: its headers and libwinpr2 (winpr-*) or
 # libwinpr3 (winpr3-*), the same sources.
@@ -511,11 +528,11 @@ FREERDP_CFLAGS = $(shell pkg-config --cflags $(call freerdp_pkgs,$(1)) | \
 		   sed 's/-I/-isystem /g')
 FREERDP_LIBS = $(shell pkg-config --libs $(call freerdp_pkgs,$(1))) -lcrypto
 
-# The generation build/bin/wtsvc-rdpd was last built against: a changed
-# FREERDP rebuilds it.
+# The generation build/bin/wtsvc-rdpd was last built against, and where
+# it looks for its helpers: a changed FREERDP or LIBEXECDIR rebuilds it.
 RDPD_STAMP := $(BUILD)/bin/.wtsvc-rdpd-freerdp
-ifneq ($(shell cat $(RDPD_STAMP) 2>/dev/null),$(FREERDP))
-$(shell mkdir -p $(BUILD)/bin && echo $(FREERDP) > $(RDPD_STAMP))
+ifneq ($(shell cat $(RDPD_STAMP) 2>/dev/null),$(FREERDP) $(LIBEXECDIR))
+$(shell mkdir -p $(BUILD)/bin && echo $(FREERDP) $(LIBEXECDIR) > $(RDPD_STAMP))
 endif
 
 $(RDPD_BINS): $(RDPD_SRCS) $(RDPD_HDRS) $(ECHO_WORK) $(BUILD)/lib/libwtsvc.a \
@@ -526,6 +543,7 @@ $(RDPD_BINS): $(RDPD_SRCS) $(RDPD_HDRS) $(ECHO_WORK) $(BUILD)/lib/libwtsvc.a \
 		     "($(call freerdp_pkgs,$(RDPD_GEN))): make deps, or FREERDP=2" >&2; \
 		exit 1; }
 	$(CC) $(USER_CFLAGS) -O2 -I$(TOP)/include -I$(PLUGIN_DIR) \
+		-DWTSVC_HELPER_DIR='"$(LIBEXECDIR)/wtsvc"' \
 		-I$(TOP)/common -I$(TOP)/userspace/lib/core \
 		-I$(TOP)/userspace/lib/wtsapi \
 		$(call FREERDP_CFLAGS,$(RDPD_GEN)) -o $@ $(RDPD_SRCS) \

@@ -37,6 +37,7 @@ PKGS=(
 	xdotool x11-xserver-utils
 	python3 gnuplot-nox
 	man-db groff-base
+	qemu-utils debhelper dh-dkms dkms lintian fakeroot
 )
 # Never installed or upgraded here (the machine's boot).
 # (The -dev packages of libsystemd and libudev are headers only; an

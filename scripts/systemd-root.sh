@@ -17,7 +17,10 @@
 # clients with Xvfb (tests/vm/rdp_rig.sh), xdotool and xrandr for the
 # desktop tests, python3 and pamtester, and PostgreSQL's server for the
 # license store's farm test (no main cluster; the test runs a cluster of
-# its own with tests/host/with_postgres.sh).  Test users, with these
+# its own with tests/host/with_postgres.sh), and DKMS with its compiler,
+# liburing's headers and pkg-config (the package suite installs
+# wtsvc-dkms, which builds the module in the guest for the guest's
+# kernel, and libwtsvc-dev, and builds a plugin against it).  Test users, with these
 # passwords (test only):
 #   alice  alice-pw-1
 #   bob    bob-pw-2
@@ -50,6 +53,7 @@ PKGS=(
 	libpng16-16 fonts-dejavu-core xdotool x11-xserver-utils
 	freerdp3-shadow-x11 xrdp xorgxrdp
 	postgresql
+	dkms liburing-dev pkg-config
 )
 # user:password (test only)
 USERS=(alice:alice-pw-1 bob:bob-pw-2)

@@ -72,10 +72,23 @@ check "make install-tools puts wtsvcctl, its man page and bash completion" bash 
 	[ \"\$c\" = 'list license' ]"
 if [ -x "$top/build/bin/wtsvc-rdpd" ]; then
 	M install-rdpd >/dev/null 2>&1
-	check "make install-rdpd puts the server, its helpers, PAM file and man page" bash -c "
-		cd $d && ls .$p/bin/wtsvc-rdpd .$p/bin/wtsvc-rdpd-session \
-			.$p/bin/wtsvc-msgbox .$p/share/man/man8/wtsvc-rdpd.8 \
-			./etc/pam.d/wtsvc-rdpd"
+	check "make install-rdpd puts the server, the plugins, its helpers in libexec, PAM file, configuration, unit and man pages" bash -c "
+		cd $d && ls .$p/bin/wtsvc-rdpd .$p/libexec/wtsvc/wtsvc-rdpd-session \
+			.$p/libexec/wtsvc/wtsvc-msgbox .$p/bin/wtsvc-echo-plugin \
+			.$p/share/man/man8/wtsvc-rdpd.8 \
+			.$p/share/man/man1/wtsvc-echo-plugin.1 \
+			./etc/pam.d/wtsvc-rdpd ./etc/wtsvc/rdpd.conf \
+			.$p/lib/systemd/system/wtsvc-rdpd.service &&
+		grep -qx 'ExecStart=$p/bin/wtsvc-rdpd' .$p/lib/systemd/system/wtsvc-rdpd.service"
+	M install-dkms install-module-config >/dev/null 2>&1
+	check "make install-dkms and install-module-config put the DKMS tree and the module's system files" bash -c "
+		cd $d && ls ./usr/src/wtsvc-*/dkms.conf ./usr/src/wtsvc-*/kmod/Kbuild \
+			./usr/src/wtsvc-*/kmod/probes/run.sh \
+			./usr/src/wtsvc-*/include/uapi/linux/wtsvc.h \
+			./usr/src/wtsvc-*/common/ring_core.h \
+			.$p/lib/modules-load.d/wtsvc.conf .$p/lib/sysusers.d/wtsvc.conf \
+			.$p/libexec/wtsvc/wtsvc-manager-group ./etc/modprobe.d/wtsvc.conf &&
+		grep -q '$p/libexec/wtsvc/wtsvc-manager-group wtsvc' ./etc/udev/rules.d/60-wtsvc.rules"
 else
 	ok 0 "make install-rdpd # SKIP no wtsvc-rdpd built"
 fi

@@ -15,6 +15,13 @@
 #include "rdpd.h"
 
 #define RDPD_CONFIG_FILE	"/etc/wtsvc/rdpd.conf"
+/*
+ * Where the installed session leader and message box are (the Makefile
+ * gives LIBEXECDIR/wtsvc); a build tree's are beside wtsvc-rdpd.
+ */
+#ifndef WTSVC_HELPER_DIR
+#define WTSVC_HELPER_DIR	"/usr/local/libexec/wtsvc"
+#endif
 
 /* The defaults of every key. */
 void rdpd_config_defaults(struct rdpd_config *cfg);
