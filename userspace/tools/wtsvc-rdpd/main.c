@@ -210,18 +210,27 @@ static bool pick_x_server(struct rdpd_config *cfg)
 	return true;
 }
 
-/* A program in the directory of this one (allocated: main's lifetime). */
-static const char *beside_self(const char *name)
+/*
+ * A helper program (allocated: main's lifetime): the one in this
+ * program's directory when there is one (a build tree), else the
+ * installed one in WTSVC_HELPER_DIR (config.h).
+ */
+static const char *helper_path(const char *name)
 {
 	char path[4096], *slash, *full;
 	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
 
 	path[n > 0 ? n : 0] = '\0';
 	slash = strrchr(path, '/');
-	if (!slash)
-		return name;
-	*slash = '\0';
-	if (asprintf(&full, "%s/%s", path, name) < 0)
+	if (slash) {
+		*slash = '\0';
+		if (asprintf(&full, "%s/%s", path, name) < 0)
+			return name;
+		if (!access(full, X_OK))
+			return full;
+		free(full);
+	}
+	if (asprintf(&full, "%s/%s", WTSVC_HELPER_DIR, name) < 0)
 		return name;
 	return full;
 }
@@ -249,7 +258,7 @@ static void settle(struct rdpd_config *cfg)
 		exit(2);
 	}
 	if (!cfg->leader_path)
-		cfg->leader_path = beside_self("wtsvc-rdpd-session");
+		cfg->leader_path = helper_path("wtsvc-rdpd-session");
 	if (access(cfg->leader_path, X_OK)) {
 		fprintf(stderr, "wtsvc-rdpd: %s: %s\n", cfg->leader_path,
 			strerror(errno));
@@ -262,7 +271,7 @@ static void settle(struct rdpd_config *cfg)
 		exit(2);
 	}
 	if (!cfg->msgbox_path)
-		cfg->msgbox_path = beside_self("wtsvc-msgbox");
+		cfg->msgbox_path = helper_path("wtsvc-msgbox");
 	if (access(cfg->msgbox_path, X_OK)) {
 		fprintf(stderr, "wtsvc-rdpd: %s: %s\n", cfg->msgbox_path,
 			strerror(errno));
