@@ -15,8 +15,10 @@
 #
 # Other targets: deps, modules, selftests, libtests, hosttests, tools,
 # checkpatch, install (the library), install-tools (wtsvcctl), install-rdpd
-# (the RDP server), uninstall, install-module (on a host that can load
-# modules), clean.
+# (the RDP server), install-dkms (the module's DKMS source tree),
+# install-module-config (modules-load.d, sysusers.d, udev rule, modprobe.d),
+# uninstall, install-module (on a host that can load modules, without
+# DKMS), debs (the Debian packages), clean.
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -147,7 +149,7 @@ UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 .PHONY: bench-desktop all deps modules selftests libtests hosttests tools lib checkpatch \
 	run check check-debug fuzz bench bench-host bench-rdp install \
 	install-tools install-rdpd uninstall install-module install-dkms \
-	install-module-config installables clean
+	install-module-config installables debs clean
 
 all: modules lib selftests libtests hosttests tools
 
@@ -298,6 +300,11 @@ RDPD_INSTALLED := $(addprefix $(PREFIX)/bin/,$(notdir $(filter-out \
 		  $(SYSCONFDIR)/wtsvc/rdpd.conf $(SYSTEMDUNITDIR)/wtsvc-rdpd.service \
 		  $(PAMDIR)/wtsvc-rdpd $(MANDIR)/man8/wtsvc-rdpd.8 \
 		  $(patsubst $(TOP)/Documentation/%,$(MANDIR)/%,$(RDPD_MAN1))
+
+# The Debian packages, in build/debs (scripts/build-debs.sh: the working
+# tree built with dpkg-buildpackage -b, then lintian).
+debs:
+	@$(TOP)/scripts/build-debs.sh $(BUILD)/debs
 
 # Everything the three installs put in place, built (debian/rules).
 installables: $(LIB_BINS) $(BUILD)/bin/wtsvcctl $(INSTALL_RDP_BINS)

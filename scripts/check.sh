@@ -235,6 +235,7 @@ if [ "$CHECK_DEBUG" != only ]; then
 	tap_suite host-exports tests/host/exports_test.sh
 	tap_suite host-version build/host/version_test
 	tap_suite host-install tests/host/install_test.sh
+	tap_suite host-packaging tests/host/packaging_test.sh
 	tap_suite host-manpages tests/host/manpages_test.sh
 	tap_suite host-licensing tests/host/with_postgres.sh \
 		build/host/licensing_test
@@ -343,6 +344,11 @@ if [ "$CHECK_DEBUG" != only ]; then
 		--timeout 1800 --logs "$top/build/vm-logs/licensing" \
 		-- tests/vm/licensing_test.sh
 	tap_suite licensing-farm tests/vm/licensing_farm_test.sh --kernel 6.1
+	# The Debian packages: built (lintian clean), installed in the
+	# guest with apt-get (DKMS builds the module there), the next boot
+	# loads it, the service serves a FreeRDP client ECHO, purge leaves
+	# nothing.
+	tap_suite packages tests/vm/packages_test.sh --kernel 6.1
 	for how in reboot poweroff; do
 		tap_suite "session-shutdown-$how" tests/vm/run --systemd \
 			--kernel 6.1 --expect-power "$how" \
