@@ -16,8 +16,10 @@ out=$(cd "$out" && pwd)
 
 rm -rf "$out/src" "$out"/*.deb "$out"/*.changes "$out"/*.buildinfo
 mkdir -p "$out/src"
-(cd "$top" && git ls-files -z --cached --others --exclude-standard |
-	grep -zv '^build/' | tar --null -T - -cf -) | tar -xf - -C "$out/src"
+# What git tracks or would (not build/, nor anything .gitignore names).
+(cd "$top" && git -c safe.directory='*' ls-files -z --cached --others \
+	--exclude-standard | grep -zv '^build/' | tar --null -T - -cf -) |
+	tar -xf - -C "$out/src"
 
 log=$out/build.log
 if ! (cd "$out/src" && dpkg-buildpackage -b -us -uc -j2) >"$log" 2>&1; then

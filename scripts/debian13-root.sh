@@ -27,6 +27,7 @@ PKGS=(
 	libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev libxau-dev
 	libxft-dev libxrandr-dev libpng-dev
 	libsqlite3-dev libpq-dev libinih-dev libjson-c-dev
+	debhelper dh-dkms dkms lintian fakeroot dpkg-dev git
 )
 want=$(printf '%s\n' "${PKGS[@]}" | sha256sum | cut -c1-16)
 

@@ -279,6 +279,21 @@ static void settle(struct rdpd_config *cfg)
 	}
 }
 
+/*
+ * A system service has no $HOME (systemd sets it only with User=), and
+ * FreeRDP's peer context fails without it (its configuration path): the
+ * running user's home from the password database, before any thread.
+ */
+static void home_from_passwd(void)
+{
+	struct passwd *pw;
+
+	if (getenv("HOME"))
+		return;
+	pw = getpwuid(geteuid());
+	setenv("HOME", pw && pw->pw_dir && *pw->pw_dir ? pw->pw_dir : "/", 1);
+}
+
 int main(int argc, char **argv)
 {
 	struct rdpd_config cfg;
@@ -290,6 +305,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	rdpd_config_parse(argc, argv, &cfg);
 	settle(&cfg);
+	home_from_passwd();
 	/* Before FreeRDP's first line: WLog goes where ours go. */
 	rdpd_log_open(cfg.log_target,
 		      cfg.verbose ? RDPD_LOG_DEBUG : cfg.log_level);
