@@ -7,7 +7,8 @@
 # without a groff warning; a content page has NAME, SYNOPSIS,
 # DESCRIPTION, RETURN VALUE, ERRORS and SEE ALSO; links point at content
 # pages; the plugin entry points of cchannel.h have pages; the overview
-# libwtsvc(7) exists.  Prints TAP.
+# libwtsvc(7) exists; the commands' pages (sections 1 and 8) exist and
+# render cleanly.  Prints TAP.
 #
 #   tests/host/manpages_test.sh
 set -u
@@ -75,5 +76,21 @@ done
 [ -f "$doc/man7/libwtsvc.7" ] || missing="$missing libwtsvc(7)"
 ok "$([ -z "$missing" ]; echo $?)" \
 	"the cchannel entry points and libwtsvc(7) have pages" "no page:$missing"
+# The commands' pages: every program the installs put in a bin
+# directory has one, and they render cleanly too.
+missing=
+for c in wtsvcctl.8 wtsvc-rdpd.8 man1/wtsvc-echo-plugin.1 \
+	 man1/wtsvc-cliprdr-plugin.1; do
+	[ -f "$doc/$c" ] || missing="$missing $c"
+done
+warn=
+for p in "$doc"/*.8 "$doc"/man1/*.1; do
+	out=$(groff -man -ww -z -Tutf8 "$p" 2>&1)
+	[ -z "$out" ] || warn="$warn${p##*/}: $out
+"
+done
+ok "$([ -z "$missing$warn" ]; echo $?)" \
+	"every installed command has a page (sections 1 and 8), rendering without a groff warning" \
+	"no page:$missing $warn"
 echo "1..$n"
 tap_end
