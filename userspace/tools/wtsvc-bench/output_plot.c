@@ -6,7 +6,8 @@
  * lines name the transport for people.  plot/style.gp defines, from
  * names.c, each transport's legend name, colour and dash type as gnuplot
  * functions (tlabel, tcolour, tdash), so every figure draws a transport
- * the same way and no name is kept twice.
+ * the same way and no name is kept twice, and "transports", the ones
+ * that ran, in the tables' order (the legends' order).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,9 +28,18 @@ static void gp_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static int write_style(const char *dir)
+static bool ran(const struct bench_report *r, const char *name)
+{
+	for (unsigned int i = 0; i < r->nres; i++)
+		if (r->res[i].ran && !strcmp(r->res[i].transport, name))
+			return true;
+	return false;
+}
+
+static int write_style(const struct bench_report *r, const char *dir)
 {
 	static const char *const fn[] = { "tlabel", "tcolour", "tdash" };
+	const char *sep = "";
 	char path[4096];
 	FILE *f;
 
@@ -56,6 +66,14 @@ static int write_style(const char *dir)
 		}
 		fprintf(f, "%s\n", k == 0 ? "t" : k == 1 ? "\"#000000\"" : "1");
 	}
+	fprintf(f, "transports = \"");
+	for (unsigned int i = 0; i < bench_nnames; i++) {
+		if (!ran(r, bench_names[i].name))
+			continue;
+		fprintf(f, "%s%s", sep, bench_names[i].name);
+		sep = " ";
+	}
+	fprintf(f, "\"\n");
 	return fclose(f) ? -errno : 0;
 }
 
@@ -107,5 +125,5 @@ int bench_write_plot_data(const struct bench_report *r, const char *dir)
 		if (fclose(f))
 			return -errno;
 	}
-	return write_style(dir);
+	return write_style(r, dir);
 }
