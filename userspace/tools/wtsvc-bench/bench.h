@@ -68,9 +68,14 @@ struct bench_pair {
 	size_t map_len;
 };
 
-/* Kernel-counted notifications of a wtsvc pair (both directions). */
+/*
+ * Notifications of a pair (both directions): kernel-counted for wtsvc,
+ * the library's for memring, the polls of a +spin peer (its waits the
+ * spin did not answer; a peer has no doorbell of its own).
+ */
 struct bench_wake {
 	uint64_t waits, doorbells, wakeups;
+	bool has_doorbells;
 };
 
 struct bench_ops {

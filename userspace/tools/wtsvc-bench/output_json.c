@@ -92,8 +92,11 @@ static void write_results(FILE *f, const struct bench_report *r)
 			fprintf(f, ", ");
 		}
 		if (x->wakeups_per_msg >= 0)
-			fprintf(f, "\"wakeups_per_msg\": %.6g, \"doorbells_per_msg\": %.6g, ",
-				x->wakeups_per_msg, x->doorbells_per_msg);
+			fprintf(f, "\"wakeups_per_msg\": %.6g, ",
+				x->wakeups_per_msg);
+		if (x->doorbells_per_msg >= 0)
+			fprintf(f, "\"doorbells_per_msg\": %.6g, ",
+				x->doorbells_per_msg);
 		fprintf(f, "\"verified_msgs\": %llu}",
 			(unsigned long long)x->verified_msgs);
 	}

@@ -285,7 +285,7 @@ int bench_throughput(const struct bench_ops *ops, const struct bench_cfg *cfg,
 	bench_cpu_fig_of(cpu, msgs, cfg->reps, &res->cpu_msg);
 	res->wakeups_per_msg = ops->wake ?
 		(double)(w1.wakeups - w0.wakeups) / (double)total : -1;
-	res->doorbells_per_msg = ops->wake ?
+	res->doorbells_per_msg = ops->wake && w1.has_doorbells ?
 		(double)(w1.doorbells - w0.doorbells) / (double)total : -1;
 	return 0;
 }

@@ -165,6 +165,7 @@ static int memring_wake(struct bench_pair *p, struct bench_wake *w)
 	wtsvc_ring_get_stats(p->b.ring, &sb);
 	w->waits = sa.waits + sb.waits;
 	w->doorbells = p->a.doorbells + p->b.doorbells;
+	w->has_doorbells = true;
 	w->wakeups = sa.sleeps + sb.sleeps;
 	return 0;
 }

@@ -7,7 +7,8 @@
  * and, on EAGAIN, try again until the same budget is spent, then sleep in
  * poll() (spin.c), on the receiving side and on a sender whose buffer is
  * full alike.  Same buffers, framing and verification as their blocking
- * twins (transports_peers.c).
+ * twins (transports_peers.c).  Their "wakeups" are those polls: the
+ * waits the spin did not answer.
  *
  *  seqpacket+spin  send()/recv() with MSG_DONTWAIT;
  *  stream+spin     the length-prefixed stream on O_NONBLOCK sockets:
@@ -36,6 +37,15 @@ static void set_spin(struct bench_pair *p, const struct bench_cfg *cfg)
 {
 	p->a.spin_us = cfg->spin_us;
 	p->b.spin_us = cfg->spin_us;
+}
+
+/* The waits the spin did not answer: both ends' polls. */
+static int spin_wake(struct bench_pair *p, struct bench_wake *w)
+{
+	w->wakeups = w->waits = p->a.sleeps + p->b.sleeps;
+	w->doorbells = 0;
+	w->has_doorbells = false;
+	return 0;
 }
 
 /* ---- SOCK_SEQPACKET + spin -------------------------------------------- */
@@ -85,6 +95,7 @@ const struct bench_ops bench_seqpacket_spin = {
 	.send = seqs_send,
 	.recv = seqs_recv,
 	.recv_done = bench_nothing_done,
+	.wake = spin_wake,
 };
 
 /* ---- SOCK_STREAM + length + spin -------------------------------------- */
@@ -119,6 +130,7 @@ const struct bench_ops bench_stream_spin = {
 	.send = streams_send,
 	.recv = bench_frame_recv_spin,
 	.recv_done = bench_frame_done,
+	.wake = spin_wake,
 };
 
 /* ---- pipe + spin ------------------------------------------------------ */
@@ -153,4 +165,5 @@ const struct bench_ops bench_pipe_spin = {
 	.send = pipes_send,
 	.recv = bench_frame_recv_spin,
 	.recv_done = bench_frame_done,
+	.wake = spin_wake,
 };
