@@ -120,10 +120,10 @@ for x in s:
 assert {x["channels"] for x in s} == {1, 2, 4, 8, 16, 32, 64}
 '
 
-t "fairness: idle and loaded round trips for ring, rw and seqpacket" py '
+t "fairness: idle and loaded round trips for ring (with and without spin), rw and seqpacket (blocking and +spin)" py '
 import json, sys
 f = json.load(open(sys.argv[1] + "/results.json"))["fairness"]
-assert [x["transport"] for x in f] == ["ring", "rw", "seqpacket"]
+assert [x["transport"] for x in f] == ["ring", "ring-nospin", "rw", "seqpacket", "seqpacket+spin"], f
 for x in f:
     assert 0 < x["idle_p50_us"] <= x["idle_p99_us"]
     assert 0 < x["load_p50_us"] <= x["load_p99_us"] <= x["load_max_us"]
@@ -139,7 +139,7 @@ t "CSV files: a header and one line per result (and per ratio)" \
 	test "$(wc -l < "$out/results.csv")" = 81 -a \
 	"$(wc -l < "$out/ratios.csv")" = 181 -a \
 	"$(wc -l < "$out/scaling.csv")" = 43 -a \
-	"$(wc -l < "$out/fairness.csv")" = 4
+	"$(wc -l < "$out/fairness.csv")" = 6
 t "terminal table lists every transport and the targets" \
 	grep -q "targets (ratios measured in this run)" /tmp/quick.txt
 

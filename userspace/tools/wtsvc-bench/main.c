@@ -38,6 +38,16 @@ static const struct bench_ops *const all_transports[] = {
 static const unsigned int scale_channels[] = { 1, 2, 4, 8, 16, 32, 64 };
 static const size_t scale_sizes[] = { 1600, 65536 };
 static const char *const scale_transports[] = { "ring", "rw", "seqpacket" };
+/*
+ * The small channel's round trips spin where the transport does: the
+ * fairness runs compare the ring with and without its spin, and the
+ * socket blocking and spinning.  (The scaling runs never wait in a
+ * transport: their event loops poll() every fd, so spinning changes
+ * nothing there.)
+ */
+static const char *const fair_transports[] = {
+	"ring", "ring-nospin", "rw", "seqpacket", "seqpacket+spin",
+};
 
 static void usage(FILE *f)
 {
@@ -268,6 +278,10 @@ static void run_scaling(const struct bench_cfg *single, bool module,
 	const size_t nt = sizeof(scale_transports) / sizeof(*scale_transports);
 
 	cfg.ring_bytes = SCALE_RING_BYTES;
+	/* Buffers for these runs' sizes, whatever --sizes said. */
+	cfg.nsizes = 0;
+	for (size_t s = 0; s < sizeof(scale_sizes) / sizeof(*scale_sizes); s++)
+		cfg.sizes[cfg.nsizes++] = scale_sizes[s];
 	for (size_t t = 0; t < nt; t++) {
 		const struct bench_ops *ops = by_name(scale_transports[t]);
 
@@ -292,7 +306,13 @@ static void run_scaling(const struct bench_cfg *single, bool module,
 				rep->nscale++;
 			}
 		}
-		fprintf(stderr, "  %-10s fairness ...\n", ops->name);
+	}
+	for (size_t t = 0; t < sizeof(fair_transports) / sizeof(*fair_transports); t++) {
+		const struct bench_ops *ops = by_name(fair_transports[t]);
+
+		if (!selected(&cfg, ops->name) || (ops->needs_module && !module))
+			continue;
+		fprintf(stderr, "  %-14s fairness ...\n", ops->name);
 		if (bench_fairness(ops, &cfg, 4, &rep->fair[rep->nfair]))
 			bench_die("%s: fairness run: cannot set up", ops->name);
 		rep->nfair++;
@@ -315,7 +335,8 @@ int main(int argc, char **argv)
 	};
 	static struct bench_result res[BENCH_MAX_SIZES * (NTRANSPORTS + 1)];
 	static struct bench_scale_result scale[64];
-	static struct bench_fair_result fair[4];
+	static struct bench_fair_result fair[sizeof(fair_transports) /
+					     sizeof(*fair_transports)];
 	struct bench_report rep = {
 		.res = res, .scale = scale, .fair = fair, .cfg = &cfg,
 	};

@@ -182,27 +182,29 @@ void bench_print_table(const struct bench_report *r)
 	print_ratios(r);
 	if (r->nscale) {
 		printf("\nscaling: aggregate MB/s, one sender and one receiver thread serving every channel\n");
-		printf("%-10s %6s %8s %9s %12s %7s\n", "transport", "size",
-		       "channels", "sessions", "MB/s", "spread");
+		printf("%-*s %6s %8s %9s %12s %7s\n", LABEL_W, "transport",
+		       "size", "channels", "sessions", "MB/s", "spread");
 		for (unsigned int i = 0; i < r->nscale; i++) {
 			const struct bench_scale_result *x = &r->scale[i];
 
-			printf("%-10s %6zu %8u %9u %12.1f %6.0f%%\n",
-			       x->transport, x->size, x->channels,
+			printf("%-*s %6zu %8u %9u %12.1f %6.0f%%\n",
+			       LABEL_W, bench_label(x->transport), x->size,
+			       x->channels,
 			       x->sessions, x->bytes_per_s.median / 1e6,
 			       spread_pct(&x->bytes_per_s));
 		}
 	}
 	if (r->nfair) {
 		printf("\nfairness: 64 B round trips on one channel, idle and while bulk channels move 64 KiB messages\n");
-		printf("%-10s %5s %10s %10s %10s %10s %10s %12s\n",
-		       "transport", "bulk", "idle p50", "idle p99",
+		printf("%-*s %5s %10s %10s %10s %10s %10s %12s\n",
+		       LABEL_W, "transport", "bulk", "idle p50", "idle p99",
 		       "load p50", "load p99", "load max", "bulk MB/s");
 		for (unsigned int i = 0; i < r->nfair; i++) {
 			const struct bench_fair_result *x = &r->fair[i];
 
-			printf("%-10s %5u %8.1fus %8.1fus %8.1fus %8.1fus %8.0fus %12.1f\n",
-			       x->transport, x->bulk_channels, x->idle_p50_us,
+			printf("%-*s %5u %8.1fus %8.1fus %8.1fus %8.1fus %8.0fus %12.1f\n",
+			       LABEL_W, bench_label(x->transport),
+			       x->bulk_channels, x->idle_p50_us,
 			       x->idle_p99_us, x->load_p50_us, x->load_p99_us,
 			       x->load_max_us, x->bulk_bytes_per_s / 1e6);
 		}

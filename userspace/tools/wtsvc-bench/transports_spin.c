@@ -88,6 +88,22 @@ static int seqs_recv(struct bench_ep *e, const void **msg, size_t *len)
 	return ret;
 }
 
+/* The fairness runs' bulk channels: one try, never a wait. */
+static int seqs_try_send(struct bench_ep *e, const void *msg, size_t len)
+{
+	return bench_seq_xmit(e, msg, len, MSG_DONTWAIT);
+}
+
+static int seqs_try_recv(struct bench_ep *e, const void **msg, size_t *len)
+{
+	return bench_seq_rcv(e, msg, len, MSG_DONTWAIT);
+}
+
+static int seqs_fd(struct bench_ep *e)
+{
+	return e->fd;
+}
+
 const struct bench_ops bench_seqpacket_spin = {
 	.name = "seqpacket+spin",
 	.open_pair = seqs_open,
@@ -96,6 +112,9 @@ const struct bench_ops bench_seqpacket_spin = {
 	.recv = seqs_recv,
 	.recv_done = bench_nothing_done,
 	.wake = spin_wake,
+	.try_send = seqs_try_send,
+	.try_recv = seqs_try_recv,
+	.poll_fd = seqs_fd,
 };
 
 /* ---- SOCK_STREAM + length + spin -------------------------------------- */

@@ -118,6 +118,9 @@ const struct bench_ops bench_wtsvc_ring_nospin = {
 	.recv = bench_ring_recv,
 	.recv_done = bench_ring_done,
 	.wake = bench_wtsvc_wake,
+	.try_send = bench_ring_try_send,
+	.try_recv = bench_ring_try_recv,
+	.poll_fd = chan_poll_fd,
 };
 
 /* ---- ucmd: the rings, notifications through io_uring commands --------- */
