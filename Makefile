@@ -439,9 +439,10 @@ $(BUILD)/host/ring_core_test: $(TOP)/tests/host/ring_core_test.c \
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(LIB_CFLAGS) -o $@ $< $(LIB_SAN) $(LIB_LIBS)
 
-# wtsvc-bench's verifier, framing and statistics, with the sanitizers.
+# wtsvc-bench's verifier, framing, statistics, spin loop, CPU time,
+# names and ratios, with the sanitizers.
 BENCH_CHECKED := $(addprefix $(TOP)/userspace/tools/wtsvc-bench/,payload.c \
-		 framing.c util.c)
+		 framing.c util.c spin.c cpu.c names.c ratios.c sysinfo.c)
 $(BUILD)/host/bench_test: $(TOP)/tests/host/bench_test.c $(BENCH_CHECKED) \
 		$(TOP)/userspace/tools/wtsvc-bench/bench.h $(LIB_HDRS) \
 		$(KSRC)/.extracted

@@ -1,11 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# wtsvc-bench in the guest, TAP output: a quick run over every transport,
+# wtsvc-bench in the guest, TAP output: a quick run over every transport
+# (the rings with and without spin, the peers blocking and spinning),
 # size, scaling and fairness configuration must verify every message and
-# write complete results; damaged data (--corrupt) must fail every
-# transport loudly, never print a figure; bad usage is refused.  Figures
-# are not judged here (make bench measures them).
+# write complete results, CPU time per message and the ratios of every
+# ring to every peer included; the report names the machine, and a guest
+# says its figures are ratios only; damaged data (--corrupt) must fail
+# every transport loudly, never print a figure; bad usage is refused.
+# Figures are not judged here (make bench measures them).
 set -uo pipefail
 
 bench=build/bin/wtsvc-bench
@@ -34,11 +37,12 @@ t "a quick run of every transport verifies every message (exit 0)" \
 	test "$rc" = 0
 [ "$rc" = 0 ] || sed 's/^/# /' /tmp/quick.err | tail -5
 
-t "results: 9 transports and memcpy at 5 sizes, all verified" py '
+t "results: 15 transports and memcpy at 5 sizes, all verified" py '
 import json, sys
 r = json.load(open(sys.argv[1] + "/results.json"))["results"]
-names = {"ring", "ucmd", "uring-rw", "rw", "wtsapi", "seqpacket", "stream",
-         "pipe", "memring", "memcpy"}
+names = {"ring", "ring-nospin", "ucmd", "ucmd-nospin", "uring-rw", "rw",
+         "wtsapi", "seqpacket", "seqpacket+spin", "stream", "stream+spin",
+         "pipe", "pipe+spin", "memring", "memring-nospin", "memcpy"}
 sizes = {64, 1600, 16384, 65536, 1048576}
 got = {(x["transport"], x["size"]) for x in r}
 assert got == {(n, s) for n in names for s in sizes}, got
@@ -48,15 +52,62 @@ for x in r:
         assert x["verified_msgs"] > 0 and x["rtt_p50_us"]["median"] > 0, x
 '
 
-t "wakeups per message counted for the wtsvc transports and memring only" py '
+t "wakeups per message counted for the wtsvc transports, the memfd rings and the +spin peers (their polls)" py '
 import json, sys
 r = json.load(open(sys.argv[1] + "/results.json"))["results"]
-counted = {"ring", "ucmd", "uring-rw", "rw", "wtsapi", "memring"}
+rings = {"ring", "ring-nospin", "ucmd", "ucmd-nospin", "uring-rw", "rw",
+         "wtsapi", "memring", "memring-nospin"}
+spinning = {"seqpacket+spin", "stream+spin", "pipe+spin"}
 for x in r:
-    assert ("wakeups_per_msg" in x) == (x["transport"] in counted), x
+    t = x["transport"]
+    assert ("wakeups_per_msg" in x) == (t in rings | spinning), x
+    assert ("doorbells_per_msg" in x) == (t in rings), x
     if "wakeups_per_msg" in x:
-        assert x["wakeups_per_msg"] >= 0 and x["doorbells_per_msg"] >= 0
+        assert x["wakeups_per_msg"] >= 0
+    if "doorbells_per_msg" in x:
+        assert x["doorbells_per_msg"] >= 0
 '
+
+t "CPU time per message and per round trip for every transport but memcpy" py '
+import json, sys
+r = json.load(open(sys.argv[1] + "/results.json"))["results"]
+for x in r:
+    if x["transport"] == "memcpy":
+        assert "cpu_per_msg" not in x and "cpu_per_trip" not in x, x
+        continue
+    for k in ("cpu_per_msg", "cpu_per_trip"):
+        c = x[k]
+        assert 0 < c["total_ns"]["min"] <= c["total_ns"]["median"] <= c["total_ns"]["max"], x
+        assert c["user_ns"] >= 0 and c["sys_ns"] >= 0, x
+        assert c["user_ns"] + c["sys_ns"] <= c["total_ns"]["max"] * 1.001 + 1, x
+'
+
+t "ratios: 6 rings (with and without spin) x 6 peers (blocking, +spin) x 5 sizes" py '
+import json, sys
+q = json.load(open(sys.argv[1] + "/results.json"))["ratios"]
+rings = {"ring", "ring-nospin", "ucmd", "ucmd-nospin", "memring", "memring-nospin"}
+peers = {"seqpacket", "seqpacket+spin", "stream", "stream+spin", "pipe", "pipe+spin"}
+got = {(x["ring"], x["peer"], x["size"]) for x in q}
+assert len(q) == 180 and {(a, b) for a, b, s in got} == {(a, b) for a in rings for b in peers}, len(q)
+for x in q:
+    assert x["msgs_per_s"] > 0 and x["rtt_p50_us"] > 0 and x["cpu_per_msg"] > 0, x
+    assert x["peer_spins"] == x["peer"].endswith("+spin"), x
+'
+
+t "the report names kernel, CPU and clock source first; results.json too" py '
+import json, sys
+lines = open("/tmp/quick.txt").read().splitlines()
+assert any(l.startswith("kernel ") and ", CPU " in l and ", clock source " in l
+           for l in lines[:2]), lines[:3]
+s = json.load(open(sys.argv[1] + "/results.json"))["system"]
+assert s["kernel"] and s["cpu_model"] and s["clocksource"], s
+'
+
+"$bench" --guest --quick --no-scaling --sizes 64 --transports seqpacket \
+	> /tmp/guest.txt 2> /tmp/guest.err
+t "--guest: the report's first line says the figures are ratios only" \
+	test "$(head -1 /tmp/guest.txt)" = \
+	"guest figures (QEMU TCG): compare as ratios only"
 
 t "scaling: ring, rw, seqpacket x 2 sizes x 1..64 channels over 1..8 sessions" py '
 import json, sys
@@ -69,10 +120,10 @@ for x in s:
 assert {x["channels"] for x in s} == {1, 2, 4, 8, 16, 32, 64}
 '
 
-t "fairness: idle and loaded round trips for ring, rw and seqpacket" py '
+t "fairness: idle and loaded round trips for ring (with and without spin), rw and seqpacket (blocking and +spin)" py '
 import json, sys
 f = json.load(open(sys.argv[1] + "/results.json"))["fairness"]
-assert [x["transport"] for x in f] == ["ring", "rw", "seqpacket"]
+assert [x["transport"] for x in f] == ["ring", "ring-nospin", "rw", "seqpacket", "seqpacket+spin"], f
 for x in f:
     assert 0 < x["idle_p50_us"] <= x["idle_p99_us"]
     assert 0 < x["load_p50_us"] <= x["load_p99_us"] <= x["load_max_us"]
@@ -84,14 +135,17 @@ import json, sys
 t = json.load(open(sys.argv[1] + "/results.json"))["targets"]
 assert len(t) == 9 and all(x["measured"] for x in t), t
 '
-t "CSV files: a header and one line per result" \
-	test "$(wc -l < "$out/results.csv")" = 51 -a \
+t "CSV files: a header and one line per result (and per ratio)" \
+	test "$(wc -l < "$out/results.csv")" = 81 -a \
+	"$(wc -l < "$out/ratios.csv")" = 181 -a \
 	"$(wc -l < "$out/scaling.csv")" = 43 -a \
-	"$(wc -l < "$out/fairness.csv")" = 4
+	"$(wc -l < "$out/fairness.csv")" = 6
 t "terminal table lists every transport and the targets" \
 	grep -q "targets (ratios measured in this run)" /tmp/quick.txt
 
-for tr in ring ucmd uring-rw rw wtsapi seqpacket stream pipe memring; do
+for tr in ring ring-nospin ucmd ucmd-nospin uring-rw rw wtsapi seqpacket \
+	seqpacket+spin stream stream+spin pipe pipe+spin memring \
+	memring-nospin; do
 	"$bench" --quick --no-scaling --sizes 64,1600 --transports "$tr" \
 		--corrupt 7 > /tmp/corrupt.txt 2> /tmp/corrupt.err
 	rc=$?

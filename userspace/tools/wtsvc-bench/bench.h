@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <wtsvc/wtsapi.h>
 #include <wtsvc/ring.h>
@@ -33,7 +34,8 @@ struct bench_cfg {
 	const char *out_dir;		/* JSON, CSV, plot data */
 	bool scaling;
 	uint64_t corrupt_seq;		/* fault injection; UINT64_MAX: none */
-	unsigned int spin_us;		/* mapped rings: busy-poll first */
+	unsigned int spin_us;		/* rings and +spin peers: busy-poll */
+	bool guest;			/* --guest: a QEMU TCG guest */
 };
 
 /* One end of a transport.  Fields are used as each transport needs. */
@@ -52,6 +54,8 @@ struct bench_ep {
 	size_t cur;			/* stream framing: length returned */
 	bool peeked;			/* ring: a record is held */
 	uint64_t doorbells;		/* memring/ucmd: notifications sent */
+	unsigned int spin_us;		/* +spin peers: budget per wait */
+	uint64_t sleeps;		/* +spin peers: waits that polled */
 };
 
 struct bench_pair {
@@ -64,14 +68,18 @@ struct bench_pair {
 	size_t map_len;
 };
 
-/* Kernel-counted notifications of a wtsvc pair (both directions). */
+/*
+ * Notifications of a pair (both directions): kernel-counted for wtsvc,
+ * the library's for memring, the polls of a +spin peer (its waits the
+ * spin did not answer; a peer has no doorbell of its own).
+ */
 struct bench_wake {
 	uint64_t waits, doorbells, wakeups;
+	bool has_doorbells;
 };
 
 struct bench_ops {
-	const char *name;		/* command-line and JSON key */
-	const char *label;		/* table */
+	const char *name;		/* command line, JSON, names.c */
 	bool needs_module;
 	int (*open_pair)(struct bench_pair *p, const struct bench_cfg *cfg);
 	void (*close_pair)(struct bench_pair *p);
@@ -91,9 +99,60 @@ struct bench_ops {
 /* transports_*.c */
 extern const struct bench_ops bench_wtsvc_ring, bench_wtsvc_ucmd,
 	bench_wtsvc_uring_rw, bench_wtsvc_rw, bench_wtsvc_wtsapi;
+extern const struct bench_ops bench_wtsvc_ring_nospin,
+	bench_wtsvc_ucmd_nospin;
 extern const struct bench_ops bench_seqpacket, bench_stream, bench_pipe,
-	bench_memring;
+	bench_memring, bench_memring_nospin;
+extern const struct bench_ops bench_seqpacket_spin, bench_stream_spin,
+	bench_pipe_spin;
 bool bench_module_loaded(void);
+
+/* transports_peers.c: what the blocking and the spinning peers share. */
+int bench_socket_pair(struct bench_pair *p, const struct bench_cfg *cfg,
+		      int type);
+int bench_pipe_pair(struct bench_pair *p, const struct bench_cfg *cfg);
+void bench_peer_close(struct bench_pair *p);
+void bench_nothing_done(struct bench_ep *e);
+int bench_seq_xmit(struct bench_ep *e, const void *msg, size_t len,
+		   int flags);
+int bench_seq_rcv(struct bench_ep *e, const void **msg, size_t *len,
+		  int flags);
+
+/*
+ * names.c: a transport's human name (tables, legends), its plot colour
+ * and dash type, and its role in the ratio tables.
+ */
+enum bench_kind { BENCH_KIND_RING, BENCH_KIND_PEER, BENCH_KIND_OTHER };
+
+struct bench_name {
+	const char *name, *label, *colour;
+	int dash;			/* gnuplot dash type */
+	enum bench_kind kind;
+	bool spins;
+};
+
+extern const struct bench_name bench_names[];
+extern const unsigned int bench_nnames;
+const struct bench_name *bench_name_of(const char *name);
+const char *bench_label(const char *name);	/* name when unknown */
+
+/* spin.c: try, and on EAGAIN spin up to the budget, then poll(). */
+struct bench_spinner {
+	uint64_t budget_ns, end;
+	bool spinning;
+	uint64_t *sleeps;		/* counted polls, or NULL */
+};
+
+void bench_spinner_init(struct bench_spinner *s, unsigned int spin_us,
+			uint64_t *sleeps);
+/* After an EAGAIN on fd: 0 to try again (now, or after poll), or -errno. */
+int bench_spin_wait(struct bench_spinner *s, int fd, short events);
+
+/* cpu.c: CPU time of the calling thread, and per message. */
+struct bench_cpu {
+	uint64_t total_ns;		/* CLOCK_THREAD_CPUTIME_ID: exact */
+	uint64_t user_ns, sys_ns;	/* rusage: tick-sampled */
+};
 
 /* wtsvc_setup.c: a session and a channel between manager and app. */
 int bench_wtsvc_session(struct bench_pair *p);
@@ -112,6 +171,11 @@ void bench_ring_done(struct bench_ep *e);
 
 /* framing.c: length-prefixed messages on a byte stream. */
 int bench_frame_send(int fd, const void *msg, size_t len);
+/* On an O_NONBLOCK fd: EAGAIN spins and polls (e->spin_us, e->sleeps). */
+int bench_frame_send_spin(struct bench_ep *e, int fd, const void *msg,
+			  size_t len);
+/* Read from e->fd (O_NONBLOCK) until a whole message is parsed. */
+int bench_frame_recv_spin(struct bench_ep *e, const void **msg, size_t *len);
 int bench_frame_parse(struct bench_ep *e, const void **msg, size_t *len);
 void bench_frame_done(struct bench_ep *e);
 int bench_frame_alloc(struct bench_ep *e, size_t max_msg);
@@ -169,6 +233,33 @@ void bench_spread_of(const double *v, unsigned int n, struct bench_spread *s);
 double bench_percentile(double *sorted, size_t n, double pct);
 void bench_sort(double *v, size_t n);
 
+/* cpu.c, continued (needs struct bench_spread). */
+struct bench_cpu_fig {
+	struct bench_spread total_ns;	/* user + system, both sides */
+	double user_ns, sys_ns;		/* split of the mean (estimate) */
+	bool measured;
+};
+
+void bench_cpu_now(struct bench_cpu *c);
+void bench_cpu_add(struct bench_cpu *acc, const struct bench_cpu *t0,
+		   const struct bench_cpu *t1);
+struct bench_cpu bench_cpu_sum(const struct bench_cpu *a,
+			      const struct bench_cpu *b);
+void bench_cpu_fig_of(const struct bench_cpu *per_rep, const uint64_t *msgs,
+		      unsigned int n, struct bench_cpu_fig *out);
+
+/* sysinfo.c: the machine, for the report's first lines and the JSON. */
+struct bench_sysinfo {
+	char kernel[65], machine[65];
+	char cpu_model[128];
+	char clocksource[64];
+	char virt[32];			/* "" on bare metal, "KVM", "QEMU TCG" */
+	bool emulated;			/* QEMU without KVM: ratios only */
+};
+
+void bench_sysinfo_read(struct bench_sysinfo *si, bool guest_flag);
+void bench_sysinfo_print(const struct bench_sysinfo *si, FILE *f);
+
 /* Results, one per (transport, size). */
 struct bench_result {
 	const char *transport;
@@ -181,6 +272,8 @@ struct bench_result {
 	double rtt_p99_us, rtt_max_us;
 	double wakeups_per_msg;		/* < 0: not counted */
 	double doorbells_per_msg;
+	struct bench_cpu_fig cpu_msg;	/* throughput: ns per message */
+	struct bench_cpu_fig cpu_trip;	/* rtt: ns per round trip */
 	uint64_t verified_msgs;
 };
 
@@ -225,10 +318,41 @@ struct bench_report {
 	const char *kernel;
 	int cpus;
 	const struct bench_cfg *cfg;
+	const struct bench_sysinfo *sys;
 };
 
+/* ratios.c */
+struct bench_ratio {
+	const char *ring, *peer;
+	size_t size;
+	double msgs_per_s;		/* ring / peer: > 1 is the ring ahead */
+	double rtt_p50;			/* ring / peer: < 1 is the ring ahead */
+	double cpu_per_msg, cpu_per_trip;	/* < 1: the ring costs less */
+};
+
+const struct bench_result *bench_find_result(const struct bench_report *r,
+					     const char *transport,
+					     size_t size);
+/* false when either did not run at that size (out is zeroed then). */
+bool bench_ratio_of(const struct bench_report *r, const char *ring,
+		    const char *peer, size_t size, struct bench_ratio *out);
+
+/* output.c: the terminal report; output_*.c: the files. */
+struct bench_target {
+	char name[96];
+	double ratio, need;
+	bool higher_is_better, measured;
+};
+
+#define BENCH_MAX_TARGETS	(4 + BENCH_MAX_SIZES)
+unsigned int bench_targets(const struct bench_report *r,
+			   struct bench_target *t, unsigned int max);
+bool bench_target_met(const struct bench_target *t);
 void bench_print_table(const struct bench_report *r);
 int bench_print_targets(const struct bench_report *r);
 int bench_write_files(const struct bench_report *r);
+int bench_write_json(const struct bench_report *r, const char *path);
+int bench_write_csv(const struct bench_report *r, const char *dir);
+int bench_write_plot_data(const struct bench_report *r, const char *dir);
 
 #endif /* WTSVC_BENCH_H */

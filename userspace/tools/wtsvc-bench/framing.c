@@ -7,6 +7,7 @@
  * messages cost less than one read each.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -24,14 +25,16 @@ int bench_frame_alloc(struct bench_ep *e, size_t max_msg)
 	return e->buf ? 0 : -ENOMEM;
 }
 
-int bench_frame_send(int fd, const void *msg, size_t len)
+/* writev() the prefix and the message; EAGAIN goes to s (or fails). */
+static int frame_write(int fd, const void *msg, size_t len,
+		       struct bench_spinner *s)
 {
 	uint32_t prefix = (uint32_t)len;
 	struct iovec iov[2] = {
 		{ .iov_base = &prefix, .iov_len = PREFIX },
 		{ .iov_base = (void *)msg, .iov_len = len },
 	};
-	int i = 0;
+	int i = 0, err;
 
 	while (i < 2) {
 		ssize_t n = writev(fd, iov + i, 2 - i);
@@ -39,7 +42,12 @@ int bench_frame_send(int fd, const void *msg, size_t len)
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return -errno;
+			if (errno != EAGAIN || !s)
+				return -errno;
+			err = bench_spin_wait(s, fd, POLLOUT);
+			if (err)
+				return err;
+			continue;
 		}
 		while (i < 2 && (size_t)n >= iov[i].iov_len)
 			n -= (ssize_t)iov[i++].iov_len;
@@ -47,6 +55,46 @@ int bench_frame_send(int fd, const void *msg, size_t len)
 			iov[i].iov_base = (char *)iov[i].iov_base + n;
 			iov[i].iov_len -= (size_t)n;
 		}
+	}
+	return 0;
+}
+
+int bench_frame_send(int fd, const void *msg, size_t len)
+{
+	return frame_write(fd, msg, len, NULL);
+}
+
+int bench_frame_send_spin(struct bench_ep *e, int fd, const void *msg,
+			  size_t len)
+{
+	struct bench_spinner s;
+
+	bench_spinner_init(&s, e->spin_us, &e->sleeps);
+	return frame_write(fd, msg, len, &s);
+}
+
+int bench_frame_recv_spin(struct bench_ep *e, const void **msg, size_t *len)
+{
+	struct bench_spinner s;
+
+	bench_spinner_init(&s, e->spin_us, &e->sleeps);
+	while (bench_frame_parse(e, msg, len)) {
+		ssize_t n = read(e->fd, e->buf + e->wpos, e->cap - e->wpos);
+		int err;
+
+		if (n > 0) {
+			e->wpos += (size_t)n;
+			continue;
+		}
+		if (!n)
+			return -EPIPE;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return -errno;
+		err = bench_spin_wait(&s, e->fd, POLLIN);
+		if (err)
+			return err;
 	}
 	return 0;
 }

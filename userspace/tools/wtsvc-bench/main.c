@@ -5,7 +5,7 @@
  *
  *   wtsvc-bench [--sizes LIST] [--transports LIST] [--reps N]
  *               [--rep-ms MS] [--trips N] [--ring-bytes N] [--spin-us N] [--no-pin]
- *               [--no-scaling] [--quick] [--out DIR] [--corrupt SEQ]
+ *               [--no-scaling] [--quick] [--out DIR] [--corrupt SEQ] [--guest]
  *
  * Exit status: 0 when every transfer verified (missed performance targets
  * are reported, not failed), 2 for bad usage, 3 when data was wrong or a
@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include <linux/wtsvc.h>
 
@@ -25,10 +24,13 @@
 #define DEFAULT_RING_BYTES	(4U << 20)
 #define SCALE_RING_BYTES	(256U << 10)
 
+/* Table order; every name is in names.c. */
 static const struct bench_ops *const all_transports[] = {
-	&bench_wtsvc_ring, &bench_wtsvc_ucmd, &bench_wtsvc_uring_rw,
-	&bench_wtsvc_rw, &bench_wtsvc_wtsapi, &bench_seqpacket,
-	&bench_stream, &bench_pipe, &bench_memring,
+	&bench_wtsvc_ring, &bench_wtsvc_ring_nospin, &bench_wtsvc_ucmd,
+	&bench_wtsvc_ucmd_nospin, &bench_wtsvc_uring_rw, &bench_wtsvc_rw,
+	&bench_wtsvc_wtsapi, &bench_seqpacket, &bench_seqpacket_spin,
+	&bench_stream, &bench_stream_spin, &bench_pipe, &bench_pipe_spin,
+	&bench_memring, &bench_memring_nospin,
 };
 
 #define NTRANSPORTS (sizeof(all_transports) / sizeof(all_transports[0]))
@@ -36,25 +38,40 @@ static const struct bench_ops *const all_transports[] = {
 static const unsigned int scale_channels[] = { 1, 2, 4, 8, 16, 32, 64 };
 static const size_t scale_sizes[] = { 1600, 65536 };
 static const char *const scale_transports[] = { "ring", "rw", "seqpacket" };
+/*
+ * The small channel's round trips spin where the transport does: the
+ * fairness runs compare the ring with and without its spin, and the
+ * socket blocking and spinning.  (The scaling runs never wait in a
+ * transport: their event loops poll() every fd, so spinning changes
+ * nothing there.)
+ */
+static const char *const fair_transports[] = {
+	"ring", "ring-nospin", "rw", "seqpacket", "seqpacket+spin",
+};
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: wtsvc-bench [options]\n"
 		"  --sizes LIST       message sizes in bytes (default 64,1600,16384,65536,1048576)\n"
-		"  --transports LIST  any of ring,ucmd,uring-rw,rw,wtsapi,seqpacket,stream,pipe,\n"
-		"                     memring,memcpy (default: all; wtsvc ones need the module)\n"
+		"  --transports LIST  any of ring,ring-nospin,ucmd,ucmd-nospin,uring-rw,rw,wtsapi,\n"
+		"                     seqpacket,seqpacket+spin,stream,stream+spin,pipe,pipe+spin,\n"
+		"                     memring,memring-nospin,memcpy (default: all; the wtsvc\n"
+		"                     ones need the module)\n"
 		"  --reps N           timed repetitions per figure (default 5, max %d)\n"
 		"  --rep-ms MS        length of one repetition (default 200)\n"
 		"  --trips N          most round trips per repetition (default 2000)\n"
 		"  --ring-bytes N     ring / socket / pipe buffer per direction (default 4 MiB)\n"
-		"  --spin-us N        mapped rings busy-poll N us before sleeping (default 50)\n"
+		"  --spin-us N        rings and +spin peers busy-poll N us before sleeping\n"
+		"                     (default 50; the -nospin rings and the blocking peers never)\n"
 		"  --no-pin           do not pin the two sides to different CPUs\n"
 		"  --no-scaling       skip the multi-channel and fairness runs\n"
 		"  --quick            tiny counts: checks every path, figures meaningless\n"
 		"  --out DIR          write results.json, *.csv and plot data there\n"
 		"  --corrupt SEQ      fault injection: flip a byte of message SEQ of every\n"
-		"                     single-channel run (the run must fail, exit 3)\n",
+		"                     single-channel run (the run must fail, exit 3)\n"
+		"  --guest            say that this is a QEMU TCG guest (make bench does):\n"
+		"                     the report's first line says its figures are ratios only\n",
 		BENCH_MAX_REPS);
 }
 
@@ -156,6 +173,7 @@ static int parse_args(int argc, char **argv, struct bench_cfg *cfg)
 		{ "out", required_argument, NULL, 'o' },
 		{ "corrupt", required_argument, NULL, 'c' },
 		{ "spin-us", required_argument, NULL, 'u' },
+		{ "guest", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
@@ -184,6 +202,7 @@ static int parse_args(int argc, char **argv, struct bench_cfg *cfg)
 		case 'P': cfg->pin = false; break;
 		case 'S': cfg->scaling = false; break;
 		case 'q': cfg->quick = true; break;
+		case 'g': cfg->guest = true; break;
 		case 'o': cfg->out_dir = optarg; break;
 		case 'c': err = parse_uint(optarg, 0, 1000000, &seq);
 			cfg->corrupt_seq = seq;
@@ -218,12 +237,12 @@ static void run_single(const struct bench_cfg *cfg, bool module,
 			int err;
 
 			x->transport = ops->name;
-			x->label = ops->label;
+			x->label = bench_label(ops->name);
 			x->size = cfg->sizes[s];
 			if (!selected(cfg, ops->name) ||
 			    (ops->needs_module && !module))
 				continue;
-			fprintf(stderr, "  %-10s %8zu B ...\n", ops->name,
+			fprintf(stderr, "  %-14s %8zu B ...\n", ops->name,
 				x->size);
 			err = bench_throughput(ops, cfg, x->size, x);
 			if (!err)
@@ -237,7 +256,7 @@ static void run_single(const struct bench_cfg *cfg, bool module,
 			struct bench_result *x = &rep->res[rep->nres++];
 
 			x->transport = "memcpy";
-			x->label = "memcpy, one core (ceiling)";
+			x->label = bench_label("memcpy");
 			x->size = cfg->sizes[s];
 			bench_memcpy(cfg, x->size, x);
 		}
@@ -259,6 +278,10 @@ static void run_scaling(const struct bench_cfg *single, bool module,
 	const size_t nt = sizeof(scale_transports) / sizeof(*scale_transports);
 
 	cfg.ring_bytes = SCALE_RING_BYTES;
+	/* Buffers for these runs' sizes, whatever --sizes said. */
+	cfg.nsizes = 0;
+	for (size_t s = 0; s < sizeof(scale_sizes) / sizeof(*scale_sizes); s++)
+		cfg.sizes[cfg.nsizes++] = scale_sizes[s];
 	for (size_t t = 0; t < nt; t++) {
 		const struct bench_ops *ops = by_name(scale_transports[t]);
 
@@ -283,7 +306,13 @@ static void run_scaling(const struct bench_cfg *single, bool module,
 				rep->nscale++;
 			}
 		}
-		fprintf(stderr, "  %-10s fairness ...\n", ops->name);
+	}
+	for (size_t t = 0; t < sizeof(fair_transports) / sizeof(*fair_transports); t++) {
+		const struct bench_ops *ops = by_name(fair_transports[t]);
+
+		if (!selected(&cfg, ops->name) || (ops->needs_module && !module))
+			continue;
+		fprintf(stderr, "  %-14s fairness ...\n", ops->name);
 		if (bench_fairness(ops, &cfg, 4, &rep->fair[rep->nfair]))
 			bench_die("%s: fairness run: cannot set up", ops->name);
 		rep->nfair++;
@@ -306,11 +335,12 @@ int main(int argc, char **argv)
 	};
 	static struct bench_result res[BENCH_MAX_SIZES * (NTRANSPORTS + 1)];
 	static struct bench_scale_result scale[64];
-	static struct bench_fair_result fair[4];
+	static struct bench_fair_result fair[sizeof(fair_transports) /
+					     sizeof(*fair_transports)];
 	struct bench_report rep = {
 		.res = res, .scale = scale, .fair = fair, .cfg = &cfg,
 	};
-	struct utsname u;
+	struct bench_sysinfo sys;
 	bool module;
 	int missed;
 
@@ -320,8 +350,9 @@ int main(int argc, char **argv)
 		cfg.reps = cfg.reps > 2 ? 2 : cfg.reps;
 		cfg.rtt_trips = 10;
 	}
-	uname(&u);
-	rep.kernel = u.release;
+	bench_sysinfo_read(&sys, cfg.guest);
+	rep.sys = &sys;
+	rep.kernel = sys.kernel;
 	rep.cpus = bench_ncpus();
 	module = bench_module_loaded();
 	if (!module)
@@ -345,7 +376,7 @@ int main(int argc, char **argv)
 				cfg.out_dir, strerror(-err));
 			return 1;
 		}
-		printf("\nresults: %s/results.json, results.csv, scaling.csv, fairness.csv\n",
+		printf("\nresults: %s/results.json, results.csv, ratios.csv, scaling.csv, fairness.csv\n",
 		       cfg.out_dir);
 	}
 	printf("%d target(s) missed; every transfer verified\n", missed);

@@ -10,6 +10,10 @@
  *              to b's last verified receive.
  *  rtt         a sends one message, b verifies it and sends it back, a
  *              verifies the echo; each round trip timed on its own.
+ *
+ * Each side also reads its thread's CPU time (user + system) around its
+ * part of every timed round (cpu.c): the report gives both sides' sum per
+ * message (throughput) and per round trip (rtt).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -34,6 +38,7 @@ struct run {
 	_Atomic uint64_t seq_a, seq_b;	/* next sequence number per thread */
 	uint64_t t_start, t_end;	/* throughput round */
 	double *lat_us;			/* rtt round: one per trip */
+	struct bench_cpu cpu[2];	/* this round: a's and b's thread */
 };
 
 struct worker {
@@ -72,9 +77,13 @@ static void round_of(struct worker *w)
 {
 	struct run *r = w->run;
 	struct bench_ep *a = &r->pair.a, *b = &r->pair.b;
+	struct bench_cpu c0, c1, *cpu;
 	const void *msg;
 	uint64_t i, t0;
 
+	cpu = &r->cpu[w->role == SENDER || w->role == PINGER ? 0 : 1];
+	*cpu = (struct bench_cpu){ 0 };
+	bench_cpu_now(&c0);
 	switch (w->role) {
 	case SENDER:
 		r->t_start = bench_now_ns();
@@ -111,6 +120,8 @@ static void round_of(struct worker *w)
 		}
 		break;
 	}
+	bench_cpu_now(&c1);
+	bench_cpu_add(cpu, &c0, &c1);
 }
 
 static void *worker_main(void *arg)
@@ -237,6 +248,8 @@ int bench_throughput(const struct bench_ops *ops, const struct bench_cfg *cfg,
 		     size_t size, struct bench_result *res)
 {
 	double mps[BENCH_MAX_REPS], bps[BENCH_MAX_REPS];
+	struct bench_cpu cpu[BENCH_MAX_REPS];
+	uint64_t msgs[BENCH_MAX_REPS];
 	struct bench_wake w0 = { 0 }, w1 = { 0 };
 	struct worker w[2];
 	struct run r;
@@ -260,6 +273,8 @@ int bench_throughput(const struct bench_ops *ops, const struct bench_cfg *cfg,
 		mps[i] = (double)count / s;
 		bps[i] = mps[i] * (double)size;
 		total += count;
+		cpu[i] = bench_cpu_sum(&r.cpu[0], &r.cpu[1]);
+		msgs[i] = count;
 	}
 	if (ops->wake)
 		ops->wake(&r.pair, &w1);
@@ -267,9 +282,10 @@ int bench_throughput(const struct bench_ops *ops, const struct bench_cfg *cfg,
 	run_close(&r, w);
 	bench_spread_of(mps, cfg->reps, &res->msgs_per_s);
 	bench_spread_of(bps, cfg->reps, &res->bytes_per_s);
+	bench_cpu_fig_of(cpu, msgs, cfg->reps, &res->cpu_msg);
 	res->wakeups_per_msg = ops->wake ?
 		(double)(w1.wakeups - w0.wakeups) / (double)total : -1;
-	res->doorbells_per_msg = ops->wake ?
+	res->doorbells_per_msg = ops->wake && w1.has_doorbells ?
 		(double)(w1.doorbells - w0.doorbells) / (double)total : -1;
 	return 0;
 }
@@ -278,6 +294,8 @@ int bench_rtt(const struct bench_ops *ops, const struct bench_cfg *cfg,
 	      size_t size, struct bench_result *res)
 {
 	double p50[BENCH_MAX_REPS], p99[BENCH_MAX_REPS], max = 0, sum = 0;
+	struct bench_cpu cpu[BENCH_MAX_REPS];
+	uint64_t msgs[BENCH_MAX_REPS];
 	struct bench_spread s99;
 	struct worker w[2];
 	struct run r;
@@ -305,12 +323,15 @@ int bench_rtt(const struct bench_ops *ops, const struct bench_cfg *cfg,
 		p99[i] = bench_percentile(r.lat_us, trips, 99);
 		if (r.lat_us[trips - 1] > max)
 			max = r.lat_us[trips - 1];
+		cpu[i] = bench_cpu_sum(&r.cpu[0], &r.cpu[1]);
+		msgs[i] = trips;
 	}
 	res->verified_msgs += r.seq_b + r.seq_a;
 	free(r.lat_us);
 	run_close(&r, w);
 	bench_spread_of(p50, cfg->reps, &res->rtt_p50_us);
 	bench_spread_of(p99, cfg->reps, &s99);
+	bench_cpu_fig_of(cpu, msgs, cfg->reps, &res->cpu_trip);
 	res->rtt_p99_us = s99.median;
 	res->rtt_max_us = max;
 	return 0;

@@ -7,6 +7,7 @@
  * write to the sleeping end's eventfd.  This is the eventfd + shared
  * memory baseline that needs no kernel module, and the way to run the
  * ring code natively on any host for real-hardware figures.
+ * "memring-nospin" is the same with --spin-us forced to 0.
  */
 #include <errno.h>
 #include <poll.h>
@@ -137,6 +138,16 @@ static int memring_open(struct bench_pair *p, const struct bench_cfg *cfg)
 	return err;
 }
 
+/* The same ring, sleeping at once: what the spin is worth. */
+static int memring_nospin_open(struct bench_pair *p,
+			       const struct bench_cfg *cfg)
+{
+	struct bench_cfg c = *cfg;
+
+	c.spin_us = 0;
+	return memring_open(p, &c);
+}
+
 static void memring_close(struct bench_pair *p)
 {
 	bench_ep_close(&p->a);
@@ -154,14 +165,24 @@ static int memring_wake(struct bench_pair *p, struct bench_wake *w)
 	wtsvc_ring_get_stats(p->b.ring, &sb);
 	w->waits = sa.waits + sb.waits;
 	w->doorbells = p->a.doorbells + p->b.doorbells;
+	w->has_doorbells = true;
 	w->wakeups = sa.sleeps + sb.sleeps;
 	return 0;
 }
 
 const struct bench_ops bench_memring = {
 	.name = "memring",
-	.label = "memfd ring + eventfd (no module)",
 	.open_pair = memring_open,
+	.close_pair = memring_close,
+	.send = bench_ring_send,
+	.recv = bench_ring_recv,
+	.recv_done = bench_ring_done,
+	.wake = memring_wake,
+};
+
+const struct bench_ops bench_memring_nospin = {
+	.name = "memring-nospin",
+	.open_pair = memring_nospin_open,
 	.close_pair = memring_close,
 	.send = bench_ring_send,
 	.recv = bench_ring_recv,

@@ -198,7 +198,6 @@ static void wtsapi_done(struct bench_ep *e)
 
 const struct bench_ops bench_wtsvc_wtsapi = {
 	.name = "wtsapi",
-	.label = "WTSVirtualChannelRead/Write",
 	.needs_module = true,
 	.open_pair = wtsapi_open,
 	.close_pair = wtsapi_close,

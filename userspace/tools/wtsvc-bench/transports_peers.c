@@ -11,6 +11,8 @@
  *  pipe       a pipe with O_NONBLOCK on the read end, read with io_uring
  *             READ (an -EAGAIN parks an io_uring POLL_ADD), written with
  *             blocking writev(), the same framing.
+ *
+ * Their busy-polling twins (seqpacket+spin, ...) are in transports_spin.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,8 +34,8 @@ static void size_socket(int fd, unsigned int bytes)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
 }
 
-static int socket_pair(struct bench_pair *p, const struct bench_cfg *cfg,
-		       int type)
+int bench_socket_pair(struct bench_pair *p, const struct bench_cfg *cfg,
+		      int type)
 {
 	int sv[2];
 
@@ -46,13 +48,13 @@ static int socket_pair(struct bench_pair *p, const struct bench_cfg *cfg,
 	return 0;
 }
 
-static void peer_close(struct bench_pair *p)
+void bench_peer_close(struct bench_pair *p)
 {
 	bench_ep_close(&p->a);
 	bench_ep_close(&p->b);
 }
 
-static void nothing_done(struct bench_ep *e)
+void bench_nothing_done(struct bench_ep *e)
 {
 	(void)e;
 }
@@ -62,13 +64,13 @@ static void nothing_done(struct bench_ep *e)
 static int seq_open(struct bench_pair *p, const struct bench_cfg *cfg)
 {
 	size_t max = cfg->sizes[cfg->nsizes - 1];
-	int err = socket_pair(p, cfg, SOCK_SEQPACKET);
+	int err = bench_socket_pair(p, cfg, SOCK_SEQPACKET);
 
 	return err ? err : bench_pair_bufs(p, max);
 }
 
-static int seq_xmit(struct bench_ep *e, const void *msg, size_t len,
-		    int flags)
+int bench_seq_xmit(struct bench_ep *e, const void *msg, size_t len,
+		   int flags)
 {
 	ssize_t n = send(e->fd, msg, len, flags);
 
@@ -77,8 +79,8 @@ static int seq_xmit(struct bench_ep *e, const void *msg, size_t len,
 	return (size_t)n == len ? 0 : -EIO;
 }
 
-static int seq_rcv(struct bench_ep *e, const void **msg, size_t *len,
-		   int flags)
+int bench_seq_rcv(struct bench_ep *e, const void **msg, size_t *len,
+		  int flags)
 {
 	ssize_t n = recv(e->fd, e->buf, e->cap, flags | MSG_TRUNC);
 
@@ -93,22 +95,22 @@ static int seq_rcv(struct bench_ep *e, const void **msg, size_t *len,
 
 static int seq_send(struct bench_ep *e, const void *msg, size_t len)
 {
-	return seq_xmit(e, msg, len, 0);
+	return bench_seq_xmit(e, msg, len, 0);
 }
 
 static int seq_recv(struct bench_ep *e, const void **msg, size_t *len)
 {
-	return seq_rcv(e, msg, len, 0);
+	return bench_seq_rcv(e, msg, len, 0);
 }
 
 static int seq_try_send(struct bench_ep *e, const void *msg, size_t len)
 {
-	return seq_xmit(e, msg, len, MSG_DONTWAIT);
+	return bench_seq_xmit(e, msg, len, MSG_DONTWAIT);
 }
 
 static int seq_try_recv(struct bench_ep *e, const void **msg, size_t *len)
 {
-	return seq_rcv(e, msg, len, MSG_DONTWAIT);
+	return bench_seq_rcv(e, msg, len, MSG_DONTWAIT);
 }
 
 static int fd_of(struct bench_ep *e)
@@ -118,12 +120,11 @@ static int fd_of(struct bench_ep *e)
 
 const struct bench_ops bench_seqpacket = {
 	.name = "seqpacket",
-	.label = "AF_UNIX SOCK_SEQPACKET",
 	.open_pair = seq_open,
-	.close_pair = peer_close,
+	.close_pair = bench_peer_close,
 	.send = seq_send,
 	.recv = seq_recv,
-	.recv_done = nothing_done,
+	.recv_done = bench_nothing_done,
 	.try_send = seq_try_send,
 	.try_recv = seq_try_recv,
 	.poll_fd = fd_of,
@@ -134,7 +135,7 @@ const struct bench_ops bench_seqpacket = {
 static int stream_open(struct bench_pair *p, const struct bench_cfg *cfg)
 {
 	size_t max = cfg->sizes[cfg->nsizes - 1];
-	int err = socket_pair(p, cfg, SOCK_STREAM);
+	int err = bench_socket_pair(p, cfg, SOCK_STREAM);
 
 	if (!err)
 		err = bench_frame_alloc(&p->a, max);
@@ -162,9 +163,8 @@ static int stream_recv(struct bench_ep *e, const void **msg, size_t *len)
 
 const struct bench_ops bench_stream = {
 	.name = "stream",
-	.label = "AF_UNIX SOCK_STREAM + length",
 	.open_pair = stream_open,
-	.close_pair = peer_close,
+	.close_pair = bench_peer_close,
 	.send = stream_send,
 	.recv = stream_recv,
 	.recv_done = bench_frame_done,
@@ -172,12 +172,15 @@ const struct bench_ops bench_stream = {
 
 /* ---- pipe: O_NONBLOCK, io_uring READ ---------------------------------- */
 
-/* One pipe per direction: a.fd reads b.wfd's writes and the reverse. */
-static int pipe_open(struct bench_pair *p, const struct bench_cfg *cfg)
+/*
+ * One pipe per direction: a.fd reads b.wfd's writes and the reverse.
+ * Readers are O_NONBLOCK, writers block (pipe+spin makes them
+ * O_NONBLOCK too); both pipes get the rings' size.
+ */
+int bench_pipe_pair(struct bench_pair *p, const struct bench_cfg *cfg)
 {
-	size_t max = cfg->sizes[cfg->nsizes - 1];
 	struct bench_ep *eps[2] = { &p->a, &p->b };
-	int ab[2], ba[2], err = 0;
+	int ab[2], ba[2], err;
 
 	if (pipe2(ab, O_CLOEXEC | O_NONBLOCK))
 		return -errno;
@@ -192,13 +195,22 @@ static int pipe_open(struct bench_pair *p, const struct bench_cfg *cfg)
 	bench_ep_init(&p->b, ab[0]);
 	p->b.wfd = ba[1];
 	for (int i = 0; i < 2; i++) {
+		fcntl(eps[i]->wfd, F_SETFL, 0);
+		fcntl(eps[i]->wfd, F_SETPIPE_SZ, (int)cfg->ring_bytes);
+	}
+	return 0;
+}
+
+static int pipe_open(struct bench_pair *p, const struct bench_cfg *cfg)
+{
+	size_t max = cfg->sizes[cfg->nsizes - 1];
+	struct bench_ep *eps[2] = { &p->a, &p->b };
+	int err = bench_pipe_pair(p, cfg);
+
+	for (int i = 0; !err && i < 2; i++) {
 		struct bench_ep *e = eps[i];
 
-		/* Writers block; readers stay O_NONBLOCK. */
-		fcntl(e->wfd, F_SETFL, 0);
-		fcntl(e->wfd, F_SETPIPE_SZ, (int)cfg->ring_bytes);
-		if (!err)
-			err = io_uring_queue_init(8, &e->uring, 0);
+		err = io_uring_queue_init(8, &e->uring, 0);
 		if (!err)
 			e->has_uring = true;
 		if (!err)
@@ -239,9 +251,8 @@ static int pipe_recv(struct bench_ep *e, const void **msg, size_t *len)
 
 const struct bench_ops bench_pipe = {
 	.name = "pipe",
-	.label = "pipe, io_uring READ",
 	.open_pair = pipe_open,
-	.close_pair = peer_close,
+	.close_pair = bench_peer_close,
 	.send = pipe_send,
 	.recv = pipe_recv,
 	.recv_done = bench_frame_done,

@@ -10,6 +10,8 @@
  *            both only when the need-wakeup handshake asks for them;
  *  ucmd      the same rings, but sleeps are parked WTSVC_UCMD_WAIT_*
  *            commands and doorbells WTSVC_UCMD_DOORBELL, on io_uring;
+ *            ring and ucmd busy-poll --spin-us first; ring-nospin and
+ *            ucmd-nospin are the same with no spin;
  *  uring-rw  io_uring READ/WRITE on the channel fd (one copy each way);
  *  rw        plain blocking read()/write() on the channel fd;
  *  wtsapi    the application end through WTSVirtualChannelWrite/Read (a
@@ -86,9 +88,31 @@ static int chan_poll_fd(struct bench_ep *e)
 
 const struct bench_ops bench_wtsvc_ring = {
 	.name = "ring",
-	.label = "wtsvc zero-copy ring",
 	.needs_module = true,
 	.open_pair = ring_open,
+	.close_pair = bench_wtsvc_close,
+	.send = bench_ring_send,
+	.recv = bench_ring_recv,
+	.recv_done = bench_ring_done,
+	.wake = bench_wtsvc_wake,
+	.try_send = bench_ring_try_send,
+	.try_recv = bench_ring_try_recv,
+	.poll_fd = chan_poll_fd,
+};
+
+/* The same rings sleeping at once (--spin-us forced to 0). */
+static int ring_nospin_open(struct bench_pair *p, const struct bench_cfg *cfg)
+{
+	struct bench_cfg c = *cfg;
+
+	c.spin_us = 0;
+	return ring_open(p, &c);
+}
+
+const struct bench_ops bench_wtsvc_ring_nospin = {
+	.name = "ring-nospin",
+	.needs_module = true,
+	.open_pair = ring_nospin_open,
 	.close_pair = bench_wtsvc_close,
 	.send = bench_ring_send,
 	.recv = bench_ring_recv,
@@ -204,9 +228,27 @@ static int ucmd_open(struct bench_pair *p, const struct bench_cfg *cfg)
 
 const struct bench_ops bench_wtsvc_ucmd = {
 	.name = "ucmd",
-	.label = "wtsvc ring + io_uring cmds",
 	.needs_module = true,
 	.open_pair = ucmd_open,
+	.close_pair = bench_wtsvc_close,
+	.send = bench_ring_send,
+	.recv = bench_ring_recv,
+	.recv_done = bench_ring_done,
+	.wake = bench_wtsvc_wake,
+};
+
+static int ucmd_nospin_open(struct bench_pair *p, const struct bench_cfg *cfg)
+{
+	struct bench_cfg c = *cfg;
+
+	c.spin_us = 0;
+	return ucmd_open(p, &c);
+}
+
+const struct bench_ops bench_wtsvc_ucmd_nospin = {
+	.name = "ucmd-nospin",
+	.needs_module = true,
+	.open_pair = ucmd_nospin_open,
 	.close_pair = bench_wtsvc_close,
 	.send = bench_ring_send,
 	.recv = bench_ring_recv,
@@ -262,7 +304,6 @@ static void nothing_done(struct bench_ep *e)
 
 const struct bench_ops bench_wtsvc_uring_rw = {
 	.name = "uring-rw",
-	.label = "wtsvc io_uring READ/WRITE",
 	.needs_module = true,
 	.open_pair = uring_rw_open,
 	.close_pair = bench_wtsvc_close,
@@ -303,7 +344,6 @@ static int rw_recv(struct bench_ep *e, const void **msg, size_t *len)
 
 const struct bench_ops bench_wtsvc_rw = {
 	.name = "rw",
-	.label = "wtsvc read/write",
 	.needs_module = true,
 	.open_pair = rw_open,
 	.close_pair = bench_wtsvc_close,

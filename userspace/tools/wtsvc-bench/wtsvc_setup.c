@@ -108,6 +108,7 @@ int bench_wtsvc_wake(struct bench_pair *p, struct bench_wake *w)
 		return -errno;
 	w->waits = ci.tx.waits + ci.rx.waits;
 	w->doorbells = ci.tx.doorbells + ci.rx.doorbells;
+	w->has_doorbells = true;
 	w->wakeups = ci.tx.wakeups + ci.rx.wakeups;
 	return 0;
 }
