@@ -3,8 +3,10 @@
 #
 # debian13-build.sh: build the whole project on Debian 13 (trixie: gcc 14,
 # liburing 2.9, FreeRDP 3.15) in scripts/debian13-root.sh's root, into
-# build/debian13/out, run the host-side tests there, and build the Debian
-# packages there (build/debian13/debs).  Prints TAP.
+# build/debian13/out, and run the host-side tests there.  Prints TAP.
+# (The Debian packages build there too, lintian clean: by hand,
+# scripts/debian13-root.sh --run scripts/build-debs.sh build/debian13/debs;
+# make check builds and installs Debian 12's in the packages suite.)
 # (The module for a Debian 13 kernel is built in the same root by
 # scripts/build-kmod.sh: check.sh's kbuild-7.3.)
 set -uo pipefail
@@ -18,7 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 . "$top/tests/tap.sh"
 
 echo "TAP version 13"
-echo "1..11"
+echo "1..10"
 mkdir -p "$logs"
 "$top/scripts/debian13-root.sh" > /dev/null 2> "$logs/root.log"
 ok $? "the Debian 13 root exists (debootstrap, cached)"
@@ -45,11 +47,4 @@ for t in names_test uapi_c_test uapi_cxx_test ring_core_test headers_c_test \
 	[ $rc = 0 ] || grep -E '^not ok' "$logs/$t.log" | sed 's/^/# /'
 	ok $rc "host test $t passes in the Debian 13 root"
 done
-# The Debian packages, built in the Debian 13 root and checked by its
-# lintian (the package suite installs the Debian 12 build in the guest).
-"$top/scripts/debian13-root.sh" --run "$top/scripts/build-debs.sh" \
-	"$top/build/debian13/debs" > "$logs/debs.log" 2>&1
-rc=$?
-[ $rc = 0 ] || tail -20 "$logs/debs.log" | sed 's/^/# /'
-ok $rc "the Debian packages build on Debian 13 (dpkg-buildpackage -b), its lintian clean"
 tap_end

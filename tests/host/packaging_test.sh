@@ -4,9 +4,9 @@
 # The module's build as distribution tooling sees it, on the host: one
 # version everywhere (version.h, dkms.conf, debian/changelog); kmod/Kbuild
 # lists every source of kmod/; the DKMS source tree that "make
-# install-dkms" puts is built by DKMS itself (dkms build, against the
-# 6.1 test kernel's headers) and by plain Kbuild from it, the compile
-# probes run by Kbuild giving what scripts/build-kmod.sh's build has.
+# install-dkms" puts is built by plain Kbuild, the compile probes run by
+# Kbuild giving what scripts/build-kmod.sh's build has.  (DKMS itself
+# builds it in the package suite, tests/vm/packages_test.sh.)
 # Prints TAP.
 #
 #   tests/host/packaging_test.sh
@@ -59,17 +59,6 @@ else
 	check "Kbuild's make clean removes the generated probes" \
 		bash -c "make -s -C $kdir M=$tmp/plain/kmod clean >/dev/null 2>&1 &&
 		[ ! -e $tmp/plain/kmod/generated ] && [ ! -e $tmp/plain/kmod/wtsvc.ko ]"
-	if command -v dkms >/dev/null; then
-		mkdir -p "$tmp/dkms"
-		check "dkms build of the installed tree, for $kver" bash -c "
-			dkms build --sourcetree $tmp/d/usr/src --dkmstree $tmp/dkms \
-				-m wtsvc -v $v -k $kver --kernelsourcedir $kdir \
-				>$tmp/dkms.log 2>&1 &&
-			modinfo -F vermagic $tmp/dkms/wtsvc/$v/$kver/*/module/wtsvc.ko* |
-				grep -q '^$kver ' || { tail -20 $tmp/dkms.log; false; }"
-	else
-		ok 0 "dkms build # SKIP dkms not installed (scripts/deps.sh)"
-	fi
 fi
 echo "1..$n"
 tap_end
