@@ -81,6 +81,7 @@ struct bench_wake {
 struct bench_ops {
 	const char *name;		/* command line, JSON, names.c */
 	bool needs_module;
+	bool no_spin;			/* open with spin_us 0 (bench_open_pair) */
 	int (*open_pair)(struct bench_pair *p, const struct bench_cfg *cfg);
 	void (*close_pair)(struct bench_pair *p);
 	/* Blocking: send a whole message; 0 or -errno. */
@@ -95,6 +96,10 @@ struct bench_ops {
 	int (*try_recv)(struct bench_ep *e, const void **msg, size_t *len);
 	int (*poll_fd)(struct bench_ep *e);
 };
+
+/* ops->open_pair with the configuration the variant asks for. */
+int bench_open_pair(const struct bench_ops *ops, struct bench_pair *p,
+		    const struct bench_cfg *cfg);
 
 /* transports_*.c */
 extern const struct bench_ops bench_wtsvc_ring, bench_wtsvc_ucmd,
@@ -336,6 +341,11 @@ const struct bench_result *bench_find_result(const struct bench_report *r,
 /* false when either did not run at that size (out is zeroed then). */
 bool bench_ratio_of(const struct bench_report *r, const char *ring,
 		    const char *peer, size_t size, struct bench_ratio *out);
+/* fn for every ring against every peer at every size both ran. */
+void bench_ratios_each(const struct bench_report *r,
+		       void (*fn)(const struct bench_ratio *x, bool peer_spins,
+				  void *ctx),
+		       void *ctx);
 
 /* output.c: the terminal report; output_*.c: the files. */
 struct bench_target {

@@ -54,6 +54,13 @@ static int write_results(const struct bench_report *r, const char *dir)
 	return fclose(f) ? -errno : 0;
 }
 
+static void csv_ratio(const struct bench_ratio *x, bool peer_spins, void *ctx)
+{
+	fprintf(ctx, "%s,%s,%d,%zu,%.4g,%.4g,%.4g,%.4g\n", x->ring, x->peer,
+		peer_spins, x->size, x->msgs_per_s, x->rtt_p50,
+		x->cpu_per_msg, x->cpu_per_trip);
+}
+
 static int write_ratios(const struct bench_report *r, const char *dir)
 {
 	char path[4096];
@@ -64,26 +71,7 @@ static int write_ratios(const struct bench_report *r, const char *dir)
 	if (!f)
 		return -errno;
 	fprintf(f, "ring,peer,peer_spins,size,msgs_per_s,rtt_p50_us,cpu_per_msg,cpu_per_trip\n");
-	for (unsigned int i = 0; i < bench_nnames; i++) {
-		if (bench_names[i].kind != BENCH_KIND_RING)
-			continue;
-		for (unsigned int j = 0; j < bench_nnames; j++) {
-			if (bench_names[j].kind != BENCH_KIND_PEER)
-				continue;
-			for (unsigned int s = 0; s < r->cfg->nsizes; s++) {
-				struct bench_ratio x;
-
-				if (!bench_ratio_of(r, bench_names[i].name,
-						    bench_names[j].name,
-						    r->cfg->sizes[s], &x))
-					continue;
-				fprintf(f, "%s,%s,%d,%zu,%.4g,%.4g,%.4g,%.4g\n",
-					x.ring, x.peer, bench_names[j].spins,
-					x.size, x.msgs_per_s, x.rtt_p50,
-					x.cpu_per_msg, x.cpu_per_trip);
-			}
-		}
-	}
+	bench_ratios_each(r, csv_ratio, f);
 	return fclose(f) ? -errno : 0;
 }
 

@@ -103,33 +103,28 @@ static void write_results(FILE *f, const struct bench_report *r)
 	fprintf(f, "\n  ],\n");
 }
 
+struct json_ratios {
+	FILE *f;
+	bool first;
+};
+
+static void json_ratio(const struct bench_ratio *x, bool peer_spins, void *ctx)
+{
+	struct json_ratios *j = ctx;
+
+	fprintf(j->f, "%s\n    {\"ring\": \"%s\", \"peer\": \"%s\", \"peer_spins\": %s, \"size\": %zu, \"msgs_per_s\": %.4g, \"rtt_p50_us\": %.4g, \"cpu_per_msg\": %.4g, \"cpu_per_trip\": %.4g}",
+		j->first ? "" : ",", x->ring, x->peer,
+		peer_spins ? "true" : "false", x->size, x->msgs_per_s,
+		x->rtt_p50, x->cpu_per_msg, x->cpu_per_trip);
+	j->first = false;
+}
+
 static void write_ratios(FILE *f, const struct bench_report *r)
 {
-	bool first = true;
+	struct json_ratios j = { .f = f, .first = true };
 
 	fprintf(f, "  \"ratios\": [");
-	for (unsigned int i = 0; i < bench_nnames; i++) {
-		if (bench_names[i].kind != BENCH_KIND_RING)
-			continue;
-		for (unsigned int j = 0; j < bench_nnames; j++) {
-			if (bench_names[j].kind != BENCH_KIND_PEER)
-				continue;
-			for (unsigned int s = 0; s < r->cfg->nsizes; s++) {
-				struct bench_ratio x;
-
-				if (!bench_ratio_of(r, bench_names[i].name,
-						    bench_names[j].name,
-						    r->cfg->sizes[s], &x))
-					continue;
-				fprintf(f, "%s\n    {\"ring\": \"%s\", \"peer\": \"%s\", \"peer_spins\": %s, \"size\": %zu, \"msgs_per_s\": %.4g, \"rtt_p50_us\": %.4g, \"cpu_per_msg\": %.4g, \"cpu_per_trip\": %.4g}",
-					first ? "" : ",", x.ring, x.peer,
-					bench_names[j].spins ? "true" : "false",
-					x.size, x.msgs_per_s, x.rtt_p50,
-					x.cpu_per_msg, x.cpu_per_trip);
-				first = false;
-			}
-		}
-	}
+	bench_ratios_each(r, json_ratio, &j);
 	fprintf(f, "\n  ],\n");
 }
 

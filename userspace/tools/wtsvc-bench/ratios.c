@@ -48,3 +48,26 @@ bool bench_ratio_of(const struct bench_report *r, const char *ring,
 					  b->cpu_trip.total_ns.median);
 	return true;
 }
+
+void bench_ratios_each(const struct bench_report *r,
+		       void (*fn)(const struct bench_ratio *x, bool peer_spins,
+				  void *ctx),
+		       void *ctx)
+{
+	for (unsigned int i = 0; i < bench_nnames; i++) {
+		if (bench_names[i].kind != BENCH_KIND_RING)
+			continue;
+		for (unsigned int j = 0; j < bench_nnames; j++) {
+			if (bench_names[j].kind != BENCH_KIND_PEER)
+				continue;
+			for (unsigned int s = 0; s < r->cfg->nsizes; s++) {
+				struct bench_ratio x;
+
+				if (bench_ratio_of(r, bench_names[i].name,
+						   bench_names[j].name,
+						   r->cfg->sizes[s], &x))
+					fn(&x, bench_names[j].spins, ctx);
+			}
+		}
+	}
+}

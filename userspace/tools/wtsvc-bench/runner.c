@@ -25,6 +25,17 @@
 
 #include "bench.h"
 
+/* A "-nospin" variant is its transport sleeping at once: what spin is worth. */
+int bench_open_pair(const struct bench_ops *ops, struct bench_pair *p,
+		    const struct bench_cfg *cfg)
+{
+	struct bench_cfg c = *cfg;
+
+	if (ops->no_spin)
+		c.spin_us = 0;
+	return ops->open_pair(p, &c);
+}
+
 enum role { SENDER, RECEIVER, PINGER, ECHOER };
 
 struct run {
@@ -154,7 +165,7 @@ static int run_open(struct run *r, const struct bench_ops *ops,
 	if (bench_payload_init(&r->pl, size, 1))
 		return -ENOMEM;
 	r->pl.corrupt_seq = cfg->corrupt_seq;
-	err = ops->open_pair(&r->pair, cfg);
+	err = bench_open_pair(ops, &r->pair, cfg);
 	if (err) {
 		ops->close_pair(&r->pair);
 		bench_payload_free(&r->pl);

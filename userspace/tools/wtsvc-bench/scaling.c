@@ -89,7 +89,7 @@ static int fleet_open(struct fleet *f, const struct bench_ops *ops,
 			p->sid = f->pair[owner].sid;
 		}
 		snprintf(p->name, sizeof(p->name), "BEN%02u", i % 100);
-		err = ops->open_pair(p, cfg);
+		err = bench_open_pair(ops, p, cfg);
 		f->opened++;
 		if (err) {
 			fleet_close(f);

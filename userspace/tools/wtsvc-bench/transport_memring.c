@@ -138,15 +138,6 @@ static int memring_open(struct bench_pair *p, const struct bench_cfg *cfg)
 	return err;
 }
 
-/* The same ring, sleeping at once: what the spin is worth. */
-static int memring_nospin_open(struct bench_pair *p,
-			       const struct bench_cfg *cfg)
-{
-	struct bench_cfg c = *cfg;
-
-	c.spin_us = 0;
-	return memring_open(p, &c);
-}
 
 static void memring_close(struct bench_pair *p)
 {
@@ -182,7 +173,8 @@ const struct bench_ops bench_memring = {
 
 const struct bench_ops bench_memring_nospin = {
 	.name = "memring-nospin",
-	.open_pair = memring_nospin_open,
+	.no_spin = true,
+	.open_pair = memring_open,
 	.close_pair = memring_close,
 	.send = bench_ring_send,
 	.recv = bench_ring_recv,

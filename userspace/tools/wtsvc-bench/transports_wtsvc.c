@@ -100,19 +100,12 @@ const struct bench_ops bench_wtsvc_ring = {
 	.poll_fd = chan_poll_fd,
 };
 
-/* The same rings sleeping at once (--spin-us forced to 0). */
-static int ring_nospin_open(struct bench_pair *p, const struct bench_cfg *cfg)
-{
-	struct bench_cfg c = *cfg;
-
-	c.spin_us = 0;
-	return ring_open(p, &c);
-}
 
 const struct bench_ops bench_wtsvc_ring_nospin = {
 	.name = "ring-nospin",
 	.needs_module = true,
-	.open_pair = ring_nospin_open,
+	.no_spin = true,
+	.open_pair = ring_open,
 	.close_pair = bench_wtsvc_close,
 	.send = bench_ring_send,
 	.recv = bench_ring_recv,
@@ -237,18 +230,12 @@ const struct bench_ops bench_wtsvc_ucmd = {
 	.wake = bench_wtsvc_wake,
 };
 
-static int ucmd_nospin_open(struct bench_pair *p, const struct bench_cfg *cfg)
-{
-	struct bench_cfg c = *cfg;
-
-	c.spin_us = 0;
-	return ucmd_open(p, &c);
-}
 
 const struct bench_ops bench_wtsvc_ucmd_nospin = {
 	.name = "ucmd-nospin",
 	.needs_module = true,
-	.open_pair = ucmd_nospin_open,
+	.no_spin = true,
+	.open_pair = ucmd_open,
 	.close_pair = bench_wtsvc_close,
 	.send = bench_ring_send,
 	.recv = bench_ring_recv,
