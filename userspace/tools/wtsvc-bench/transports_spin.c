@@ -119,22 +119,30 @@ const struct bench_ops bench_seqpacket_spin = {
 
 /* ---- SOCK_STREAM + length + spin -------------------------------------- */
 
-static int streams_open(struct bench_pair *p, const struct bench_cfg *cfg)
+/* A framed pair made: spin budgets, the fds that would block made
+ * non-blocking, each end's frame buffer. */
+static int framed_spin_setup(struct bench_pair *p, const struct bench_cfg *cfg,
+			     int a_fd, int b_fd)
 {
 	size_t max = cfg->sizes[cfg->nsizes - 1];
-	int err = bench_socket_pair(p, cfg, SOCK_STREAM);
+	int err;
 
-	if (err)
-		return err;
 	set_spin(p, cfg);
-	err = set_nonblock(p->a.fd);
+	err = set_nonblock(a_fd);
 	if (!err)
-		err = set_nonblock(p->b.fd);
+		err = set_nonblock(b_fd);
 	if (!err)
 		err = bench_frame_alloc(&p->a, max);
 	if (!err)
 		err = bench_frame_alloc(&p->b, max);
 	return err;
+}
+
+static int streams_open(struct bench_pair *p, const struct bench_cfg *cfg)
+{
+	int err = bench_socket_pair(p, cfg, SOCK_STREAM);
+
+	return err ? err : framed_spin_setup(p, cfg, p->a.fd, p->b.fd);
 }
 
 static int streams_send(struct bench_ep *e, const void *msg, size_t len)
@@ -156,20 +164,9 @@ const struct bench_ops bench_stream_spin = {
 
 static int pipes_open(struct bench_pair *p, const struct bench_cfg *cfg)
 {
-	size_t max = cfg->sizes[cfg->nsizes - 1];
 	int err = bench_pipe_pair(p, cfg);
 
-	if (err)
-		return err;
-	set_spin(p, cfg);
-	err = set_nonblock(p->a.wfd);
-	if (!err)
-		err = set_nonblock(p->b.wfd);
-	if (!err)
-		err = bench_frame_alloc(&p->a, max);
-	if (!err)
-		err = bench_frame_alloc(&p->b, max);
-	return err;
+	return err ? err : framed_spin_setup(p, cfg, p->a.wfd, p->b.wfd);
 }
 
 static int pipes_send(struct bench_ep *e, const void *msg, size_t len)
