@@ -146,7 +146,7 @@ CTL_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvcctl/*.c)
 BENCH_SRCS := $(wildcard $(TOP)/userspace/tools/wtsvc-bench/*.c)
 UAPI := $(TOP)/include/uapi/linux/wtsvc.h
 
-.PHONY: bench-desktop all deps modules selftests libtests hosttests tools lib checkpatch \
+.PHONY: ring-instructions bench-desktop all deps modules selftests libtests hosttests tools lib checkpatch \
 	run check check-debug fuzz bench bench-host bench-rdp install \
 	install-tools install-rdpd uninstall install-module install-dkms \
 	install-module-config installables debs clean
@@ -630,6 +630,17 @@ bench-desktop: deps
 bench-host: deps
 	@$(MAKE) --no-print-directory lib tools
 	@$(TOP)/scripts/bench.sh --host -- $(BENCH_ARGS)
+
+# Instructions per message of the ring code (callgrind): each message
+# committed and released on its own, and in batches.
+ring-instructions: $(BUILD)/perf/ring_cost
+	@$(TOP)/scripts/ring-instructions.sh $<
+
+$(BUILD)/perf/ring_cost: $(TOP)/tests/perf/ring_cost.c $(BUILD)/lib/libwtsvc.a \
+		$(LIB_HDRS) $(UAPI)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -O2 $(LIB_CFLAGS) -o $@ $< $(BUILD)/lib/libwtsvc.a \
+		$(LIB_LIBS)
 
 # On a host that can load modules, without DKMS: build for the running
 # kernel, install under updates/ with the kernel's modules_install, add

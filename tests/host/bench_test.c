@@ -421,10 +421,10 @@ TEST(cpu_per_message)
 TEST(names_table)
 {
 	static const char *const want[] = {
-		"ring", "ring-nospin", "ucmd", "ucmd-nospin", "uring-rw", "rw",
-		"wtsapi", "seqpacket", "seqpacket+spin", "stream",
-		"stream+spin", "pipe", "pipe+spin", "memring",
-		"memring-nospin", "memcpy",
+		"ring", "ring-nospin", "ring-batch", "ucmd", "ucmd-nospin",
+		"uring-rw", "rw", "wtsapi", "seqpacket", "seqpacket+spin",
+		"stream", "stream+spin", "pipe", "pipe+spin", "memring",
+		"memring-nospin", "memring-batch", "memcpy",
 	};
 	bool ok = bench_nnames == sizeof(want) / sizeof(*want);
 	unsigned int rings = 0, peers = 0;
@@ -437,6 +437,7 @@ TEST(names_table)
 		size_t len = strlen(n->name);
 		bool spin_peer = len > 5 && !strcmp(n->name + len - 5, "+spin");
 		bool nospin = len > 7 && !strcmp(n->name + len - 7, "-nospin");
+		bool batch = len > 6 && !strcmp(n->name + len - 6, "-batch");
 
 		EXPECT_TRUE(strlen(n->label) > 3 && strcmp(n->label, n->name) &&
 			    strlen(n->label) <= 36)
@@ -457,11 +458,14 @@ TEST(names_table)
 			EXPECT_TRUE(n->kind == BENCH_KIND_RING && !n->spins)
 				TH_LOG("names: %s is a ring without spin",
 				       n->name);
+		if (batch)
+			EXPECT_TRUE(n->kind == BENCH_KIND_RING && n->spins)
+				TH_LOG("names: %s is a spinning ring", n->name);
 		rings += n->kind == BENCH_KIND_RING;
 		peers += n->kind == BENCH_KIND_PEER;
 	}
-	EXPECT_TRUE(rings == 6 && peers == 6)
-		TH_LOG("names: 6 rings (3 with spin, 3 without) against 6 peers (3 blocking, 3 spinning)");
+	EXPECT_TRUE(rings == 8 && peers == 6)
+		TH_LOG("names: 8 rings (3 with spin, 3 without, 2 in batches) against 6 peers (3 blocking, 3 spinning)");
 	EXPECT_TRUE(!strcmp(bench_label("nosuch"), "nosuch"))
 		TH_LOG("names: an unknown name is its own label");
 }

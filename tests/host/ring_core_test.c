@@ -315,6 +315,7 @@ static void mem_chan_init(struct mem_chan *c, u32 size)
 struct producer_arg {
 	struct wtsvc_ring *r;
 	u32 count;
+	u32 batch;		/* > 1: deferred commits, a flush every batch */
 	int err;
 };
 
@@ -364,16 +365,23 @@ static void *producer(void *arg)
 
 			while ((ret = wtsvc_ring_reserve(pa->r, len, &p)) == -EAGAIN)
 				wtsvc_ring_wait(pa->r, 0x4 /* POLLOUT */, -1);
-			if (ret)
+			if (ret) {
 				pa->err = ret;
-			else
+			} else if (pa->batch > 1) {
+				fill(p, len, i);
+				wtsvc_ring_commit_defer(pa->r);
+				if (i % pa->batch == 0)
+					wtsvc_ring_flush(pa->r);
+			} else {
 				fill(p, len, i), wtsvc_ring_commit(pa->r);
+			}
 		} else {
 			fill(buf, len, i);
 			if (wtsvc_ring_send(pa->r, buf, len, -1) != (ssize_t)len)
 				pa->err = -1;
 		}
 	}
+	wtsvc_ring_flush(pa->r);
 	free(buf);
 	return NULL;
 }
@@ -393,6 +401,7 @@ TEST(library_streams)
 	wtsvc_ring_setup(&b, -1, c.ro[1], c.rw[1], &c.info[1], 1 << 20);
 	pa.r = &a;
 	pa.count = count;
+	pa.batch = 0;
 	pa.err = 0;
 	pthread_create(&t, NULL, producer, &pa);
 	for (i = 0; i < count && !bad; i++) {
@@ -429,6 +438,186 @@ TEST(library_streams)
 			    s.complete && s.msg_len == 10000 && s.records == 2)
 			TH_LOG("the module's checks accept the library's fragments");
 	}
+	free(buf);
+}
+
+/* ---- batches: deferred commits and releases --------------------------- */
+
+static u64 idx(const u8 *at)
+{
+	return __atomic_load_n((const u64 *)at, __ATOMIC_ACQUIRE);
+}
+
+/* Reserve, fill and commit_defer one message of len bytes, seq seq. */
+static int put_deferred(struct wtsvc_ring *r, size_t len, u32 seq)
+{
+	void *p;
+	int ret = wtsvc_ring_reserve(r, len, &p);
+
+	if (ret)
+		return ret;
+	fill(p, len, seq);
+	return wtsvc_ring_commit_defer(r);
+}
+
+/* Peek message seq of len bytes; 1 when it is there and intact. */
+static int got(struct wtsvc_ring *r, size_t len, u32 seq)
+{
+	const void *p;
+	size_t plen;
+	int ret = wtsvc_ring_peek(r, &p, &plen);
+
+	return ret == 1 ? plen == len && check(p, plen, seq) : ret;
+}
+
+TEST(library_batches)
+{
+	struct wtsvc_ring a, b;
+	struct wtsvc_ring_stats st;
+	struct mem_chan c;
+	const u8 *prod, *cons;
+	u64 p0, c0;
+	int i, n;
+
+	mem_chan_init(&c, 16384);
+	wtsvc_ring_setup(&a, -1, c.ro[0], c.rw[0], &c.info[0], 1 << 20);
+	wtsvc_ring_setup(&b, -1, c.ro[1], c.rw[1], &c.info[1], 1 << 20);
+	prod = c.rw[0] + 128;		/* a's tx prod, as b sees it */
+	cons = c.rw[1];			/* b's rx cons, as a sees it */
+	p0 = idx(prod);
+
+	EXPECT_EQ(-EINVAL, wtsvc_ring_commit_defer(&a));
+	EXPECT_EQ(-EINVAL, wtsvc_ring_release_defer(&b));
+	EXPECT_EQ(0, wtsvc_ring_flush(&a));
+	EXPECT_EQ(0, wtsvc_ring_release_flush(&b));
+
+	/* deferred: written, not published, and the next goes after it */
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(0, put_deferred(&a, 100, i));
+	EXPECT_TRUE(idx(prod) == p0 && got(&b, 100, 0) == -EAGAIN)
+		TH_LOG("3 deferred commits: prod unmoved, nothing to read");
+	EXPECT_EQ(3, wtsvc_ring_flush(&a));
+	EXPECT_EQ(0, wtsvc_ring_flush(&a));
+	EXPECT_EQ(p0 + 3 * wtsvc_rec_bytes(100), idx(prod));
+
+	/* deferred releases: read on, room given back at the flush */
+	c0 = idx(cons);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(1, got(&b, 100, i));
+		ASSERT_EQ(0, wtsvc_ring_release_defer(&b));
+	}
+	EXPECT_TRUE(idx(cons) == c0 && got(&b, 100, 3) == -EAGAIN)
+		TH_LOG("3 deferred releases: cons unmoved, nothing more to read");
+	EXPECT_EQ(3, wtsvc_ring_release_flush(&b));
+	EXPECT_EQ(c0 + 3 * wtsvc_rec_bytes(100), idx(cons));
+
+	/* a plain commit publishes the deferred ones with its own */
+	ASSERT_EQ(0, put_deferred(&a, 200, 3));
+	{
+		void *p;
+
+		ASSERT_EQ(0, wtsvc_ring_reserve(&a, 50, &p));
+		fill(p, 50, 4);
+		ASSERT_EQ(0, wtsvc_ring_commit(&a));
+	}
+	EXPECT_EQ(0, wtsvc_ring_flush(&a));
+	EXPECT_EQ(1, got(&b, 200, 3));
+	ASSERT_EQ(0, wtsvc_ring_release_defer(&b));
+	EXPECT_EQ(1, got(&b, 50, 4));
+	/* a plain release gives back the deferred ones with its own */
+	ASSERT_EQ(0, wtsvc_ring_release(&b));
+	EXPECT_EQ(0, wtsvc_ring_release_flush(&b));
+	EXPECT_EQ(idx(prod), idx(cons));
+
+	/* a send publishes the deferred ones first: the order holds */
+	ASSERT_EQ(0, put_deferred(&a, 64, 5));
+	{
+		u8 m[3000];
+
+		fill(m, sizeof(m), 6);
+		ASSERT_EQ((ssize_t)sizeof(m), wtsvc_ring_send(&a, m, sizeof(m), 0));
+	}
+	EXPECT_EQ(1, got(&b, 64, 5));
+	ASSERT_EQ(0, wtsvc_ring_release_defer(&b));
+	{
+		u8 m[3000];
+
+		/* a receive gives back the deferred release first */
+		EXPECT_EQ(3000, wtsvc_ring_recv(&b, m, sizeof(m), 0));
+		EXPECT_TRUE(check(m, sizeof(m), 6));
+	}
+	EXPECT_EQ(0, wtsvc_ring_release_flush(&b));
+	EXPECT_EQ(idx(prod), idx(cons));
+
+	/* a quarter of the ring deferred is published without a flush */
+	p0 = idx(prod);
+	for (n = 0; idx(prod) == p0; n++)
+		ASSERT_EQ(0, put_deferred(&a, 100, 100 + n));
+	EXPECT_EQ((int)((16384 / 4 + wtsvc_rec_bytes(100) - 1) /
+			wtsvc_rec_bytes(100)), n);
+	EXPECT_EQ(0, wtsvc_ring_flush(&a));
+	c0 = idx(cons);
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(1, got(&b, 100, 100 + i));
+		ASSERT_EQ(0, wtsvc_ring_release_defer(&b));
+	}
+	EXPECT_TRUE(idx(cons) != c0 && idx(cons) == idx(prod))
+		TH_LOG("%d releases deferred (a quarter of the ring): given back without a flush", n);
+	EXPECT_EQ(0, wtsvc_ring_release_flush(&b));
+
+	/* a wait flushes: nobody waits on something deferred */
+	ASSERT_EQ(0, put_deferred(&a, 100, 7));
+	EXPECT_TRUE(wtsvc_ring_wait(&a, 0x4 /* POLLOUT */, 0) > 0 &&
+		    got(&b, 100, 7) == 1)
+		TH_LOG("wtsvc_ring_wait() published the deferred record");
+	ASSERT_EQ(0, wtsvc_ring_release_defer(&b));
+	EXPECT_EQ(-EAGAIN, wtsvc_ring_wait(&b, 0x1 /* POLLIN */, 0));
+	EXPECT_EQ(idx(prod), idx(cons));
+
+	/* deferred ones are counted when deferred */
+	wtsvc_ring_get_stats(&a, &st);
+	EXPECT_EQ(st.sent_msgs, (u64)(8 + n));
+	wtsvc_ring_get_stats(&b, &st);
+	EXPECT_EQ(st.recv_msgs, (u64)(8 + n));
+}
+
+TEST(library_streams_batched)
+{
+	const u32 count = 200000;
+	struct producer_arg pa;
+	struct wtsvc_ring a, b;
+	struct mem_chan c;
+	u8 *buf = malloc(70000);
+	pthread_t t;
+	u32 i, bad = 0;
+
+	mem_chan_init(&c, 16384);
+	wtsvc_ring_setup(&a, -1, c.ro[0], c.rw[0], &c.info[0], 1 << 20);
+	wtsvc_ring_setup(&b, -1, c.ro[1], c.rw[1], &c.info[1], 1 << 20);
+	pa.r = &a;
+	pa.count = count;
+	pa.batch = 7;
+	pa.err = 0;
+	pthread_create(&t, NULL, producer, &pa);
+	for (i = 0; i < count && !bad; i++) {
+		size_t len = i % 50 ? msg_size(i, 300) : msg_size(i, 60000);
+		const void *p;
+		size_t plen;
+		ssize_t n;
+
+		if (i % 5 && wtsvc_ring_peek(&b, &p, &plen) == 1) {
+			bad += plen != len || !check(p, plen, i);
+			wtsvc_ring_release_defer(&b);
+			if (i % 11 == 0)
+				wtsvc_ring_release_flush(&b);
+			continue;
+		}
+		n = wtsvc_ring_recv(&b, buf, 70000, -1);
+		bad += n != (ssize_t)len || !check(buf, len, i);
+	}
+	pthread_join(t, NULL);
+	EXPECT_TRUE(!pa.err && !bad && i == count)
+		TH_LOG("200000 messages in batches (commits deferred 7 at a time, releases 11), mixed with sends and receives: in order and intact");
 	free(buf);
 }
 

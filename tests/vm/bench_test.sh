@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # wtsvc-bench in the guest, TAP output: a quick run over every transport
-# (the rings with and without spin, the peers blocking and spinning),
+# (the rings with and without spin and in batches, the peers blocking and
+# spinning),
 # size, scaling and fairness configuration must verify every message and
 # write complete results, CPU time per message and the ratios of every
 # ring to every peer included; the report names the machine, and a guest
@@ -37,12 +38,13 @@ t "a quick run of every transport verifies every message (exit 0)" \
 	test "$rc" = 0
 [ "$rc" = 0 ] || sed 's/^/# /' /tmp/quick.err | tail -5
 
-t "results: 15 transports and memcpy at 5 sizes, all verified" py '
+t "results: 17 transports and memcpy at 5 sizes, all verified" py '
 import json, sys
 r = json.load(open(sys.argv[1] + "/results.json"))["results"]
-names = {"ring", "ring-nospin", "ucmd", "ucmd-nospin", "uring-rw", "rw",
-         "wtsapi", "seqpacket", "seqpacket+spin", "stream", "stream+spin",
-         "pipe", "pipe+spin", "memring", "memring-nospin", "memcpy"}
+names = {"ring", "ring-nospin", "ring-batch", "ucmd", "ucmd-nospin",
+         "uring-rw", "rw", "wtsapi", "seqpacket", "seqpacket+spin", "stream",
+         "stream+spin", "pipe", "pipe+spin", "memring", "memring-nospin",
+         "memring-batch", "memcpy"}
 sizes = {64, 1600, 16384, 65536, 1048576}
 got = {(x["transport"], x["size"]) for x in r}
 assert got == {(n, s) for n in names for s in sizes}, got
@@ -55,8 +57,9 @@ for x in r:
 t "wakeups per message counted for the wtsvc transports, the memfd rings and the +spin peers (their polls)" py '
 import json, sys
 r = json.load(open(sys.argv[1] + "/results.json"))["results"]
-rings = {"ring", "ring-nospin", "ucmd", "ucmd-nospin", "uring-rw", "rw",
-         "wtsapi", "memring", "memring-nospin"}
+rings = {"ring", "ring-nospin", "ring-batch", "ucmd", "ucmd-nospin",
+         "uring-rw", "rw", "wtsapi", "memring", "memring-nospin",
+         "memring-batch"}
 spinning = {"seqpacket+spin", "stream+spin", "pipe+spin"}
 for x in r:
     t = x["transport"]
@@ -82,13 +85,14 @@ for x in r:
         assert c["user_ns"] + c["sys_ns"] <= c["total_ns"]["max"] * 1.001 + 1, x
 '
 
-t "ratios: 6 rings (with and without spin) x 6 peers (blocking, +spin) x 5 sizes" py '
+t "ratios: 8 rings (with and without spin, in batches) x 6 peers (blocking, +spin) x 5 sizes" py '
 import json, sys
 q = json.load(open(sys.argv[1] + "/results.json"))["ratios"]
-rings = {"ring", "ring-nospin", "ucmd", "ucmd-nospin", "memring", "memring-nospin"}
+rings = {"ring", "ring-nospin", "ring-batch", "ucmd", "ucmd-nospin",
+         "memring", "memring-nospin", "memring-batch"}
 peers = {"seqpacket", "seqpacket+spin", "stream", "stream+spin", "pipe", "pipe+spin"}
 got = {(x["ring"], x["peer"], x["size"]) for x in q}
-assert len(q) == 180 and {(a, b) for a, b, s in got} == {(a, b) for a in rings for b in peers}, len(q)
+assert len(q) == 240 and {(a, b) for a, b, s in got} == {(a, b) for a in rings for b in peers}, len(q)
 for x in q:
     assert x["msgs_per_s"] > 0 and x["rtt_p50_us"] > 0 and x["cpu_per_msg"] > 0, x
     assert x["peer_spins"] == x["peer"].endswith("+spin"), x
@@ -136,16 +140,16 @@ t = json.load(open(sys.argv[1] + "/results.json"))["targets"]
 assert len(t) == 9 and all(x["measured"] for x in t), t
 '
 t "CSV files: a header and one line per result (and per ratio)" \
-	test "$(wc -l < "$out/results.csv")" = 81 -a \
-	"$(wc -l < "$out/ratios.csv")" = 181 -a \
+	test "$(wc -l < "$out/results.csv")" = 91 -a \
+	"$(wc -l < "$out/ratios.csv")" = 241 -a \
 	"$(wc -l < "$out/scaling.csv")" = 43 -a \
 	"$(wc -l < "$out/fairness.csv")" = 6
 t "terminal table lists every transport and the targets" \
 	grep -q "targets (ratios measured in this run)" /tmp/quick.txt
 
-for tr in ring ring-nospin ucmd ucmd-nospin uring-rw rw wtsapi seqpacket \
-	seqpacket+spin stream stream+spin pipe pipe+spin memring \
-	memring-nospin; do
+for tr in ring ring-nospin ring-batch ucmd ucmd-nospin uring-rw rw wtsapi \
+	seqpacket seqpacket+spin stream stream+spin pipe pipe+spin memring \
+	memring-nospin memring-batch; do
 	"$bench" --quick --no-scaling --sizes 64,1600 --transports "$tr" \
 		--corrupt 7 > /tmp/corrupt.txt 2> /tmp/corrupt.err
 	rc=$?

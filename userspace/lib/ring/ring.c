@@ -9,6 +9,13 @@
  * ring only if the producer's wait flag is set.  A side about to sleep
  * sets its own wait flag, fences, and checks again before it sleeps.
  * Everything the peer wrote is checked before use.
+ *
+ * Batches: a deferred commit writes its record but leaves prod where it
+ * was (tx.head runs ahead), a deferred release leaves cons (rx.head runs
+ * ahead); the flush is one store, one fence and one look at the flag for
+ * the whole batch, and the peer's cache line of that index moves once per
+ * batch instead of once per message.  Every other call of the same role,
+ * and every wait, flushes first, so nothing deferred is ever slept on.
  */
 #include <errno.h>
 #include <poll.h>
@@ -93,7 +100,7 @@ int wtsvc_ring_map(int fd, struct wtsvc_ring **out)
 	if (info.rec_size != sizeof(struct wtsvc_rec) ||
 	    info.rec_align != WTSVC_REC_ALIGN)
 		return -EPROTO;
-	r = malloc(sizeof(*r));
+	r = wtsvc_ring_alloc();
 	if (!r)
 		return -ENOMEM;
 	ro = mmap(NULL, info.ro_len, PROT_READ, MAP_SHARED, fd,
@@ -121,10 +128,24 @@ int wtsvc_ring_map(int fd, struct wtsvc_ring **out)
 	return 0;
 }
 
+struct wtsvc_ring *wtsvc_ring_alloc(void)
+{
+	size_t len = (sizeof(struct wtsvc_ring) + WTSVC_RING_ALIGN - 1) &
+		     ~(size_t)(WTSVC_RING_ALIGN - 1);
+	struct wtsvc_ring *r = aligned_alloc(WTSVC_RING_ALIGN, len);
+
+	if (r)
+		memset(r, 0, len);
+	return r;
+}
+
 void wtsvc_ring_unmap(struct wtsvc_ring *r)
 {
 	if (!r)
 		return;
+	/* What was committed or released arrives, as if flushed. */
+	wtsvc_ring_flush(r);
+	wtsvc_ring_release_flush(r);
 	if (r->fd >= 0) {
 		munmap(r->ro, r->ro_len);
 		munmap(r->rw, r->rw_len);
@@ -142,7 +163,10 @@ static void wtsvc_ring_doorbell(struct wtsvc_ring *r, uint32_t flags)
 {
 	struct wtsvc_doorbell d = { .size = sizeof(d), .flags = flags };
 
-	r->st.doorbells++;
+	if (flags & WTSVC_DOORBELL_TX)
+		r->tx.st.doorbells++;
+	else
+		r->rx.st.doorbells++;
 	if (r->doorbell)
 		r->doorbell(r->doorbell_ctx, r->fd, flags);
 	else if (r->fd >= 0)
@@ -166,6 +190,17 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Where this end writes next, and reads next. */
+static uint64_t tx_pos(const struct wtsvc_ring *r)
+{
+	return r->tx.pending ? r->tx.head : *r->tx.prod;
+}
+
+static uint64_t rx_pos(const struct wtsvc_ring *r)
+{
+	return r->rx.pending ? r->rx.head : *r->rx.cons;
+}
+
 /*
  * Room in the tx ring, or -EIO if the peer's index is garbage.  Only a
  * valid index is cached: the fast paths compute room from the cache.
@@ -174,7 +209,7 @@ static int64_t tx_room(struct wtsvc_ring *r)
 {
 	uint64_t cons = ld_acquire(r->tx.cons), used;
 
-	if (wtsvc_rc_check_idx(*r->tx.prod, cons, r->tx.size, &used))
+	if (wtsvc_rc_check_idx(tx_pos(r), cons, r->tx.size, &used))
 		return -EIO;
 	r->tx.cached = cons;
 	return r->tx.size - used;
@@ -182,7 +217,7 @@ static int64_t tx_room(struct wtsvc_ring *r)
 
 static bool rx_has_data(struct wtsvc_ring *r)
 {
-	return ld_acquire(r->rx.prod) != *r->rx.cons;
+	return ld_acquire(r->rx.prod) != rx_pos(r);
 }
 
 /*
@@ -268,6 +303,12 @@ static inline void cpu_relax(void)
 #endif
 }
 
+/* The counts of the role that waits (a wait for both: the consumer's). */
+static struct wtsvc_ring_stats *role_st(struct wtsvc_ring *r, short events)
+{
+	return events & POLLIN ? &r->rx.st : &r->tx.st;
+}
+
 /* Watch the ring for up to spin_ns; the ready events or 0. */
 static short ring_spin(struct wtsvc_ring *r, short events)
 {
@@ -278,7 +319,7 @@ static short ring_spin(struct wtsvc_ring *r, short events)
 	do {
 		ready = ring_ready(r, events);
 		if (ready) {
-			r->st.spins++;
+			role_st(r, events)->spins++;
 			return ready;
 		}
 		cpu_relax();
@@ -291,6 +332,9 @@ int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
 	int64_t end = timeout_ms < 0 ? 0 : now_ms() + timeout_ms;
 	short ready;
 
+	/* Nothing deferred may wait for a peer that cannot see it. */
+	wtsvc_ring_flush(r);
+	wtsvc_ring_release_flush(r);
 	if (r->spin_ns && timeout_ms != 0) {
 		ready = ring_spin(r, events);
 		if (ready)
@@ -301,7 +345,7 @@ int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
 			st32(r->rx.cons_wait, 1);
 		if (events & POLLOUT)
 			st32(r->tx.prod_wait, 1);
-		r->st.waits++;
+		role_st(r, events)->waits++;
 		/* Flag, full fence, check again: pairs with the peer's fence. */
 		full_fence();
 		ready = ring_ready(r, events);
@@ -316,7 +360,7 @@ int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
 			} else if (r->sleep) {
 				int ret;
 
-				r->st.sleeps++;
+				role_st(r, events)->sleeps++;
 				ret = r->sleep(r->sleep_ctx, r->fd, events, left);
 				if (ret < 0) {
 					ring_wait_done(r, events);
@@ -328,7 +372,7 @@ int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
 			} else if (r->fd >= 0) {
 				struct pollfd p = { .fd = r->fd, .events = events };
 
-				r->st.sleeps++;
+				role_st(r, events)->sleeps++;
 				poll(&p, 1, left);
 				ready = ring_ready(r, events);
 				if (!ready && (p.revents & (POLLERR | POLLNVAL)))
@@ -383,6 +427,7 @@ static void put_rec(struct wtsvc_ring_dir *d, uint64_t pos, uint32_t len,
 /* Publish everything up to pos; ring if the consumer sleeps. */
 static void tx_publish(struct wtsvc_ring *r, uint64_t pos)
 {
+	r->tx.pending = 0;
 	st_release(r->tx.prod, pos);
 	/* Publish, full fence, read the flag: pairs with the consumer. */
 	full_fence();
@@ -392,7 +437,7 @@ static void tx_publish(struct wtsvc_ring *r, uint64_t pos)
 
 int wtsvc_ring_reserve(struct wtsvc_ring *r, size_t len, void **buf)
 {
-	uint64_t pos = *r->tx.prod;
+	uint64_t pos = tx_pos(r);
 	uint64_t need = wtsvc_rec_bytes(len);
 	int64_t room;
 	int ret;
@@ -425,9 +470,32 @@ int wtsvc_ring_commit(struct wtsvc_ring *r)
 	if (!r->reserved)
 		return -EINVAL;
 	r->reserved = false;
-	r->st.sent_msgs++;
+	r->tx.st.sent_msgs++;
 	tx_publish(r, r->resv_pos + wtsvc_rec_bytes(r->resv_len));
 	return 0;
+}
+
+int wtsvc_ring_commit_defer(struct wtsvc_ring *r)
+{
+	if (!r->reserved)
+		return -EINVAL;
+	r->reserved = false;
+	r->tx.st.sent_msgs++;
+	r->tx.head = r->resv_pos + wtsvc_rec_bytes(r->resv_len);
+	r->tx.pending++;
+	/* A quarter of the ring is a batch: the consumer gets to work. */
+	if (r->tx.head - *r->tx.prod >= r->tx.size / 4)
+		tx_publish(r, r->tx.head);
+	return 0;
+}
+
+int wtsvc_ring_flush(struct wtsvc_ring *r)
+{
+	uint32_t n = r->tx.pending;
+
+	if (n)
+		tx_publish(r, r->tx.head);
+	return (int)n;
 }
 
 int wtsvc_ring_send_some(struct wtsvc_ring *r, const void *buf, size_t len,
@@ -441,6 +509,7 @@ int wtsvc_ring_send_some(struct wtsvc_ring *r, const void *buf, size_t len,
 		return -EBUSY;
 	if (!len || len > r->max_msg || *off >= len)
 		return -EMSGSIZE;
+	wtsvc_ring_flush(r);
 	ret = tx_state(r);
 	if (ret == -EAGAIN)
 		return 0;	/* the kernel still feeds our write(): wait */
@@ -469,7 +538,7 @@ int wtsvc_ring_send_some(struct wtsvc_ring *r, const void *buf, size_t len,
 		*off += frag;
 		tx_publish(r, pos + need);
 	}
-	r->st.sent_msgs++;
+	r->tx.st.sent_msgs++;
 	return 1;
 }
 
@@ -503,6 +572,7 @@ ssize_t wtsvc_ring_send(struct wtsvc_ring *r, const void *buf, size_t len,
  */
 static void rx_release(struct wtsvc_ring *r, uint64_t pos)
 {
+	r->rx.pending = 0;
 	st_release(r->rx.cons, pos);
 	/* Release, full fence, read the flag: pairs with the producer. */
 	full_fence();
@@ -520,7 +590,7 @@ static void rx_release(struct wtsvc_ring *r, uint64_t pos)
  */
 static int rx_avail(struct wtsvc_ring *r, uint64_t *pos, uint64_t *avail)
 {
-	uint64_t cons = *r->rx.cons;
+	uint64_t cons = rx_pos(r);
 	bool fed = false;
 	uint32_t st;
 
@@ -602,6 +672,38 @@ static bool cursor_open(const struct wtsvc_ring *r)
 		WTSVC_CURSOR_OPEN);
 }
 
+/*
+ * The common case, between messages with records already known to be
+ * published: the next is a whole message in one record.  The checks are
+ * those of wtsvc_rc_read_rec() for exactly that case; anything else
+ * (a fragment, a purged message, garbage, nothing cached) takes the full
+ * path, which reports it.  Returns 1 with the message, or 0.
+ */
+static int peek_whole(struct wtsvc_ring *r, const void **buf, size_t *len)
+{
+	uint64_t pos = rx_pos(r), avail = r->rx.cached - pos;
+	const struct wtsvc_rec *src;
+	uint32_t l, flags, msg_len, reserved;
+
+	if (r->asm_state.open || !avail || avail > r->rx.size ||
+	    (avail & (WTSVC_REC_ALIGN - 1)) || avail < WTSVC_REC_HDR)
+		return 0;
+	src = (const void *)(r->rx.data + (pos & (r->rx.size - 1)));
+	l = __atomic_load_n(&src->len, __ATOMIC_RELAXED);
+	flags = __atomic_load_n(&src->flags, __ATOMIC_RELAXED);
+	msg_len = __atomic_load_n(&src->msg_len, __ATOMIC_RELAXED);
+	reserved = __atomic_load_n(&src->reserved, __ATOMIC_RELAXED);
+	if (flags != (WTSVC_REC_FIRST | WTSVC_REC_LAST) || reserved ||
+	    !l || msg_len != l || l > r->max_msg ||
+	    wtsvc_rec_bytes(l) > avail)
+		return 0;
+	*buf = src + 1;
+	*len = l;
+	r->peeked = true;
+	r->peek_end = pos + wtsvc_rec_bytes(l);
+	return 1;
+}
+
 int wtsvc_ring_peek(struct wtsvc_ring *r, const void **buf, size_t *len)
 {
 	struct wtsvc_rec rec;
@@ -610,6 +712,8 @@ int wtsvc_ring_peek(struct wtsvc_ring *r, const void **buf, size_t *len)
 
 	if (r->peeked || r->held || cursor_open(r))
 		return -EBUSY;
+	if (peek_whole(r, buf, len))
+		return 1;
 	ret = rx_first(r, &rec, &pos);
 	if (ret <= 0)
 		return ret;
@@ -641,9 +745,32 @@ int wtsvc_ring_release(struct wtsvc_ring *r)
 	if (!r->peeked)
 		return -EINVAL;
 	r->peeked = false;
-	r->st.recv_msgs++;
+	r->rx.st.recv_msgs++;
 	rx_release(r, r->peek_end);
 	return 0;
+}
+
+int wtsvc_ring_release_defer(struct wtsvc_ring *r)
+{
+	if (!r->peeked)
+		return -EINVAL;
+	r->peeked = false;
+	r->rx.st.recv_msgs++;
+	r->rx.head = r->peek_end;
+	r->rx.pending++;
+	/* A quarter of the ring is a batch: the producer gets room. */
+	if (r->rx.head - *r->rx.cons >= r->rx.size / 4)
+		rx_release(r, r->rx.head);
+	return 0;
+}
+
+int wtsvc_ring_release_flush(struct wtsvc_ring *r)
+{
+	uint32_t n = r->rx.pending;
+
+	if (n)
+		rx_release(r, r->rx.head);
+	return (int)n;
 }
 
 /*
@@ -738,7 +865,7 @@ more:
 		if (ret <= 0)
 			return ret ? ret : -EPIPE;	/* cut short */
 	}
-	r->st.recv_msgs++;
+	r->rx.st.recv_msgs++;
 	return a->msg_len;
 }
 
@@ -832,7 +959,7 @@ ssize_t wtsvc_ring_recv_chunk(struct wtsvc_ring *r, void *buf, size_t cap,
 		if (ch.next_cons != ch.cons)
 			rx_release(r, ch.next_cons);
 		if (ch.flags & WTSVC_CHUNK_LAST)
-			r->st.recv_msgs++;
+			r->rx.st.recv_msgs++;
 		return hlen + ch.len;
 	}
 }
@@ -849,6 +976,7 @@ int wtsvc_ring_purge_input(struct wtsvc_ring *r, uint64_t *purged)
 	 */
 	if (r->peeked || (r->asm_state.open && !r->asm_state.skip))
 		return -EBUSY;
+	wtsvc_ring_release_flush(r);	/* the kernel moves cons */
 	if (r->fd < 0 || ioctl(r->fd, WTSVC_IOC_PURGE, &p))
 		return r->fd < 0 ? -ENOTCONN : -errno;
 	if (purged)
@@ -859,5 +987,12 @@ int wtsvc_ring_purge_input(struct wtsvc_ring *r, uint64_t *purged)
 void wtsvc_ring_get_stats(const struct wtsvc_ring *r,
 			  struct wtsvc_ring_stats *st)
 {
-	*st = r->st;
+	const struct wtsvc_ring_stats *t = &r->tx.st, *x = &r->rx.st;
+
+	st->sent_msgs = t->sent_msgs;
+	st->recv_msgs = x->recv_msgs;
+	st->doorbells = t->doorbells + x->doorbells;
+	st->waits = t->waits + x->waits;
+	st->sleeps = t->sleeps + x->sleeps;
+	st->spins = t->spins + x->spins;
 }

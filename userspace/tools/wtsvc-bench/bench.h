@@ -19,6 +19,8 @@
 
 #define BENCH_MAX_SIZES		8
 #define BENCH_MAX_REPS		32
+/* What one thread writes per message sits alone in a block this big. */
+#define BENCH_LINE		128
 
 /* What the command line asked for. */
 struct bench_cfg {
@@ -35,6 +37,7 @@ struct bench_cfg {
 	bool scaling;
 	uint64_t corrupt_seq;		/* fault injection; UINT64_MAX: none */
 	unsigned int spin_us;		/* rings and +spin peers: busy-poll */
+	unsigned int batch;		/* -batch rings: records per flush */
 	bool guest;			/* --guest: a QEMU TCG guest */
 };
 
@@ -56,11 +59,16 @@ struct bench_ep {
 	uint64_t doorbells;		/* memring/ucmd: notifications sent */
 	unsigned int spin_us;		/* +spin peers: budget per wait */
 	uint64_t sleeps;		/* +spin peers: waits that polled */
+	unsigned int batch;		/* ring: records per flush, 0 or 1: none */
+	unsigned int tx_deferred;	/* ring: commits since the last flush */
+	unsigned int rx_deferred;	/* ring: releases since the last flush */
 };
 
 struct bench_pair {
-	struct bench_ep a, b;
-	int ctl;			/* wtsvc: control fd (manager) */
+	/* Each driven by its own thread: no cache line shared. */
+	_Alignas(BENCH_LINE) struct bench_ep a;
+	_Alignas(BENCH_LINE) struct bench_ep b;
+	_Alignas(BENCH_LINE) int ctl;			/* wtsvc: control fd (manager) */
 	uint32_t sid;
 	bool shared_session;		/* ctl/sid belong to another pair */
 	char name[8];			/* static channel name, "" = BENCH */
@@ -82,6 +90,7 @@ struct bench_ops {
 	const char *name;		/* command line, JSON, names.c */
 	bool needs_module;
 	bool no_spin;			/* open with spin_us 0 (bench_open_pair) */
+	bool batch;			/* rings: commit and release in batches */
 	int (*open_pair)(struct bench_pair *p, const struct bench_cfg *cfg);
 	void (*close_pair)(struct bench_pair *p);
 	/* Blocking: send a whole message; 0 or -errno. */
@@ -89,6 +98,8 @@ struct bench_ops {
 	/* Blocking: the next whole message, valid until recv_done. */
 	int (*recv)(struct bench_ep *e, const void **msg, size_t *len);
 	void (*recv_done)(struct bench_ep *e);
+	/* Optional: publish what a batching end deferred (end of a run). */
+	void (*flush)(struct bench_ep *e);
 	/* Optional: counters for wakeups per message. */
 	int (*wake)(struct bench_pair *p, struct bench_wake *w);
 	/* Optional, for the multi-channel runs: never block. */
@@ -105,9 +116,9 @@ int bench_open_pair(const struct bench_ops *ops, struct bench_pair *p,
 extern const struct bench_ops bench_wtsvc_ring, bench_wtsvc_ucmd,
 	bench_wtsvc_uring_rw, bench_wtsvc_rw, bench_wtsvc_wtsapi;
 extern const struct bench_ops bench_wtsvc_ring_nospin,
-	bench_wtsvc_ucmd_nospin;
+	bench_wtsvc_ucmd_nospin, bench_wtsvc_ring_batch;
 extern const struct bench_ops bench_seqpacket, bench_stream, bench_pipe,
-	bench_memring, bench_memring_nospin;
+	bench_memring, bench_memring_nospin, bench_memring_batch;
 extern const struct bench_ops bench_seqpacket_spin, bench_stream_spin,
 	bench_pipe_spin;
 bool bench_module_loaded(void);
@@ -173,6 +184,7 @@ int bench_ring_send(struct bench_ep *e, const void *msg, size_t len);
 int bench_ring_try_recv(struct bench_ep *e, const void **msg, size_t *len);
 int bench_ring_recv(struct bench_ep *e, const void **msg, size_t *len);
 void bench_ring_done(struct bench_ep *e);
+void bench_ring_flush(struct bench_ep *e);
 
 /* framing.c: length-prefixed messages on a byte stream. */
 int bench_frame_send(int fd, const void *msg, size_t len);

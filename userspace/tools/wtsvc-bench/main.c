@@ -4,7 +4,8 @@
  * side, in one run on one machine.  See Documentation/performance.rst.
  *
  *   wtsvc-bench [--sizes LIST] [--transports LIST] [--reps N]
- *               [--rep-ms MS] [--trips N] [--ring-bytes N] [--spin-us N] [--no-pin]
+ *               [--rep-ms MS] [--trips N] [--ring-bytes N] [--spin-us N]
+ *               [--batch N] [--no-pin]
  *               [--no-scaling] [--quick] [--out DIR] [--corrupt SEQ] [--guest]
  *
  * Exit status: 0 when every transfer verified (missed performance targets
@@ -26,11 +27,12 @@
 
 /* Table order; every name is in names.c. */
 static const struct bench_ops *const all_transports[] = {
-	&bench_wtsvc_ring, &bench_wtsvc_ring_nospin, &bench_wtsvc_ucmd,
+	&bench_wtsvc_ring, &bench_wtsvc_ring_nospin, &bench_wtsvc_ring_batch,
+	&bench_wtsvc_ucmd,
 	&bench_wtsvc_ucmd_nospin, &bench_wtsvc_uring_rw, &bench_wtsvc_rw,
 	&bench_wtsvc_wtsapi, &bench_seqpacket, &bench_seqpacket_spin,
 	&bench_stream, &bench_stream_spin, &bench_pipe, &bench_pipe_spin,
-	&bench_memring, &bench_memring_nospin,
+	&bench_memring, &bench_memring_nospin, &bench_memring_batch,
 };
 
 #define NTRANSPORTS (sizeof(all_transports) / sizeof(all_transports[0]))
@@ -54,9 +56,10 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: wtsvc-bench [options]\n"
 		"  --sizes LIST       message sizes in bytes (default 64,1600,16384,65536,1048576)\n"
-		"  --transports LIST  any of ring,ring-nospin,ucmd,ucmd-nospin,uring-rw,rw,wtsapi,\n"
-		"                     seqpacket,seqpacket+spin,stream,stream+spin,pipe,pipe+spin,\n"
-		"                     memring,memring-nospin,memcpy (default: all; the wtsvc\n"
+		"  --transports LIST  any of ring,ring-nospin,ring-batch,ucmd,ucmd-nospin,uring-rw,\n"
+		"                     rw,wtsapi,seqpacket,seqpacket+spin,stream,stream+spin,pipe,\n"
+		"                     pipe+spin,memring,memring-nospin,memring-batch,memcpy\n"
+		"                     (default: all; the wtsvc\n"
 		"                     ones need the module)\n"
 		"  --reps N           timed repetitions per figure (default 5, max %d)\n"
 		"  --rep-ms MS        length of one repetition (default 200)\n"
@@ -64,6 +67,8 @@ static void usage(FILE *f)
 		"  --ring-bytes N     ring / socket / pipe buffer per direction (default 4 MiB)\n"
 		"  --spin-us N        rings and +spin peers busy-poll N us before sleeping\n"
 		"                     (default 50; the -nospin rings and the blocking peers never)\n"
+		"  --batch N          the -batch rings publish and release N records at a time\n"
+		"                     (default 32)\n"
 		"  --no-pin           do not pin the two sides to different CPUs\n"
 		"  --no-scaling       skip the multi-channel and fairness runs\n"
 		"  --quick            tiny counts: checks every path, figures meaningless\n"
@@ -173,6 +178,7 @@ static int parse_args(int argc, char **argv, struct bench_cfg *cfg)
 		{ "out", required_argument, NULL, 'o' },
 		{ "corrupt", required_argument, NULL, 'c' },
 		{ "spin-us", required_argument, NULL, 'u' },
+		{ "batch", required_argument, NULL, 'B' },
 		{ "guest", no_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -198,6 +204,8 @@ static int parse_args(int argc, char **argv, struct bench_cfg *cfg)
 			}
 			break;
 		case 'u': err = parse_uint(optarg, 0, 100000, &cfg->spin_us);
+			break;
+		case 'B': err = parse_uint(optarg, 1, 65536, &cfg->batch);
 			break;
 		case 'P': cfg->pin = false; break;
 		case 'S': cfg->scaling = false; break;
@@ -332,6 +340,7 @@ int main(int argc, char **argv)
 		.ring_bytes = DEFAULT_RING_BYTES,
 		.corrupt_seq = UINT64_MAX,
 		.spin_us = 50,
+		.batch = 32,
 	};
 	static struct bench_result res[BENCH_MAX_SIZES * (NTRANSPORTS + 1)];
 	static struct bench_scale_result scale[64];

@@ -7,7 +7,8 @@
  *
  * Colours: one hue per family; a spinning peer is a lighter shade of its
  * blocking one, a ring without spin a darker shade of its spinning one,
- * and both are drawn dashed.
+ * and both are drawn dashed; a ring in batches a lighter shade of its
+ * spinning one, dash-dotted.
  */
 #include <string.h>
 
@@ -18,6 +19,8 @@ const struct bench_name bench_names[] = {
 	  BENCH_KIND_RING, true },
 	{ "ring-nospin", "wtsvc zero-copy ring, no spin", "#0a1a66", 2,
 	  BENCH_KIND_RING, false },
+	{ "ring-batch", "wtsvc zero-copy ring + spin, batches", "#6f8ff0", 4,
+	  BENCH_KIND_RING, true },
 	{ "ucmd", "wtsvc ring + io_uring cmds + spin", "#8c2dbf", 1,
 	  BENCH_KIND_RING, true },
 	{ "ucmd-nospin", "wtsvc ring + io_uring cmds, no spin", "#4a0f6b", 2,
@@ -43,6 +46,8 @@ const struct bench_name bench_names[] = {
 	  BENCH_KIND_RING, true },
 	{ "memring-nospin", "memfd ring + eventfd, no spin", "#0b6e78", 2,
 	  BENCH_KIND_RING, false },
+	{ "memring-batch", "memfd ring + eventfd + spin, batches", "#7fe3ee", 4,
+	  BENCH_KIND_RING, true },
 	{ "memcpy", "memcpy, one core (ceiling)", "#7f7f7f", 3,
 	  BENCH_KIND_OTHER, false },
 };

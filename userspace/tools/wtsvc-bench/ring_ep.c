@@ -6,6 +6,9 @@
  * peek at the record and verify it where it lies; release when done.
  * Both sleep through wtsvc_ring_wait(), i.e. whatever sleep and doorbell
  * functions the ring was given, only when the ring is full or empty.
+ * With e->batch > 1 (the -batch variants) commits and releases are
+ * deferred and flushed every e->batch records; the wait before a sleep
+ * flushes too, and the runner flushes at the end of a run.
  */
 #include <errno.h>
 #include <poll.h>
@@ -24,7 +27,14 @@ int bench_ring_try_send(struct bench_ep *e, const void *msg, size_t len)
 	if (ret)
 		return ret;
 	memcpy(dst, msg, len);
-	return wtsvc_ring_commit(e->ring);
+	if (e->batch <= 1)
+		return wtsvc_ring_commit(e->ring);
+	ret = wtsvc_ring_commit_defer(e->ring);
+	if (!ret && ++e->tx_deferred >= e->batch) {
+		wtsvc_ring_flush(e->ring);
+		e->tx_deferred = 0;
+	}
+	return ret;
 }
 
 int bench_ring_send(struct bench_ep *e, const void *msg, size_t len)
@@ -67,7 +77,21 @@ int bench_ring_recv(struct bench_ep *e, const void **msg, size_t *len)
 
 void bench_ring_done(struct bench_ep *e)
 {
-	if (e->peeked)
-		wtsvc_ring_release(e->ring);
+	if (!e->peeked)
+		return;
 	e->peeked = false;
+	if (e->batch <= 1) {
+		wtsvc_ring_release(e->ring);
+	} else if (!wtsvc_ring_release_defer(e->ring) &&
+		   ++e->rx_deferred >= e->batch) {
+		wtsvc_ring_release_flush(e->ring);
+		e->rx_deferred = 0;
+	}
+}
+
+void bench_ring_flush(struct bench_ep *e)
+{
+	wtsvc_ring_flush(e->ring);
+	wtsvc_ring_release_flush(e->ring);
+	e->tx_deferred = e->rx_deferred = 0;
 }

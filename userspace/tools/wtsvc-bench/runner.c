@@ -25,15 +25,23 @@
 
 #include "bench.h"
 
-/* A "-nospin" variant is its transport sleeping at once: what spin is worth. */
+/*
+ * A "-nospin" variant is its transport sleeping at once: what spin is
+ * worth.  A "-batch" variant commits and releases cfg->batch records per
+ * flush: what batching is worth.
+ */
 int bench_open_pair(const struct bench_ops *ops, struct bench_pair *p,
 		    const struct bench_cfg *cfg)
 {
 	struct bench_cfg c = *cfg;
+	int ret;
 
 	if (ops->no_spin)
 		c.spin_us = 0;
-	return ops->open_pair(p, &c);
+	ret = ops->open_pair(p, &c);
+	if (!ret && ops->batch)
+		p->a.batch = p->b.batch = cfg->batch;
+	return ret;
 }
 
 enum role { SENDER, RECEIVER, PINGER, ECHOER };
@@ -46,7 +54,14 @@ struct run {
 	pthread_barrier_t go;
 	atomic_uint finished;		/* workers done with this round */
 	uint64_t count;			/* this round; 0 ends the threads */
-	_Atomic uint64_t seq_a, seq_b;	/* next sequence number per thread */
+	/*
+	 * Next sequence number per thread, each written once a message by
+	 * its thread alone: on lines of their own, or the two threads would
+	 * trade a cache line per message that no transport asked for.
+	 */
+	_Alignas(BENCH_LINE) _Atomic uint64_t seq_a;
+	_Alignas(BENCH_LINE) _Atomic uint64_t seq_b;
+	_Alignas(BENCH_LINE) char seq_end;
 	uint64_t t_start, t_end;	/* throughput round */
 	double *lat_us;			/* rtt round: one per trip */
 	struct bench_cpu cpu[2];	/* this round: a's and b's thread */
@@ -131,6 +146,9 @@ static void round_of(struct worker *w)
 		}
 		break;
 	}
+	/* What a batching end deferred: the round ends with nothing held. */
+	if (r->ops->flush)
+		r->ops->flush(w->role == SENDER || w->role == PINGER ? a : b);
 	bench_cpu_now(&c1);
 	bench_cpu_add(cpu, &c0, &c1);
 }

@@ -240,12 +240,14 @@ int bench_scaling(const struct bench_ops *ops, const struct bench_cfg *cfg,
 	unsigned int sessions = channels < MAX_SESSIONS ? channels :
 						      MAX_SESSIONS;
 	double bps[BENCH_MAX_REPS], s;
-	struct fleet *f = calloc(1, sizeof(*f));
+	/* Its pairs are aligned (struct bench_pair): so is it. */
+	struct fleet *f = aligned_alloc(BENCH_LINE, sizeof(*f));
 	uint64_t quota, done = 0;
 	int err;
 
 	if (!f)
 		return -ENOMEM;
+	memset(f, 0, sizeof(*f));
 	if (channels > MAX_CHANNELS || !channels)
 		return -EINVAL;
 	err = fleet_open(f, ops, cfg, channels, ops->needs_module ? sessions :

@@ -7,7 +7,8 @@
  * write to the sleeping end's eventfd.  This is the eventfd + shared
  * memory baseline that needs no kernel module, and the way to run the
  * ring code natively on any host for real-hardware figures.
- * "memring-nospin" is the same with --spin-us forced to 0.
+ * "memring-nospin" is the same with --spin-us forced to 0, "memring-batch"
+ * commits and releases --batch records at a time.
  */
 #include <errno.h>
 #include <poll.h>
@@ -104,7 +105,7 @@ static int setup_end(struct bench_ep *e, unsigned char *base, uint32_t size,
 	info.rec_align = WTSVC_REC_ALIGN;
 	info.tx = is_a ? ab : ba;
 	info.rx = is_a ? ba : ab;
-	e->ring = calloc(1, sizeof(*e->ring));
+	e->ring = wtsvc_ring_alloc();
 	if (!e->ring)
 		return -ENOMEM;
 	wtsvc_ring_setup(e->ring, -1, base, base, &info, (uint32_t)max_msg);
@@ -179,5 +180,17 @@ const struct bench_ops bench_memring_nospin = {
 	.send = bench_ring_send,
 	.recv = bench_ring_recv,
 	.recv_done = bench_ring_done,
+	.wake = memring_wake,
+};
+
+const struct bench_ops bench_memring_batch = {
+	.name = "memring-batch",
+	.batch = true,
+	.open_pair = memring_open,
+	.close_pair = memring_close,
+	.send = bench_ring_send,
+	.recv = bench_ring_recv,
+	.recv_done = bench_ring_done,
+	.flush = bench_ring_flush,
 	.wake = memring_wake,
 };

@@ -116,6 +116,19 @@ const struct bench_ops bench_wtsvc_ring_nospin = {
 	.poll_fd = chan_poll_fd,
 };
 
+const struct bench_ops bench_wtsvc_ring_batch = {
+	.name = "ring-batch",
+	.needs_module = true,
+	.batch = true,
+	.open_pair = ring_open,
+	.close_pair = bench_wtsvc_close,
+	.send = bench_ring_send,
+	.recv = bench_ring_recv,
+	.recv_done = bench_ring_done,
+	.flush = bench_ring_flush,
+	.wake = bench_wtsvc_wake,
+};
+
 /* ---- ucmd: the rings, notifications through io_uring commands --------- */
 
 #define UD_WAIT		1ULL
