@@ -275,6 +275,7 @@ static void mem_chan_init(struct mem_chan *c, u32 size)
 	long pg = sysconf(_SC_PAGESIZE);
 	int e;
 
+	memset(c, 0, sizeof(*c));	/* no cursor, nothing left unset */
 	c->state = memfd(pg);
 	for (e = 0; e < 2; e++) {
 		c->page[e] = memfd(pg);
@@ -310,6 +311,15 @@ static void mem_chan_init(struct mem_chan *c, u32 size)
 		ri->tx.cons_wait_off = pg + 64;
 		ri->tx.state_off = 4 * !e;
 	}
+}
+
+/* A 16 KiB channel in memory, a and b its two ends (1 MiB messages). */
+static void mem_pair(struct mem_chan *c, struct wtsvc_ring *a,
+		     struct wtsvc_ring *b)
+{
+	mem_chan_init(c, 16384);
+	wtsvc_ring_setup(a, -1, c->ro[0], c->rw[0], &c->info[0], 1 << 20);
+	wtsvc_ring_setup(b, -1, c->ro[1], c->rw[1], &c->info[1], 1 << 20);
 }
 
 struct producer_arg {
@@ -386,23 +396,20 @@ static void *producer(void *arg)
 	return NULL;
 }
 
-TEST(library_streams)
+/*
+ * Stream count messages from a to b, a producer thread against this one,
+ * zero-copy and fragmented, mixed; batch > 1: commits deferred batch at a
+ * time, releases deferred and given back every 11th message.  Returns
+ * how many arrived damaged, out of order or not at all.
+ */
+static u32 stream(struct wtsvc_ring *a, struct wtsvc_ring *b, u32 count,
+		  u32 batch)
 {
-	const u32 count = 200000;
-	struct producer_arg pa;
-	struct wtsvc_ring a, b;
-	struct mem_chan c;
+	struct producer_arg pa = { .r = a, .count = count, .batch = batch };
 	u8 *buf = malloc(70000);
 	pthread_t t;
 	u32 i, bad = 0;
 
-	mem_chan_init(&c, 16384);
-	wtsvc_ring_setup(&a, -1, c.ro[0], c.rw[0], &c.info[0], 1 << 20);
-	wtsvc_ring_setup(&b, -1, c.ro[1], c.rw[1], &c.info[1], 1 << 20);
-	pa.r = &a;
-	pa.count = count;
-	pa.batch = 0;
-	pa.err = 0;
 	pthread_create(&t, NULL, producer, &pa);
 	for (i = 0; i < count && !bad; i++) {
 		size_t len = i % 50 ? msg_size(i, 300) : msg_size(i, 60000);
@@ -410,17 +417,37 @@ TEST(library_streams)
 		size_t plen;
 		ssize_t n;
 
-		if (i % 2 && wtsvc_ring_peek(&b, &p, &plen) == 1) {
+		if (i % (batch > 1 ? 5 : 2) &&
+		    wtsvc_ring_peek(b, &p, &plen) == 1) {
 			bad += plen != len || !check(p, plen, i);
-			wtsvc_ring_release(&b);
+			if (batch <= 1) {
+				wtsvc_ring_release(b);
+				continue;
+			}
+			wtsvc_ring_release_defer(b);
+			if (i % 11 == 0)
+				wtsvc_ring_release_flush(b);
 			continue;
 		}
-		n = wtsvc_ring_recv(&b, buf, 70000, -1);
+		n = wtsvc_ring_recv(b, buf, 70000, -1);
 		bad += n != (ssize_t)len || !check(buf, len, i);
 	}
+	wtsvc_ring_release_flush(b);	/* the room of the last ones back */
 	pthread_join(t, NULL);
-	EXPECT_TRUE(!pa.err && !bad && i == count)
+	free(buf);
+	return bad + (count - i) + (pa.err != 0);
+}
+
+TEST(library_streams)
+{
+	struct wtsvc_ring a, b;
+	struct mem_chan c;
+
+	mem_pair(&c, &a, &b);
+	EXPECT_EQ(0, stream(&a, &b, 200000, 0))
 		TH_LOG("200000 messages, zero-copy and fragmented, in order and intact");
+	EXPECT_EQ(0, stream(&a, &b, 200000, 7))
+		TH_LOG("the same in batches (commits deferred 7 at a time, releases 11), mixed with sends and receives");
 	/* and the kernel's checks accept what the library wrote */
 	{
 		long pg = sysconf(_SC_PAGESIZE);
@@ -438,7 +465,6 @@ TEST(library_streams)
 			    s.complete && s.msg_len == 10000 && s.records == 2)
 			TH_LOG("the module's checks accept the library's fragments");
 	}
-	free(buf);
 }
 
 /* ---- batches: deferred commits and releases --------------------------- */
@@ -479,9 +505,7 @@ TEST(library_batches)
 	u64 p0, c0;
 	int i, n;
 
-	mem_chan_init(&c, 16384);
-	wtsvc_ring_setup(&a, -1, c.ro[0], c.rw[0], &c.info[0], 1 << 20);
-	wtsvc_ring_setup(&b, -1, c.ro[1], c.rw[1], &c.info[1], 1 << 20);
+	mem_pair(&c, &a, &b);
 	prod = c.rw[0] + 128;		/* a's tx prod, as b sees it */
 	cons = c.rw[1];			/* b's rx cons, as a sees it */
 	p0 = idx(prod);
@@ -579,46 +603,6 @@ TEST(library_batches)
 	EXPECT_EQ(st.sent_msgs, (u64)(8 + n));
 	wtsvc_ring_get_stats(&b, &st);
 	EXPECT_EQ(st.recv_msgs, (u64)(8 + n));
-}
-
-TEST(library_streams_batched)
-{
-	const u32 count = 200000;
-	struct producer_arg pa;
-	struct wtsvc_ring a, b;
-	struct mem_chan c;
-	u8 *buf = malloc(70000);
-	pthread_t t;
-	u32 i, bad = 0;
-
-	mem_chan_init(&c, 16384);
-	wtsvc_ring_setup(&a, -1, c.ro[0], c.rw[0], &c.info[0], 1 << 20);
-	wtsvc_ring_setup(&b, -1, c.ro[1], c.rw[1], &c.info[1], 1 << 20);
-	pa.r = &a;
-	pa.count = count;
-	pa.batch = 7;
-	pa.err = 0;
-	pthread_create(&t, NULL, producer, &pa);
-	for (i = 0; i < count && !bad; i++) {
-		size_t len = i % 50 ? msg_size(i, 300) : msg_size(i, 60000);
-		const void *p;
-		size_t plen;
-		ssize_t n;
-
-		if (i % 5 && wtsvc_ring_peek(&b, &p, &plen) == 1) {
-			bad += plen != len || !check(p, plen, i);
-			wtsvc_ring_release_defer(&b);
-			if (i % 11 == 0)
-				wtsvc_ring_release_flush(&b);
-			continue;
-		}
-		n = wtsvc_ring_recv(&b, buf, 70000, -1);
-		bad += n != (ssize_t)len || !check(buf, len, i);
-	}
-	pthread_join(t, NULL);
-	EXPECT_TRUE(!pa.err && !bad && i == count)
-		TH_LOG("200000 messages in batches (commits deferred 7 at a time, releases 11), mixed with sends and receives: in order and intact");
-	free(buf);
 }
 
 TEST_HARNESS_MAIN

@@ -68,7 +68,7 @@ static void usage(FILE *f)
 		"  --spin-us N        rings and +spin peers busy-poll N us before sleeping\n"
 		"                     (default 50; the -nospin rings and the blocking peers never)\n"
 		"  --batch N          the -batch rings publish and release N records at a time\n"
-		"                     (default 32)\n"
+		"                     (default 256)\n"
 		"  --no-pin           do not pin the two sides to different CPUs\n"
 		"  --no-scaling       skip the multi-channel and fairness runs\n"
 		"  --quick            tiny counts: checks every path, figures meaningless\n"
@@ -340,7 +340,7 @@ int main(int argc, char **argv)
 		.ring_bytes = DEFAULT_RING_BYTES,
 		.corrupt_seq = UINT64_MAX,
 		.spin_us = 50,
-		.batch = 32,
+		.batch = 256,
 	};
 	static struct bench_result res[BENCH_MAX_SIZES * (NTRANSPORTS + 1)];
 	static struct bench_scale_result scale[64];
