@@ -258,6 +258,78 @@ TEST_F(ring, copying_to_zerocopy)
 	wtsvc_ring_unmap(r);
 }
 
+/*
+ * Batches against the kernel: deferred commits are not there for read()
+ * until the flush, and deferred releases give the kernel's write() no
+ * room until theirs.
+ */
+TEST_F(ring, batches_against_the_kernel)
+{
+	unsigned char buf[8192];
+	struct wtsvc_ring *r;
+	uint32_t i, got = 0;
+	const void *cp;
+	size_t len;
+	void *p;
+	int n;
+
+	ASSERT_EQ(0, wtsvc_ring_map(self->proto, &r));
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, wtsvc_ring_reserve(r, 100, &p));
+		wt_fill(p, 100, i);
+		ASSERT_EQ(0, wtsvc_ring_commit_defer(r));
+	}
+	EXPECT_EQ(-1, read(self->app, buf, sizeof(buf)));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(5, wtsvc_ring_flush(r));
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(100, read(self->app, buf, sizeof(buf)));
+		ASSERT_EQ(0, wt_check(buf, 100, got));
+		got++;
+	}
+	/* a stream, flushed every 10 and whenever the ring is full */
+	for (; i < 3000; i++) {
+		size_t l = odd_size(i, wtsvc_ring_max_record(r));
+
+		while (wtsvc_ring_reserve(r, l, &p) == -EAGAIN) {
+			wtsvc_ring_flush(r);
+			n = read(self->app, buf, sizeof(buf));
+			ASSERT_LT(0, n);
+			ASSERT_EQ(0, wt_check(buf, n, got));
+			got++;
+		}
+		wt_fill(p, l, i);
+		ASSERT_EQ(0, wtsvc_ring_commit_defer(r));
+		if (i % 10 == 0)
+			wtsvc_ring_flush(r);
+	}
+	wtsvc_ring_flush(r);
+	while (got < 3000) {
+		n = read(self->app, buf, sizeof(buf));
+		ASSERT_LT(0, n);
+		ASSERT_EQ(0, wt_check(buf, n, got));
+		got++;
+	}
+
+	/* the other way: fill the protocol end's rx ring with write() */
+	for (i = 0; write(self->app, buf, 100) == 100; i++)
+		;
+	ASSERT_EQ(EAGAIN, errno);
+	ASSERT_LT(2, i);
+	ASSERT_EQ(1, wtsvc_ring_peek(r, &cp, &len));
+	ASSERT_EQ(0, wtsvc_ring_release_defer(r));
+	ASSERT_EQ(1, wtsvc_ring_peek(r, &cp, &len));
+	ASSERT_EQ(0, wtsvc_ring_release_defer(r));
+	EXPECT_EQ(-1, write(self->app, buf, 100));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(2, wtsvc_ring_release_flush(r));
+	EXPECT_EQ(100, write(self->app, buf, 100));
+	for (n = 0; wtsvc_ring_peek(r, &cp, &len) == 1; n++)
+		ASSERT_EQ(0, wtsvc_ring_release_defer(r));
+	EXPECT_EQ((int)i - 1, n);
+	wtsvc_ring_unmap(r);	/* gives the deferred ones back */
+}
+
 /* Messages up to 16 MiB through 8 and 16 KiB rings, split and rejoined. */
 TEST_F(ring, fragmentation_both_ways)
 {
