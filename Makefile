@@ -14,6 +14,7 @@
 #                 channels, with xfreerdp, in one guest boot
 #
 # Other targets: deps, modules, selftests, libtests, hosttests, tools,
+# ring-instructions (instructions per message of the ring code, callgrind),
 # checkpatch, install (the library), install-tools (wtsvcctl), install-rdpd
 # (the RDP server), install-dkms (the module's DKMS source tree),
 # install-module-config (modules-load.d, sysusers.d, udev rule, modprobe.d),

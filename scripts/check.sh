@@ -219,7 +219,7 @@ for s in $kernels; do
 		"$kd/kdir"
 done
 step userspace-build make --no-print-directory -s lib selftests libtests \
-	hosttests tools
+	hosttests tools "$top/build/perf/ring_cost"
 
 if [ "$CHECK_DEBUG" != only ]; then
 	# --- static checks -----------------------------------------------------
@@ -233,6 +233,7 @@ if [ "$CHECK_DEBUG" != only ]; then
 	tap_suite host-headers-c build/host/headers_c_test
 	tap_suite host-headers-c++ build/host/headers_cxx_test
 	tap_suite host-bench build/host/bench_test
+	tap_suite host-ring-cost tests/host/ring_instructions_test.sh
 	tap_suite host-exports tests/host/exports_test.sh
 	tap_suite host-version build/host/version_test
 	tap_suite host-install tests/host/install_test.sh

@@ -35,7 +35,7 @@ PKGS=(
 	libx11-dev libxext-dev libxdamage-dev libxfixes-dev libxtst-dev
 	libxrandr-dev libxau-dev libxft-dev libpng-dev fonts-dejavu-core
 	xdotool x11-xserver-utils
-	python3 gnuplot-nox
+	python3 gnuplot-nox valgrind
 	man-db groff-base
 	qemu-utils debhelper dh-dkms dkms lintian fakeroot
 )
