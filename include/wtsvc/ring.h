@@ -73,10 +73,12 @@ int wtsvc_ring_commit(struct wtsvc_ring *r);
  * published.  Small messages go several times faster this way: the
  * consumer's cache line of the index moves once per batch.  The records
  * are published anyway once they fill a quarter of the ring, by a plain
- * commit, by any send, by wtsvc_ring_wait() (nothing deferred is ever
- * waited on) and by wtsvc_ring_unmap().  Until then the consumer does
- * not see them: a producer that stops producing must flush.  Do not
- * write() to the fd with records deferred.
+ * commit, by any send, by a wtsvc_ring_wait() for POLLOUT and by
+ * wtsvc_ring_unmap().  Until then the consumer does not see them: a
+ * producer that stops producing must flush, and so must a thread that
+ * deferred commits and now waits for input (a wait for POLLIN leaves
+ * them: they may be another thread's).  Do not write() to the fd with
+ * records deferred.
  */
 int wtsvc_ring_commit_defer(struct wtsvc_ring *r);
 int wtsvc_ring_flush(struct wtsvc_ring *r);
@@ -120,9 +122,11 @@ int wtsvc_ring_release(struct wtsvc_ring *r);
  * valid, the next peek looks past it) but the producer does not get its
  * room back until wtsvc_ring_release_flush(), which gives back every
  * deferred message at once and returns how many.  A quarter of the ring
- * deferred, any other receive, wtsvc_ring_purge_input(),
- * wtsvc_ring_wait() and wtsvc_ring_unmap() give them back too.  Do not
- * read() from the fd with releases deferred.
+ * deferred, any other receive, wtsvc_ring_purge_input(), a
+ * wtsvc_ring_wait() for POLLIN and wtsvc_ring_unmap() give them back
+ * too (a wait for POLLOUT does not).  Do not read() from the fd, nor
+ * purge through it other than with wtsvc_ring_purge_input(), with
+ * releases deferred.
  */
 int wtsvc_ring_release_defer(struct wtsvc_ring *r);
 int wtsvc_ring_release_flush(struct wtsvc_ring *r);

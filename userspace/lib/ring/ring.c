@@ -15,7 +15,8 @@
  * ahead); the flush is one store, one fence and one look at the flag for
  * the whole batch, and the peer's cache line of that index moves once per
  * batch instead of once per message.  Every other call of the same role,
- * and every wait, flushes first, so nothing deferred is ever slept on.
+ * and every wait of that role, flushes first, so nothing deferred is ever
+ * slept on by the side that deferred it.
  */
 #include <errno.h>
 #include <poll.h>
@@ -332,9 +333,15 @@ int wtsvc_ring_wait(struct wtsvc_ring *r, short events, int timeout_ms)
 	int64_t end = timeout_ms < 0 ? 0 : now_ms() + timeout_ms;
 	short ready;
 
-	/* Nothing deferred may wait for a peer that cannot see it. */
-	wtsvc_ring_flush(r);
-	wtsvc_ring_release_flush(r);
+	/*
+	 * Nothing deferred by the role that waits may wait for a peer that
+	 * cannot see it.  Only that role's: the other one may be another
+	 * thread's, in the middle of its batch.
+	 */
+	if (events & POLLOUT)
+		wtsvc_ring_flush(r);
+	if (events & POLLIN)
+		wtsvc_ring_release_flush(r);
 	if (r->spin_ns && timeout_ms != 0) {
 		ready = ring_spin(r, events);
 		if (ready)

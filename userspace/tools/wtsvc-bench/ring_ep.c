@@ -8,7 +8,9 @@
  * functions the ring was given, only when the ring is full or empty.
  * With e->batch > 1 (the -batch variants) commits and releases are
  * deferred and flushed every e->batch records; the wait before a sleep
- * flushes too, and the runner flushes at the end of a run.
+ * flushes what this end deferred (one thread drives both roles of an
+ * end: a round trip's question must be out before the answer is
+ * awaited), and the runner flushes at the end of a run.
  */
 #include <errno.h>
 #include <poll.h>
@@ -44,6 +46,7 @@ int bench_ring_send(struct bench_ep *e, const void *msg, size_t len)
 
 		if (ret != -EAGAIN)
 			return ret;
+		bench_ring_flush(e);
 		ret = wtsvc_ring_wait(e->ring, POLLOUT, -1);
 		if (ret < 0)
 			return ret;
@@ -69,6 +72,7 @@ int bench_ring_recv(struct bench_ep *e, const void **msg, size_t *len)
 
 		if (ret != -EAGAIN)
 			return ret;
+		bench_ring_flush(e);
 		ret = wtsvc_ring_wait(e->ring, POLLIN, -1);
 		if (ret < 0)
 			return ret;
