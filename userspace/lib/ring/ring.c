@@ -681,33 +681,26 @@ static bool cursor_open(const struct wtsvc_ring *r)
 
 /*
  * The common case, between messages with records already known to be
- * published: the next is a whole message in one record.  The checks are
- * those of wtsvc_rc_read_rec() for exactly that case; anything else
- * (a fragment, a purged message, garbage, nothing cached) takes the full
- * path, which reports it.  Returns 1 with the message, or 0.
+ * published: the next is a whole message in one record, checked as
+ * every record is (wtsvc_rc_read_rec()).  Anything else (a fragment, a
+ * purged message, garbage, nothing cached) takes the full path, which
+ * reports it.  Returns 1 with the message, or 0.
  */
 static int peek_whole(struct wtsvc_ring *r, const void **buf, size_t *len)
 {
-	uint64_t pos = rx_pos(r), avail = r->rx.cached - pos;
-	const struct wtsvc_rec *src;
-	uint32_t l, flags, msg_len, reserved;
+	struct wtsvc_rc_view v = { r->rx.data, r->rx.size };
+	uint64_t pos = rx_pos(r), avail;
+	struct wtsvc_rec rec;
 
-	if (r->asm_state.open || !avail || avail > r->rx.size ||
-	    (avail & (WTSVC_REC_ALIGN - 1)) || avail < WTSVC_REC_HDR)
+	if (r->asm_state.open ||
+	    wtsvc_rc_check_idx(r->rx.cached, pos, r->rx.size, &avail) ||
+	    !avail || wtsvc_rc_read_rec(&v, pos, avail, r->max_msg, &rec) ||
+	    rec.flags != (WTSVC_REC_FIRST | WTSVC_REC_LAST))
 		return 0;
-	src = (const void *)(r->rx.data + (pos & (r->rx.size - 1)));
-	l = __atomic_load_n(&src->len, __ATOMIC_RELAXED);
-	flags = __atomic_load_n(&src->flags, __ATOMIC_RELAXED);
-	msg_len = __atomic_load_n(&src->msg_len, __ATOMIC_RELAXED);
-	reserved = __atomic_load_n(&src->reserved, __ATOMIC_RELAXED);
-	if (flags != (WTSVC_REC_FIRST | WTSVC_REC_LAST) || reserved ||
-	    !l || msg_len != l || l > r->max_msg ||
-	    wtsvc_rec_bytes(l) > avail)
-		return 0;
-	*buf = src + 1;
-	*len = l;
+	*buf = r->rx.data + ((pos + sizeof(rec)) & (r->rx.size - 1));
+	*len = rec.len;
 	r->peeked = true;
-	r->peek_end = pos + wtsvc_rec_bytes(l);
+	r->peek_end = pos + wtsvc_rec_bytes(rec.len);
 	return 1;
 }
 
