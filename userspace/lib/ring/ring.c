@@ -131,12 +131,12 @@ int wtsvc_ring_map(int fd, struct wtsvc_ring **out)
 
 struct wtsvc_ring *wtsvc_ring_alloc(void)
 {
-	size_t len = (sizeof(struct wtsvc_ring) + WTSVC_RING_ALIGN - 1) &
-		     ~(size_t)(WTSVC_RING_ALIGN - 1);
-	struct wtsvc_ring *r = aligned_alloc(WTSVC_RING_ALIGN, len);
+	/* Its size is a multiple of its alignment, as aligned_alloc wants. */
+	struct wtsvc_ring *r = aligned_alloc(_Alignof(struct wtsvc_ring),
+					     sizeof(*r));
 
 	if (r)
-		memset(r, 0, len);
+		memset(r, 0, sizeof(*r));
 	return r;
 }
 

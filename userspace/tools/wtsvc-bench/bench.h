@@ -68,7 +68,7 @@ struct bench_pair {
 	/* Each driven by its own thread: no cache line shared. */
 	_Alignas(BENCH_LINE) struct bench_ep a;
 	_Alignas(BENCH_LINE) struct bench_ep b;
-	_Alignas(BENCH_LINE) int ctl;			/* wtsvc: control fd (manager) */
+	_Alignas(BENCH_LINE) int ctl;	/* wtsvc: control fd (manager) */
 	uint32_t sid;
 	bool shared_session;		/* ctl/sid belong to another pair */
 	char name[8];			/* static channel name, "" = BENCH */
